@@ -1,0 +1,787 @@
+/* aws/config.c: profile, region, endpoint and the credential chain.
+ *
+ * aws_conf_resolve reads the environment and both shared files once and
+ * builds an ordered list of credential providers (botocore's order, see
+ * AWS-CLIENT.md 4.1).  Each provider copies what it needs at that moment, so
+ * aws_creds_get never touches the files or the environment again; only
+ * credential_process runs anew, when its credentials near expiry.
+ *
+ * A provider answers "found", "not here" (with a reason, collected for the
+ * message when nothing is found) or a hard error that ends the search (a
+ * half-configured source, a failing credential_process, a profile that needs
+ * something ddtree cannot do yet).  Assume role, web identity and SSO are
+ * providers already, slotted where botocore tries them; today they only
+ * explain what to do instead.  Container and IMDS providers go after the
+ * config file's keys.
+ */
+#include "aws/config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/credproc.h"
+#include "aws/profile.h"
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* A message that may be NULL after a failed allocation. */
+static char *or_oom(char *msg)
+{
+	return msg ? msg : strdup("out of memory");
+}
+
+/* ---- URLs -------------------------------------------------------------- */
+
+struct url {
+	const char *scheme;  size_t scheme_n;   /* scheme_n 0: no "scheme://" */
+	const char *host;    size_t host_n;     /* without brackets */
+	const char *port;    size_t port_n;
+	const char *path;                       /* from the first / ? or # */
+	bool bracketed, userinfo;
+};
+
+/* Split a URL into its parts; false when the authority is malformed. */
+static bool url_split(const char *s, struct url *u)
+{
+	const char *p = strstr(s, "://"), *a, *end, *at, *h;
+
+	memset(u, 0, sizeof *u);
+	a = s;
+	if (p) {
+		bool ok = p > s && isalpha((unsigned char)s[0]);
+		for (const char *q = s; q < p; q++)
+			ok = ok && (isalnum((unsigned char)*q) || strchr("+-.", *q));
+		if (ok) {
+			u->scheme = s;
+			u->scheme_n = (size_t)(p - s);
+			a = p + 3;
+		}
+	}
+	end = a + strcspn(a, "/?#");
+	u->path = end;
+	at = NULL;
+	for (const char *q = a; q < end; q++)
+		if (*q == '@')
+			at = q;
+	h = a;
+	if (at) {
+		u->userinfo = true;
+		h = at + 1;
+	}
+	if (h < end && *h == '[') {
+		const char *rb = memchr(h, ']', (size_t)(end - h));
+		if (!rb)
+			return false;
+		u->bracketed = true;
+		u->host = h + 1;
+		u->host_n = (size_t)(rb - h - 1);
+		p = rb + 1;
+		if (p < end && *p != ':')
+			return false;
+	} else {
+		p = memchr(h, ':', (size_t)(end - h));
+		if (!p)
+			p = end;
+		u->host = h;
+		u->host_n = (size_t)(p - h);
+		if (p < end && memchr(p + 1, ':', (size_t)(end - p - 1)))
+			return false;  /* an IPv6 address must be in brackets */
+	}
+	if (p < end) {         /* p is at ':' */
+		u->port = p + 1;
+		u->port_n = (size_t)(end - p - 1);
+	}
+	return true;
+}
+
+static bool host_is_loopback(const struct url *u)
+{
+	char h[256];
+
+	if (u->host_n == 0 || u->host_n >= sizeof h)
+		return false;
+	memcpy(h, u->host, u->host_n);
+	h[u->host_n] = '\0';
+	if (u->bracketed) {
+		struct in6_addr a6;
+		if (inet_pton(AF_INET6, h, &a6) != 1)
+			return false;
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	if (strcasecmp(h, "localhost") == 0 || strcasecmp(h, "localhost.") == 0)
+		return true;
+	struct in_addr a4;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return false;
+}
+
+bool aws_url_is_loopback(const char *url)
+{
+	struct url u;
+
+	return url && url_split(url, &u) && host_is_loopback(&u);
+}
+
+/* Check an endpoint URL and normalise it (lower-case scheme, no trailing
+ * '/').  0, or -1 with *err naming where the URL came from. */
+static int endpoint_check(const char *url, const char *source, bool allow_http,
+                          char **norm, bool *loopback, char **err)
+{
+	struct url u;
+	bool https;
+	size_t n;
+
+	for (const char *p = url; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			*err = fmt("the endpoint URL from %s contains a space or control character",
+			           source);
+			return -1;
+		}
+	}
+	if (!url_split(url, &u) || !u.scheme_n) {
+		*err = fmt("the endpoint URL from %s is not a URL: it must look like "
+		           "https://host or http://localhost:8000", source);
+		return -1;
+	}
+	https = u.scheme_n == 5 && strncasecmp(u.scheme, "https", 5) == 0;
+	if (!https && !(u.scheme_n == 4 && strncasecmp(u.scheme, "http", 4) == 0)) {
+		*err = fmt("the endpoint URL from %s must start with https:// or http://", source);
+		return -1;
+	}
+	if (u.userinfo) {
+		*err = fmt("the endpoint URL from %s must not contain user:password@", source);
+		return -1;
+	}
+	if (!u.host_n) {
+		*err = fmt("the endpoint URL from %s has no host name", source);
+		return -1;
+	}
+	if (u.port) {
+		long port = 0;
+		bool ok = u.port_n > 0 && u.port_n <= 5;
+		for (size_t i = 0; ok && i < u.port_n; i++) {
+			ok = isdigit((unsigned char)u.port[i]);
+			port = port * 10 + (u.port[i] - '0');
+		}
+		if (!ok || port < 1 || port > 65535) {
+			*err = fmt("the endpoint URL from %s has a bad port number", source);
+			return -1;
+		}
+	}
+	if (strpbrk(u.path, "?#")) {
+		*err = fmt("the endpoint URL from %s must not have a query (?) or fragment (#)",
+		           source);
+		return -1;
+	}
+	*loopback = host_is_loopback(&u);
+	if (!https && !*loopback && !allow_http) {
+		*err = fmt("refusing to send AWS credentials and data over plain http:// to "
+		           "%.*s (endpoint from %s): use an https:// URL, or pass --allow-http "
+		           "if you really mean it", (int)u.host_n, u.host, source);
+		return -1;
+	}
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/' && url + n > u.path)
+		n--;
+	*norm = strndup(url, n);
+	if (!*norm) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < u.scheme_n; i++)
+		(*norm)[i] = (char)tolower((unsigned char)(*norm)[i]);
+	return 0;
+}
+
+/* ---- credential providers ---------------------------------------------- */
+
+enum { PROV_ERROR = -1, PROV_NONE = 0, PROV_FOUND = 1 };
+
+struct cred_provider {
+	const char *name;       /* short name: "environment", "assume role", ... */
+	char *where;            /* where it looks, for the list of sources tried */
+	/* PROV_FOUND fills *out, source included; PROV_NONE sets *msg to why
+	 * not; PROV_ERROR sets *msg to an error that ends the search. */
+	int (*resolve)(const struct cred_provider *p, time_t now,
+	               struct aws_credentials *out, char **msg);
+	void (*free_data)(void *data);
+	void *data;
+};
+
+struct aws_cred_chain {
+	pthread_mutex_t lock;
+	struct cred_provider *prov;
+	size_t n, cap;
+	char *profile;
+	bool loopback;          /* placeholder credentials when nothing is found */
+	time_t margin;
+	bool cached;
+	struct aws_credentials cache;
+};
+
+void aws_credentials_free(struct aws_credentials *cr)
+{
+	if (!cr)
+		return;
+	aws_wipe_free(cr->access_key_id);
+	aws_wipe_free(cr->secret_access_key);
+	aws_wipe_free(cr->session_token);
+	free(cr->source);
+	memset(cr, 0, sizeof *cr);
+}
+
+static int creds_copy(struct aws_credentials *dst, const struct aws_credentials *src)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->access_key_id = xstrdup(src->access_key_id);
+	dst->secret_access_key = xstrdup(src->secret_access_key);
+	dst->session_token = xstrdup(src->session_token);
+	dst->source = xstrdup(src->source);
+	dst->expiration = src->expiration;
+	if (!dst->access_key_id || !dst->secret_access_key || !dst->source ||
+	    (src->session_token && !dst->session_token)) {
+		aws_credentials_free(dst);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keys known when the chain was built (environment, either file), or just a
+ * verdict (an unsupported source, partial keys). */
+struct keys_data {
+	struct aws_credentials cr;  /* access_key_id NULL: none here */
+	char *none;                 /* why there are none */
+	char *error;                /* a hard error instead */
+};
+
+static void keys_free(void *data)
+{
+	struct keys_data *d = data;
+
+	aws_credentials_free(&d->cr);
+	free(d->none);
+	free(d->error);
+	free(d);
+}
+
+static int keys_resolve(const struct cred_provider *p, time_t now,
+                        struct aws_credentials *out, char **msg)
+{
+	const struct keys_data *d = p->data;
+
+	if (d->error) {
+		*msg = or_oom(xstrdup(d->error));
+		return PROV_ERROR;
+	}
+	if (!d->cr.access_key_id) {
+		*msg = or_oom(xstrdup(d->none ? d->none : "not set"));
+		return PROV_NONE;
+	}
+	if (creds_copy(out, &d->cr) < 0) {
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+struct process_data {
+	char *command;              /* NULL: the profile has none */
+	char *what;                 /* "credential_process (profile x)" */
+	char *none;
+};
+
+static void process_free(void *data)
+{
+	struct process_data *d = data;
+
+	aws_wipe_free(d->command);  /* arguments may hold secrets */
+	free(d->what);
+	free(d->none);
+	free(d);
+}
+
+static int process_resolve(const struct cred_provider *p, time_t now,
+                           struct aws_credentials *out, char **msg)
+{
+	const struct process_data *d = p->data;
+
+	if (!d->command) {
+		*msg = or_oom(xstrdup(d->none ? d->none : "not set"));
+		return PROV_NONE;
+	}
+	if (aws_credproc_run(d->command, d->what, out, msg) < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	out->source = xstrdup(d->what);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+static void chain_free(struct aws_cred_chain *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->prov[i].where);
+		if (c->prov[i].free_data)
+			c->prov[i].free_data(c->prov[i].data);
+	}
+	free(c->prov);
+	free(c->profile);
+	aws_credentials_free(&c->cache);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+/* Append a provider; takes ownership of where and data even on failure. */
+static int chain_add(struct aws_cred_chain *c, const char *name, char *where,
+                     int (*resolve)(const struct cred_provider *, time_t,
+                                    struct aws_credentials *, char **),
+                     void (*free_data)(void *), void *data)
+{
+	if (!where || !data)
+		goto fail;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 8;
+		struct cred_provider *np = realloc(c->prov, cap * sizeof *np);
+		if (!np)
+			goto fail;
+		c->prov = np;
+		c->cap = cap;
+	}
+	c->prov[c->n++] = (struct cred_provider){ .name = name, .where = where,
+		.resolve = resolve, .free_data = free_data, .data = data };
+	return 0;
+fail:
+	free(where);
+	if (data)
+		free_data(data);
+	return -1;
+}
+
+/* A keys_data with nothing but a verdict: `error` (a hard error, may be
+ * NULL) or else `none`.  Takes ownership of both strings. */
+static struct keys_data *verdict(char *error, char *none)
+{
+	struct keys_data *d = calloc(1, sizeof *d);
+
+	if (!d || (!error && !none)) {
+		free(error);
+		free(none);
+		free(d);
+		return NULL;
+	}
+	d->error = error;
+	d->none = none;
+	return d;
+}
+
+/* ---- what resolve found ------------------------------------------------ */
+
+struct files {
+	const char *profile, *profile_source;
+	char *cfg_path, *cred_path;
+	bool cfg_exists, cred_exists;
+	struct aws_profile_file cfg, cred;
+	const struct aws_profile_section *cfgp, *credp;  /* the profile in each */
+};
+
+/* A property of the profile, the credentials file winning. */
+static const char *prof_get(const struct files *f, const char *key)
+{
+	const char *v = aws_profile_get(f->credp, key);
+
+	return v ? v : aws_profile_get(f->cfgp, key);
+}
+
+static const char *prof_get_nonempty(const struct files *f, const char *key)
+{
+	const char *v = prof_get(f, key);
+
+	return v && *v ? v : NULL;
+}
+
+/* "[default]" or "[profile x]" as the config file spells it. */
+static char *config_header(const char *profile)
+{
+	return strcmp(profile, "default") == 0 ? strdup("[default]")
+	                                       : fmt("[profile %s]", profile);
+}
+
+/* Keys with the SDKs' rules: an access key without its secret is an
+ * error, a secret alone is ignored; the session token is optional. */
+static struct keys_data *keys_make(const char *ak, const char *sk, const char *tok,
+                                   const char *source, const char *partial_where,
+                                   const char *ak_name, const char *sk_name, char *none)
+{
+	struct keys_data *d = calloc(1, sizeof *d);
+
+	if (!d) {
+		free(none);
+		return NULL;
+	}
+	d->none = none;
+	if (ak && *ak && !(sk && *sk)) {
+		d->error = fmt("%s has %s but no %s", partial_where, ak_name, sk_name);
+		if (!d->error)
+			goto fail;
+	} else if (ak && *ak) {
+		d->cr.access_key_id = strdup(ak);
+		d->cr.secret_access_key = strdup(sk);
+		d->cr.session_token = tok && *tok ? strdup(tok) : NULL;
+		d->cr.source = strdup(source);
+		if (!d->cr.access_key_id || !d->cr.secret_access_key || !d->cr.source ||
+		    (tok && *tok && !d->cr.session_token))
+			goto fail;
+	} else if (!d->none) {
+		goto fail;
+	}
+	return d;
+fail:
+	keys_free(d);
+	return NULL;
+}
+
+static const char *workaround =
+	"Until then, add a profile that asks the AWS CLI for the credentials, e.g. in %s:\n"
+	"  [profile %s-ddtree]\n"
+	"  credential_process = aws configure export-credentials --profile %s\n"
+	"and run ddtree with --profile %s-ddtree.";
+
+static char *unsupported(const struct files *f, const char *what)
+{
+	char *tail = fmt(workaround, f->cfg_path, f->profile, f->profile, f->profile);
+	char *msg = tail ? fmt("profile %s uses %s, which ddtree cannot do yet. %s",
+	                       f->profile, what, tail) : NULL;
+
+	free(tail);
+	return or_oom(msg);
+}
+
+static int add_env(struct aws_cred_chain *c, const struct files *f)
+{
+	const char *where = "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+	struct keys_data *d;
+
+	if (strcmp(f->profile_source, "--profile") == 0) {
+		d = verdict(NULL, strdup("not used because --profile was given"));
+	} else {
+		const char *tok = env("AWS_SESSION_TOKEN");
+		const char *exp = env("AWS_CREDENTIAL_EXPIRATION");
+		const char *ak = env("AWS_ACCESS_KEY_ID");
+
+		d = keys_make(ak, env("AWS_SECRET_ACCESS_KEY"),
+		              tok ? tok : env("AWS_SECURITY_TOKEN"), "environment",
+		              "the environment", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+		              strdup(env("AWS_SECRET_ACCESS_KEY") ? "AWS_SECRET_ACCESS_KEY is set "
+		                     "but AWS_ACCESS_KEY_ID is not" : "not set"));
+		if (d && d->cr.access_key_id && exp &&
+		    aws_rfc3339_parse(exp, &d->cr.expiration) < 0) {
+			d->error = strdup("AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 time "
+			                  "such as 2026-11-23T12:34:56Z");
+			if (!d->error) {
+				keys_free(d);
+				d = NULL;
+			}
+		}
+		(void)ak;
+	}
+	return chain_add(c, "environment", strdup(where), keys_resolve, keys_free, d);
+}
+
+static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
+{
+	char *err;
+	int rc;
+
+	/* assume role: role_arn with source_profile or credential_source */
+	err = NULL;
+	if (prof_get_nonempty(f, "role_arn") && !prof_get_nonempty(f, "web_identity_token_file"))
+		err = unsupported(f, "role_arn (assume role)");
+	rc = chain_add(c, "assume role", fmt("assume role (role_arn) in profile %s", f->profile),
+	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
+	if (rc < 0)
+		return -1;
+
+	/* web identity: the profile's or the environment's */
+	err = NULL;
+	if (prof_get_nonempty(f, "web_identity_token_file") && prof_get_nonempty(f, "role_arn"))
+		err = unsupported(f, "web_identity_token_file (web identity)");
+	else if (env("AWS_WEB_IDENTITY_TOKEN_FILE") && env("AWS_ROLE_ARN"))
+		err = or_oom(strdup("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set "
+		                    "(web identity), which ddtree cannot do yet. Export keys "
+		                    "instead, e.g. eval \"$(aws configure export-credentials "
+		                    "--format env)\", or unset those two variables."));
+	rc = chain_add(c, "web identity",
+	               fmt("web identity (web_identity_token_file in profile %s, "
+	                   "AWS_WEB_IDENTITY_TOKEN_FILE)", f->profile),
+	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
+	if (rc < 0)
+		return -1;
+
+	/* SSO (IAM Identity Center) */
+	err = NULL;
+	if (prof_get_nonempty(f, "sso_session"))
+		err = unsupported(f, "sso_session (IAM Identity Center)");
+	else if (prof_get_nonempty(f, "sso_start_url"))
+		err = unsupported(f, "sso_start_url (IAM Identity Center)");
+	return chain_add(c, "SSO", fmt("SSO (sso_session, sso_start_url) in profile %s",
+	                                f->profile),
+	                 keys_resolve, keys_free, verdict(err, strdup("not configured")));
+}
+
+/* Why a file's profile has no keys. */
+static char *no_keys(bool exists, const struct aws_profile_section *s, const char *header)
+{
+	if (!exists)
+		return strdup("file not found");
+	if (!s)
+		return fmt("no %s section", header);
+	return strdup("no aws_access_key_id");
+}
+
+static int add_file_keys(struct aws_cred_chain *c, const struct files *f, bool credentials)
+{
+	const struct aws_profile_section *s = credentials ? f->credp : f->cfgp;
+	const char *path = credentials ? f->cred_path : f->cfg_path;
+	const char *tok = aws_profile_get(s, "aws_session_token");
+	char *header = credentials ? fmt("[%s]", f->profile) : config_header(f->profile);
+	char *source = credentials ? fmt("shared credentials file (profile %s)", f->profile)
+	                           : fmt("config file (profile %s)", f->profile);
+	char *where = fmt("%s %s profile %s", credentials ? "shared credentials file" :
+	                  "config file", path, f->profile);
+	char *partial = header ? fmt("%s in %s", header, path) : NULL;
+	struct keys_data *d = NULL;
+
+	if (header && source && partial)
+		d = keys_make(aws_profile_get(s, "aws_access_key_id"),
+		              aws_profile_get(s, "aws_secret_access_key"),
+		              tok ? tok : aws_profile_get(s, "aws_security_token"),
+		              source, partial, "aws_access_key_id", "aws_secret_access_key",
+		              no_keys(credentials ? f->cred_exists : f->cfg_exists, s, header));
+	free(header);
+	free(source);
+	free(partial);
+	return chain_add(c, credentials ? "shared credentials file" : "config file",
+	                 where, keys_resolve, keys_free, d);
+}
+
+static int add_process(struct aws_cred_chain *c, const struct files *f)
+{
+	struct process_data *d = calloc(1, sizeof *d);
+	const char *cmd = prof_get_nonempty(f, "credential_process");
+
+	if (d) {
+		d->what = fmt("credential_process (profile %s)", f->profile);
+		d->command = xstrdup(cmd);
+		d->none = strdup("not set");
+		if (!d->what || !d->none || (cmd && !d->command)) {
+			process_free(d);
+			d = NULL;
+		}
+	}
+	return chain_add(c, "credential_process",
+	                 fmt("credential_process in profile %s", f->profile),
+	                 process_resolve, process_free, d);
+}
+
+static struct aws_cred_chain *chain_build(const struct files *f, bool loopback)
+{
+	struct aws_cred_chain *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	if (pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c);
+		return NULL;
+	}
+	c->loopback = loopback;
+	c->margin = AWS_CREDS_REFRESH_MARGIN;
+	c->profile = strdup(f->profile);
+	/* botocore's order (AWS-CLIENT.md 4.1); container and IMDS go last */
+	if (!c->profile || add_env(c, f) < 0 || add_unsupported(c, f) < 0 ||
+	    add_file_keys(c, f, true) < 0 || add_process(c, f) < 0 ||
+	    add_file_keys(c, f, false) < 0) {
+		chain_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Try every provider in order.  Called with the lock held. */
+static int chain_resolve(struct aws_cred_chain *c, time_t now,
+                         struct aws_credentials *out, char **err)
+{
+	char *tried = NULL;
+	size_t tn = 0;
+	FILE *ms = open_memstream(&tried, &tn);
+
+	memset(out, 0, sizeof *out);
+	if (!ms) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		char *msg = NULL;
+		int r = c->prov[i].resolve(&c->prov[i], now, out, &msg);
+
+		if (r == PROV_FOUND) {
+			free(msg);
+			fclose(ms);
+			free(tried);
+			return 0;
+		}
+		if (r == PROV_ERROR) {
+			*err = or_oom(msg);
+			fclose(ms);
+			free(tried);
+			return -1;
+		}
+		fprintf(ms, "%s%s: %s", i ? "; " : "", c->prov[i].where, msg ? msg : "?");
+		free(msg);
+	}
+	if (fclose(ms) != 0) {
+		free(tried);
+		tried = NULL;
+	}
+	if (c->loopback) {
+		free(tried);
+		out->access_key_id = strdup("ddtree-local");
+		out->secret_access_key = strdup("ddtree-local");
+		out->source = strdup("placeholder for local endpoint");
+		if (!out->access_key_id || !out->secret_access_key || !out->source) {
+			aws_credentials_free(out);
+			*err = strdup("out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	*err = or_oom(fmt("no AWS credentials found for profile %s. Tried, in order: %s. "
+	                  "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure`, "
+	                  "or choose another profile with --profile.",
+	                  c->profile, tried ? tried : "(out of memory)"));
+	free(tried);
+	return -1;
+}
+
+int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *out, char **err)
+{
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	if (!c) {
+		*err = strdup("no credentials configured");
+		return -1;
+	}
+	pthread_mutex_lock(&c->lock);
+	if (!c->cached || (c->cache.expiration != 0 && c->cache.expiration - now < c->margin)) {
+		struct aws_credentials fresh;
+
+		if (chain_resolve(c, now, &fresh, err) < 0) {
+			rc = -1;
+		} else {
+			aws_credentials_free(&c->cache);
+			c->cache = fresh;
+			c->cached = true;
+		}
+	}
+	if (rc == 0 && creds_copy(out, &c->cache) < 0) {
+		*err = strdup("out of memory");
+		rc = -1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+void aws_creds_invalidate(struct aws_cred_chain *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	aws_credentials_free(&c->cache);
+	c->cached = false;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->margin = seconds < 0 ? 0 : seconds;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- resolve ----------------------------------------------------------- */
+
+static bool is_true(const char *v)
+{
+	return v && strcasecmp(v, "true") == 0;
+}
+
+static void files_free(struct files *f)
+{
+	free(f->cfg_path);
+	free(f->cred_path);
+	aws_profile_file_free(&f->cfg);
+	aws_profile_file_free(&f->cred);
+}
+
+static int load_file(const char *path, enum aws_profile_kind kind, const char *what,
+                     struct aws_profile_file *pf, bool *exists, char **err)
+{
+	char *text = NULL, *origin;
+	size_t len = 0;
+	int rc;
+
+	if (aws_profile_read_file(path, &text, &len, err) < 0)
+		return -1;
+	*exists = text != NULL;
+	if (!text)
+		return 0;
+	origin = fmt("%s %s", what, path);
+	rc = aws_profile_parse(text, len, kind, origin ? origin : path, pf, err);
+	free(origin);
+	OPENSSL_cleanse_wrapper:
+	aws_wipe_free(text);
+	return rc;
+}

@@ -1,0 +1,79 @@
+/* aws/config.h: where ddtree finds its region, endpoint and credentials,
+ * resolved the way botocore and the AWS CLI do (see README "Configuration").
+ *
+ * Reads the environment and the shared config/credentials files; runs
+ * credential_process commands.  Knows nothing of DynamoDB tables.
+ */
+#ifndef DDTREE_AWS_CONFIG_H
+#define DDTREE_AWS_CONFIG_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/* What the command line said; NULL or 0 means "not given". */
+struct aws_conf_opts {
+	const char *profile;       /* --profile */
+	const char *region;        /* --region */
+	const char *endpoint_url;  /* --endpoint-url */
+	const char *service;       /* service id for endpoint/services lookups; NULL = "dynamodb" */
+	bool allow_plain_http;     /* --allow-http: permit http:// to a non-loopback host */
+	bool ignore_configured_endpoint_urls; /* use only endpoint_url, never the
+	                              environment's or the profile's endpoints */
+};
+
+struct aws_credentials {
+	char *access_key_id;
+	char *secret_access_key;
+	char *session_token;       /* NULL when none */
+	time_t expiration;         /* 0 = never expires */
+	char *source;              /* "environment", "shared credentials file (profile x)",
+	                              "credential_process (profile x)", "placeholder for local endpoint" */
+};
+
+struct aws_cred_chain;         /* opaque; the ordered providers and a cache */
+
+struct aws_conf {
+	char *profile;             /* profile in use ("default" when none named) */
+	const char *profile_source;/* "--profile", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "default" */
+	char *region;
+	const char *region_source; /* "--region", "AWS_REGION", "AWS_DEFAULT_REGION",
+	                              "profile", "default for local endpoint" */
+	char *endpoint_url;        /* never NULL after a successful resolve, no trailing '/' */
+	const char *endpoint_source; /* "--endpoint-url", "AWS_ENDPOINT_URL_DYNAMODB",
+	                                "AWS_ENDPOINT_URL", "services section",
+	                                "profile endpoint_url", "default" */
+	bool endpoint_is_loopback; /* host is 127.0.0.0/8, ::1 or localhost */
+	char *ca_bundle;           /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
+	int max_attempts;          /* AWS_MAX_ATTEMPTS or profile max_attempts; 0 = default */
+	struct aws_cred_chain *creds;
+};
+
+/* Resolve everything but the credentials themselves (those are fetched lazily
+ * by aws_creds_get so that a slow credential_process runs only when needed).
+ * Returns 0, or -1 with a malloc'd message in *err (e.g. no region for a
+ * non-local endpoint, http:// to a remote host without allow_plain_http,
+ * a named profile that exists in neither file). */
+int aws_conf_resolve(const struct aws_conf_opts *o, struct aws_conf *out, char **err);
+void aws_conf_free(struct aws_conf *c);
+
+/* Current credentials, copied into *out (free with aws_credentials_free).
+ * Cached; refreshed when they expire within `refresh_margin` seconds of `now`
+ * (credential_process and other temporary sources).  On failure returns -1 and
+ * *err lists every source tried, in order. */
+int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *out, char **err);
+
+/* Cached credentials are re-fetched this many seconds before they expire. */
+#define AWS_CREDS_REFRESH_MARGIN 600
+
+/* Change that margin (tests; seconds, >= 0). */
+void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds);
+
+/* Forget the cached credentials (after ExpiredTokenException). */
+void aws_creds_invalidate(struct aws_cred_chain *c);
+
+void aws_credentials_free(struct aws_credentials *cr);
+
+/* True when the URL's host is loopback (127.0.0.0/8, [::1], localhost). */
+bool aws_url_is_loopback(const char *url);
+
+#endif

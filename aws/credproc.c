@@ -1,0 +1,635 @@
+/* aws/credproc.c: run a credential_process command and read its JSON.
+ *
+ * The child is started with posix_spawn (no shell), stdin from /dev/null,
+ * stdout and stderr into pipes that we drain with poll() until both close,
+ * then reaped.  Past the time limit it is killed with SIGKILL and reaped.
+ * Output beyond the caps is read and thrown away so the child never blocks
+ * on a full pipe.
+ */
+#include "aws/credproc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "aws/profile.h"
+
+extern char **environ;
+
+static _Atomic long timeout_ms = AWS_CREDPROC_TIMEOUT_MS;
+
+void aws_credproc_set_timeout_ms(long ms)
+{
+	timeout_ms = ms > 0 ? ms : AWS_CREDPROC_TIMEOUT_MS;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* ---- growable byte buffer ---------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t n, cap, max;
+	bool overflow;
+};
+
+/* Append; bytes past b->max are dropped and remembered as overflow.
+ * Growth copies and wipes, leaving no stale copies of secrets. */
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n > b->max) {
+		b->overflow = true;
+		n = b->max - b->n;
+	}
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		char *np;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		np = malloc(cap);
+		if (!np)
+			return -1;
+		if (b->p) {
+			memcpy(np, b->p, b->n);
+			OPENSSL_cleanse(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+static void buf_wipe(struct buf *b)
+{
+	if (b->p) {
+		OPENSSL_cleanse(b->p, b->cap);
+		free(b->p);
+	}
+	memset(b, 0, sizeof *b);
+}
+
+/* ---- splitting --------------------------------------------------------- */
+
+void aws_credproc_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		aws_wipe_free(*a);
+	free(argv);
+}
+
+static int push_word(char ***argv, size_t *n, struct buf *w)
+{
+	char **na = realloc(*argv, (*n + 2) * sizeof *na);
+	char *s;
+
+	if (!na)
+		return -1;
+	*argv = na;
+	s = strndup(w->p ? w->p : "", w->n);
+	if (!s)
+		return -1;
+	na[(*n)++] = s;
+	na[*n] = NULL;
+	buf_wipe(w);
+	w->max = (size_t)-1 / 2;
+	return 0;
+}
+
+int aws_credproc_split(const char *cmdline, char ***argv_out, char **err)
+{
+	struct buf w = { .max = (size_t)-1 / 2 };
+	char **argv = NULL;
+	size_t n = 0;
+	bool in_word = false;
+	const char *p = cmdline ? cmdline : "";
+	const char *msg = NULL;
+
+	*argv_out = NULL;
+	*err = NULL;
+	while (*p) {
+		char c = *p++;
+		int r = 0;
+
+		if (c == ' ' || c == '\t' || c == '\n') {
+			if (in_word && push_word(&argv, &n, &w) < 0)
+				goto nomem;
+			in_word = false;
+			continue;
+		}
+		in_word = true;
+		if (c == '\\') {
+			if (*p == '\0') {
+				msg = "ends with a lone backslash";
+				goto fail;
+			}
+			if (*p == '\n') {      /* line continuation */
+				p++;
+				continue;
+			}
+			r = buf_add(&w, p++, 1);
+		} else if (c == '\'') {
+			const char *q = strchr(p, '\'');
+			if (!q) {
+				msg = "has an unbalanced single quote";
+				goto fail;
+			}
+			r = buf_add(&w, p, (size_t)(q - p));
+			p = q + 1;
+		} else if (c == '"') {
+			for (;;) {
+				if (*p == '\0') {
+					msg = "has an unbalanced double quote";
+					goto fail;
+				}
+				if (*p == '"') {
+					p++;
+					break;
+				}
+				if (*p == '\\' && p[1] && strchr("$`\"\\\n", p[1])) {
+					if (p[1] != '\n')
+						r |= buf_add(&w, p + 1, 1);
+					p += 2;
+					continue;
+				}
+				r |= buf_add(&w, p++, 1);
+			}
+		} else {
+			r = buf_add(&w, &c, 1);
+		}
+		if (r < 0)
+			goto nomem;
+	}
+	if (in_word && push_word(&argv, &n, &w) < 0)
+		goto nomem;
+	if (n == 0) {
+		msg = "is empty";
+		goto fail;
+	}
+	buf_wipe(&w);
+	*argv_out = argv;
+	return 0;
+nomem:
+	msg = NULL;
+fail:
+	buf_wipe(&w);
+	aws_credproc_argv_free(argv);
+	*err = msg ? fmt("the command line %s", msg) : strdup("out of memory");
+	return -1;
+}
+
+/* ---- RFC 3339 ---------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+int aws_rfc3339_parse(const char *s, time_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	const char *p;
+
+	if (!s || strlen(s) < 20)
+		return -1;
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || !digits(s + 17, 2, &sec))
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
+			return -1;
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+	    sec > 60 || oh > 23 || om > 59)
+		return -1;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL +
+	              h * 3600LL + mi * 60LL + sec - sign * (oh * 3600LL + om * 60LL);
+	*out = (time_t)t;
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static void creds_clear(struct aws_credentials *c)
+{
+	aws_wipe_free(c->access_key_id);
+	aws_wipe_free(c->secret_access_key);
+	aws_wipe_free(c->session_token);
+	free(c->source);
+	memset(c, 0, sizeof *c);
+}
+
+/* A required or optional string member; 1 found, 0 absent, -1 wrong type. */
+static int member_str(json_t *o, const char *key, const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = json_string_value(v);
+	return 1;
+}
+
+int aws_credproc_parse(const char *json, size_t len, const char *what,
+                       struct aws_credentials *out, char **err)
+{
+	json_error_t jerr;
+	json_t *root, *ver;
+	const char *ak, *sk, *tok, *exp;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		/* jerr.text may quote the output, which may hold a secret */
+		*err = fmt("%s did not print valid JSON (error at line %d, column %d)",
+		           what, jerr.line, jerr.column);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		*err = fmt("%s printed JSON that is not an object", what);
+		goto fail;
+	}
+	ver = json_object_get(root, "Version");
+	if (!ver) {
+		*err = fmt("%s printed JSON without \"Version\" (it must be 1)", what);
+		goto fail;
+	}
+	if (!((json_is_integer(ver) && json_integer_value(ver) == 1) ||
+	      (json_is_real(ver) && json_real_value(ver) == 1.0))) {
+		*err = fmt("%s printed an unsupported \"Version\" (it must be the number 1)", what);
+		goto fail;
+	}
+	if (member_str(root, "AccessKeyId", &ak) <= 0 || !*ak) {
+		*err = fmt("%s printed no \"AccessKeyId\" string", what);
+		goto fail;
+	}
+	if (member_str(root, "SecretAccessKey", &sk) <= 0 || !*sk) {
+		*err = fmt("%s printed no \"SecretAccessKey\" string", what);
+		goto fail;
+	}
+	if (member_str(root, "SessionToken", &tok) < 0) {
+		*err = fmt("%s printed a \"SessionToken\" that is not a string", what);
+		goto fail;
+	}
+	r = member_str(root, "Expiration", &exp);
+	if (r < 0 || (r > 0 && aws_rfc3339_parse(exp, &out->expiration) < 0)) {
+		*err = fmt("%s printed an \"Expiration\" that is not an RFC 3339 time "
+		           "such as 2026-11-23T12:34:56Z", what);
+		goto fail;
+	}
+	out->access_key_id = strdup(ak);
+	out->secret_access_key = strdup(sk);
+	out->session_token = tok && *tok ? strdup(tok) : NULL;
+	if (!out->access_key_id || !out->secret_access_key || (tok && *tok && !out->session_token)) {
+		*err = strdup("out of memory");
+		goto fail;
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	creds_clear(out);
+	return -1;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+static char *find_program(const char *name, char **err)
+{
+	const char *path, *p;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		const char *why = NULL;
+		if (stat(name, &st) < 0)
+			why = strerror(errno);
+		else if (!S_ISREG(st.st_mode))
+			why = "not a regular file";
+		else if (access(name, X_OK) < 0)
+			why = strerror(errno);
+		else
+			return strdup(name);
+		*err = fmt("cannot run program %s: %s", name, why);
+		return NULL;
+	}
+	path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; ) {
+		const char *colon = strchr(p, ':');
+		size_t dn = colon ? (size_t)(colon - p) : strlen(p);
+		char *full = dn ? fmt("%.*s/%s", (int)dn, p, name) : fmt("./%s", name);
+
+		if (!full) {
+			*err = strdup("out of memory");
+			return NULL;
+		}
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return full;
+		free(full);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	*err = fmt("program '%s' was not found on PATH", name);
+	return NULL;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The child's stderr made safe to show: control characters replaced,
+ * trailing blank lines removed, truncation marked. */
+static char *clean_stderr(const struct buf *b)
+{
+	size_t n = b->n;
+	char *s;
+
+	while (n && strchr(" \t\r\n", b->p[n - 1]))
+		n--;
+	if (!n)
+		return strdup("(it printed nothing on stderr)");
+	s = malloc(n + 8);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)b->p[i];
+		s[i] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : (char)c;
+	}
+	strcpy(s + n, b->overflow ? " [...]" : "");
+	return s;
+}
+
+struct child {
+	pid_t pid;
+	int out, err;        /* read ends, -1 when closed */
+	struct buf so, se;
+};
+
+/* Drain both pipes until EOF or the deadline.  0, 1 on timeout, -1 error. */
+static int drain(struct child *c, long long deadline)
+{
+	char chunk[4096];
+
+	while (c->out >= 0 || c->err >= 0) {
+		struct pollfd pf[2];
+		int np = 0;
+		long long left = deadline - now_ms();
+
+		if (left <= 0)
+			return 1;
+		if (c->out >= 0)
+			pf[np++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
+		if (c->err >= 0)
+			pf[np++] = (struct pollfd){ .fd = c->err, .events = POLLIN };
+		int r = poll(pf, (nfds_t)np, left > 1000 ? 1000 : (int)left);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (int i = 0; i < np; i++) {
+			if (!pf[i].revents)
+				continue;
+			bool is_out = pf[i].fd == c->out;
+			ssize_t n = read(pf[i].fd, chunk, sizeof chunk);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				close(pf[i].fd);
+				if (is_out)
+					c->out = -1;
+				else
+					c->err = -1;
+				continue;
+			}
+			if (buf_add(is_out ? &c->so : &c->se, chunk, (size_t)n) < 0) {
+				OPENSSL_cleanse(chunk, sizeof chunk);
+				return -1;
+			}
+		}
+	}
+	OPENSSL_cleanse(chunk, sizeof chunk);
+	return 0;
+}
+
+/* Wait for the child until the deadline.  0 reaped, 1 timeout, -1 error. */
+static int reap(pid_t pid, int *status, long long deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline)
+			return 1;
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int spawn(struct child *c, const char *path, char **argv, char **err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	int rc;
+
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		*err = fmt("cannot make a pipe: %s", strerror(errno));
+		goto fail;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawnattr_init(&at);
+	/* the child starts with default dispositions and nothing blocked, whatever
+	 * this process (or its network thread) ignores or blocks */
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(&c->pid, path, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0) {
+		*err = fmt("cannot run program %s: %s", path, strerror(rc));
+		goto fail;
+	}
+	close(po[1]);
+	close(pe[1]);
+	c->out = po[0];
+	c->err = pe[0];
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	return -1;
+}
+
+int aws_credproc_run(const char *cmdline, const char *what,
+                     struct aws_credentials *out, char **err)
+{
+	struct child c = { .pid = -1, .out = -1, .err = -1,
+	                   .so = { .max = AWS_CREDPROC_STDOUT_MAX },
+	                   .se = { .max = AWS_CREDPROC_STDERR_MAX } };
+	char **argv = NULL, *path = NULL, *why = NULL, *msg;
+	long limit = timeout_ms;
+	long long deadline;
+	int status = 0, r, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	if (aws_credproc_split(cmdline, &argv, &why) < 0) {
+		*err = fmt("%s: %s", what, why);
+		goto done;
+	}
+	path = find_program(argv[0], &why);
+	if (!path) {
+		*err = fmt("%s: %s", what, why);
+		goto done;
+	}
+	if (spawn(&c, path, argv, &why) < 0) {
+		*err = fmt("%s: %s", what, why);
+		goto done;
+	}
+	deadline = now_ms() + limit;
+	r = drain(&c, deadline);
+	if (r == 0)
+		r = reap(c.pid, &status, deadline);
+	if (r != 0) {
+		kill(c.pid, SIGKILL);
+		while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (r > 0)
+			*err = fmt("%s timed out after %ld.%03ld s and was stopped",
+			           what, limit / 1000, limit % 1000);
+		else
+			*err = fmt("%s: cannot read its output: %s", what, strerror(errno));
+		goto done;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		msg = clean_stderr(&c.se);
+		if (WIFSIGNALED(status))
+			*err = fmt("%s was killed by signal %d: %s", what, WTERMSIG(status),
+			           msg ? msg : "");
+		else
+			*err = fmt("%s failed with exit status %d: %s", what,
+			           WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg ? msg : "");
+		free(msg);
+		goto done;
+	}
+	if (c.so.overflow) {
+		*err = fmt("%s printed more than %d KiB", what, AWS_CREDPROC_STDOUT_MAX / 1024);
+		goto done;
+	}
+	free(why);
+	why = NULL;
+	if (aws_credproc_parse(c.so.p ? c.so.p : "", c.so.n, what, out, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (rc < 0 && !*err)
+		*err = strdup("out of memory");
+	if (c.out >= 0)
+		close(c.out);
+	if (c.err >= 0)
+		close(c.err);
+	buf_wipe(&c.so);
+	buf_wipe(&c.se);
+	aws_credproc_argv_free(argv);
+	free(path);
+	free(why);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* aws/credproc.h: running a profile's credential_process (AWS-CLIENT.md 4.5).
+ *
+ * Private to aws/: config.c uses it, the unit tests call it directly.
+ * The command line is split like a POSIX shell would split it, but no shell
+ * runs: no variables, no ~, no globbing.  The program gets /dev/null as
+ * stdin; its stdout (at most 64 KiB) must be the JSON document, its stderr
+ * (the first 8 KiB) is kept for error messages and never reaches our own
+ * stderr or the terminal.
+ */
+#ifndef DDTREE_AWS_CREDPROC_H
+#define DDTREE_AWS_CREDPROC_H
+
+#include <time.h>
+
+#include "aws/config.h"
+
+#define AWS_CREDPROC_STDOUT_MAX (64 * 1024)
+#define AWS_CREDPROC_STDERR_MAX (8 * 1024)
+#define AWS_CREDPROC_TIMEOUT_MS (60 * 1000)
+
+/* Split `cmdline` into a NULL-terminated, malloc'd argv (free with
+ * aws_credproc_argv_free).  Single quotes, double quotes and backslashes
+ * work as in sh.  0, or -1 with *err (unbalanced quote, empty command). */
+int aws_credproc_split(const char *cmdline, char ***argv, char **err);
+void aws_credproc_argv_free(char **argv);
+
+/* Run `cmdline` and parse its output into *out (source left NULL).
+ * `what` names it in messages, e.g. "credential_process (profile dev)".
+ * 0, or -1 with *err; no secret value ever appears in *err. */
+int aws_credproc_run(const char *cmdline, const char *what,
+                     struct aws_credentials *out, char **err);
+
+/* Parse credential_process JSON output (len bytes). 0 or -1 with *err. */
+int aws_credproc_parse(const char *json, size_t len, const char *what,
+                       struct aws_credentials *out, char **err);
+
+/* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
+ * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */
+int aws_rfc3339_parse(const char *s, time_t *out);
+
+/* For tests: the time limit in milliseconds (<= 0 restores one minute). */
+void aws_credproc_set_timeout_ms(long ms);
+
+#endif

@@ -1,0 +1,305 @@
+/* model/tables.c: list and describe tables; detect Stache/Chainlit layouts. */
+#include "ddconfig.h"
+
+#include "model/tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct { const char *name, *desc; } layouts[] = {
+#define TL_X_ROW(id, name, desc) {name, desc},
+	TABLE_LAYOUTS(TL_X_ROW)
+#undef TL_X_ROW
+};
+
+const char *table_layout_name(enum table_layout l)
+{
+	return (size_t)l < sizeof layouts / sizeof layouts[0] ? layouts[l].name : "?";
+}
+
+const char *table_layout_desc(enum table_layout l)
+{
+	return (size_t)l < sizeof layouts / sizeof layouts[0] ? layouts[l].desc : "?";
+}
+
+void table_list_free(struct table_list *tl)
+{
+	if (!tl)
+		return;
+	for (size_t i = 0; i < tl->n; i++) {
+		struct table_info *t = &tl->v[i];
+		free(t->name);
+		free(t->status);
+		free(t->key_schema);
+		free(t->indexes);
+		free(t->error);
+	}
+	free(tl->v);
+	tl->v = NULL;
+	tl->n = 0;
+}
+
+/* The attribute named as key `type` ("HASH"/"RANGE") in a KeySchema array. */
+static const char *key_attr(const json_t *schema, const char *type)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach(schema, i, k)
+		if (!strcmp(json_string_value(json_object_get(k, "KeyType")) ?: "", type))
+			return json_string_value(json_object_get(k, "AttributeName"));
+	return NULL;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* The GSI of that name, or NULL. */
+static const json_t *find_index(const json_t *desc, const char *name)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(desc, "GlobalSecondaryIndexes"), i, g)
+		if (str_eq(json_string_value(json_object_get(g, "IndexName")), name))
+			return g;
+	return NULL;
+}
+
+static bool index_keys(const json_t *desc, const char *index, const char *hash, const char *range)
+{
+	const json_t *g = find_index(desc, index);
+	if (!g)
+		return false;
+	const json_t *ks = json_object_get(g, "KeySchema");
+	if (!str_eq(key_attr(ks, "HASH"), hash))
+		return false;
+	return range ? str_eq(key_attr(ks, "RANGE"), range) : key_attr(ks, "RANGE") == NULL;
+}
+
+/* Layouts are recognised by what the libraries query: the key schema and
+ * the index names with their key attributes (SCHEMAS.md A.1, A.2, B). */
+enum table_layout table_detect_layout(const json_t *desc)
+{
+	const json_t *ks = json_object_get(desc, "KeySchema");
+	const char *hash = key_attr(ks, "HASH"), *range = key_attr(ks, "RANGE");
+	if (!hash)
+		return LAYOUT_UNKNOWN;
+	if (str_eq(hash, "id") && !range && index_keys(desc, "parent_id-index", "parent_id", NULL))
+		return LAYOUT_STACHE_NAMESPACES;
+	if (str_eq(hash, "PK") && str_eq(range, "SK")) {
+		if (index_keys(desc, "GSI1", "GSI1PK", "GSI1SK") &&
+		    index_keys(desc, "GSI2", "GSI2PK", "GSI2SK"))
+			return LAYOUT_STACHE_DOCUMENTS;
+		if (index_keys(desc, "UserThread", "UserThreadPK", "UserThreadSK"))
+			return LAYOUT_CHAINLIT;
+	}
+	return LAYOUT_GENERIC;
+}
+
+static char *describe_keys(const json_t *desc)
+{
+	const json_t *ks = json_object_get(desc, "KeySchema");
+	const json_t *defs = json_object_get(desc, "AttributeDefinitions");
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return strdup("");
+	size_t i, j;
+	json_t *k, *d;
+	json_array_foreach(ks, i, k) {
+		const char *an = json_string_value(json_object_get(k, "AttributeName")) ?: "?";
+		const char *type = "?";
+		json_array_foreach(defs, j, d)
+			if (str_eq(json_string_value(json_object_get(d, "AttributeName")), an))
+				type = json_string_value(json_object_get(d, "AttributeType")) ?: "?";
+		const char *kt = json_string_value(json_object_get(k, "KeyType")) ?: "?";
+		fprintf(f, "%s%s (%s, %s)", i ? ", " : "", an, type,
+		        !strcmp(kt, "HASH") ? "hash" : !strcmp(kt, "RANGE") ? "range" : kt);
+	}
+	fclose(f);
+	return out;
+}
+
+static char *describe_indexes(const json_t *desc)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return strdup("");
+	int n = 0;
+	const char *kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *g;
+		json_array_foreach(json_object_get(desc, kinds[k]), i, g)
+			fprintf(f, "%s%s", n++ ? ", " : "",
+			        json_string_value(json_object_get(g, "IndexName")) ?: "?");
+	}
+	fclose(f);
+	return out;
+}
+
+static void fill_info(struct table_info *t, const json_t *desc)
+{
+	t->layout = table_detect_layout(desc);
+	t->status = strdup(json_string_value(json_object_get(desc, "TableStatus")) ?: "?");
+	t->key_schema = describe_keys(desc);
+	t->indexes = describe_indexes(desc);
+	json_t *ic = json_object_get(desc, "ItemCount");
+	t->item_count = json_is_number(ic) ? (long long)json_number_value(ic) : -1;
+	json_t *sz = json_object_get(desc, "TableSizeBytes");
+	t->size_bytes = json_is_number(sz) ? (long long)json_number_value(sz) : -1;
+}
+
+/* ---- the asynchronous load ---------------------------------------------- */
+
+struct load {
+	struct session *s;
+	tables_done_fn cb;
+	void *ud;
+	struct table_list tl;
+	size_t cap;
+	int describing;
+	struct ddb_error err;
+	bool failed;
+};
+
+struct describe_slot {
+	struct load *L;
+	size_t idx;
+};
+
+static void copy_error(struct ddb_error *dst, const struct ddb_error *src)
+{
+	dst->kind = src->kind;
+	dst->http_status = src->http_status;
+	dst->code = src->code ? strdup(src->code) : NULL;
+	dst->message = src->message ? strdup(src->message) : NULL;
+	dst->request_id = src->request_id ? strdup(src->request_id) : NULL;
+}
+
+static void load_finish(struct load *L)
+{
+	L->cb(&L->tl, L->failed ? &L->err : NULL, L->ud);
+	table_list_free(&L->tl);
+	free(L->err.code);
+	free(L->err.message);
+	free(L->err.request_id);
+	free(L);
+}
+
+static void describe_done(struct ddb_result *r, void *ud)
+{
+	struct describe_slot *d = ud;
+	struct load *L = d->L;
+	struct table_info *t = &L->tl.v[d->idx];
+	if (r->err.kind == DDB_OK) {
+		fill_info(t, json_object_get(r->body, "Table"));
+	} else {
+		t->layout = LAYOUT_UNKNOWN;
+		t->error = strdup(r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
+	}
+	free(d);
+	if (--L->describing == 0)
+		load_finish(L);
+}
+
+static void list_page(struct load *L, const char *start);
+
+static void list_done(struct ddb_result *r, void *ud)
+{
+	struct load *L = ud;
+	if (r->err.kind != DDB_OK) {
+		L->failed = true;
+		copy_error(&L->err, &r->err);
+		load_finish(L);
+		return;
+	}
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(r->body, "TableNames"), i, n) {
+		if (!json_is_string(n))
+			continue;
+		if (L->tl.n == L->cap) {
+			L->cap = L->cap ? L->cap * 2 : 16;
+			L->tl.v = realloc(L->tl.v, L->cap * sizeof *L->tl.v);
+			if (!L->tl.v)
+				abort();
+		}
+		L->tl.v[L->tl.n++] = (struct table_info){.name = strdup(json_string_value(n)),
+		                                         .item_count = -1, .size_bytes = -1};
+	}
+	const char *next = json_string_value(json_object_get(r->body, "LastEvaluatedTableName"));
+	if (next) {
+		list_page(L, next);
+		return;
+	}
+	if (L->tl.n == 0) {
+		load_finish(L);
+		return;
+	}
+	L->describing = (int)L->tl.n;
+	for (size_t k = 0; k < L->tl.n; k++) {
+		struct describe_slot *d = malloc(sizeof *d);
+		if (!d)
+			abort();
+		d->L = L;
+		d->idx = k;
+		ddb_submit(L->s->ddb, "DescribeTable",
+		           json_pack("{s:s}", "TableName", L->tl.v[k].name), describe_done, d);
+	}
+}
+
+static void list_page(struct load *L, const char *start)
+{
+	json_t *req = json_pack("{s:i}", "Limit", 100);
+	if (start)
+		json_object_set_new(req, "ExclusiveStartTableName", json_string(start));
+	ddb_submit(L->s->ddb, "ListTables", req, list_done, L);
+}
+
+void tables_load(struct session *s, tables_done_fn cb, void *ud)
+{
+	struct load *L = calloc(1, sizeof *L);
+	if (!L)
+		abort();
+	L->s = s;
+	L->cb = cb;
+	L->ud = ud;
+	list_page(L, NULL);
+}
+
+struct sync_out {
+	struct table_list *out;
+	struct ddb_error *err;
+	bool done, ok;
+};
+
+static void sync_done(struct table_list *tl, const struct ddb_error *err, void *ud)
+{
+	struct sync_out *so = ud;
+	so->done = true;
+	if (err) {
+		copy_error(so->err, err);
+		return;
+	}
+	so->ok = true;
+	*so->out = *tl;        /* take the list; load_finish frees an empty one */
+	tl->v = NULL;
+	tl->n = 0;
+}
+
+int tables_load_sync(struct session *s, struct table_list *out, struct ddb_error *err)
+{
+	struct sync_out so = {.out = out, .err = err};
+	memset(out, 0, sizeof *out);
+	memset(err, 0, sizeof *err);
+	tables_load(s, sync_done, &so);
+	while (!so.done)
+		ddb_client_wait(s->ddb, 1000);
+	return so.ok ? 0 : -1;
+}

@@ -1,0 +1,59 @@
+/* model/tables.h: the tables of an endpoint and which library's layout each
+ * one has, detected from DescribeTable (key schema and index names). */
+#ifndef DDTREE_MODEL_TABLES_H
+#define DDTREE_MODEL_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/session.h"
+
+/* Layouts, one table: id, short name, description. */
+#define TABLE_LAYOUTS(X) \
+	X(LAYOUT_UNKNOWN,            "?",                  "not described") \
+	X(LAYOUT_GENERIC,            "generic",            "no known layout") \
+	X(LAYOUT_STACHE_NAMESPACES,  "stache-namespaces",  "Stache namespace registry") \
+	X(LAYOUT_STACHE_DOCUMENTS,   "stache-documents",   "Stache document index") \
+	X(LAYOUT_CHAINLIT,           "chainlit",           "Chainlit data layer")
+
+enum table_layout {
+#define TL_X_ENUM(id, name, desc) id,
+	TABLE_LAYOUTS(TL_X_ENUM)
+#undef TL_X_ENUM
+};
+
+const char *table_layout_name(enum table_layout l);
+const char *table_layout_desc(enum table_layout l);
+
+struct table_info {
+	char *name;
+	enum table_layout layout;
+	char *status;            /* TableStatus */
+	char *key_schema;        /* "PK (S, hash), SK (S, range)" */
+	char *indexes;           /* "UserThread, GSI1" or "" */
+	long long item_count;    /* approximate; -1 when unknown */
+	long long size_bytes;
+	char *error;             /* DescribeTable failed: why */
+};
+
+struct table_list {
+	struct table_info *v;
+	size_t n;
+};
+
+void table_list_free(struct table_list *tl);
+
+/* Detect the layout from a DescribeTable "Table" object (pure; unit-tested). */
+enum table_layout table_detect_layout(const json_t *table_desc);
+
+typedef void (*tables_done_fn)(struct table_list *tl, const struct ddb_error *err, void *ud);
+
+/* List every table (all ListTables pages) and describe each, several at a
+ * time.  The callback owns nothing: tl is freed when it returns. */
+void tables_load(struct session *s, tables_done_fn cb, void *ud);
+
+/* Synchronous form for the command line.  Returns 0, or -1 with *err set
+ * (copy; free with free()). */
+int tables_load_sync(struct session *s, struct table_list *out, struct ddb_error *err);
+
+#endif

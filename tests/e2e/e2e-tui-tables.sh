@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The real binary in a real terminal (tmux): the browser opens, lists the
+# tables with their layouts and the endpoint in the header, and quits on q.
+. "$(dirname "$0")/lib.sh"
+plan 5
+
+ddtree demo --prefix "$PREFIX" >/dev/null 2>&1
+tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$E"
+check "the browser lists the demo tables" tmux_wait "${PREFIX}stache-namespaces"
+screen=$(tmux_screen)
+check "the header shows the endpoint" contains "$(printf '%s\n' "$screen" | head -1)" "$E"
+check "the header shows read-write for a local endpoint" contains "$screen" "[read-write]"
+check "layouts are shown" contains "$(printf '%s\n' "$screen" | grep "${PREFIX}chainlit ")" "chainlit"
+tmux_keys q
+check "q quits" tmux_dead

@@ -1,0 +1,55 @@
+# tests/e2e/lib.sh: TAP helpers for end-to-end tests of the real binary.
+# Needs DDTREE_BIN and DDTREE_TEST_ENDPOINT (set by tests/harness/run-test).
+set -u
+: "${DDTREE_BIN:?DDTREE_BIN is not set (run through make check)}"
+: "${DDTREE_TEST_ENDPOINT:?DDTREE_TEST_ENDPOINT is not set (run through make check)}"
+E=$DDTREE_TEST_ENDPOINT
+T_N=0
+T_FAILED=0
+# A table prefix unique to this test run.
+PREFIX="t$$-$(date +%s%N | tail -c 7)-"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ddtree-e2e.XXXXXX")
+export HOME="$WORK/home"
+mkdir -p "$HOME"
+trap 't_cleanup' EXIT
+t_cleanup() { [ -n "${T_TMUX:-}" ] && tmux -L "$T_TMUX" kill-server 2>/dev/null; rm -rf "$WORK"; }
+
+plan() { echo "1..$1"; }
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+not_ok() { T_N=$((T_N + 1)); T_FAILED=1; echo "not ok $T_N - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d" "command: $*"; fi; }
+contains() { case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac; }
+
+ddtree() { "$DDTREE_BIN" --endpoint-url "$E" "$@"; }
+
+# --- tmux ---------------------------------------------------------------
+# tmux_start COLS ROWS COMMAND...: run COMMAND in a private tmux server
+tmux_start() {
+	T_TMUX="ddtree-test-$$"
+	local cols=$1 rows=$2
+	shift 2
+	tmux -L "$T_TMUX" -f /dev/null new-session -d -x "$cols" -y "$rows" \
+		-e "HOME=$HOME" -e "LANG=C.UTF-8" "$@"
+	tmux -L "$T_TMUX" set-option -g remain-on-exit on >/dev/null
+}
+tmux_screen() { tmux -L "$T_TMUX" capture-pane -p -t 0; }
+tmux_keys() { tmux -L "$T_TMUX" send-keys -t 0 "$@"; }
+# tmux_wait TEXT [SECONDS]: wait until TEXT is on the screen
+tmux_wait() {
+	local want=$1 limit=${2:-20} i
+	for i in $(seq 1 $((limit * 10))); do
+		tmux_screen | grep -qF -- "$want" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# tmux_dead: true once the program in the pane has exited
+tmux_dead() {
+	local i
+	for i in $(seq 1 50); do
+		[ "$(tmux -L "$T_TMUX" display-message -p -t 0 '#{pane_dead}')" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

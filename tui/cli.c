@@ -1,0 +1,289 @@
+/* tui/cli.c: options, subcommands and their output.  Human-readable tables by
+ * default, one JSON object per line with --json. */
+#include "ddconfig.h"
+
+#include "tui/cli.h"
+#include "tui/browser.h"
+#include "tui/text.h"
+#include "model/session.h"
+#include "model/tables.h"
+#include "model/demo.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cli {
+	struct session_opts so;
+	bool json;
+	bool reset;
+	const char *prefix;
+	int argc;          /* positional arguments: command and its operands */
+	char **argv;
+};
+
+typedef int (*cmd_fn)(struct cli *cl, struct session *s);
+
+static int cmd_tables(struct cli *cl, struct session *s);
+static int cmd_demo(struct cli *cl, struct session *s);
+
+/* One row per subcommand: --help is generated from this table. */
+static const struct command {
+	const char *name, *args, *help;
+	int min_args, max_args;
+	cmd_fn fn;
+} commands[] = {
+	{"tables", "", "tables and the layout detected for each", 0, 0, cmd_tables},
+	{"demo", "[--reset] [--prefix P]", "create and fill the demo tables", 0, 0, cmd_demo},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: ddtree [OPTIONS] [COMMAND ...]\n"
+	        "Browse and edit Stache AI and Chainlit data in Amazon DynamoDB.\n"
+	        "With no command, opens the browser.\n\n"
+	        "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		char head[64];
+		snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
+		fprintf(f, "  %-30s %s\n", head, commands[i].help);
+	}
+	fprintf(f,
+	        "\nOptions:\n"
+	        "  --endpoint-url URL        DynamoDB endpoint (default: from the environment or\n"
+	        "                            profile, else https://dynamodb.REGION.amazonaws.com)\n"
+	        "  --region REGION           AWS region\n"
+	        "  --profile NAME            profile from ~/.aws/config and ~/.aws/credentials\n"
+	        "  --namespace-table T       Stache namespace table (DYNAMODB_NAMESPACE_TABLE)\n"
+	        "  --documents-table T       Stache documents table (DYNAMODB_DOCUMENTS_TABLE)\n"
+	        "  --chainlit-table T        Chainlit table (CHAINLIT_DYNAMODB_TABLE)\n"
+	        "  --read-only               refuse every write\n"
+	        "  --write                   allow writes to an endpoint that is not on this machine\n"
+	        "  --allow-http              allow plain http:// to a host that is not on this machine\n"
+	        "  --json                    one JSON object per line (commands)\n"
+	        "  --debug FILE              write a request/response trace (secrets redacted)\n"
+	        "  --max-attempts N          attempts per request, retries included (default 3)\n"
+	        "  --timeout SECONDS         time limit for one attempt (default 30)\n"
+	        "  -h, --help                this help\n"
+	        "  -V, --version             version\n\n"
+	        "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
+	        "3 AWS or network error, 4 conflict (a concurrent change won).\n");
+}
+
+static int print_ddb_error(const char *what, const struct ddb_error *e)
+{
+	char *msg = text_sanitize_line(e->message ? e->message : ddb_error_kind_text(e->kind));
+	fprintf(stderr, "ddtree: %s: %s%s%s%s\n", what,
+	        e->code ? e->code : "", e->code ? ": " : "", msg ? msg : "",
+	        e->http_status >= 500 ? " (server error)" : "");
+	free(msg);
+	return EXIT_AWS;
+}
+
+static int cmd_tables(struct cli *cl, struct session *s)
+{
+	struct table_list tl;
+	struct ddb_error err;
+	if (tables_load_sync(s, &tl, &err) != 0) {
+		int rc = print_ddb_error("listing tables", &err);
+		free(err.code);
+		free(err.message);
+		free(err.request_id);
+		return rc;
+	}
+	int w = 5;   /* the name column fits the longest name */
+	for (size_t i = 0; i < tl.n; i++)
+		if ((int)strlen(tl.v[i].name) > w)
+			w = (int)strlen(tl.v[i].name);
+	if (!cl->json)
+		printf("%-*s %-18s %10s  %s\n", w, "TABLE", "LAYOUT", "ITEMS", "KEYS / INDEXES");
+	for (size_t i = 0; i < tl.n; i++) {
+		struct table_info *t = &tl.v[i];
+		if (cl->json) {
+			json_t *o = json_pack("{s:s,s:s,s:s*,s:s*,s:s*}", "table", t->name,
+			                      "layout", table_layout_name(t->layout),
+			                      "keys", t->key_schema, "indexes", t->indexes,
+			                      "error", t->error);
+			if (t->item_count >= 0)
+				json_object_set_new(o, "item_count", json_integer(t->item_count));
+			char *line = json_dumps(o, JSON_COMPACT);
+			puts(line);
+			free(line);
+			json_decref(o);
+			continue;
+		}
+		char items[24] = "?";
+		if (t->item_count >= 0)
+			snprintf(items, sizeof items, "%lld", t->item_count);
+		printf("%-*s %-18s %10s  %s%s%s\n", w, t->name, table_layout_name(t->layout), items,
+		       t->error ? t->error : t->key_schema ? t->key_schema : "",
+		       t->indexes && *t->indexes ? "; " : "", t->indexes ? t->indexes : "");
+	}
+	table_list_free(&tl);
+	return EXIT_OK;
+}
+
+static void demo_progress(const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "ddtree demo: %s\n", msg);
+}
+
+static int cmd_demo(struct cli *cl, struct session *s)
+{
+	struct demo_opts o = {.prefix = cl->prefix, .reset = cl->reset,
+	                      .progress = demo_progress};
+	char *err = NULL;
+	if (demo_create(s, &o, &err) != 0) {
+		char *m = text_sanitize_line(err ? err : "failed");
+		fprintf(stderr, "ddtree: demo: %s\n", m ? m : "");
+		free(m);
+		int rc = err && !strncmp(err, "read-only", 9) ? EXIT_USAGE : EXIT_AWS;
+		free(err);
+		return rc;
+	}
+	struct demo_names n;
+	demo_table_names(cl->prefix, &n);
+	if (cl->json) {
+		json_t *o2 = json_pack("{s:s,s:s,s:s}", "namespace_table", n.namespaces,
+		                       "documents_table", n.documents, "chainlit_table", n.chainlit);
+		char *line = json_dumps(o2, JSON_COMPACT);
+		puts(line);
+		free(line);
+		json_decref(o2);
+	} else {
+		printf("demo tables: %s %s %s\n", n.namespaces, n.documents, n.chainlit);
+	}
+	return EXIT_OK;
+}
+
+enum {
+	OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_NS_TABLE, OPT_DOCS_TABLE,
+	OPT_CL_TABLE, OPT_READ_ONLY, OPT_WRITE, OPT_ALLOW_HTTP, OPT_JSON, OPT_DEBUG,
+	OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_RESET, OPT_PREFIX,
+};
+
+static const struct option long_opts[] = {
+	{"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
+	{"region", required_argument, NULL, OPT_REGION},
+	{"profile", required_argument, NULL, OPT_PROFILE},
+	{"namespace-table", required_argument, NULL, OPT_NS_TABLE},
+	{"documents-table", required_argument, NULL, OPT_DOCS_TABLE},
+	{"chainlit-table", required_argument, NULL, OPT_CL_TABLE},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"write", no_argument, NULL, OPT_WRITE},
+	{"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"debug", required_argument, NULL, OPT_DEBUG},
+	{"max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"reset", no_argument, NULL, OPT_RESET},
+	{"prefix", required_argument, NULL, OPT_PREFIX},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli cl = {0};
+	int c, n;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ENDPOINT: cl.so.aws.endpoint_url = optarg; break;
+		case OPT_REGION: cl.so.aws.region = optarg; break;
+		case OPT_PROFILE: cl.so.aws.profile = optarg; break;
+		case OPT_NS_TABLE: cl.so.namespace_table = optarg; break;
+		case OPT_DOCS_TABLE: cl.so.documents_table = optarg; break;
+		case OPT_CL_TABLE: cl.so.chainlit_table = optarg; break;
+		case OPT_READ_ONLY: cl.so.read_only = true; break;
+		case OPT_WRITE: cl.so.write = true; break;
+		case OPT_ALLOW_HTTP: cl.so.aws.allow_plain_http = true; break;
+		case OPT_JSON: cl.json = true; break;
+		case OPT_DEBUG: cl.so.debug_path = optarg; break;
+		case OPT_MAX_ATTEMPTS:
+			if (parse_int(optarg, 1, 20, &n)) {
+				fprintf(stderr, "ddtree: --max-attempts wants a number from 1 to 20\n");
+				return EXIT_USAGE;
+			}
+			cl.so.max_attempts = n;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_int(optarg, 1, 3600, &n)) {
+				fprintf(stderr, "ddtree: --timeout wants seconds from 1 to 3600\n");
+				return EXIT_USAGE;
+			}
+			cl.so.request_timeout_ms = n * 1000L;
+			break;
+		case OPT_RESET: cl.reset = true; break;
+		case OPT_PREFIX: cl.prefix = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
+		default:
+			if (optopt)
+				fprintf(stderr, "ddtree: option -%c is unknown or needs a value (see --help)\n", optopt);
+			else
+				fprintf(stderr, "ddtree: option %s is unknown or needs a value (see --help)\n",
+				        argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (cl.so.read_only && cl.so.write) {
+		fprintf(stderr, "ddtree: --read-only and --write contradict each other\n");
+		return EXIT_USAGE;
+	}
+	cl.argc = argc - optind;
+	cl.argv = argv + optind;
+
+	const struct command *cmd = NULL;
+	if (cl.argc > 0) {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (!strcmp(cl.argv[0], commands[i].name))
+				cmd = &commands[i];
+		if (!cmd) {
+			char *name = text_sanitize_line(cl.argv[0]);
+			fprintf(stderr, "ddtree: unknown command '%s' (see --help)\n", name ? name : "");
+			free(name);
+			return EXIT_USAGE;
+		}
+		int nargs = cl.argc - 1;
+		if (nargs < cmd->min_args || nargs > cmd->max_args) {
+			fprintf(stderr, "ddtree: usage: ddtree [OPTIONS] %s %s\n", cmd->name, cmd->args);
+			return EXIT_USAGE;
+		}
+	}
+
+	char *err = NULL;
+	struct session *s = session_open(&cl.so, &err);
+	if (!s) {
+		char *m = text_sanitize_line(err ? err : "cannot start");
+		fprintf(stderr, "ddtree: %s\n", m ? m : "");
+		free(m);
+		free(err);
+		return EXIT_USAGE;
+	}
+	int rc;
+	if (cmd)
+		rc = cmd->fn(&cl, s);
+	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
+		fprintf(stderr, "ddtree: the browser needs a terminal (or give a command; see --help)\n");
+		rc = EXIT_USAGE;
+	} else
+		rc = browser_run(s);
+	session_close(s);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/* tui/text.h: making database text safe and measurable for a terminal.
+ * Pure functions (no curses), unit-tested and fuzzed. */
+#ifndef DDTREE_TUI_TEXT_H
+#define DDTREE_TUI_TEXT_H
+
+#include <stddef.h>
+
+/* A copy of s (len bytes, may hold NULs) where nothing can act on the
+ * terminal: C0 controls and DEL become caret notation (ESC -> "^[", NUL ->
+ * "^@"), C1 controls and bidirectional overrides become "<U+XXXX>", invalid
+ * UTF-8 bytes become U+FFFD.  Newlines and tabs are kept only if keep_nl. */
+char *text_sanitize(const char *s, size_t len, int keep_nl);
+/* Same for a NUL-terminated string, newlines shown as "^J". */
+char *text_sanitize_line(const char *s);
+
+/* Display width in terminal columns of sanitized UTF-8 text (wide characters
+ * count 2, combining marks 0). */
+int text_width(const char *s);
+
+/* Byte length of the longest prefix of s that fits in `cols` columns;
+ * *used gets its width. */
+size_t text_fit(const char *s, int cols, int *used);
+
+/* Decode one UTF-8 sequence; returns bytes used (1..4), or 0 if invalid
+ * (then *cp is undefined).  n is the bytes available. */
+int text_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+#endif
