@@ -27,6 +27,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "aws/credproc.h"
 #include "aws/profile.h"
 
@@ -480,15 +482,15 @@ fail:
 	return NULL;
 }
 
-static const char *workaround =
-	"Until then, add a profile that asks the AWS CLI for the credentials, e.g. in %s:\n"
-	"  [profile %s-ddtree]\n"
-	"  credential_process = aws configure export-credentials --profile %s\n"
-	"and run ddtree with --profile %s-ddtree.";
+#define WORKAROUND \
+	"Until then, add a profile that asks the AWS CLI for the credentials, e.g. in %s:\n" \
+	"  [profile %s-ddtree]\n" \
+	"  credential_process = aws configure export-credentials --profile %s\n" \
+	"and run ddtree with --profile %s-ddtree."
 
 static char *unsupported(const struct files *f, const char *what)
 {
-	char *tail = fmt(workaround, f->cfg_path, f->profile, f->profile, f->profile);
+	char *tail = fmt(WORKAROUND, f->cfg_path, f->profile, f->profile, f->profile);
 	char *msg = tail ? fmt("profile %s uses %s, which ddtree cannot do yet. %s",
 	                       f->profile, what, tail) : NULL;
 
@@ -522,7 +524,6 @@ static int add_env(struct aws_cred_chain *c, const struct files *f)
 				d = NULL;
 			}
 		}
-		(void)ak;
 	}
 	return chain_add(c, "environment", strdup(where), keys_resolve, keys_free, d);
 }
@@ -781,7 +782,287 @@ static int load_file(const char *path, enum aws_profile_kind kind, const char *w
 	origin = fmt("%s %s", what, path);
 	rc = aws_profile_parse(text, len, kind, origin ? origin : path, pf, err);
 	free(origin);
-	OPENSSL_cleanse_wrapper:
-	aws_wipe_free(text);
+	OPENSSL_cleanse(text, len);
+	free(text);
 	return rc;
+}
+
+/* Known profile names, for "not found" messages. */
+static char *profile_names(const struct files *f)
+{
+	char *s = NULL;
+	size_t n = 0, count = 0;
+	FILE *ms = open_memstream(&s, &n);
+	const struct aws_profile_list *lists[] = { &f->cfg.profiles, &f->cred.profiles };
+
+	if (!ms)
+		return NULL;
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *name = lists[l]->v[i].name;
+			if (l == 1 && aws_profile_find(&f->cfg.profiles, name))
+				continue;
+			if (count++ < 20)
+				fprintf(ms, "%s%s", count > 1 ? ", " : "", name);
+		}
+	}
+	if (count > 20)
+		fprintf(ms, ", ...");
+	if (!count)
+		fprintf(ms, "none");
+	if (fclose(ms) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool service_valid(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(" -_", *s))
+			return false;
+	return true;
+}
+
+static bool region_valid(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-')
+			return false;
+	return true;
+}
+
+/* The name of the service-specific variable, as a literal. */
+static const char *service_env_source(const char *service)
+{
+	if (strcasecmp(service, "dynamodb") == 0)
+		return "AWS_ENDPOINT_URL_DYNAMODB";
+	if (strcasecmp(service, "s3") == 0)
+		return "AWS_ENDPOINT_URL_S3";
+	return "AWS_ENDPOINT_URL_<SERVICE>";
+}
+
+/* The configured endpoint (steps 1-5 of AWS-CLIENT.md 4.13), or NULL.
+ * *url is malloc'd.  0, or -1 when out of memory. */
+static int configured_endpoint(const struct aws_conf_opts *o, const struct files *f,
+                               const char *service, char **url, const char **source)
+{
+	const char *ign, *v;
+	char name[96], key[80];
+	size_t i;
+
+	*url = NULL;
+	*source = NULL;
+	if (o->endpoint_url && *o->endpoint_url) {
+		*source = "--endpoint-url";
+		return (*url = strdup(o->endpoint_url)) ? 0 : -1;
+	}
+	ign = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	if (o->ignore_configured_endpoint_urls ||
+	    is_true(ign ? ign : prof_get(f, "ignore_configured_endpoint_urls")))
+		return 0;
+
+	/* AWS_ENDPOINT_URL_<SERVICE ID>, and the services section's key */
+	snprintf(name, sizeof name, "AWS_ENDPOINT_URL_%s", service);
+	snprintf(key, sizeof key, "%s", service);
+	for (i = strlen("AWS_ENDPOINT_URL_"); name[i]; i++)
+		name[i] = name[i] == ' ' || name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+	for (i = 0; key[i]; i++)
+		key[i] = key[i] == ' ' ? '_' : (char)tolower((unsigned char)key[i]);
+
+	if ((v = env(name))) {
+		*source = service_env_source(service);
+	} else if ((v = env("AWS_ENDPOINT_URL"))) {
+		*source = "AWS_ENDPOINT_URL";
+	} else {
+		const char *sname = prof_get_nonempty(f, "services");
+		const struct aws_profile_section *svc = aws_profile_find(&f->cfg.services, sname);
+		const char *raw = aws_profile_get(svc, key);
+
+		if (raw) {
+			struct aws_profile_section sub;
+			if (aws_profile_subprops(raw, &sub) < 0)
+				return -1;
+			v = aws_profile_get(&sub, "endpoint_url");
+			if (v && *v) {
+				*url = strdup(v);
+				*source = "services section";
+			}
+			aws_profile_section_free(&sub);
+			if (*source)
+				return *url ? 0 : -1;
+		}
+		if ((v = prof_get_nonempty(f, "endpoint_url")))
+			*source = "profile endpoint_url";
+	}
+	if (!v)
+		return 0;
+	return (*url = strdup(v)) ? 0 : -1;
+}
+
+static int parse_max_attempts(const char *v, const char *source, int *out, char **err)
+{
+	long n = 0;
+	const char *p = v;
+
+	for (; *p && isdigit((unsigned char)*p) && n <= 100; p++)
+		n = n * 10 + (*p - '0');
+	if (p == v || *p || n < 1 || n > 20) {
+		*err = fmt("max_attempts from %s must be a whole number from 1 to 20", source);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, char **err)
+{
+	static const struct aws_conf_opts none;
+	const struct aws_conf_opts *o = opts ? opts : &none;
+	const char *service = o->service && *o->service ? o->service : "dynamodb";
+	struct files f = { 0 };
+	char *url = NULL;
+	const char *src, *v;
+	bool loopback = false;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	if (!service_valid(service)) {
+		*err = strdup("internal error: bad service name");
+		return -1;
+	}
+
+	/* the profile and the files */
+	f.profile = aws_profile_select(o->profile, &f.profile_source);
+	out->profile_source = f.profile_source;
+	if (aws_profile_paths(&f.cfg_path, &f.cred_path, err) < 0)
+		goto fail;
+	if (load_file(f.cfg_path, AWS_PROFILE_CONFIG, "config file", &f.cfg,
+	              &f.cfg_exists, err) < 0 ||
+	    load_file(f.cred_path, AWS_PROFILE_CREDENTIALS, "shared credentials file", &f.cred,
+	              &f.cred_exists, err) < 0)
+		goto fail;
+	f.cfgp = aws_profile_find(&f.cfg.profiles, f.profile);
+	f.credp = aws_profile_find(&f.cred.profiles, f.profile);
+	if (!f.cfgp && !f.credp && strcmp(f.profile_source, "default") != 0) {
+		char *names = profile_names(&f);
+		*err = fmt("profile '%s' (from %s) is in neither %s%s nor %s%s; profiles found: %s",
+		           f.profile, f.profile_source, f.cfg_path, f.cfg_exists ? "" : " (missing)",
+		           f.cred_path, f.cred_exists ? "" : " (missing)", names ? names : "?");
+		free(names);
+		goto fail;
+	}
+	out->profile = strdup(f.profile);
+	if (!out->profile)
+		goto nomem;
+
+	/* the endpoint someone configured, if any */
+	if (configured_endpoint(o, &f, service, &url, &src) < 0)
+		goto nomem;
+	if (url) {
+		if (endpoint_check(url, src, o->allow_plain_http, &out->endpoint_url,
+		                   &loopback, err) < 0)
+			goto fail;
+		out->endpoint_source = src;
+	}
+
+	/* the region */
+	if (o->region && *o->region) {
+		v = o->region;
+		out->region_source = "--region";
+	} else if ((v = env("AWS_REGION"))) {
+		out->region_source = "AWS_REGION";
+	} else if ((v = env("AWS_DEFAULT_REGION"))) {
+		out->region_source = "AWS_DEFAULT_REGION";
+	} else if ((v = prof_get_nonempty(&f, "region"))) {
+		out->region_source = "profile";
+	} else if (loopback) {
+		v = "us-east-1";
+		out->region_source = "default for local endpoint";
+	} else {
+		char *hdr = config_header(f.profile);
+		bool dflt = strcmp(f.profile, "default") == 0;
+		*err = fmt("no AWS region is set for profile %s. Pass --region, set AWS_REGION, "
+		           "or add `region = us-east-1` (say) to the %s section of %s "
+		           "(`aws configure set region us-east-1%s%s`)",
+		           f.profile, hdr ? hdr : "profile", f.cfg_path,
+		           dflt ? "" : " --profile ", dflt ? "" : f.profile);
+		free(hdr);
+		goto fail;
+	}
+	if (!region_valid(v)) {
+		*err = fmt("the region from %s is not a region name (letters, digits and '-', "
+		           "like us-east-1)", out->region_source);
+		goto fail;
+	}
+	out->region = strdup(v);
+	if (!out->region)
+		goto nomem;
+
+	/* the default endpoint */
+	if (!out->endpoint_url) {
+		char host[80];
+		size_t i;
+		snprintf(host, sizeof host, "%s", service);
+		for (i = 0; host[i]; i++)
+			host[i] = host[i] == ' ' || host[i] == '_' ? '-' :
+			          (char)tolower((unsigned char)host[i]);
+		out->endpoint_url = fmt("https://%s.%s.amazonaws.com%s", host, out->region,
+		                        strncmp(out->region, "cn-", 3) == 0 ? ".cn" : "");
+		if (!out->endpoint_url)
+			goto nomem;
+		out->endpoint_source = "default";
+		loopback = false;
+	}
+	out->endpoint_is_loopback = loopback;
+
+	/* the rest */
+	if ((v = env("AWS_CA_BUNDLE")) || (v = prof_get_nonempty(&f, "ca_bundle"))) {
+		if (!(out->ca_bundle = strdup(v)))
+			goto nomem;
+	}
+	if ((v = env("AWS_MAX_ATTEMPTS"))) {
+		if (parse_max_attempts(v, "AWS_MAX_ATTEMPTS", &out->max_attempts, err) < 0)
+			goto fail;
+	} else if ((v = prof_get_nonempty(&f, "max_attempts"))) {
+		char *where = fmt("profile %s", f.profile);
+		int r = parse_max_attempts(v, where ? where : "the profile",
+		                           &out->max_attempts, err);
+		free(where);
+		if (r < 0)
+			goto fail;
+	}
+
+	out->creds = chain_build(&f, loopback);
+	if (!out->creds)
+		goto nomem;
+	free(url);
+	files_free(&f);
+	return 0;
+nomem:
+	*err = strdup("out of memory");
+fail:
+	if (!*err)
+		*err = strdup("out of memory");
+	free(url);
+	files_free(&f);
+	aws_conf_free(out);
+	return -1;
+}
+
+void aws_conf_free(struct aws_conf *c)
+{
+	if (!c)
+		return;
+	free(c->profile);
+	free(c->region);
+	free(c->endpoint_url);
+	free(c->ca_bundle);
+	chain_free(c->creds);
+	memset(c, 0, sizeof *c);
 }

@@ -172,5 +172,7 @@ int demo_create(struct session *s, const struct demo_opts *o, char **err)
 	    ensure_table(s, o, n.documents, create_documents(n.documents), err) ||
 	    ensure_table(s, o, n.chainlit, create_chainlit(n.chainlit), err))
 		return -1;
+	if (demo_fill_stache(s, &n, o, err) || demo_fill_chainlit(s, &n, o, err))
+		return -1;
 	return 0;
 }

@@ -20,7 +20,15 @@ struct demo_names {
 };
 void demo_table_names(const char *prefix, struct demo_names *out);
 
-/* Returns 0, or -1 with *err (malloc'd). */
+/* Create the tables and fill them.  Returns 0, or -1 with *err (malloc'd). */
 int demo_create(struct session *s, const struct demo_opts *o, char **err);
+
+/* The fillers, one per library (model/demo_stache.c, model/demo_chainlit.c):
+ * realistic data written in exactly the libraries' shapes, plus a handful of
+ * the broken states `ddtree check` finds.  Return 0 or -1 with *err. */
+int demo_fill_stache(struct session *s, const struct demo_names *n,
+                     const struct demo_opts *o, char **err);
+int demo_fill_chainlit(struct session *s, const struct demo_names *n,
+                       const struct demo_opts *o, char **err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "ddconfig.h"
 
 #include "tui/cli.h"
+#include "tui/cmd.h"
 #include "tui/browser.h"
 #include "tui/text.h"
 #include "model/session.h"
@@ -10,21 +11,11 @@
 #include "model/demo.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct cli {
-	struct session_opts so;
-	bool json;
-	bool reset;
-	const char *prefix;
-	int argc;          /* positional arguments: command and its operands */
-	char **argv;
-};
-
-typedef int (*cmd_fn)(struct cli *cl, struct session *s);
 
 static int cmd_tables(struct cli *cl, struct session *s);
 static int cmd_demo(struct cli *cl, struct session *s);
@@ -36,6 +27,12 @@ static const struct command {
 	cmd_fn fn;
 } commands[] = {
 	{"tables", "", "tables and the layout detected for each", 0, 0, cmd_tables},
+	{"namespaces", "", "the namespace tree, orphans and cycles apart", 0, 0, cmd_namespaces},
+	{"documents", "NAMESPACE", "documents of a namespace, newest first", 1, 1, cmd_documents},
+	{"users", "", "Chainlit users", 0, 0, cmd_users},
+	{"threads", "USER", "a user's threads, newest first", 1, 1, cmd_threads},
+	{"thread", "THREAD_ID", "one conversation as a step tree, with feedback", 1, 1, cmd_thread},
+	{"feedback", "set|delete THREAD_ID STEP_ID", "set (--value up|down [--comment TEXT]) or delete feedback", 3, 3, cmd_feedback},
 	{"demo", "[--reset] [--prefix P]", "create and fill the demo tables", 0, 0, cmd_demo},
 };
 
@@ -73,7 +70,39 @@ static void usage(FILE *f)
 	        "3 AWS or network error, 4 conflict (a concurrent change won).\n");
 }
 
-static int print_ddb_error(const char *what, const struct ddb_error *e)
+void cli_print_json(json_t *o)
+{
+	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (line) {
+		puts(line);
+		free(line);
+	}
+	json_decref(o);
+}
+
+int cli_fail(int rc, const char *fmt, ...)
+{
+	char *raw = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
+	va_end(ap);
+	char *m = text_sanitize_line(raw ? raw : "error");
+	fprintf(stderr, "ddtree: %s\n", m ? m : "");
+	free(m);
+	free(raw);
+	return rc;
+}
+
+void cli_put_text(const char *s)
+{
+	char *m = text_sanitize_line(s ? s : "");
+	fputs(m ? m : "", stdout);
+	free(m);
+}
+
+int cli_ddb_error(const char *what, const struct ddb_error *e)
 {
 	char *msg = text_sanitize_line(e->message ? e->message : ddb_error_kind_text(e->kind));
 	fprintf(stderr, "ddtree: %s: %s%s%s%s\n", what,
@@ -88,7 +117,7 @@ static int cmd_tables(struct cli *cl, struct session *s)
 	struct table_list tl;
 	struct ddb_error err;
 	if (tables_load_sync(s, &tl, &err) != 0) {
-		int rc = print_ddb_error("listing tables", &err);
+		int rc = cli_ddb_error("listing tables", &err);
 		free(err.code);
 		free(err.message);
 		free(err.request_id);
@@ -163,7 +192,7 @@ static int cmd_demo(struct cli *cl, struct session *s)
 enum {
 	OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_NS_TABLE, OPT_DOCS_TABLE,
 	OPT_CL_TABLE, OPT_READ_ONLY, OPT_WRITE, OPT_ALLOW_HTTP, OPT_JSON, OPT_DEBUG,
-	OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_RESET, OPT_PREFIX,
+	OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_RESET, OPT_PREFIX, OPT_VALUE, OPT_COMMENT, OPT_SEGMENTS,
 };
 
 static const struct option long_opts[] = {
@@ -182,6 +211,9 @@ static const struct option long_opts[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"reset", no_argument, NULL, OPT_RESET},
 	{"prefix", required_argument, NULL, OPT_PREFIX},
+	{"value", required_argument, NULL, OPT_VALUE},
+	{"comment", required_argument, NULL, OPT_COMMENT},
+	{"segments", required_argument, NULL, OPT_SEGMENTS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -231,6 +263,15 @@ int cli_main(int argc, char **argv)
 			break;
 		case OPT_RESET: cl.reset = true; break;
 		case OPT_PREFIX: cl.prefix = optarg; break;
+		case OPT_VALUE: cl.value = optarg; break;
+		case OPT_COMMENT: cl.comment = optarg; break;
+		case OPT_SEGMENTS:
+			if (parse_int(optarg, 1, 64, &n)) {
+				fprintf(stderr, "ddtree: --segments wants a number from 1 to 64\n");
+				return EXIT_USAGE;
+			}
+			cl.segments = n;
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
 		default:

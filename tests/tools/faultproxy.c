@@ -535,8 +535,7 @@ static bool is_hop_header(const struct hline *h)
 struct request {
 	size_t head_len;
 	size_t body_len;
-	const char *reqline;
-	size_t reqline_len;
+	size_t reqline_len;    /* the request line starts the head */
 	bool keep_alive;
 	bool is_head;
 	bool expect_continue;
@@ -599,7 +598,6 @@ static int parse_request(const char *p, size_t hl, struct request *rq, const cha
 		return 405;
 	}
 	rq->is_head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
-	rq->reqline = line;
 	rq->reqline_len = len;
 
 	bool have_len = false, conn_close = false, conn_keep = false;
@@ -657,8 +655,7 @@ struct response {
 	size_t head_len;
 	size_t body_len;       /* body at raw.p + head_len */
 	int status;
-	const char *statusline;
-	size_t statusline_len;
+	size_t statusline_len; /* the status line starts the head */
 };
 
 /* Parse an upstream response head.  Returns false when malformed; sets
@@ -673,7 +670,6 @@ static bool parse_response_head(struct response *rs, bool *len_known, bool *chun
 	    line[11] < '0' || line[11] > '9' || (len > 12 && line[12] != ' '))
 		return false;
 	rs->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-	rs->statusline = line;
 	rs->statusline_len = len;
 	rs->body_len = 0;
 	while (next_line(&cur, stop, &line, &len)) {
@@ -754,10 +750,10 @@ static bool forward(struct conn *c, const struct request *rq, const char *head, 
 	}
 
 	/* Request line and end-to-end headers as received, own framing. */
-	const char *cur = head, *stop = head + rq->head_len - 2, *line;
-	size_t len;
-	next_line(&cur, stop, &line, &len);
-	if (!buf_add(&req, line, len) || !buf_add(&req, "\r\n", 2)) {
+	const char *cur = head + rq->reqline_len + 2, *stop = head + rq->head_len - 2;
+	const char *line = NULL;
+	size_t len = 0;
+	if (!buf_add(&req, head, rq->reqline_len) || !buf_add(&req, "\r\n", 2)) {
 		*why = "out of memory";
 		goto out;
 	}
@@ -898,13 +894,11 @@ static bool send_forwarded(int fd, const struct request *rq, const struct respon
 			   enum fwd_mode mode)
 {
 	struct buf b = {0};
-	const char *head = rs->raw.p, *cur = head, *stop = head + rs->head_len - 2, *line;
+	const char *head = rs->raw.p, *stop = head + rs->head_len - 2;
+	const char *cur = head + rs->statusline_len + 2, *line = NULL;
 	const char *body = head + rs->head_len;
-	size_t len;
-	bool ok = true;
-
-	next_line(&cur, stop, &line, &len); /* status line, validated */
-	ok = buf_add(&b, line, len) && buf_add(&b, "\r\n", 2);
+	size_t len = 0;
+	bool ok = buf_add(&b, head, rs->statusline_len) && buf_add(&b, "\r\n", 2);
 	while (ok && next_line(&cur, stop, &line, &len)) {
 		struct hline h;
 		if (!split_header(line, len, &h))

@@ -1,0 +1,44 @@
+/* model/check.c: the findings list of the integrity report. */
+#include "ddconfig.h"
+
+#include "model/check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void findings_add(struct findings *f, const char *table, const json_t *key,
+                  const char *kind, const char *fmt, ...)
+{
+	struct finding *v = realloc(f->v, (f->n + 1) * sizeof *v);
+	if (!v)
+		abort();
+	f->v = v;
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	v[f->n] = (struct finding){
+		.table = strdup(table ? table : ""),
+		.key = key ? json_dumps(key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL,
+		.kind = strdup(kind ? kind : "problem"),
+		.message = msg,
+	};
+	f->n++;
+}
+
+void findings_free(struct findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].table);
+		free(f->v[i].key);
+		free(f->v[i].kind);
+		free(f->v[i].message);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}

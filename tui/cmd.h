@@ -1,0 +1,44 @@
+/* tui/cmd.h: what subcommands share: the parsed command line and output
+ * helpers.  Each group of subcommands lives in its own tui/cmd_*.c. */
+#ifndef DDTREE_TUI_CMD_H
+#define DDTREE_TUI_CMD_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "model/session.h"
+#include "tui/cli.h"
+
+struct cli {
+	struct session_opts so;
+	bool json;           /* --json: one JSON object per line on stdout */
+	bool reset;          /* demo --reset */
+	const char *prefix;  /* demo --prefix */
+	const char *value;   /* feedback set --value up|down */
+	const char *comment; /* feedback set --comment TEXT (NULL: none given) */
+	int segments;        /* export --segments N (0: 1) */
+	int argc;            /* positional words: argv[0] is the command */
+	char **argv;
+};
+
+typedef int (*cmd_fn)(struct cli *cl, struct session *s);
+
+/* Stache (tui/cmd_stache.c) */
+int cmd_namespaces(struct cli *cl, struct session *s);
+int cmd_documents(struct cli *cl, struct session *s);
+/* Chainlit (tui/cmd_chainlit.c) */
+int cmd_users(struct cli *cl, struct session *s);
+int cmd_threads(struct cli *cl, struct session *s);
+int cmd_thread(struct cli *cl, struct session *s);
+int cmd_feedback(struct cli *cl, struct session *s);
+
+/* Print one JSON object as a line on stdout (steals o). */
+void cli_print_json(json_t *o);
+/* Report an AWS/network error on stderr; returns EXIT_AWS. */
+int cli_ddb_error(const char *what, const struct ddb_error *e);
+/* Report any other failure on stderr (text is sanitised); returns rc. */
+int cli_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print database text on stdout safely (control characters made visible). */
+void cli_put_text(const char *s);
+
+#endif
