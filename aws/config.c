@@ -685,8 +685,9 @@ static int chain_resolve(struct aws_cred_chain *c, time_t now,
 	}
 	if (c->loopback) {
 		free(tried);
-		out->access_key_id = strdup("ddtree-local");
-		out->secret_access_key = strdup("ddtree-local");
+		/* DynamoDB Local refuses key ids with "-" or "_" */
+		out->access_key_id = strdup("ddtreelocal");
+		out->secret_access_key = strdup("ddtreelocal");
 		out->source = strdup("placeholder for local endpoint");
 		if (!out->access_key_id || !out->secret_access_key || !out->source) {
 			aws_credentials_free(out);

@@ -588,15 +588,23 @@ int aws_credproc_run(const char *cmdline, const char *what,
 	r = drain(&c, deadline);
 	if (r == 0)
 		r = reap(c.pid, &status, deadline);
+	if (r < 0 && errno == ECHILD) {
+		/* someone else (a SIGCHLD handler?) reaped it: the pid may be reused */
+		*err = fmt("%s: its exit status was lost (was it reaped elsewhere?)", what);
+		goto done;
+	}
 	if (r != 0) {
+		int e = errno;
 		kill(c.pid, SIGKILL);
 		while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
 			;
-		if (r > 0)
+		if (r > 0 && limit % 1000 == 0)
+			*err = fmt("%s timed out after %ld s and was stopped", what, limit / 1000);
+		else if (r > 0)
 			*err = fmt("%s timed out after %ld.%03ld s and was stopped",
 			           what, limit / 1000, limit % 1000);
 		else
-			*err = fmt("%s: cannot read its output: %s", what, strerror(errno));
+			*err = fmt("%s: cannot read its output: %s", what, strerror(e));
 		goto done;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -2,6 +2,7 @@
 #include "ddconfig.h"
 
 #include "model/tables.h"
+#include "model/pager.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ void table_list_free(struct table_list *tl)
 		free(t->name);
 		free(t->status);
 		free(t->key_schema);
+		free(t->hash_key);
+		free(t->range_key);
 		free(t->indexes);
 		free(t->error);
 	}
@@ -148,6 +151,9 @@ static void fill_info(struct table_info *t, const json_t *desc)
 	t->layout = table_detect_layout(desc);
 	t->status = strdup(json_string_value(json_object_get(desc, "TableStatus")) ?: "?");
 	t->key_schema = describe_keys(desc);
+	const json_t *ks = json_object_get(desc, "KeySchema");
+	t->hash_key = key_attr(ks, "HASH") ? strdup(key_attr(ks, "HASH")) : NULL;
+	t->range_key = key_attr(ks, "RANGE") ? strdup(key_attr(ks, "RANGE")) : NULL;
 	t->indexes = describe_indexes(desc);
 	json_t *ic = json_object_get(desc, "ItemCount");
 	t->item_count = json_is_number(ic) ? (long long)json_number_value(ic) : -1;
@@ -302,4 +308,15 @@ int tables_load_sync(struct session *s, struct table_list *out, struct ddb_error
 	while (!so.done)
 		ddb_client_wait(s->ddb, 1000);
 	return so.ok ? 0 : -1;
+}
+
+struct pager *tables_scan_pager(struct session *s, const char *table, int limit,
+                                int segment, int total_segments)
+{
+	json_t *req = json_pack("{s:s,s:i}", "TableName", table, "Limit", limit > 0 ? limit : 1000);
+	if (total_segments > 1) {
+		json_object_set_new(req, "Segment", json_integer(segment));
+		json_object_set_new(req, "TotalSegments", json_integer(total_segments));
+	}
+	return pager_new(s, "Scan", req);
 }

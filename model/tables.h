@@ -30,6 +30,7 @@ struct table_info {
 	enum table_layout layout;
 	char *status;            /* TableStatus */
 	char *key_schema;        /* "PK (S, hash), SK (S, range)" */
+	char *hash_key, *range_key; /* key attribute names (range_key may be NULL) */
 	char *indexes;           /* "UserThread, GSI1" or "" */
 	long long item_count;    /* approximate; -1 when unknown */
 	long long size_bytes;
@@ -51,6 +52,11 @@ typedef void (*tables_done_fn)(struct table_list *tl, const struct ddb_error *er
 /* List every table (all ListTables pages) and describe each, several at a
  * time.  The callback owns nothing: tl is freed when it returns. */
 void tables_load(struct session *s, tables_done_fn cb, void *ud);
+
+/* A Scan of any table, page by page (the generic table view and export). */
+struct pager;
+struct pager *tables_scan_pager(struct session *s, const char *table, int limit,
+                                int segment, int total_segments);
 
 /* Synchronous form for the command line.  Returns 0, or -1 with *err set
  * (copy; free with free()). */

@@ -4,7 +4,7 @@
 
 #include "tui/cli.h"
 #include "tui/cmd.h"
-#include "tui/browser.h"
+#include "tui/ui.h"
 #include "tui/text.h"
 #include "model/session.h"
 #include "model/tables.h"
@@ -324,7 +324,7 @@ int cli_main(int argc, char **argv)
 		fprintf(stderr, "ddtree: the browser needs a terminal (or give a command; see --help)\n");
 		rc = EXIT_USAGE;
 	} else
-		rc = browser_run(s);
+		rc = ui_run(s);
 	session_close(s);
 	return rc;
 }

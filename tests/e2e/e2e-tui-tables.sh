@@ -5,7 +5,7 @@
 plan 5
 
 ddtree demo --prefix "$PREFIX" >/dev/null 2>&1
-tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$E"
+tmux_start 160 40 "$DDTREE_BIN" --endpoint-url "$E"
 check "the browser lists the demo tables" tmux_wait "${PREFIX}stache-namespaces"
 screen=$(tmux_screen)
 check "the header shows the endpoint" contains "$(printf '%s\n' "$screen" | head -1)" "$E"

@@ -31,6 +31,7 @@
 extern char **environ;
 
 static json_t *parser_suite, *location_suite;
+static char home[] = "/tmp/ddtree-test-profile-home-XXXXXX";  /* HOME while testing */
 
 static json_t *load_suite(const char *file)
 {
@@ -66,6 +67,7 @@ static void clear_env(void)
 	unsetenv("USERPROFILE");
 	unsetenv("HOMEDRIVE");
 	unsetenv("HOMEPATH");
+	setenv("HOME", home, 1);
 }
 
 /* ---- the shared parser cases ------------------------------------------- */
@@ -455,6 +457,8 @@ int main(void)
 	size_t n = 0, i, total;
 	int rc;
 
+	if (!mkdtemp(home))
+		return 1;
 	clear_env();
 	parser_suite = load_suite("profile-parser-tests.json");
 	location_suite = load_suite("file-location-tests.json");
@@ -499,5 +503,6 @@ int main(void)
 	free(tests);
 	json_decref(parser_suite);
 	json_decref(location_suite);
+	rmdir(home);
 	return rc;
 }

@@ -21,7 +21,7 @@ static void expect_sanitized(const char *in, size_t len, int keep_nl, const char
 static void test_escape_sequences_are_visible(void **st)
 {
 	(void)st;
-	expect_sanitized("\x1b[2J\x1b]0;pwned\x07", 12, 0, "^[[2J^[]0;pwned^G");
+	expect_sanitized("\x1b[2J\x1b]0;pwned\x07", 14, 0, "^[[2J^[]0;pwned^G");
 }
 
 static void test_controls_and_del(void **st)

@@ -1,0 +1,47 @@
+/* tui/keys.h: key names and the key -> action bindings, with overrides from
+ * $XDG_CONFIG_HOME/ddtree/config.  Pure (no curses calls), unit-tested. */
+#ifndef DDTREE_TUI_KEYS_H
+#define DDTREE_TUI_KEYS_H
+
+#include <stdbool.h>
+
+#include "tui/actions.h"
+
+/* Key codes are ncurses' (ASCII, KEY_* values); names look like "j",
+ * "<Enter>", "<C-f>", "<PgDn>", "<F5>", "<Space>", "<Esc>", "<lt>" for '<'. */
+int key_parse(const char *name);                 /* -1 if unknown */
+void keyname_of(int key, char *buf, int len);
+
+#define KEYMAP_MAX 512
+struct keymap {
+	int key[KEYMAP_MAX];
+	enum action act[KEYMAP_MAX];
+	int n;
+};
+
+void keymap_defaults(struct keymap *km);
+/* ACT_NONE if unbound. */
+enum action keymap_lookup(const struct keymap *km, int key);
+/* Bind (replacing an existing binding of that key); returns 0 or -1. */
+int keymap_bind(struct keymap *km, int key, enum action a);
+/* All keys bound to an action, as text ("j <Down>"), into buf. */
+void keymap_keys_for(const struct keymap *km, enum action a, char *buf, int len);
+
+/* Settings from the config file besides bindings. */
+struct ui_config {
+	bool read_only;         /* set read-only = true */
+	bool write;             /* set write = true */
+	bool monochrome;        /* set colors = mono */
+	int color_fg[16], color_bg[16];  /* per colour role; -2 = unset */
+};
+
+/* Parse a config file's text.  Lines: "bind KEY ACTION", "unbind KEY",
+ * "set read-only true|false", "set write true|false", "set colors mono|default",
+ * "color ROLE FG [BG]", "# comment".  Bad lines are reported in *errors
+ * (malloc'd, one per line, "line N: ...") and skipped. */
+void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors);
+
+/* The path of the config file ($XDG_CONFIG_HOME or ~/.config), malloc'd. */
+char *config_path(void);
+
+#endif

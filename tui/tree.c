@@ -1,0 +1,420 @@
+/* tui/tree.c: the tree pane. */
+#include "ddconfig.h"
+
+#include "tui/tree.h"
+#include "model/tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tree {
+	struct tnode *root;          /* invisible; its children are the roots */
+	struct tnode **flat;         /* visible nodes in order */
+	int *depth;
+	size_t nflat;
+	struct tnode *shown;         /* node whose list is in the list pane */
+};
+
+/* Every live node, so that an asynchronous answer can tell whether the node
+ * it was loading still exists (a reload frees subtrees) without touching
+ * freed memory. */
+static struct tnode **live;
+static size_t nlive, caplive;
+
+static void live_add(struct tnode *n)
+{
+	if (nlive == caplive) {
+		caplive = caplive ? caplive * 2 : 256;
+		live = realloc(live, caplive * sizeof *live);
+		if (!live)
+			abort();
+	}
+	live[nlive++] = n;
+}
+
+static void live_remove(struct tnode *n)
+{
+	for (size_t i = nlive; i-- > 0;)
+		if (live[i] == n) {
+			live[i] = live[--nlive];
+			return;
+		}
+}
+
+struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data)
+{
+	struct tnode *n = calloc(1, sizeof *n);
+	if (!n)
+		abort();
+	live_add(n);
+	n->label = strdup(label ? label : "");
+	n->ops = ops;
+	n->data = data;
+	n->expandable = ops && ops->expand;
+	return n;
+}
+
+static void tnode_free(struct tnode *n)
+{
+	if (!n)
+		return;
+	tnode_clear(n);
+	live_remove(n);
+	if (n->ops && n->ops->free_data && n->data)
+		n->ops->free_data(n->data);
+	json_decref(n->item);
+	free(n->label);
+	free(n->id);
+	free(n->problems);
+	free(n);
+}
+
+void tnode_add(struct tnode *parent, struct tnode *child)
+{
+	struct tnode **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
+	if (!k)
+		abort();
+	parent->kids = k;
+	child->parent = parent;
+	parent->kids[parent->nkids++] = child;
+}
+
+void tnode_clear(struct tnode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++)
+		tnode_free(n->kids[i]);
+	free(n->kids);
+	n->kids = NULL;
+	n->nkids = 0;
+}
+
+/* Flatten with an explicit stack: trees can be deep. */
+static void flatten(struct tree *t)
+{
+	size_t cap = 64, n = 0;
+	struct tnode **flat = malloc(cap * sizeof *flat);
+	int *depth = malloc(cap * sizeof *depth);
+	size_t scap = 64, sn = 0;
+	struct frame { struct tnode *node; size_t next; int depth; } *st = malloc(scap * sizeof *st);
+	if (!flat || !depth || !st)
+		abort();
+	st[sn++] = (struct frame){t->root, 0, -1};
+	while (sn) {
+		struct frame *f = &st[sn - 1];
+		if (f->next >= f->node->nkids || (f->depth >= 0 && !f->node->expanded)) {
+			sn--;
+			continue;
+		}
+		struct tnode *k = f->node->kids[f->next++];
+		if (n == cap) {
+			cap *= 2;
+			flat = realloc(flat, cap * sizeof *flat);
+			depth = realloc(depth, cap * sizeof *depth);
+			if (!flat || !depth)
+				abort();
+		}
+		flat[n] = k;
+		depth[n] = f->depth + 1;
+		n++;
+		if (k->nkids && k->expanded) {
+			if (sn == scap) {
+				scap *= 2;
+				st = realloc(st, scap * sizeof *st);
+				if (!st)
+					abort();
+			}
+			st[sn++] = (struct frame){k, 0, f->depth + 1};
+		}
+	}
+	free(st);
+	free(t->flat);
+	free(t->depth);
+	t->flat = flat;
+	t->depth = depth;
+	t->nflat = n;
+}
+
+static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	struct tree *t = v->priv;
+	if (i >= t->nflat)
+		return;
+	struct tnode *n = t->flat[i];
+	int d = t->depth[i];
+	const char *mark = n->loading ? "~ " : !n->expandable ? "  " : n->expanded ? "- " : "+ ";
+	snprintf(buf, len, "%*s%s%s", d * 2, "", mark, n->label);
+	*role = n->role;
+}
+
+static struct tnode *selected_node(struct view *v)
+{
+	struct tree *t = v->priv;
+	size_t i = view_selected(v);
+	return i < t->nflat ? t->flat[i] : NULL;
+}
+
+static void show_list_for(struct ui *ui, struct tree *t, struct tnode *n)
+{
+	if (!n || t->shown == n)
+		return;
+	t->shown = n;
+	struct view *lv = n->ops && n->ops->list ? n->ops->list(ui, n) : NULL;
+	ui_show_list(ui, lv);
+}
+
+static void tree_select(struct view *v, size_t i)
+{
+	(void)i;
+	show_list_for(v->ui, v->priv, selected_node(v));
+}
+
+static void expand(struct ui *ui, struct tnode *n)
+{
+	if (!n->expandable)
+		return;
+	n->expanded = true;
+	if (!n->loaded && !n->loading && n->ops && n->ops->expand) {
+		n->loading = true;
+		n->ops->expand(ui, n);
+	}
+	tree_changed(ui);
+}
+
+static void tree_enter(struct view *v, size_t i)
+{
+	(void)i;
+	struct tnode *n = selected_node(v);
+	if (!n)
+		return;
+	if (n->expandable && !n->expanded) {
+		expand(v->ui, n);
+		return;
+	}
+	if (n->expandable && n->expanded && n->nkids) {
+		n->expanded = false;
+		tree_changed(v->ui);
+		return;
+	}
+	/* a leaf: focus its list, or show its item */
+	if (v->ui->list) {
+		v->ui->focus = 1;
+	} else if (n->item) {
+		ui_show_detail(v->ui, n->id ? n->id : n->label, n->item, n->problems);
+	}
+}
+
+static void tree_back(struct view *v, size_t i)
+{
+	(void)i;
+	struct tnode *n = selected_node(v);
+	struct tree *t = v->priv;
+	if (!n)
+		return;
+	if (n->expanded && n->nkids) {
+		n->expanded = false;
+		tree_changed(v->ui);
+		return;
+	}
+	/* jump to the parent */
+	for (size_t k = 0; k < t->nflat; k++)
+		if (t->flat[k] == n->parent) {
+			v->cursor = k;   /* no filter in the tree at that moment: best effort */
+			tree_select(v, k);
+			return;
+		}
+}
+
+static void tree_reload(struct view *v)
+{
+	struct tnode *n = selected_node(v);
+	if (!n)
+		return;
+	/* reload the node under the cursor (or its parent when it is a leaf) */
+	if (!n->expandable && n->parent && n->parent->parent)
+		n = n->parent;
+	if (!n->expandable)
+		return;
+	n->generation++;
+	tnode_clear(n);
+	n->loaded = false;
+	n->loading = false;
+	struct tree *t = v->priv;
+	t->shown = NULL;
+	expand(v->ui, n);
+	tree_select(v, view_selected(v));
+}
+
+static const json_t *tree_item(struct view *v, size_t i)
+{
+	struct tree *t = v->priv;
+	return i < t->nflat ? t->flat[i]->item : NULL;
+}
+
+static const char *tree_id(struct view *v, size_t i)
+{
+	struct tree *t = v->priv;
+	return i < t->nflat ? t->flat[i]->id : NULL;
+}
+
+static char *tree_problems(struct view *v, size_t i)
+{
+	struct tree *t = v->priv;
+	return i < t->nflat && t->flat[i]->problems ? strdup(t->flat[i]->problems) : NULL;
+}
+
+static void tree_destroy(struct view *v)
+{
+	struct tree *t = v->priv;
+	tnode_free(t->root);
+	free(t->flat);
+	free(t->depth);
+	free(t);
+}
+
+static const struct view_ops tree_ops = {
+	.name = "tree",
+	.row = tree_row,
+	.enter = tree_enter,
+	.back = tree_back,
+	.reload = tree_reload,
+	.item = tree_item,
+	.id = tree_id,
+	.problems = tree_problems,
+	.select = tree_select,
+	.destroy = tree_destroy,
+};
+
+void tree_changed(struct ui *ui)
+{
+	struct view *v = ui->tree;
+	struct tree *t = v->priv;
+	struct tnode *keep = selected_node(v);
+	flatten(t);
+	bool loading = false;
+	size_t cur = 0;
+	for (size_t i = 0; i < t->nflat; i++) {
+		loading |= t->flat[i]->loading;
+		if (t->flat[i] == keep)
+			cur = i;
+	}
+	v->loading = loading;
+	view_set_rows(v, t->nflat);
+	if (!v->filter)
+		v->cursor = cur;
+}
+
+void tree_loaded(struct ui *ui, struct tnode *n, const char *err)
+{
+	n->loading = false;
+	n->loaded = true;
+	if (err) {
+		struct tnode *e = tnode_new(err, NULL, NULL);
+		e->role = ROLE_ERROR;
+		tnode_add(n, e);
+		ui_message(ui, true, "%s", err);
+	}
+	tree_changed(ui);
+}
+
+void tree_add_root(struct ui *ui, struct tnode *root)
+{
+	struct tree *t = ui->tree->priv;
+	tnode_add(t->root, root);
+	root->role = ROLE_TITLE;
+	tree_changed(ui);
+}
+
+bool tree_alive(struct ui *ui, struct tnode *n, int generation)
+{
+	(void)ui;
+	for (size_t i = 0; i < nlive; i++)
+		if (live[i] == n)
+			return n->generation == generation;
+	return false;
+}
+
+/* ---- the Tables root ---------------------------------------------------------- */
+
+struct table_node {
+	char *name;
+};
+
+static void free_table_node(void *d)
+{
+	struct table_node *tn = d;
+	free(tn->name);
+	free(tn);
+}
+
+static struct view *table_list(struct ui *ui, struct tnode *n)
+{
+	struct table_node *tn = n->data;
+	return items_view_new(ui, tn->name);
+}
+
+static const struct tnode_ops table_ops = {.list = table_list, .free_data = free_table_node};
+
+struct tables_load_ctx {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+};
+
+static void tables_done(struct table_list *tl, const struct ddb_error *err, void *ud)
+{
+	struct tables_load_ctx *c = ud;
+	if (!tree_alive(c->ui, c->node, c->generation)) {
+		free(c);
+		return;
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "tables: %s%s%s", err->code ? err->code : "",
+		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
+		tree_loaded(c->ui, c->node, msg);
+		free(c);
+		return;
+	}
+	for (size_t i = 0; i < tl->n; i++) {
+		char label[512];
+		snprintf(label, sizeof label, "%s  [%s]", tl->v[i].name, table_layout_name(tl->v[i].layout));
+		struct table_node *tn = calloc(1, sizeof *tn);
+		if (!tn)
+			abort();
+		tn->name = strdup(tl->v[i].name);
+		struct tnode *k = tnode_new(label, &table_ops, tn);
+		k->id = strdup(tl->v[i].name);
+		tnode_add(c->node, k);
+	}
+	tree_loaded(c->ui, c->node, NULL);
+	free(c);
+}
+
+static void tables_expand(struct ui *ui, struct tnode *n)
+{
+	struct tables_load_ctx *c = malloc(sizeof *c);
+	if (!c)
+		abort();
+	*c = (struct tables_load_ctx){ui, n, n->generation};
+	tables_load(ui->s, tables_done, c);
+}
+
+static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
+
+struct view *tree_view_new(struct ui *ui)
+{
+	struct tree *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->root = tnode_new("", NULL, NULL);
+	ui->tree = view_new(ui, &tree_ops, t, "ddtree");
+	stache_tree_roots(ui);
+	chainlit_tree_roots(ui);
+	struct tnode *tables = tnode_new("Tables", &tables_root_ops, NULL);
+	tree_add_root(ui, tables);
+	/* with no library data found, start with the table list open */
+	if (t->root->nkids == 1)
+		expand(ui, tables);
+	return ui->tree;
+}

@@ -1,0 +1,52 @@
+/* tui/tree.h: the tree pane: lazily expanded nodes.  Library views
+ * (tui/view_*.c) add their root nodes with tree_add_root; a node's ops say
+ * how to load its children and what the list pane shows for it. */
+#ifndef DDTREE_TUI_TREE_H
+#define DDTREE_TUI_TREE_H
+
+#include "tui/ui.h"
+
+struct tnode;
+
+struct tnode_ops {
+	/* Load the children (asynchronously: call tree_loaded when done). */
+	void (*expand)(struct ui *ui, struct tnode *n);
+	/* The view the list pane shows when this node is selected, or NULL. */
+	struct view *(*list)(struct ui *ui, struct tnode *n);
+	void (*free_data)(void *data);
+};
+
+struct tnode {
+	char *label;
+	enum color_role role;
+	bool expandable, expanded, loading, loaded;
+	struct tnode **kids;
+	size_t nkids;
+	struct tnode *parent;
+	const struct tnode_ops *ops;
+	void *data;
+	json_t *item;       /* raw item (detail / copy), or NULL */
+	char *id;           /* for y, or NULL */
+	char *problems;     /* shown in the detail view, or NULL */
+	int generation;     /* bumped on reload: stale async results are dropped */
+};
+
+struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data);
+/* Append a child (taken). */
+void tnode_add(struct tnode *parent, struct tnode *child);
+void tnode_clear(struct tnode *n);         /* drop the children */
+/* Async loads report here: marks the node loaded and refreshes the pane;
+ * err (may be NULL) is shown as an error child and in the status line. */
+void tree_loaded(struct ui *ui, struct tnode *n, const char *err);
+/* The tree is a view; its root nodes. */
+void tree_add_root(struct ui *ui, struct tnode *root);
+/* Refresh after nodes changed (labels, children). */
+void tree_changed(struct ui *ui);
+/* Is this node still in the tree (not freed by a reload)?  For async callbacks. */
+bool tree_alive(struct ui *ui, struct tnode *n, int generation);
+
+/* Roots added by library views (weak defaults do nothing). */
+void stache_tree_roots(struct ui *ui);
+void chainlit_tree_roots(struct ui *ui);
+
+#endif
