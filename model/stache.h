@@ -241,6 +241,7 @@ struct stache_tree {
 	struct stache_tree_row *rows;
 	size_t n_rows;
 	size_t *by_id;                   /* indexes sorted by id, for lookups */
+	size_t n_by_id;
 	const struct stache_ns *ns;      /* borrowed */
 };
 

@@ -4,6 +4,7 @@
 #include "model/tables.h"
 #include "model/pager.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,4 +320,59 @@ struct pager *tables_scan_pager(struct session *s, const char *table, int limit,
 		json_object_set_new(req, "TotalSegments", json_integer(total_segments));
 	}
 	return pager_new(s, "Scan", req);
+}
+
+int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err)
+{
+	*ambiguous = NULL;
+	memset(err, 0, sizeof *err);
+	if (s->namespace_table && s->documents_table && s->chainlit_table)
+		return 0;
+	struct table_list tl;
+	if (tables_load_sync(s, &tl, err) != 0)
+		return -1;
+	static const struct {
+		enum table_layout layout;
+		size_t off;
+		const char *what, *flag;
+	} want[] = {
+		{LAYOUT_STACHE_NAMESPACES, offsetof(struct session, namespace_table),
+		 "Stache namespace tables", "--namespace-table"},
+		{LAYOUT_STACHE_DOCUMENTS, offsetof(struct session, documents_table),
+		 "Stache documents tables", "--documents-table"},
+		{LAYOUT_CHAINLIT, offsetof(struct session, chainlit_table),
+		 "Chainlit tables", "--chainlit-table"},
+	};
+	char *msg = NULL;
+	size_t mlen = 0;
+	FILE *mf = open_memstream(&msg, &mlen);
+	for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+		char **slot = (char **)((char *)s + want[w].off);
+		if (*slot)
+			continue;
+		size_t n = 0, last = 0;
+		for (size_t i = 0; i < tl.n; i++)
+			if (tl.v[i].layout == want[w].layout) {
+				n++;
+				last = i;
+			}
+		if (n == 1) {
+			*slot = strdup(tl.v[last].name);
+		} else if (n > 1 && mf) {
+			fprintf(mf, "%sseveral %s:", mlen ? "; " : "", want[w].what);
+			for (size_t i = 0; i < tl.n; i++)
+				if (tl.v[i].layout == want[w].layout)
+					fprintf(mf, " %s", tl.v[i].name);
+			fprintf(mf, " (pass %s)", want[w].flag);
+			fflush(mf);
+		}
+	}
+	if (mf)
+		fclose(mf);
+	if (msg && *msg)
+		*ambiguous = msg;
+	else
+		free(msg);
+	table_list_free(&tl);
+	return 0;
 }

@@ -53,6 +53,13 @@ typedef void (*tables_done_fn)(struct table_list *tl, const struct ddb_error *er
  * time.  The callback owns nothing: tl is freed when it returns. */
 void tables_load(struct session *s, tables_done_fn cb, void *ud);
 
+/* Fill the session's table names that were not given (flags/environment)
+ * from the endpoint's tables: a layout with exactly one table is used; a
+ * layout with several candidates is left empty and named in *ambiguous
+ * (malloc'd, e.g. "several Chainlit tables: a, b (pass --chainlit-table)"),
+ * NULL when none.  Returns 0, or -1 when listing the tables failed (*err). */
+int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err);
+
 /* A Scan of any table, page by page (the generic table view and export). */
 struct pager;
 struct pager *tables_scan_pager(struct session *s, const char *table, int limit,

@@ -33,6 +33,9 @@ static const struct command {
 	{"threads", "USER", "a user's threads, newest first", 1, 1, cmd_threads},
 	{"thread", "THREAD_ID", "one conversation as a step tree, with feedback", 1, 1, cmd_thread},
 	{"feedback", "set|delete THREAD_ID STEP_ID", "set (--value up|down [--comment TEXT]) or delete feedback", 3, 3, cmd_feedback},
+	{"item", "TABLE PK [SK]", "one item, raw", 2, 3, cmd_item},
+	{"check", "", "the integrity report", 0, 0, cmd_check},
+	{"export", "TABLE [--segments N]", "every item of a table, one JSON line each", 1, 1, cmd_export},
 	{"demo", "[--reset] [--prefix P]", "create and fill the demo tables", 0, 0, cmd_demo},
 };
 

@@ -23,6 +23,10 @@ struct cli {
 
 typedef int (*cmd_fn)(struct cli *cl, struct session *s);
 
+/* Any table (tui/cmd_generic.c) */
+int cmd_item(struct cli *cl, struct session *s);
+int cmd_export(struct cli *cl, struct session *s);
+int cmd_check(struct cli *cl, struct session *s);
 /* Stache (tui/cmd_stache.c) */
 int cmd_namespaces(struct cli *cl, struct session *s);
 int cmd_documents(struct cli *cl, struct session *s);

@@ -1,0 +1,134 @@
+/* model/generic.c: get one item of any table; export a table. */
+#include "ddconfig.h"
+
+#include "model/generic.h"
+#include "model/pager.h"
+#include "model/tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *errf(const char *what, const struct ddb_result *r)
+{
+	char *e = NULL;
+	if (asprintf(&e, "%s: %s%s%s", what, r->err.code ? r->err.code : "", r->err.code ? ": " : "",
+	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
+		e = NULL;
+	return e;
+}
+
+/* The type (S, N, B) of attribute `name` in AttributeDefinitions. */
+static const char *attr_type(const json_t *desc, const char *name)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(desc, "AttributeDefinitions"), i, d)
+		if (!strcmp(json_string_value(json_object_get(d, "AttributeName")) ?: "", name))
+			return json_string_value(json_object_get(d, "AttributeType"));
+	return "S";
+}
+
+int generic_get_item(struct session *s, const char *table, const char *pk, const char *sk,
+                     json_t **item, char **err)
+{
+	*item = NULL;
+	*err = NULL;
+	struct ddb_result *r = ddb_call_sync(s->ddb, "DescribeTable", json_pack("{s:s}", "TableName", table));
+	if (r->err.kind != DDB_OK) {
+		*err = errf(table, r);
+		ddb_result_free(r);
+		return -1;
+	}
+	const json_t *desc = json_object_get(r->body, "Table");
+	const char *hash = NULL, *range = NULL;
+	size_t i;
+	json_t *k;
+	json_array_foreach(json_object_get(desc, "KeySchema"), i, k) {
+		const char *kt = json_string_value(json_object_get(k, "KeyType")) ?: "";
+		const char *an = json_string_value(json_object_get(k, "AttributeName"));
+		if (!strcmp(kt, "HASH"))
+			hash = an;
+		else if (!strcmp(kt, "RANGE"))
+			range = an;
+	}
+	if (!hash || (range && !sk) || (!range && sk)) {
+		if (asprintf(err, "%s has key %s%s%s: give %s", table, hash ? hash : "?",
+		             range ? " + " : "", range ? range : "",
+		             range ? "both key values" : "one key value") < 0)
+			*err = NULL;
+		ddb_result_free(r);
+		return -1;
+	}
+	json_t *key = json_object();
+	const char *ht = attr_type(desc, hash);
+	json_object_set_new(key, hash, json_pack("{s:s}", ht, pk));
+	if (range)
+		json_object_set_new(key, range, json_pack("{s:s}", attr_type(desc, range), sk));
+	ddb_result_free(r);
+	r = ddb_call_sync(s->ddb, "GetItem", json_pack("{s:s,s:o,s:b}", "TableName", table, "Key", key,
+	                                               "ConsistentRead", 1));
+	if (r->err.kind != DDB_OK) {
+		*err = errf("GetItem", r);
+		ddb_result_free(r);
+		return -1;
+	}
+	json_t *it = json_object_get(r->body, "Item");
+	*item = it ? json_incref(it) : NULL;
+	ddb_result_free(r);
+	return 0;
+}
+
+struct export {
+	generic_page_fn page;
+	generic_progress_fn progress;
+	void *ud;
+	long items, pages;
+	int running;
+	bool failed;
+	struct ddb_error *err;
+};
+
+static void export_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct export *x = ud;
+	if (err) {
+		if (!x->failed)
+			ddb_error_copy(x->err, err);
+		x->failed = true;
+		x->running--;
+		return;
+	}
+	x->items += (long)json_array_size(items);
+	x->pages++;
+	x->page(items, x->ud);
+	if (x->progress)
+		x->progress(x->items, x->pages, x->ud);
+	if (x->failed || pager_done(p) || !pager_next(p, export_page, x))
+		x->running--;
+}
+
+int generic_export(struct session *s, const char *table, int segments, generic_page_fn page,
+                   generic_progress_fn progress, void *ud, struct ddb_error *err)
+{
+	if (segments < 1)
+		segments = 1;
+	if (segments > 64)
+		segments = 64;
+	memset(err, 0, sizeof *err);
+	struct export x = {.page = page, .progress = progress, .ud = ud, .err = err};
+	struct pager **pg = calloc((size_t)segments, sizeof *pg);
+	if (!pg)
+		abort();
+	for (int i = 0; i < segments; i++) {
+		pg[i] = tables_scan_pager(s, table, 1000, i, segments);
+		if (pager_next(pg[i], export_page, &x))
+			x.running++;
+	}
+	while (x.running > 0)
+		ddb_client_wait(s->ddb, 1000);
+	for (int i = 0; i < segments; i++)
+		pager_free(pg[i]);
+	free(pg);
+	return x.failed ? -1 : 0;
+}

@@ -1,0 +1,25 @@
+/* model/generic.h: operations on any table, whatever its layout: one item
+ * by its key, and an export of every item with a parallel Scan. */
+#ifndef DDTREE_MODEL_GENERIC_H
+#define DDTREE_MODEL_GENERIC_H
+
+#include <jansson.h>
+
+#include "model/session.h"
+
+/* GetItem by key values given as text: the key schema (and the types of the
+ * key attributes) come from DescribeTable.  *item is NULL when not found.
+ * Returns 0, or -1 with *err (malloc'd) / *derr set for AWS errors. */
+int generic_get_item(struct session *s, const char *table, const char *pk, const char *sk,
+                     json_t **item, char **err);
+
+/* Every item of a table, Scan with `segments` parallel segments (1..64),
+ * each page handed to `page` (items borrowed) as it arrives, in arrival
+ * order.  `progress` (may be NULL) is called after each page with the
+ * totals.  Returns 0, or -1 with *err filled. */
+typedef void (*generic_page_fn)(const json_t *items, void *ud);
+typedef void (*generic_progress_fn)(long items, long pages, void *ud);
+int generic_export(struct session *s, const char *table, int segments, generic_page_fn page,
+                   generic_progress_fn progress, void *ud, struct ddb_error *err);
+
+#endif

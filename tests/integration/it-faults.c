@@ -1,0 +1,1006 @@
+/* Integration tests of aws/ddb's failure handling.  tests/tools/faultproxy sits
+ * between the client and DynamoDB Local and, following a plan or a seeded
+ * random draw, answers with throttling errors, 5xx, connection resets, stalls,
+ * truncated, non-JSON or bad-CRC answers, or a 500 after the write was really
+ * applied.  The client must retry what is retryable, give up with a typed
+ * error when it must, never hang, never crash and never leak.
+ *
+ * Each case starts its own proxy (and client) and its teardown stops them; the
+ * group setup creates one table directly on DynamoDB Local and the group
+ * teardown deletes it.  DDTREE_TEST_ENDPOINT names DynamoDB Local and
+ * DDTREE_BUILDDIR the build directory holding tests/tools/faultproxy
+ * (tests/harness/run-test sets both). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/config.h"
+#include "aws/ddb.h"
+
+extern char **environ;
+
+/* Fixed jitter seed: its first draws give throttling waits of 180 ms and
+ * 418 ms, short enough for a fast run and long enough to be observed. */
+#define SEED 20u
+
+static const char *upstream;
+static char faultproxy[4096];
+static char table[96];
+static struct aws_conf direct_conf;
+static ddb_client *direct;     /* straight to DynamoDB Local, no proxy */
+
+/* The current case's proxy and client, undone by case_teardown. */
+static struct {
+	pid_t pid;
+	char url[128];
+	char log[64];
+	struct aws_conf conf;
+	bool have_conf;
+	ddb_client *c;
+} cur;
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static const char *str_or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+static void expect_ok(const struct ddb_result *r)
+{
+	if (r->err.kind != DDB_OK)
+		fail_msg("%s failed after %d attempt(s): %s: %s: %s", r->op, r->attempts,
+		         ddb_error_kind_text(r->err.kind), str_or_dash(r->err.code),
+		         str_or_dash(r->err.message));
+	assert_non_null(r->body);
+	assert_true(json_is_object(r->body));
+}
+
+static void expect_kind(const struct ddb_result *r, enum ddb_error_kind k)
+{
+	if (r->err.kind != k)
+		fail_msg("%s: wanted %s, got %s (%s: %s) after %d attempt(s)", r->op,
+		         ddb_error_kind_text(k), ddb_error_kind_text(r->err.kind),
+		         str_or_dash(r->err.code), str_or_dash(r->err.message), r->attempts);
+	if (k != DDB_OK) {
+		assert_non_null(r->err.message);
+		assert_true(r->err.message[0] != '\0');
+	}
+}
+
+/* Kill the proxy (SIGTERM, SIGKILL after 10 s) and reap it; returns its wait status. */
+static int stop_proxy(void)
+{
+	int status = 0;
+	if (cur.pid <= 0)
+		return 0;
+	kill(cur.pid, SIGTERM);
+	double deadline = now_ms() + 10000;
+	for (;;) {
+		pid_t w = waitpid(cur.pid, &status, WNOHANG);
+		if (w == cur.pid || (w < 0 && errno != EINTR))
+			break;
+		if (now_ms() > deadline) {
+			kill(cur.pid, SIGKILL);
+			while (waitpid(cur.pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		sleep_ms(10);
+	}
+	cur.pid = 0;
+	return status;
+}
+
+/* Start tests/tools/faultproxy with --upstream, --log, --idle-exit 60 and the
+ * given extra arguments (NULL-terminated); its URL goes to cur.url. */
+static void start_proxy(const char *first, ...)
+{
+	char *argv[32];
+	int n = 0;
+	argv[n++] = faultproxy;
+	argv[n++] = (char *)"--upstream";
+	argv[n++] = (char *)upstream;
+	argv[n++] = (char *)"--idle-exit";
+	argv[n++] = (char *)"60";
+	strcpy(cur.log, "/tmp/it-faults-log-XXXXXX");
+	int lfd = mkstemp(cur.log);
+	assert_true(lfd >= 0);
+	close(lfd);
+	argv[n++] = (char *)"--log";
+	argv[n++] = cur.log;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	int rc = posix_spawn(&cur.pid, faultproxy, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		cur.pid = 0;
+		fail_msg("cannot start %s: %s", faultproxy, strerror(rc));
+	}
+	size_t len = 0;
+	double deadline = now_ms() + 10000;
+	while (len < sizeof cur.url - 1 && !memchr(cur.url, '\n', len)) {
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		int left = (int)(deadline - now_ms());
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		ssize_t k = read(p[0], cur.url + len, sizeof cur.url - 1 - len);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		cur.url[len] = '\0';
+	}
+	close(p[0]);
+	cur.url[strcspn(cur.url, "\r\n")] = '\0';
+	if (strncmp(cur.url, "http://127.0.0.1:", 17) != 0)
+		fail_msg("faultproxy printed no URL (got '%s')", cur.url);
+}
+
+static ddb_client *make_client(int max_attempts, long request_timeout_ms)
+{
+	struct aws_conf_opts o = {.endpoint_url = cur.url};
+	char *err = NULL;
+	if (aws_conf_resolve(&o, &cur.conf, &err) != 0)
+		fail_msg("aws_conf_resolve(%s): %s", cur.url, str_or_dash(err));
+	cur.have_conf = true;
+	struct ddb_client_opts co = {
+		.conf = &cur.conf,
+		.max_attempts = max_attempts,
+		.connect_timeout_ms = 2000,
+		.request_timeout_ms = request_timeout_ms,
+		.retry_seed = SEED,
+	};
+	cur.c = ddb_client_new(&co, &err);
+	if (!cur.c)
+		fail_msg("ddb_client_new: %s", str_or_dash(err));
+	return cur.c;
+}
+
+static int case_teardown(void **st)
+{
+	(void)st;
+	ddb_client_free(cur.c);
+	cur.c = NULL;
+	if (cur.have_conf)
+		aws_conf_free(&cur.conf);
+	cur.have_conf = false;
+	stop_proxy();
+	if (cur.log[0])
+		unlink(cur.log);
+	memset(&cur, 0, sizeof cur);
+	return 0;
+}
+
+/* The proxy's log: one "N kind target" line per request.  Returns the number
+ * of requests and their kinds joined by ',' into kinds. */
+static int proxy_log(char *kinds, size_t len)
+{
+	FILE *f = fopen(cur.log, "r");
+	int n = 0;
+	if (kinds && len)
+		kinds[0] = '\0';
+	if (!f)
+		return -1;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		char kind[64];
+		unsigned long num;
+		if (sscanf(line, "%lu %63s", &num, kind) != 2)
+			continue;
+		n++;
+		if (kinds && len) {
+			size_t l = strlen(kinds);
+			snprintf(kinds + l, len - l, "%s%s", l ? "," : "", kind);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static void expect_log(const char *want)
+{
+	char kinds[4096];
+	proxy_log(kinds, sizeof kinds);
+	assert_string_equal(kinds, want);
+}
+
+/* ---- requests -------------------------------------------------------------- */
+
+static json_t *key(const char *pk, const char *sk)
+{
+	return json_pack("{s:{s:s},s:{s:s}}", "PK", "S", pk, "SK", "S", sk);
+}
+
+static json_t *get_req(const char *pk, const char *sk)
+{
+	return json_pack("{s:s,s:o,s:b}", "TableName", table, "Key", key(pk, sk),
+	                 "ConsistentRead", 1);
+}
+
+static json_t *put_req(const char *pk, const char *sk, const char *v, bool only_new)
+{
+	json_t *r = json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}", "TableName", table, "Item",
+	                      "PK", "S", pk, "SK", "S", sk, "v", "S", v);
+	if (only_new)
+		json_object_set_new(r, "ConditionExpression", json_string("attribute_not_exists(PK)"));
+	return r;
+}
+
+static json_t *query_req(const char *pk, int limit)
+{
+	return json_pack("{s:s,s:s,s:{s:s},s:{s:{s:s}},s:i,s:b}", "TableName", table,
+	                 "KeyConditionExpression", "#p = :p",
+	                 "ExpressionAttributeNames", "#p", "PK",
+	                 "ExpressionAttributeValues", ":p", "S", pk,
+	                 "Limit", limit, "ConsistentRead", 1);
+}
+
+/* The item at (pk, sk) read directly from DynamoDB Local (new reference), or NULL. */
+static json_t *direct_get(const char *pk, const char *sk)
+{
+	struct ddb_result *r = ddb_call_sync(direct, "GetItem", get_req(pk, sk));
+	expect_ok(r);
+	json_t *item = json_incref(json_object_get(r->body, "Item"));
+	ddb_result_free(r);
+	return item;
+}
+
+/* How many items the partition pk holds, directly from DynamoDB Local. */
+static long direct_count(const char *pk)
+{
+	json_t *q = query_req(pk, 1000);
+	json_object_set_new(q, "Select", json_string("COUNT"));
+	struct ddb_result *r = ddb_call_sync(direct, "Query", q);
+	expect_ok(r);
+	long n = (long)json_integer_value(json_object_get(r->body, "Count"));
+	ddb_result_free(r);
+	return n;
+}
+
+/* ---- group setup ------------------------------------------------------------ */
+
+static int group_setup(void **st)
+{
+	(void)st;
+	upstream = getenv("DDTREE_TEST_ENDPOINT");
+	const char *bd = getenv("DDTREE_BUILDDIR");
+	if (!upstream || !bd) {
+		fprintf(stderr, "DDTREE_TEST_ENDPOINT and DDTREE_BUILDDIR must be set "
+		                "(tests/harness/run-test sets them)\n");
+		return -1;
+	}
+	snprintf(faultproxy, sizeof faultproxy, "%s/tests/tools/faultproxy", bd);
+	if (access(faultproxy, X_OK) != 0) {
+		fprintf(stderr, "%s: %s (make check builds it)\n", faultproxy, strerror(errno));
+		return -1;
+	}
+	setenv("AWS_ACCESS_KEY_ID", "AKIDITFAULTS", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "it-faults-secret", 1);
+	struct aws_conf_opts o = {.endpoint_url = upstream};
+	char *err = NULL;
+	if (aws_conf_resolve(&o, &direct_conf, &err) != 0) {
+		fprintf(stderr, "aws_conf_resolve: %s\n", str_or_dash(err));
+		free(err);
+		return -1;
+	}
+	struct ddb_client_opts co = {.conf = &direct_conf, .retry_seed = 1};
+	direct = ddb_client_new(&co, &err);
+	if (!direct) {
+		fprintf(stderr, "ddb_client_new: %s\n", str_or_dash(err));
+		free(err);
+		aws_conf_free(&direct_conf);
+		return -1;
+	}
+	snprintf(table, sizeof table, "it-faults-%d-%ld", (int)getpid(), (long)time(NULL));
+	json_t *req = json_pack("{s:s,s:s,s:[{s:s,s:s},{s:s,s:s}],s:[{s:s,s:s},{s:s,s:s}]}",
+		"TableName", table, "BillingMode", "PAY_PER_REQUEST",
+		"AttributeDefinitions", "AttributeName", "PK", "AttributeType", "S",
+		"AttributeName", "SK", "AttributeType", "S",
+		"KeySchema", "AttributeName", "PK", "KeyType", "HASH",
+		"AttributeName", "SK", "KeyType", "RANGE");
+	struct ddb_result *r = ddb_call_sync(direct, "CreateTable", req);
+	int rv = r->err.kind == DDB_OK ? 0 : -1;
+	if (rv)
+		fprintf(stderr, "CreateTable %s: %s\n", table, str_or_dash(r->err.message));
+	ddb_result_free(r);
+	if (rv == 0) {
+		/* an item to read through the proxy: a body worth truncating */
+		r = ddb_call_sync(direct, "PutItem", put_req("seed", "1",
+			"a value long enough that half of the answer is not the answer", false));
+		rv = r->err.kind == DDB_OK ? 0 : -1;
+		ddb_result_free(r);
+	}
+	return rv;
+}
+
+static int group_teardown(void **st)
+{
+	(void)st;
+	if (direct) {
+		struct ddb_result *r = ddb_call_sync(direct, "DeleteTable",
+		                                     json_pack("{s:s}", "TableName", table));
+		if (r->err.kind != DDB_OK)
+			fprintf(stderr, "DeleteTable %s: %s\n", table, str_or_dash(r->err.message));
+		ddb_result_free(r);
+		ddb_client_free(direct);
+		aws_conf_free(&direct_conf);
+	}
+	return 0;
+}
+
+/* A GetItem of the seed item through the proxy; checks the answer when OK. */
+static struct ddb_result *get_seed(ddb_client *c)
+{
+	struct ddb_result *r = ddb_call_sync(c, "GetItem", get_req("seed", "1"));
+	if (r->err.kind == DDB_OK)
+		assert_non_null(ddb_item_s(json_object_get(r->body, "Item"), "v"));
+	return r;
+}
+
+/* ---- 1. throttling, then success -------------------------------------------- */
+
+static void test_throttle_then_ok(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "throttle,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	assert_int_equal(r->err.http_status, 200);
+	assert_true(r->elapsed_ms < 5000);
+	ddb_result_free(r);
+	assert_int_equal(proxy_log(NULL, 0), 2);
+	expect_log("throttle,ok");
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.retries, 1);
+	assert_int_equal(s.throttles, 1);
+}
+
+/* The stats count HTTP attempts too ("Totals since the client was created"). */
+static void test_stats_count_attempts(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "throttle,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.attempts, 2);
+}
+
+/* ---- 2. throttled on every attempt: give up ----------------------------------- */
+
+static void test_throttle_gives_up(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "throttle*3", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ProvisionedThroughputExceededException");
+	assert_int_equal(r->err.http_status, 400);
+	assert_int_equal(r->attempts, 3);
+	assert_non_null(r->err.request_id);
+	assert_non_null(strstr(r->err.message, "provisioned throughput"));
+	assert_non_null(r->body);   /* the error document */
+	ddb_result_free(r);
+	expect_log("throttle,throttle,throttle");
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.retries, 2);
+	assert_int_equal(s.throttles, 2);
+}
+
+/* ---- 3. ThrottlingException is throttling too ------------------------------- */
+
+static void test_throttling_exception_retried(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "throttling,ok,throttling*2", NULL);
+	ddb_client *c = make_client(2, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	r = get_seed(c);
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ThrottlingException");
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	expect_log("throttling,ok,throttling,throttling");
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.throttles, 2);
+}
+
+/* ---- 4. 500 and 503 --------------------------------------------------------- */
+
+static void test_5xx_retried(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "500,503,ok,503*3", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 3);
+	/* transient errors back off from 50 ms, not from throttling's 1 s */
+	assert_true(r->elapsed_ms < 2000);
+	ddb_result_free(r);
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.retries, 2);
+	assert_int_equal(s.throttles, 0);
+
+	r = get_seed(c);
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ServiceUnavailable");
+	assert_int_equal(r->err.http_status, 503);
+	assert_int_equal(r->attempts, 3);
+	ddb_result_free(r);
+	expect_log("500,503,ok,503,503,503");
+}
+
+/* ---- 5. connection resets ------------------------------------------------------- */
+
+static void test_reset_then_ok(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "reset,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	expect_log("reset,ok");
+}
+
+static void test_reset_exhausts_attempts(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "reset*3", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_kind(r, DDB_ERR_NETWORK);
+	assert_int_equal(r->attempts, 3);
+	assert_int_equal(r->err.http_status, 0);
+	assert_null(r->body);
+	assert_null(r->err.code);
+	if (!strstr(r->err.message, cur.url))
+		fail_msg("message does not name %s: %s", cur.url, r->err.message);
+	ddb_result_free(r);
+	expect_log("reset,reset,reset");
+}
+
+/* ---- 6. stalls: per-attempt timeout, bounded total ---------------------------- */
+
+static void test_stall_times_out(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "stall*3", "--stall-ms", "20000", NULL);
+	ddb_client *c = make_client(3, 300);
+	double t0 = now_ms();
+	struct ddb_result *r = get_seed(c);
+	double took = now_ms() - t0;
+	expect_kind(r, DDB_ERR_TIMEOUT);
+	assert_int_equal(r->attempts, 3);
+	assert_int_equal(r->err.http_status, 0);
+	assert_null(r->body);
+	if (!strstr(r->err.message, cur.url))
+		fail_msg("message does not name %s: %s", cur.url, r->err.message);
+	assert_true(r->elapsed_ms >= 3 * 300 - 50);
+	assert_true(took < 10000);   /* a hang bound, not a performance test */
+	ddb_result_free(r);
+	expect_log("stall,stall,stall");
+}
+
+/* ---- 7. truncated bodies ------------------------------------------------------ */
+
+static void test_truncate_then_ok(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "truncate,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	assert_string_equal(ddb_item_s(json_object_get(r->body, "Item"), "SK"), "1");
+	ddb_result_free(r);
+	expect_log("truncate,ok");
+}
+
+static void test_truncate_exhausts_attempts(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "truncate*2", NULL);
+	ddb_client *c = make_client(2, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_kind(r, DDB_ERR_NETWORK);
+	assert_int_equal(r->attempts, 2);
+	assert_null(r->body);
+	ddb_result_free(r);
+	expect_log("truncate,truncate");
+}
+
+/* ---- 8. non-JSON answers -------------------------------------------------------- */
+
+static void test_nonjson(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "nonjson,ok,nonjson*2", NULL);
+	ddb_client *c = make_client(2, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	r = get_seed(c);
+	expect_kind(r, DDB_ERR_PROTOCOL);
+	assert_int_equal(r->attempts, 2);
+	assert_int_equal(r->err.http_status, 200);
+	assert_null(r->body);
+	assert_non_null(strstr(r->err.message, "not a JSON object"));
+	ddb_result_free(r);
+	expect_log("nonjson,ok,nonjson,nonjson");
+}
+
+/* ---- 9. x-amz-crc32 mismatches -------------------------------------------------- */
+
+static void test_badcrc(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "badcrc,ok,badcrc*3", NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = get_seed(c);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	r = get_seed(c);
+	expect_kind(r, DDB_ERR_CRC);
+	assert_int_equal(r->attempts, 3);
+	assert_null(r->body);
+	assert_non_null(strstr(r->err.message, "x-amz-crc32"));
+	ddb_result_free(r);
+	expect_log("badcrc,ok,badcrc,badcrc,badcrc");
+}
+
+/* ---- 10. a 500 after the write was applied ---------------------------------------- */
+
+static void test_forward_then_500(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "forward-then-500,ok,forward-then-500,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	/* a conditional create: applied by the first attempt, refused on the retry */
+	struct ddb_result *r = ddb_call_sync(c, "PutItem", put_req("F#1", "x", "first", true));
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ConditionalCheckFailedException");
+	assert_int_equal(r->err.http_status, 400);
+	assert_int_equal(r->attempts, 2);
+	ddb_result_free(r);
+	json_t *item = direct_get("F#1", "x");
+	assert_non_null(item);
+	assert_string_equal(ddb_item_s(item, "v"), "first");
+	json_decref(item);
+	assert_int_equal(direct_count("F#1"), 1);
+
+	/* an idempotent SET: applied twice to the same effect, reported OK */
+	json_t *u = json_pack("{s:s,s:o,s:s,s:{s:s},s:{s:{s:s}},s:s}", "TableName", table,
+	                      "Key", key("F#1", "x"), "UpdateExpression", "SET #v = :v",
+	                      "ExpressionAttributeNames", "#v", "v",
+	                      "ExpressionAttributeValues", ":v", "S", "second",
+	                      "ReturnValues", "ALL_NEW");
+	r = ddb_call_sync(c, "UpdateItem", u);
+	expect_ok(r);
+	assert_int_equal(r->attempts, 2);
+	assert_string_equal(ddb_item_s(json_object_get(r->body, "Attributes"), "v"), "second");
+	ddb_result_free(r);
+	item = direct_get("F#1", "x");
+	assert_non_null(item);
+	assert_string_equal(ddb_item_s(item, "v"), "second");
+	json_decref(item);
+	assert_int_equal(direct_count("F#1"), 1);
+	expect_log("forward-then-500,ok,forward-then-500,ok");
+}
+
+/* ---- 11. errors that must not be retried --------------------------------------- */
+
+static void test_non_retryable_not_retried(void **st)
+{
+	(void)st;
+	start_proxy(NULL);
+	ddb_client *c = make_client(3, 5000);
+	struct ddb_result *r = ddb_call_sync(c, "Query", json_pack("{s:s,s:s,s:i}",
+		"TableName", table, "KeyConditionExpression", "PK = :missing", "Limit", 10));
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ValidationException");
+	assert_int_equal(r->err.http_status, 400);
+	assert_int_equal(r->attempts, 1);
+	ddb_result_free(r);
+	r = ddb_call_sync(c, "DescribeTable", json_pack("{s:s}", "TableName", "it-faults-no-such-table"));
+	expect_kind(r, DDB_ERR_SERVICE);
+	assert_string_equal(r->err.code, "ResourceNotFoundException");
+	assert_int_equal(r->attempts, 1);
+	ddb_result_free(r);
+	assert_int_equal(proxy_log(NULL, 0), 2);
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.retries, 0);
+}
+
+/* ---- 12. the status line while a retry waits -------------------------------------- */
+
+struct status_probe {
+	bool done;
+	enum ddb_error_kind kind;
+	int attempts;
+	char at_callback[160];
+};
+
+static void status_cb(struct ddb_result *r, void *ud)
+{
+	struct status_probe *p = ud;
+	p->done = true;
+	p->kind = r->err.kind;
+	p->attempts = r->attempts;
+	ddb_client_status(cur.c, p->at_callback, sizeof p->at_callback);
+}
+
+static void test_status_while_throttled(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "throttle*2,ok", NULL);
+	ddb_client *c = make_client(3, 5000);
+	char s[160];
+	ddb_client_status(c, s, sizeof s);
+	assert_string_equal(s, "");
+
+	struct status_probe p = {0};
+	ddb_submit(c, "GetItem", get_req("seed", "1"), status_cb, &p);
+	char seen[160] = "";
+	double deadline = now_ms() + 10000;
+	while (!p.done && now_ms() < deadline) {
+		ddb_client_status(c, s, sizeof s);
+		if (!seen[0] && (strstr(s, "throttled") || strstr(s, "retry")))
+			snprintf(seen, sizeof seen, "%s", s);
+		struct pollfd pfd = {.fd = ddb_client_fd(c), .events = POLLIN};
+		if (poll(&pfd, 1, 5) > 0)
+			ddb_client_dispatch(c);
+	}
+	assert_true(p.done);
+	assert_int_equal(p.kind, DDB_OK);
+	assert_int_equal(p.attempts, 3);
+	if (!seen[0])
+		fail_msg("no throttled/retry status seen while the call waited");
+	assert_non_null(strstr(seen, "GetItem"));
+	assert_non_null(strstr(seen, "/3"));
+	/* idle once the last call completed, already when its callback runs */
+	if (p.at_callback[0])
+		fail_msg("status still '%s' in the completion callback of the last call",
+		         p.at_callback);
+	ddb_client_status(c, s, sizeof s);
+	assert_string_equal(s, "");
+	assert_int_equal(ddb_client_pending(c), 0);
+}
+
+/* ---- 13. soak: random faults, many calls in flight --------------------------------- */
+
+#define SOAK_CALLS 200
+#define SOAK_WINDOW 12
+
+enum soak_op { SOAK_PUT, SOAK_GET, SOAK_QUERY };
+
+struct soak_call {
+	enum soak_op op;
+	int idx;
+	bool done;
+	enum ddb_error_kind kind;
+	bool ccf;          /* ConditionalCheckFailedException */
+	int attempts;
+	char why[200];     /* a problem found in the callback, or "" */
+};
+
+static struct soak_call soak[SOAK_CALLS];
+static int soak_inflight, soak_done;
+
+static void soak_cb(struct ddb_result *r, void *ud)
+{
+	struct soak_call *x = ud;
+	x->done = true;
+	x->kind = r->err.kind;
+	x->attempts = r->attempts;
+	soak_inflight--;
+	soak_done++;
+	if (r->attempts < 1 || r->attempts > 3)
+		snprintf(x->why, sizeof x->why, "attempts %d", r->attempts);
+	if (r->err.kind == DDB_OK) {
+		if (!json_is_object(r->body)) {
+			snprintf(x->why, sizeof x->why, "DDB_OK without a body");
+			return;
+		}
+		if (x->op == SOAK_QUERY) {
+			json_t *items = json_object_get(r->body, "Items");
+			if (!json_is_array(items) || json_array_size(items) > 5)
+				snprintf(x->why, sizeof x->why, "Query: bad Items");
+			size_t i;
+			json_t *it;
+			json_array_foreach(items, i, it) {
+				const char *sk = ddb_item_s(it, "SK"), *v = ddb_item_s(it, "v");
+				char want[32];
+				snprintf(want, sizeof want, "v%s", sk ? sk : "?");
+				if (!sk || !v || strcmp(v, want))
+					snprintf(x->why, sizeof x->why, "Query: item %s has v %s",
+					         str_or_dash(sk), str_or_dash(v));
+			}
+		} else if (x->op == SOAK_GET) {
+			json_t *it = json_object_get(r->body, "Item");
+			char sk[16];
+			snprintf(sk, sizeof sk, "%04d", x->idx);
+			if (it && strcmp(str_or_dash(ddb_item_s(it, "SK")), sk))
+				snprintf(x->why, sizeof x->why, "GetItem %s returned another item", sk);
+		}
+		return;
+	}
+	if (!r->err.message || !r->err.message[0])
+		snprintf(x->why, sizeof x->why, "%s without a message", ddb_error_kind_text(r->err.kind));
+	switch (r->err.kind) {
+	case DDB_ERR_SERVICE:
+		if (!r->err.code || !r->err.code[0])
+			snprintf(x->why, sizeof x->why, "service error without a code");
+		else
+			x->ccf = !strcmp(r->err.code, "ConditionalCheckFailedException");
+		if (x->ccf && x->op != SOAK_PUT)
+			snprintf(x->why, sizeof x->why, "ConditionalCheckFailed on a read");
+		break;
+	case DDB_ERR_NETWORK:
+	case DDB_ERR_TIMEOUT:
+	case DDB_ERR_CRC:
+	case DDB_ERR_PROTOCOL:
+		if (r->body)
+			snprintf(x->why, sizeof x->why, "%s with a body", ddb_error_kind_text(r->err.kind));
+		break;
+	default:
+		snprintf(x->why, sizeof x->why, "unexpected error kind %s: %s",
+		         ddb_error_kind_text(r->err.kind), str_or_dash(r->err.message));
+		break;
+	}
+}
+
+static void soak_submit(ddb_client *c, int i)
+{
+	struct soak_call *x = &soak[i];
+	char sk[16], v[32];
+	memset(x, 0, sizeof *x);
+	x->idx = i;
+	switch (i % 3) {
+	case 0:
+		x->op = SOAK_PUT;
+		snprintf(sk, sizeof sk, "%04d", i);
+		snprintf(v, sizeof v, "v%s", sk);
+		ddb_submit(c, "PutItem", put_req("soak", sk, v, true), soak_cb, x);
+		break;
+	case 1:
+		x->op = SOAK_GET;
+		x->idx = i - 1;   /* an earlier put: it may or may not be there yet */
+		snprintf(sk, sizeof sk, "%04d", x->idx);
+		ddb_submit(c, "GetItem", get_req("soak", sk), soak_cb, x);
+		break;
+	default:
+		x->op = SOAK_QUERY;
+		ddb_submit(c, "Query", query_req("soak", 5), soak_cb, x);
+		break;
+	}
+	soak_inflight++;
+}
+
+static void test_soak_random_faults(void **st)
+{
+	(void)st;
+	start_proxy("--random", "throttle=0.1,500=0.05,reset=0.05,truncate=0.05,nonjson=0.02,badcrc=0.05",
+	            "--seed", "42", NULL);
+	ddb_client *c = make_client(3, 5000);
+	soak_inflight = soak_done = 0;
+	int next = 0;
+	double t0 = now_ms(), deadline = t0 + 25000;
+	while (soak_done < SOAK_CALLS && now_ms() < deadline) {
+		while (next < SOAK_CALLS && soak_inflight < SOAK_WINDOW)
+			soak_submit(c, next++);
+		struct pollfd pfd = {.fd = ddb_client_fd(c), .events = POLLIN};
+		if (poll(&pfd, 1, 200) > 0)
+			ddb_client_dispatch(c);
+	}
+	if (soak_done < SOAK_CALLS)
+		fail_msg("soak: %d of %d calls completed in %.0f ms (hang?)", soak_done, SOAK_CALLS,
+		         now_ms() - t0);
+	assert_int_equal(ddb_client_pending(c), 0);
+
+	int ok = 0, errors = 0, ccf = 0, retried = 0;
+	long attempts = 0;
+	for (int i = 0; i < SOAK_CALLS; i++) {
+		struct soak_call *x = &soak[i];
+		if (x->why[0])
+			fail_msg("soak call %d: %s", i, x->why);
+		attempts += x->attempts;
+		retried += x->attempts > 1;
+		if (x->kind == DDB_OK)
+			ok++;
+		else
+			errors++;
+		if (x->op != SOAK_PUT)
+			continue;
+		char sk[16];
+		snprintf(sk, sizeof sk, "%04d", x->idx);
+		json_t *item = direct_get("soak", sk);
+		if (x->kind == DDB_OK && !item)
+			fail_msg("soak: PutItem %s reported success but the item is missing", sk);
+		if (x->ccf) {
+			/* keys are distinct: only an earlier attempt of this very call
+			 * (forwarded, then truncated or given a bad CRC) could have
+			 * written it */
+			ccf++;
+			if (!item)
+				fail_msg("soak: PutItem %s: ConditionalCheckFailed but no item", sk);
+			if (x->attempts < 2)
+				fail_msg("soak: PutItem %s: ConditionalCheckFailed on the first attempt", sk);
+		}
+		if (item) {
+			char v[32];
+			snprintf(v, sizeof v, "v%s", sk);
+			assert_string_equal(ddb_item_s(item, "v"), v);
+		}
+		json_decref(item);
+	}
+	int requests = proxy_log(NULL, 0);
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	print_message("soak: %d ok, %d errors (%d conditional after a forwarded attempt), "
+	              "%d calls retried, %ld attempts, %d proxied requests, %.1f s\n",
+	              ok, errors, ccf, retried, attempts, requests, (now_ms() - t0) / 1000);
+	assert_int_equal(s.calls, SOAK_CALLS);
+	assert_true(retried > 0);
+	assert_true(s.retries > 0 && s.throttles > 0);
+	assert_true(requests >= attempts);   /* every attempt reached the proxy */
+	assert_true(ok >= SOAK_CALLS * 3 / 4);
+}
+
+/* ---- 14. cancel during a stall ------------------------------------------------ */
+
+struct cancel_probe {
+	bool done;
+	enum ddb_error_kind kind;
+	bool body;
+	double at;
+};
+
+static void cancel_cb(struct ddb_result *r, void *ud)
+{
+	struct cancel_probe *p = ud;
+	p->done = true;
+	p->kind = r->err.kind;
+	p->body = r->body != NULL;
+	p->at = now_ms();
+}
+
+static void test_cancel_during_stall(void **st)
+{
+	(void)st;
+	start_proxy("--plan", "stall", "--stall-ms", "20000", NULL);
+	ddb_client *c = make_client(3, 15000);
+	struct cancel_probe p = {0};
+	ddb_call *call = ddb_submit(c, "GetItem", get_req("seed", "1"), cancel_cb, &p);
+	/* wait until the request is at the proxy, stalled */
+	double deadline = now_ms() + 5000;
+	while (proxy_log(NULL, 0) < 1 && now_ms() < deadline)
+		sleep_ms(10);
+	assert_int_equal(proxy_log(NULL, 0), 1);
+	sleep_ms(100);
+	assert_false(p.done);
+	double t0 = now_ms();
+	ddb_cancel(c, call);
+	deadline = t0 + 5000;
+	while (!p.done && now_ms() < deadline)
+		ddb_client_wait(c, 100);
+	assert_true(p.done);
+	assert_int_equal(p.kind, DDB_ERR_CANCELLED);
+	assert_false(p.body);
+	if (p.at - t0 > 1000)
+		fail_msg("cancel took %.0f ms", p.at - t0);
+	assert_int_equal(ddb_client_pending(c), 0);
+	assert_int_equal(proxy_log(NULL, 0), 1);   /* not retried */
+}
+
+/* ---- 15. nothing listening ------------------------------------------------------ */
+
+static void test_dead_endpoint(void **st)
+{
+	(void)st;
+	start_proxy(NULL);
+	stop_proxy();   /* keeps cur.url: a loopback port with nothing behind it */
+	ddb_client *c = make_client(3, 2000);
+	double t0 = now_ms();
+	struct ddb_result *r = get_seed(c);
+	expect_kind(r, DDB_ERR_NETWORK);
+	assert_int_equal(r->attempts, 3);
+	assert_int_equal(r->err.http_status, 0);
+	assert_null(r->body);
+	if (!strstr(r->err.message, cur.url))
+		fail_msg("message does not name %s: %s", cur.url, r->err.message);
+	assert_true(now_ms() - t0 < 10000);
+	ddb_result_free(r);
+	struct ddb_stats s;
+	ddb_client_stats(c, &s);
+	assert_int_equal(s.retries, 2);
+}
+
+#define CASE(f) cmocka_unit_test_teardown(f, case_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		CASE(test_throttle_then_ok),
+		CASE(test_stats_count_attempts),
+		CASE(test_throttle_gives_up),
+		CASE(test_throttling_exception_retried),
+		CASE(test_5xx_retried),
+		CASE(test_reset_then_ok),
+		CASE(test_reset_exhausts_attempts),
+		CASE(test_stall_times_out),
+		CASE(test_truncate_then_ok),
+		CASE(test_truncate_exhausts_attempts),
+		CASE(test_nonjson),
+		CASE(test_badcrc),
+		CASE(test_forward_then_500),
+		CASE(test_non_retryable_not_retried),
+		CASE(test_status_while_throttled),
+		CASE(test_soak_random_faults),
+		CASE(test_cancel_during_stall),
+		CASE(test_dead_endpoint),
+	};
+	return cmocka_run_group_tests_name("it-faults", tests, group_setup, group_teardown);
+}

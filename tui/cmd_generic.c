@@ -1,0 +1,135 @@
+/* tui/cmd_generic.c: subcommands that work on any table: item, export, check. */
+#include "ddconfig.h"
+
+#include "tui/cmd.h"
+#include "tui/text.h"
+#include "model/check.h"
+#include "model/generic.h"
+#include "model/tables.h"
+#include "model/pager.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_item(struct cli *cl, struct session *s)
+{
+	json_t *item = NULL;
+	char *err = NULL;
+	const char *table = cl->argv[1], *pk = cl->argv[2], *sk = cl->argc > 3 ? cl->argv[3] : NULL;
+	if (generic_get_item(s, table, pk, sk, &item, &err) != 0) {
+		int rc = cli_fail(err && strstr(err, ": give ") ? EXIT_USAGE : EXIT_AWS, "%s",
+		                  err ? err : "failed");
+		free(err);
+		return rc;
+	}
+	if (!item)
+		return cli_fail(EXIT_PROBLEMS, "no item with that key in %s", table);
+	/* raw DynamoDB JSON; pretty unless --json asks for one line */
+	char *out = json_dumps(item, cl->json ? JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII
+	                                      : JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	puts(out ? out : "{}");
+	free(out);
+	json_decref(item);
+	return EXIT_OK;
+}
+
+static void export_page(const json_t *items, void *ud)
+{
+	(void)ud;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		char *line = json_dumps(it, JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (line) {
+			puts(line);
+			free(line);
+		}
+	}
+}
+
+static void export_progress(long items, long pages, void *ud)
+{
+	(void)ud;
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rddtree export: %ld items, %ld pages", items, pages);
+}
+
+int cmd_export(struct cli *cl, struct session *s)
+{
+	struct ddb_error err;
+	int rc = generic_export(s, cl->argv[1], cl->segments ? cl->segments : 1, export_page,
+	                        export_progress, NULL, &err);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	if (rc != 0) {
+		rc = cli_ddb_error("export", &err);
+		ddb_error_clear(&err);
+		return rc;
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_AWS;
+}
+
+static void check_progress(const char *what, long items, void *ud)
+{
+	(void)ud;
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rddtree check: %s: %ld items   ", what, items);
+}
+
+int cmd_check(struct cli *cl, struct session *s)
+{
+	char *amb = NULL;
+	struct ddb_error err;
+	if (tables_detect(s, &amb, &err) != 0) {
+		int rc = cli_ddb_error("listing tables", &err);
+		ddb_error_clear(&err);
+		return rc;
+	}
+	if (amb) {
+		int rc = cli_fail(EXIT_USAGE, "%s", amb);
+		free(amb);
+		return rc;
+	}
+	if (!s->namespace_table && !s->documents_table && !s->chainlit_table)
+		return cli_fail(EXIT_PROBLEMS, "no Stache or Chainlit tables found at %s "
+		                "(name them with --namespace-table, --documents-table, --chainlit-table)",
+		                s->conf.endpoint_url);
+	struct findings f = {0};
+	if (check_stache(s, &f, check_progress, NULL, &err) != 0 ||
+	    check_chainlit(s, &f, check_progress, NULL, &err) != 0) {
+		if (isatty(STDERR_FILENO))
+			fputc('\n', stderr);
+		int rc = cli_ddb_error("check", &err);
+		ddb_error_clear(&err);
+		findings_free(&f);
+		return rc;
+	}
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	for (size_t i = 0; i < f.n; i++) {
+		struct finding *x = &f.v[i];
+		if (cl->json) {
+			json_error_t je;
+			json_t *key = x->key ? json_loads(x->key, JSON_ALLOW_NUL, &je) : NULL;
+			cli_print_json(json_pack("{s:s,s:s,s:o,s:s}", "kind", x->kind, "table", x->table,
+			                         "key", key ? key : json_null(), "message",
+			                         x->message ? x->message : ""));
+			continue;
+		}
+		cli_put_text(x->kind);
+		fputs("  ", stdout);
+		cli_put_text(x->table);
+		fputs("  ", stdout);
+		cli_put_text(x->key ? x->key : "-");
+		fputs("\n    ", stdout);
+		cli_put_text(x->message);
+		fputc('\n', stdout);
+	}
+	if (!cl->json)
+		printf("%zu problem%s found\n", f.n, f.n == 1 ? "" : "s");
+	int rc = f.n ? EXIT_PROBLEMS : EXIT_OK;
+	findings_free(&f);
+	return rc;
+}
