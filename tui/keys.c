@@ -29,7 +29,7 @@ static const struct { const char *name; int key; } named[] = {
 	{"Backspace", KEY_BACKSPACE}, {"BS", 127}, {"Up", KEY_UP}, {"Down", KEY_DOWN},
 	{"Left", KEY_LEFT}, {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE}, {"PgDn", KEY_NPAGE},
 	{"Home", KEY_HOME}, {"End", KEY_END}, {"Del", KEY_DC}, {"Ins", KEY_IC},
-	{"lt", '<'}, {"gt", '>'}, {"BackTab", KEY_BTAB},
+	{"lt", '<'}, {"gt", '>'}, {"Colon", ':'}, {"BackTab", KEY_BTAB},
 };
 
 int key_parse(const char *s)

@@ -315,7 +315,8 @@ static void draw(struct ui *ui)
 		draw_view(ui, ui->tree, 1, 0, body_h, tw, ui->focus == 0);
 		if (ui->list) {
 			attron(role_attr(ui, ROLE_DIM));
-			mvvline(1, tw, ACS_VLINE, body_h);
+			for (int y = 1; y <= body_h; y++)
+				mvaddstr(y, tw, MB_CUR_MAX > 1 ? "\u2502" : "|");
 			attroff(role_attr(ui, ROLE_DIM));
 			draw_view(ui, ui->list, 1, tw + 1, body_h, cols - tw - 1, ui->focus == 1);
 		}
@@ -861,7 +862,7 @@ static void run_script(struct ui *ui, FILE *f)
 			pump_network(ui, 100);
 			draw(ui);
 		}
-		if (line[0] == ':' && !ui->prompt) {
+		if (line[0] == ':') {   /* a command, even while a prompt is open */
 			char *cmd = line + 1;
 			if (!strncmp(cmd, "resize ", 7)) {
 				int c = 0, r = 0;

@@ -53,3 +53,39 @@ tmux_dead() {
 	done
 	return 1
 }
+
+# --- direct DynamoDB calls (DynamoDB Local checks no signature) --------------
+# ddb OP JSON: print the response body; fails on HTTP errors
+ddb() {
+	curl -sf -H 'Content-Type: application/x-amz-json-1.0' \
+		-H "X-Amz-Target: DynamoDB_20120810.$1" \
+		-H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+		--data-binary "$2" "$E/"
+}
+# make_table NAME: a PK/SK table
+make_table() {
+	ddb CreateTable "{\"TableName\":\"$1\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":[{\"AttributeName\":\"PK\",\"AttributeType\":\"S\"},{\"AttributeName\":\"SK\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"PK\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"SK\",\"KeyType\":\"RANGE\"}]}" >/dev/null
+}
+
+# --- scripted screens (DDTREE_SCRIPT) ------------------------------------------
+# run_script COLSxROWS SCRIPTFILE ARGS...: run the browser non-interactively
+run_script() {
+	local size=$1 script=$2
+	shift 2
+	COLUMNS=${size%x*} LINES=${size#*x} TERM=xterm-256color LANG=C.UTF-8 \
+		DDTREE_SCRIPT="$script" "$DDTREE_BIN" --endpoint-url "$E" "$@" </dev/null
+}
+# normalise SCREENFILE: replace what changes from run to run
+normalise() { sed -e "s#$E#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e 's/[[:space:]]*$//' "$1"; }
+# same_screen NAME FILE: compare with tests/e2e/screens/NAME (set
+# DDTREE_UPDATE_SCREENS=1 to write the expected screen instead)
+same_screen() {
+	local want="$DDTREE_SRCDIR/tests/e2e/screens/$1"
+	if [ "${DDTREE_UPDATE_SCREENS:-0}" = 1 ]; then
+		normalise "$2" >"$want"
+		return 0
+	fi
+	if normalise "$2" | diff -u "$want" - >"$WORK/diff"; then return 0; fi
+	sed 's/^/# /' "$WORK/diff"
+	return 1
+}

@@ -52,6 +52,9 @@ static struct {
 	struct aws_conf conf;
 	bool have_conf;
 	ddb_client *c;
+	struct ddb_result *res[8];   /* results freed by the teardown */
+	int n_res;
+	double t_start;
 } cur;
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -73,6 +76,21 @@ static void sleep_ms(long ms)
 static const char *str_or_dash(const char *s)
 {
 	return s ? s : "-";
+}
+
+/* Hand a result to the case's teardown, so that a failed assertion leaks nothing. */
+static struct ddb_result *keep(struct ddb_result *r)
+{
+	assert_non_null(r);
+	if (cur.n_res >= (int)(sizeof cur.res / sizeof cur.res[0]))
+		fail_msg("too many results kept");
+	cur.res[cur.n_res++] = r;
+	return r;
+}
+
+static struct ddb_result *run(ddb_client *c, const char *op, json_t *req)
+{
+	return keep(ddb_call_sync(c, op, req));
 }
 
 static void expect_ok(const struct ddb_result *r)
@@ -127,6 +145,7 @@ static void start_proxy(const char *first, ...)
 {
 	char *argv[32];
 	int n = 0;
+	cur.t_start = now_ms();
 	argv[n++] = faultproxy;
 	argv[n++] = (char *)"--upstream";
 	argv[n++] = (char *)upstream;
@@ -200,6 +219,8 @@ static ddb_client *make_client(int max_attempts, long request_timeout_ms)
 static int case_teardown(void **st)
 {
 	(void)st;
+	for (int i = 0; i < cur.n_res; i++)
+		ddb_result_free(cur.res[i]);
 	ddb_client_free(cur.c);
 	cur.c = NULL;
 	if (cur.have_conf)
@@ -208,6 +229,8 @@ static int case_teardown(void **st)
 	stop_proxy();
 	if (cur.log[0])
 		unlink(cur.log);
+	if (getenv("IT_FAULTS_TIMING"))
+		print_message("# case took %.0f ms\n", now_ms() - cur.t_start);
 	memset(&cur, 0, sizeof cur);
 	return 0;
 }
@@ -280,9 +303,11 @@ static json_t *query_req(const char *pk, int limit)
 static json_t *direct_get(const char *pk, const char *sk)
 {
 	struct ddb_result *r = ddb_call_sync(direct, "GetItem", get_req(pk, sk));
-	expect_ok(r);
+	bool ok = r->err.kind == DDB_OK;
 	json_t *item = json_incref(json_object_get(r->body, "Item"));
 	ddb_result_free(r);
+	if (!ok)
+		fail_msg("direct GetItem %s/%s failed", pk, sk);
 	return item;
 }
 
@@ -292,9 +317,11 @@ static long direct_count(const char *pk)
 	json_t *q = query_req(pk, 1000);
 	json_object_set_new(q, "Select", json_string("COUNT"));
 	struct ddb_result *r = ddb_call_sync(direct, "Query", q);
-	expect_ok(r);
+	bool ok = r->err.kind == DDB_OK;
 	long n = (long)json_integer_value(json_object_get(r->body, "Count"));
 	ddb_result_free(r);
+	if (!ok)
+		fail_msg("direct Query %s failed", pk);
 	return n;
 }
 
@@ -372,7 +399,7 @@ static int group_teardown(void **st)
 /* A GetItem of the seed item through the proxy; checks the answer when OK. */
 static struct ddb_result *get_seed(ddb_client *c)
 {
-	struct ddb_result *r = ddb_call_sync(c, "GetItem", get_req("seed", "1"));
+	struct ddb_result *r = run(c, "GetItem", get_req("seed", "1"));
 	if (r->err.kind == DDB_OK)
 		assert_non_null(ddb_item_s(json_object_get(r->body, "Item"), "v"));
 	return r;
@@ -390,7 +417,6 @@ static void test_throttle_then_ok(void **st)
 	assert_int_equal(r->attempts, 2);
 	assert_int_equal(r->err.http_status, 200);
 	assert_true(r->elapsed_ms < 5000);
-	ddb_result_free(r);
 	assert_int_equal(proxy_log(NULL, 0), 2);
 	expect_log("throttle,ok");
 	struct ddb_stats s;
@@ -409,7 +435,6 @@ static void test_stats_count_attempts(void **st)
 	struct ddb_result *r = get_seed(c);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
 	assert_int_equal(s.calls, 1);
@@ -431,7 +456,6 @@ static void test_throttle_gives_up(void **st)
 	assert_non_null(r->err.request_id);
 	assert_non_null(strstr(r->err.message, "provisioned throughput"));
 	assert_non_null(r->body);   /* the error document */
-	ddb_result_free(r);
 	expect_log("throttle,throttle,throttle");
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
@@ -449,12 +473,10 @@ static void test_throttling_exception_retried(void **st)
 	struct ddb_result *r = get_seed(c);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	r = get_seed(c);
 	expect_kind(r, DDB_ERR_SERVICE);
 	assert_string_equal(r->err.code, "ThrottlingException");
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	expect_log("throttling,ok,throttling,throttling");
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
@@ -473,7 +495,6 @@ static void test_5xx_retried(void **st)
 	assert_int_equal(r->attempts, 3);
 	/* transient errors back off from 50 ms, not from throttling's 1 s */
 	assert_true(r->elapsed_ms < 2000);
-	ddb_result_free(r);
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
 	assert_int_equal(s.retries, 2);
@@ -484,7 +505,6 @@ static void test_5xx_retried(void **st)
 	assert_string_equal(r->err.code, "ServiceUnavailable");
 	assert_int_equal(r->err.http_status, 503);
 	assert_int_equal(r->attempts, 3);
-	ddb_result_free(r);
 	expect_log("500,503,ok,503,503,503");
 }
 
@@ -498,7 +518,6 @@ static void test_reset_then_ok(void **st)
 	struct ddb_result *r = get_seed(c);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	expect_log("reset,ok");
 }
 
@@ -515,7 +534,6 @@ static void test_reset_exhausts_attempts(void **st)
 	assert_null(r->err.code);
 	if (!strstr(r->err.message, cur.url))
 		fail_msg("message does not name %s: %s", cur.url, r->err.message);
-	ddb_result_free(r);
 	expect_log("reset,reset,reset");
 }
 
@@ -537,7 +555,6 @@ static void test_stall_times_out(void **st)
 		fail_msg("message does not name %s: %s", cur.url, r->err.message);
 	assert_true(r->elapsed_ms >= 3 * 300 - 50);
 	assert_true(took < 10000);   /* a hang bound, not a performance test */
-	ddb_result_free(r);
 	expect_log("stall,stall,stall");
 }
 
@@ -552,7 +569,6 @@ static void test_truncate_then_ok(void **st)
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
 	assert_string_equal(ddb_item_s(json_object_get(r->body, "Item"), "SK"), "1");
-	ddb_result_free(r);
 	expect_log("truncate,ok");
 }
 
@@ -565,7 +581,6 @@ static void test_truncate_exhausts_attempts(void **st)
 	expect_kind(r, DDB_ERR_NETWORK);
 	assert_int_equal(r->attempts, 2);
 	assert_null(r->body);
-	ddb_result_free(r);
 	expect_log("truncate,truncate");
 }
 
@@ -579,14 +594,12 @@ static void test_nonjson(void **st)
 	struct ddb_result *r = get_seed(c);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	r = get_seed(c);
 	expect_kind(r, DDB_ERR_PROTOCOL);
 	assert_int_equal(r->attempts, 2);
 	assert_int_equal(r->err.http_status, 200);
 	assert_null(r->body);
 	assert_non_null(strstr(r->err.message, "not a JSON object"));
-	ddb_result_free(r);
 	expect_log("nonjson,ok,nonjson,nonjson");
 }
 
@@ -600,13 +613,11 @@ static void test_badcrc(void **st)
 	struct ddb_result *r = get_seed(c);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	r = get_seed(c);
 	expect_kind(r, DDB_ERR_CRC);
 	assert_int_equal(r->attempts, 3);
 	assert_null(r->body);
 	assert_non_null(strstr(r->err.message, "x-amz-crc32"));
-	ddb_result_free(r);
 	expect_log("badcrc,ok,badcrc,badcrc,badcrc");
 }
 
@@ -618,12 +629,11 @@ static void test_forward_then_500(void **st)
 	start_proxy("--plan", "forward-then-500,ok,forward-then-500,ok", NULL);
 	ddb_client *c = make_client(3, 5000);
 	/* a conditional create: applied by the first attempt, refused on the retry */
-	struct ddb_result *r = ddb_call_sync(c, "PutItem", put_req("F#1", "x", "first", true));
+	struct ddb_result *r = run(c, "PutItem", put_req("F#1", "x", "first", true));
 	expect_kind(r, DDB_ERR_SERVICE);
 	assert_string_equal(r->err.code, "ConditionalCheckFailedException");
 	assert_int_equal(r->err.http_status, 400);
 	assert_int_equal(r->attempts, 2);
-	ddb_result_free(r);
 	json_t *item = direct_get("F#1", "x");
 	assert_non_null(item);
 	assert_string_equal(ddb_item_s(item, "v"), "first");
@@ -636,11 +646,10 @@ static void test_forward_then_500(void **st)
 	                      "ExpressionAttributeNames", "#v", "v",
 	                      "ExpressionAttributeValues", ":v", "S", "second",
 	                      "ReturnValues", "ALL_NEW");
-	r = ddb_call_sync(c, "UpdateItem", u);
+	r = run(c, "UpdateItem", u);
 	expect_ok(r);
 	assert_int_equal(r->attempts, 2);
 	assert_string_equal(ddb_item_s(json_object_get(r->body, "Attributes"), "v"), "second");
-	ddb_result_free(r);
 	item = direct_get("F#1", "x");
 	assert_non_null(item);
 	assert_string_equal(ddb_item_s(item, "v"), "second");
@@ -656,18 +665,16 @@ static void test_non_retryable_not_retried(void **st)
 	(void)st;
 	start_proxy(NULL);
 	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = ddb_call_sync(c, "Query", json_pack("{s:s,s:s,s:i}",
+	struct ddb_result *r = run(c, "Query", json_pack("{s:s,s:s,s:i}",
 		"TableName", table, "KeyConditionExpression", "PK = :missing", "Limit", 10));
 	expect_kind(r, DDB_ERR_SERVICE);
 	assert_string_equal(r->err.code, "ValidationException");
 	assert_int_equal(r->err.http_status, 400);
 	assert_int_equal(r->attempts, 1);
-	ddb_result_free(r);
-	r = ddb_call_sync(c, "DescribeTable", json_pack("{s:s}", "TableName", "it-faults-no-such-table"));
+	r = run(c, "DescribeTable", json_pack("{s:s}", "TableName", "it-faults-no-such-table"));
 	expect_kind(r, DDB_ERR_SERVICE);
 	assert_string_equal(r->err.code, "ResourceNotFoundException");
 	assert_int_equal(r->attempts, 1);
-	ddb_result_free(r);
 	assert_int_equal(proxy_log(NULL, 0), 2);
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
@@ -899,7 +906,7 @@ static void test_soak_random_faults(void **st)
 	int requests = proxy_log(NULL, 0);
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
-	print_message("soak: %d ok, %d errors (%d conditional after a forwarded attempt), "
+	print_message("# soak: %d ok, %d errors (%d conditional after a forwarded attempt), "
 	              "%d calls retried, %ld attempts, %d proxied requests, %.1f s\n",
 	              ok, errors, ccf, retried, attempts, requests, (now_ms() - t0) / 1000);
 	assert_int_equal(s.calls, SOAK_CALLS);
@@ -972,7 +979,6 @@ static void test_dead_endpoint(void **st)
 	if (!strstr(r->err.message, cur.url))
 		fail_msg("message does not name %s: %s", cur.url, r->err.message);
 	assert_true(now_ms() - t0 < 10000);
-	ddb_result_free(r);
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
 	assert_int_equal(s.retries, 2);

@@ -1,0 +1,229 @@
+/* model/feedback.c: conditional feedback writes (see feedback.h). */
+#include "ddconfig.h"
+
+#include "model/feedback.h"
+#include "model/chainlit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *fb_status_text(enum fb_status st)
+{
+	static const char *const text[] = {
+#define FB_X_TEXT(id, t) t,
+		FB_STATUSES(FB_X_TEXT)
+#undef FB_X_TEXT
+	};
+	return (unsigned)st < sizeof text / sizeof text[0] ? text[st] : "?";
+}
+
+void fb_result_clear(struct fb_result *r)
+{
+	json_decref(r->item);
+	json_decref(r->wanted);
+	free(r->message);
+	ddb_error_clear(&r->err);
+	memset(r, 0, sizeof *r);
+}
+
+int fb_value_parse(const char *word, int *value)
+{
+	if (word && !strcmp(word, "up")) {
+		*value = 1;
+		return 0;
+	}
+	if (word && !strcmp(word, "down")) {
+		*value = 0;
+		return 0;
+	}
+	return -1;
+}
+
+char *fb_id(const char *thread_id, const char *step_id)
+{
+	char *id = NULL;
+	if (asprintf(&id, "THREAD#%s::STEP#%s", thread_id ? thread_id : "",
+	             step_id ? step_id : "") < 0)
+		abort();
+	return id;
+}
+
+json_t *fb_map(const char *thread_id, const char *step_id, int value, const char *comment)
+{
+	char *id = fb_id(thread_id, step_id);
+	/* the Feedback dataclass's fields, in its order (B.5) */
+	json_t *m = json_pack("{s:o,s:o,s:o,s:o,s:o}",
+	                      "forId", ddb_av_s(step_id),
+	                      "value", ddb_av_n(value ? "1" : "0"),
+	                      "threadId", ddb_av_s(thread_id),
+	                      "id", ddb_av_s(id),
+	                      "comment", comment ? ddb_av_s(comment) : ddb_av_null());
+	free(id);
+	return json_pack("{s:o}", "M", m);
+}
+
+static char *invalid(const struct fb_request *r)
+{
+	if (!r->table || !*r->table)
+		return strdup("no Chainlit table given");
+	if (!r->thread_id || !*r->thread_id)
+		return strdup("the thread id is empty");
+	if (!r->step_id || !*r->step_id)
+		return strdup("the step id is empty");
+	if (r->action != FB_SET && r->action != FB_DELETE)
+		return strdup("unknown feedback action");
+	if (r->action == FB_SET && r->value != 0 && r->value != 1)
+		return strdup("the feedback value must be up (1) or down (0)");
+	if (r->seen && !ddb_av_type(r->seen))
+		return strdup("the feedback seen is not an attribute value");
+	return NULL;
+}
+
+json_t *fb_build_request(const struct fb_request *r, char **err)
+{
+	char *why = invalid(r);
+	if (why) {
+		if (err)
+			*err = why;
+		else
+			free(why);
+		return NULL;
+	}
+	struct ddb_expr e;
+	ddb_expr_init(&e);
+	const char *fb = ddb_expr_name(&e, "feedback");
+	const char *pk = ddb_expr_name(&e, "PK");
+	char *update = NULL, *cond = NULL;
+	int n;
+	if (r->action == FB_SET)
+		n = asprintf(&update, "SET %s = %s", fb,
+		             ddb_expr_value(&e, fb_map(r->thread_id, r->step_id, r->value, r->comment)));
+	else
+		n = asprintf(&update, "REMOVE %s", fb);
+	if (n < 0)
+		abort();
+	if (r->seen)
+		n = asprintf(&cond, "attribute_exists(%s) AND %s = %s", pk, fb,
+		             ddb_expr_value(&e, json_deep_copy(r->seen)));
+	else
+		n = asprintf(&cond, "attribute_exists(%s) AND attribute_not_exists(%s)", pk, fb);
+	if (n < 0)
+		abort();
+	json_t *req = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}",
+	                        "TableName", r->table,
+	                        "Key", cl_step_key(r->thread_id, r->step_id),
+	                        "UpdateExpression", update,
+	                        "ConditionExpression", cond,
+	                        "ReturnValues", "ALL_NEW",
+	                        "ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+	ddb_expr_apply(&e, req);
+	ddb_expr_free(&e);
+	free(update);
+	free(cond);
+	return req;
+}
+
+struct write {
+	fb_done_fn cb;
+	void *ud;
+	enum fb_action action;
+	json_t *wanted;
+	char *where;     /* "THREAD#t / STEP#s" for messages */
+};
+
+static char *xfmt(const char *fmt, const char *arg)
+{
+	char *s = NULL;
+	if (asprintf(&s, fmt, arg) < 0)
+		abort();
+	return s;
+}
+
+static void write_done(struct ddb_result *res, void *ud)
+{
+	struct write *w = ud;
+	struct fb_result out = {0};
+	out.wanted = w->wanted;
+	w->wanted = NULL;
+	if (res->err.kind == DDB_OK) {
+		out.status = FB_OK;
+		json_t *attrs = json_object_get(res->body, "Attributes");
+		out.item = json_is_object(attrs) ? json_incref(attrs) : NULL;
+		out.message = xfmt(w->action == FB_SET ? "feedback stored on %s"
+		                                       : "feedback removed from %s", w->where);
+	} else if (res->err.code && !strcmp(res->err.code, "ConditionalCheckFailedException")) {
+		json_t *cur = json_object_get(res->body, "Item");
+		ddb_error_copy(&out.err, &res->err);
+		if (json_is_object(cur)) {
+			out.status = FB_CONFLICT;
+			out.item = json_incref(cur);
+			out.message = xfmt("the feedback on %s changed since it was read", w->where);
+		} else {
+			out.status = FB_NO_STEP;
+			out.message = xfmt("the step %s does not exist", w->where);
+		}
+	} else {
+		out.status = FB_ERROR;
+		ddb_error_copy(&out.err, &res->err);
+		out.message = xfmt("writing feedback on %s failed", w->where);
+	}
+	w->cb(&out, w->ud);
+	fb_result_clear(&out);
+	free(w->where);
+	free(w);
+}
+
+void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void *ud)
+{
+	struct fb_result out = {0};
+	char *why = NULL;
+	if (session_check_write(s, &why) != 0) {
+		out.status = FB_READ_ONLY;
+		out.message = why ? why : strdup("read-only");
+		cb(&out, ud);
+		fb_result_clear(&out);
+		return;
+	}
+	json_t *req = fb_build_request(r, &why);
+	if (!req) {
+		out.status = FB_INVALID;
+		out.message = why;
+		cb(&out, ud);
+		fb_result_clear(&out);
+		return;
+	}
+	struct write *w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	w->cb = cb;
+	w->ud = ud;
+	w->action = r->action;
+	w->wanted = r->action == FB_SET ? fb_map(r->thread_id, r->step_id, r->value, r->comment) : NULL;
+	if (asprintf(&w->where, "THREAD#%s / STEP#%s", r->thread_id, r->step_id) < 0)
+		abort();
+	ddb_submit(s->ddb, "UpdateItem", req, write_done, w);
+}
+
+struct sync_slot {
+	struct fb_result *out;
+	bool done;
+};
+
+static void sync_done(struct fb_result *res, void *ud)
+{
+	struct sync_slot *sl = ud;
+	*sl->out = *res;
+	memset(res, 0, sizeof *res);   /* everything taken */
+	sl->done = true;
+}
+
+enum fb_status fb_write_sync(struct session *s, const struct fb_request *r, struct fb_result *out)
+{
+	struct sync_slot sl = {.out = out};
+	memset(out, 0, sizeof *out);
+	fb_write(s, r, sync_done, &sl);
+	while (!sl.done)
+		ddb_client_wait(s->ddb, 1000);
+	return out->status;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Scripted screens of the generic table view and the detail view: hostile
+# text (escape sequences, wide characters, invalid layout), every attribute
+# type, the raw view, the filter and a resize.  Expected screens live in
+# tests/e2e/screens/.
+. "$(dirname "$0")/lib.sh"
+plan 14
+
+T="${PREFIX}raw"
+make_table "$T"
+ddb PutItem "{\"TableName\":\"$T\",\"Item\":{\"PK\":{\"S\":\"item#1\"},\"SK\":{\"S\":\"a\"},\"title\":{\"S\":\"\\u001b[31mRED\\u001b[0m \\u001b]0;pwned\\u0007 bell\"},\"wide\":{\"S\":\"日本語のテキスト\"}}}" >/dev/null
+ddb PutItem "{\"TableName\":\"$T\",\"Item\":{\"PK\":{\"S\":\"item#2\"},\"SK\":{\"S\":\"b\"},\"big\":{\"N\":\"12345678901234567890123456789012345678\"},\"bin\":{\"B\":\"AAEC/w==\"},\"set\":{\"SS\":[\"z\",\"a\"]},\"nul\":{\"NULL\":true},\"ok\":{\"BOOL\":false},\"json\":{\"S\":\"{\\\"icon\\\": \\\"wrench\\\", \\\"n\\\": [1, 2]}\"},\"deep\":{\"M\":{\"l\":{\"L\":[{\"N\":\"1\"},{\"S\":\"two\"}]}}},\"text\":{\"S\":\"line one\\nline two is long enough to be wrapped when the screen is narrow, it goes on and on\"}}}" >/dev/null
+
+# The Tables node lists every table of the (shared) server: collapse it
+# first so the screens hold only this test's data.
+cat >"$WORK/script" <<SCRIPT
+<Enter>
+:table $T
+:save-display $WORK/list.txt
+/item#1
+<Enter>
+<Enter>
+:save-display $WORK/detail1.txt
+<Esc><Esc>
+/item#2
+<Enter><Enter>
+:save-display $WORK/detail2.txt
+r
+:save-display $WORK/raw.txt
+<Esc><Esc>
+/日本
+:save-display $WORK/filter.txt
+<Enter><Esc>
+:resize 50x16
+:save-display $WORK/narrow.txt
+q
+SCRIPT
+run_script 100x30 "$WORK/script"; rc=$?
+check "the scripted browser exits 0" test "$rc" = 0
+check "the list screen is as expected" same_screen items-list.txt "$WORK/list.txt"
+check "escape sequences are shown as ^[ in the list" grep -qF '^[[31mRED' "$WORK/list.txt"
+check "the detail shows the title visibly" grep -qF 'title  (S) "^[[31mRED^[[0m ^[]0;pwned^G bell"' "$WORK/detail1.txt"
+check "wide characters are kept" grep -qF '日本語のテキスト' "$WORK/detail1.txt"
+check "the detail of every type is as expected" same_screen items-detail2.txt "$WORK/detail2.txt"
+check "38-digit numbers are exact" grep -qF '(N) 12345678901234567890123456789012345678' "$WORK/detail2.txt"
+check "JSON text is pretty-printed" grep -qF '"icon": "wrench"' "$WORK/detail2.txt"
+check "the raw view shows DynamoDB JSON" grep -qF '"N": "12345678901234567890123456789012345678"' "$WORK/raw.txt"
+check "the filter keeps only matching rows" test "$(grep -c 'item#' "$WORK/filter.txt")" = 1
+check "the filter is shown in the title" grep -qF '[filter: 日本]' "$WORK/filter.txt"
+check "after a resize no line is wider than 50 columns" \
+	test "$(LC_ALL=C.UTF-8 wc -L <"$WORK/narrow.txt")" -le 50
+check "the narrow screen has 16 lines" test "$(wc -l <"$WORK/narrow.txt")" = 16
+check "no raw escape character reached any screen" \
+	bash -c "! grep -q $'\x1b' $WORK/*.txt"
