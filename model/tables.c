@@ -331,6 +331,14 @@ int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err)
 	struct table_list tl;
 	if (tables_load_sync(s, &tl, err) != 0)
 		return -1;
+	tables_adopt(s, &tl, ambiguous);
+	table_list_free(&tl);
+	return 0;
+}
+
+void tables_adopt(struct session *s, const struct table_list *tl, char **ambiguous)
+{
+	*ambiguous = NULL;
 	static const struct {
 		enum table_layout layout;
 		size_t off;
@@ -351,18 +359,18 @@ int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err)
 		if (*slot)
 			continue;
 		size_t n = 0, last = 0;
-		for (size_t i = 0; i < tl.n; i++)
-			if (tl.v[i].layout == want[w].layout) {
+		for (size_t i = 0; i < tl->n; i++)
+			if (tl->v[i].layout == want[w].layout) {
 				n++;
 				last = i;
 			}
 		if (n == 1) {
-			*slot = strdup(tl.v[last].name);
+			*slot = strdup(tl->v[last].name);
 		} else if (n > 1 && mf) {
 			fprintf(mf, "%sseveral %s:", mlen ? "; " : "", want[w].what);
-			for (size_t i = 0; i < tl.n; i++)
-				if (tl.v[i].layout == want[w].layout)
-					fprintf(mf, " %s", tl.v[i].name);
+			for (size_t i = 0; i < tl->n; i++)
+				if (tl->v[i].layout == want[w].layout)
+					fprintf(mf, " %s", tl->v[i].name);
 			fprintf(mf, " (pass %s)", want[w].flag);
 			fflush(mf);
 		}
@@ -373,6 +381,4 @@ int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err)
 		*ambiguous = msg;
 	else
 		free(msg);
-	table_list_free(&tl);
-	return 0;
 }

@@ -59,6 +59,8 @@ void tables_load(struct session *s, tables_done_fn cb, void *ud);
  * (malloc'd, e.g. "several Chainlit tables: a, b (pass --chainlit-table)"),
  * NULL when none.  Returns 0, or -1 when listing the tables failed (*err). */
 int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err);
+/* The same from a table list already loaded (no request). */
+void tables_adopt(struct session *s, const struct table_list *tl, char **ambiguous);
 
 /* A Scan of any table, page by page (the generic table view and export). */
 struct pager;

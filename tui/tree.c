@@ -14,6 +14,7 @@ struct tree {
 	int *depth;
 	size_t nflat;
 	struct tnode *shown;         /* node whose list is in the list pane */
+	struct tnode *tables;        /* the Tables root: library roots go before it */
 };
 
 /* Every live node, so that an asynchronous answer can tell whether the node
@@ -322,6 +323,13 @@ void tree_add_root(struct ui *ui, struct tnode *root)
 	struct tree *t = ui->tree->priv;
 	tnode_add(t->root, root);
 	root->role = ROLE_TITLE;
+	/* keep the Tables root last */
+	struct tnode **k = t->root->kids;
+	size_t n = t->root->nkids;
+	if (t->tables && n > 1 && k[n - 2] == t->tables) {
+		k[n - 2] = root;
+		k[n - 1] = t->tables;
+	}
 	tree_changed(ui);
 }
 
@@ -368,6 +376,21 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		free(c);
 		return;
 	}
+	if (!err) {
+		/* now that the tables are known, show what the libraries keep */
+		struct ui *ui = c->ui;
+		char *amb = NULL;
+		tables_adopt(ui->s, tl, &amb);
+		if (amb)
+			ui_message(ui, true, "%s", amb);
+		free(amb);
+		stache_tree_roots(ui);
+		chainlit_tree_roots(ui);
+		struct tree *t = ui->tree->priv;
+		if (t->root->nkids > 1 && c->node == t->tables && c->node->generation == 0 &&
+		    !c->node->loaded)
+			c->node->expanded = false;   /* the library roots say more */
+	}
 	if (err) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "tables: %s%s%s", err->code ? err->code : "",
@@ -413,8 +436,11 @@ struct view *tree_view_new(struct ui *ui)
 	chainlit_tree_roots(ui);
 	struct tnode *tables = tnode_new("Tables", &tables_root_ops, NULL);
 	tree_add_root(ui, tables);
-	/* with no library data found, start with the table list open */
-	if (t->root->nkids == 1)
-		expand(ui, tables);
+	t->tables = tables;
+	/* Load the table list at once: it also finds the Stache and Chainlit
+	 * tables that were not named (their roots appear when it arrives). */
+	expand(ui, tables);
+	if (t->root->nkids > 1)
+		tables->expanded = false;
 	return ui->tree;
 }

@@ -76,7 +76,10 @@ run_script() {
 		DDTREE_SCRIPT="$script" "$DDTREE_BIN" --endpoint-url "$E" "$@" </dev/null
 }
 # normalise SCREENFILE: replace what changes from run to run
-normalise() { sed -e "s#$E#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e 's/[[:space:]]*$//' "$1"; }
+normalise() {
+	LC_ALL=C.UTF-8 sed -E -e "s#$E#ENDPOINT#g" -e "s#$PREFIX#P-#g" ${T_STRIP_TREE:+-e 1d -e "s/^.{$T_STRIP_TREE}│/│/"} \
+		-e 's/[[:space:]]*$//' "$1"
+}
 # same_screen NAME FILE: compare with tests/e2e/screens/NAME (set
 # DDTREE_UPDATE_SCREENS=1 to write the expected screen instead)
 same_screen() {
