@@ -380,7 +380,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	make_uuid(doc_id, 7000 + (uint64_t)k);
 	make_sha256(hash, (uint64_t)k);
 	/* one document lands on a whole second: its timestamp has no fraction */
-	int64_t us = c->base + d->hour * HOUR_US + 60 * 1000000LL * (k % 50) +
+	int64_t us = c->base + d->hour * HOUR_US + 1000000LL * (60 * (k % 50) + (k * 37) % 60) +
 	             (k == 12 ? 0 : (int64_t)((k * 271828LL + 12345) % 1000000));
 	iso(created, us);
 	int64_t del_us = us + 9 * DAY_US + 4 * HOUR_US + 703618;

@@ -4,6 +4,7 @@
 #include "model/feedback.h"
 #include "model/chainlit.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,10 +133,15 @@ struct write {
 	char *where;     /* "THREAD#t / STEP#s" for messages */
 };
 
-static char *xfmt(const char *fmt, const char *arg)
+static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xfmt(const char *fmt, ...)
 {
 	char *s = NULL;
-	if (asprintf(&s, fmt, arg) < 0)
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
 		abort();
 	return s;
 }

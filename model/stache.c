@@ -1214,14 +1214,14 @@ static void emit_subtree(struct stache_tree *t, size_t top, int depth, size_t *s
 	size_t sp = 0;
 	stack[sp] = top;
 	depths[sp++] = depth;
-	while (sp) {
+	while (sp && t->n_rows < t->n) {   /* bounded even if the links were wrong */
 		sp--;
 		size_t x = stack[sp];
 		int d = depths[sp];
 		t->rows[t->n_rows++] = (struct stache_tree_row){
 			.ns = x, .depth = d, .place = place, .group = group, .on_cycle = t->on_cycle[x]};
 		const struct stache_idx_list *c = &t->children[x];
-		for (size_t k = c->n; k-- > 0;) {
+		for (size_t k = c->n; k-- > 0 && sp < t->n;) {
 			stack[sp] = c->v[k];
 			depths[sp++] = d + 1;
 		}

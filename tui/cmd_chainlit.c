@@ -1,33 +1,635 @@
-/* tui/cmd_chainlit.c: subcommands for chainlit data (placeholder until implemented). */
+/* tui/cmd_chainlit.c: the Chainlit subcommands: users, threads USER,
+ * thread THREAD_ID, feedback set|delete THREAD_ID STEP_ID.  Human-readable
+ * output by default, one JSON object per line with --json.  All database
+ * text goes through cli_put_text (or JSON escaping), so nothing in the data
+ * can act on the terminal. */
 #include "ddconfig.h"
 
 #include "tui/cmd.h"
+#include "tui/text.h"
+#include "model/chainlit.h"
+#include "model/feedback.h"
+#include "model/timefmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared helpers ----------------------------------------------------------- */
+
+/* Find the table; 0, or an exit code after reporting why. */
+static int pick_table(struct session *s, char **table)
+{
+	char *several = NULL;
+	struct ddb_error err;
+	int rc = EXIT_OK;
+	switch (cl_table_resolve_sync(s, table, &several, &err)) {
+	case CL_TABLE_FOUND:
+		return EXIT_OK;
+	case CL_TABLE_NONE:
+		return cli_fail(EXIT_PROBLEMS, "no table with the Chainlit layout at this endpoint "
+		                "(name one with --chainlit-table)");
+	case CL_TABLE_SEVERAL:
+		rc = cli_fail(EXIT_USAGE, "several tables have the Chainlit layout: %s; choose one "
+		              "with --chainlit-table", several);
+		free(several);
+		return rc;
+	case CL_TABLE_ERROR:
+		rc = cli_ddb_error("listing tables", &err);
+		ddb_error_clear(&err);
+		return rc;
+	}
+	return EXIT_USAGE;
+}
+
+/* Database text in a column of `width` terminal columns (0: no padding). */
+static void cell(const char *s, int width)
+{
+	char *m = text_sanitize_line(s ? s : "");
+	fputs(m ? m : "", stdout);
+	int w = m ? text_width(m) : 0;
+	free(m);
+	for (; w < width; w++)
+		putchar(' ');
+}
+
+/* Database text cut to `cols` columns, with "…" when cut. */
+static void cell_cut(const char *s, int cols)
+{
+	char *m = text_sanitize_line(s ? s : "");
+	if (!m)
+		return;
+	int used;
+	size_t n = text_fit(m, cols, &used);
+	fwrite(m, 1, n, stdout);
+	if (m[n])
+		fputs("...", stdout);
+	free(m);
+}
+
+static void put_time(const char *stamp)
+{
+	int64_t us;
+	char buf[32];
+	if (time_parse(stamp, &us)) {
+		time_format(us, buf, sizeof buf);
+		fputs(buf, stdout);
+	} else {
+		cell(stamp ? stamp : "-", 19);
+	}
+}
+
+static json_t *problems_json(const struct problems *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++) {
+		char *t = NULL;
+		if (asprintf(&t, "%s%s%s", p->v[i].attr ? p->v[i].attr : "", p->v[i].attr ? ": " : "",
+		             p->v[i].text ? p->v[i].text : "") < 0)
+			continue;
+		json_array_append_new(a, json_string(t));
+		free(t);
+	}
+	return a;
+}
+
+static void put_problems(const struct problems *p, int indent)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		printf("%*s! ", indent, "");
+		if (p->v[i].attr) {
+			cli_put_text(p->v[i].attr);
+			fputs(": ", stdout);
+		}
+		cli_put_text(p->v[i].text);
+		putchar('\n');
+	}
+}
+
+static json_t *plain_or_null(const json_t *av)
+{
+	return av ? item_to_plain(av) : json_null();
+}
+
+/* A whole item (attribute name -> value) as plain JSON. */
+static json_t *item_plain(const json_t *item)
+{
+	json_t *o = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)item, k, v)
+		json_object_set_new(o, k, item_to_plain(v));
+	return o;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* A thumbs mark for a vote: emoji where the terminal speaks UTF-8. */
+static const char *vote_mark(int vote)
+{
+	bool utf8 = MB_CUR_MAX > 1;
+	if (vote == 1)
+		return utf8 ? "\xf0\x9f\x91\x8d" : "+1";
+	if (vote == 0)
+		return utf8 ? "\xf0\x9f\x91\x8e" : "-1";
+	return NULL;
+}
+
+/* " 👍 "comment"" for a feedback attribute value, as stored. */
+static void put_feedback_av(const json_t *av)
+{
+	const json_t *m = json_object_get(av, "M");
+	const char *value = ddb_av_get_n(json_object_get(m, "value"));
+	long long v = -1;
+	const char *mark = value && item_n_to_ll(value, &v) ? vote_mark((int)v) : NULL;
+	if (mark) {
+		fputs(mark, stdout);
+	} else {
+		fputs("?", stdout);
+		cli_put_text(value ? value : "(no value)");
+	}
+	const char *comment = ddb_item_s(m, "comment");
+	if (comment) {
+		fputs(" \"", stdout);
+		cli_put_text(comment);
+		fputs("\"", stdout);
+	}
+}
+
+/* ---- users ------------------------------------------------------------------------ */
+
+static void collect_users(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	(void)p;
+	(void)err;
+	cl_users_add(ud, items);
+}
+
+static int user_order(const void *a, const void *b)
+{
+	const struct cl_user *x = a, *y = b;
+	return strcmp(x->identifier, y->identifier);
+}
 
 int cmd_users(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "users: not implemented yet");
+	char *table = NULL;
+	int rc = pick_table(s, &table);
+	if (rc)
+		return rc;
+	struct cl_users users = {0};
+	struct ddb_error err;
+	struct pager *p = cl_users_pager(s, table, 0);
+	int drc = pager_drain_sync(p, 0, collect_users, &users, &err);
+	pager_free(p);
+	if (drc) {
+		rc = cli_ddb_error("listing users", &err);
+		ddb_error_clear(&err);
+		cl_users_free(&users);
+		free(table);
+		return rc;
+	}
+	qsort(users.v, users.n, sizeof *users.v, user_order);
+	int w = 10;
+	for (size_t i = 0; i < users.n; i++) {
+		char *m = text_sanitize_line(users.v[i].identifier);
+		if (m && text_width(m) > w)
+			w = text_width(m);
+		free(m);
+	}
+	if (!cl->json)
+		printf("%-*s  %-19s  %s\n", w, "IDENTIFIER", "CREATED", "METADATA");
+	for (size_t i = 0; i < users.n; i++) {
+		struct cl_user *u = &users.v[i];
+		if (cl->json) {
+			cli_print_json(json_pack("{s:s,s:o,s:o,s:o,s:o}", "identifier", u->identifier,
+			                         "id", str_or_null(u->id),
+			                         "createdAt", str_or_null(u->created_at),
+			                         "metadata", plain_or_null(json_object_get(u->raw, "metadata")),
+			                         "problems", problems_json(&u->problems)));
+			continue;
+		}
+		cell(u->identifier, w);
+		fputs("  ", stdout);
+		put_time(u->created_at);
+		fputs("  ", stdout);
+		json_t *md = plain_or_null(json_object_get(u->raw, "metadata"));
+		char *text = json_dumps(md, JSON_COMPACT | JSON_ENCODE_ANY);
+		cell_cut(text, 60);
+		free(text);
+		json_decref(md);
+		putchar('\n');
+		put_problems(&u->problems, 2);
+	}
+	cl_users_free(&users);
+	free(table);
+	return EXIT_OK;
+}
+
+/* ---- threads USER ---------------------------------------------------------------- */
+
+static void collect_items(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	(void)p;
+	(void)err;
+	json_array_extend(ud, (json_t *)items);
+}
+
+static json_t *tags_json(const json_t *tags)
+{
+	json_t *a = json_array();
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t)
+		json_array_append_new(a, item_to_plain(t));
+	return a;
 }
 
 int cmd_threads(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "threads: not implemented yet");
+	const char *user = cl->argv[1];
+	char *table = NULL;
+	int rc = pick_table(s, &table);
+	if (rc)
+		return rc;
+	json_t *index_items = json_array();
+	struct ddb_error err;
+	struct pager *p = cl_user_threads_pager(s, table, user, NULL, 0);
+	int drc = pager_drain_sync(p, 0, collect_items, index_items, &err);
+	pager_free(p);
+	struct cl_threads threads = {0};
+	if (!drc && json_array_size(index_items) == 0) {
+		/* no threads: say so when the user does not exist either */
+		json_t *item = NULL;
+		drc = cl_get_item_sync(s, table, cl_key("USER#", user, "USER"), &item, &err);
+		if (!drc && !item) {
+			rc = cli_fail(EXIT_PROBLEMS, "no user \"%s\" and no threads for it in %s", user, table);
+			goto out;
+		}
+		json_decref(item);
+	}
+	if (!drc)
+		drc = cl_threads_fetch_sync(s, table, index_items, &threads, &err);
+	if (drc) {
+		rc = cli_ddb_error("listing threads", &err);
+		ddb_error_clear(&err);
+		goto out;
+	}
+	if (!cl->json)
+		printf("%-19s  %-36s  %s\n", "UPDATED", "ID", "NAME");
+	for (size_t i = 0; i < threads.n; i++) {
+		struct cl_thread *t = &threads.v[i];
+		if (cl->json) {
+			cli_print_json(json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", t->id,
+			                         "name", str_or_null(t->name),
+			                         "createdAt", str_or_null(t->created_at),
+			                         "userId", str_or_null(t->user_id),
+			                         "userIdentifier", str_or_null(t->user_identifier),
+			                         "tags", tags_json(t->tags),
+			                         "problems", problems_json(&t->problems)));
+			continue;
+		}
+		put_time(t->created_at);
+		fputs("  ", stdout);
+		cell(t->id, 36);
+		fputs("  ", stdout);
+		if (t->name)
+			cell_cut(t->name, 70);
+		else
+			fputs("(no name)", stdout);
+		putchar('\n');
+		put_problems(&t->problems, 2);
+	}
+out:
+	cl_threads_free(&threads);
+	json_decref(index_items);
+	free(table);
+	return rc;
+}
+
+/* ---- thread THREAD_ID ---------------------------------------------------------------- */
+
+static void put_duration(const struct cl_step *st)
+{
+	int64_t d = cl_step_duration_us(st);
+	if (d >= 0)
+		printf("  %.3fs", (double)d / 1e6);
+}
+
+static void human_step(const struct cl_row *r)
+{
+	const struct cl_step *st = r->node->step;
+	printf("%*s", r->depth * 2, "");
+	if (st->stub) {
+		fputs("(stub) ", stdout);
+		cell(st->id, 0);
+	} else {
+		cell(st->type ? st->type : "?", 0);
+		putchar(' ');
+		cell(st->name ? st->name : "?", 0);
+		fputs("  ", stdout);
+		put_time(st->start ? st->start : st->created_at);
+		put_duration(st);
+	}
+	if (st->has_feedback) {
+		fputs("  ", stdout);
+		put_feedback_av(st->feedback.av);
+	}
+	if (r->node->orphan) {
+		fputs("  (parent ", stdout);
+		cell(st->parent_id, 0);
+		fputs(" missing)", stdout);
+	}
+	if (r->node->cycle)
+		fputs("  (parentId cycle)", stdout);
+	if (cl_step_is_message(st) && st->output && *st->output) {
+		fputs(": ", stdout);
+		cell_cut(st->output, 60);
+	}
+	fputs("  [", stdout);
+	cell(st->id, 0);
+	fputs("]\n", stdout);
+	put_problems(&st->problems, r->depth * 2 + 2);
+}
+
+static void human_element(const struct cl_row *r)
+{
+	const struct cl_element *e = r->element;
+	printf("%*s[", r->depth * 2, "");
+	cell(e->type ? e->type : "element", 0);
+	fputs("] ", stdout);
+	cell(e->name ? e->name : "", 0);
+	if (e->mime) {
+		fputs(" (", stdout);
+		cell(e->mime, 0);
+		putchar(')');
+	}
+	if (r->section == CL_SECTION_ORPHAN_ELEMENTS) {
+		fputs(" for missing step ", stdout);
+		cell(e->for_id ? e->for_id : "(none)", 0);
+	}
+	fputs("  [", stdout);
+	cell(e->id, 0);
+	fputs("]\n", stdout);
+	put_problems(&e->problems, r->depth * 2 + 2);
+}
+
+static json_t *feedback_json(const struct cl_step *st)
+{
+	if (!st->has_feedback)
+		return json_null();
+	const json_t *value = json_object_get(json_object_get(st->feedback.av, "M"), "value");
+	return json_pack("{s:o,s:o,s:o}", "value", plain_or_null(value),
+	                 "comment", str_or_null(st->feedback.comment),
+	                 "raw", item_to_plain(st->feedback.av));
+}
+
+static json_t *row_json(const struct cl_row *r)
+{
+	const char *sec = cl_section_name(r->section);
+	switch (r->kind) {
+	case CL_ROW_SECTION:
+		return json_pack("{s:s,s:s,s:s}", "kind", "section", "section", sec, "label", r->label);
+	case CL_ROW_STEP: {
+		const struct cl_step *st = r->node->step;
+		int64_t d = cl_step_duration_us(st);
+		json_t *o = json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}",
+		                      "kind", "step", "section", sec, "depth", r->depth, "id", st->id,
+		                      "type", str_or_null(st->type), "name", str_or_null(st->name),
+		                      "parentId", str_or_null(st->parent_id),
+		                      "createdAt", str_or_null(st->created_at),
+		                      "start", str_or_null(st->start), "end", str_or_null(st->end),
+		                      "output", str_or_null(st->output), "stub", st->stub,
+		                      "durationMs", d >= 0 ? json_integer((json_int_t)((d + 500) / 1000)) : json_null(),
+		                      "feedback", feedback_json(st),
+		                      "problems", problems_json(&st->problems));
+		return o;
+	}
+	case CL_ROW_ELEMENT: {
+		const struct cl_element *e = r->element;
+		return json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "kind", "element",
+		                 "section", sec, "depth", r->depth, "id", e->id,
+		                 "type", str_or_null(e->type), "name", str_or_null(e->name),
+		                 "mime", str_or_null(e->mime), "forId", str_or_null(e->for_id),
+		                 "url", str_or_null(e->url), "objectKey", str_or_null(e->object_key),
+		                 "problems", problems_json(&e->problems));
+	}
+	case CL_ROW_UNKNOWN:
+		return json_pack("{s:s,s:s,s:i,s:o}", "kind", "unknown", "section", sec,
+		                 "depth", r->depth, "item", item_plain(r->unknown));
+	}
+	return json_null();
 }
 
 int cmd_thread(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "thread: not implemented yet");
+	const char *tid = cl->argv[1];
+	char *table = NULL;
+	int rc = pick_table(s, &table);
+	if (rc)
+		return rc;
+	struct cl_conversation *c = NULL;
+	struct ddb_error err;
+	if (cl_conversation_load_sync(s, table, tid, &c, &err) != 0) {
+		rc = cli_ddb_error("reading the thread", &err);
+		ddb_error_clear(&err);
+		free(table);
+		return rc;
+	}
+	if (!c->thread && !c->n_steps && !c->n_elements && !c->n_unknown) {
+		rc = cli_fail(EXIT_PROBLEMS, "no thread \"%s\" in %s", tid, table);
+		cl_conversation_free(c);
+		free(table);
+		return rc;
+	}
+	struct cl_thread *t = c->thread;
+	if (cl->json) {
+		json_t *o = json_pack("{s:s,s:s,s:b}", "kind", "thread", "id", tid, "found", t != NULL);
+		if (t) {
+			json_object_set_new(o, "name", str_or_null(t->name));
+			json_object_set_new(o, "createdAt", str_or_null(t->created_at));
+			json_object_set_new(o, "userId", str_or_null(t->user_id));
+			json_object_set_new(o, "userIdentifier", str_or_null(t->user_identifier));
+			json_object_set_new(o, "tags", tags_json(t->tags));
+			json_object_set_new(o, "metadata", plain_or_null(json_object_get(t->raw, "metadata")));
+			json_object_set_new(o, "problems", problems_json(&t->problems));
+		}
+		cli_print_json(o);
+	} else {
+		fputs("Thread ", stdout);
+		cli_put_text(tid);
+		putchar('\n');
+		if (t) {
+			fputs("  name:    ", stdout);
+			if (t->name)
+				cli_put_text(t->name);
+			else
+				fputs("(none)", stdout);
+			fputs("\n  user:    ", stdout);
+			cli_put_text(t->user_id ? t->user_id : "(none)");
+			fputs("\n  updated: ", stdout);
+			put_time(t->created_at);
+			if (t->tags && json_array_size(t->tags)) {
+				fputs("\n  tags:   ", stdout);
+				size_t i;
+				json_t *tag;
+				json_array_foreach(t->tags, i, tag) {
+					putchar(' ');
+					cli_put_text(ddb_av_get_s(tag) ? ddb_av_get_s(tag) : "?");
+				}
+			}
+			putchar('\n');
+			put_problems(&t->problems, 2);
+		}
+		putchar('\n');
+	}
+	struct cl_rows rows;
+	cl_conversation_rows(c, &rows);
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct cl_row *r = &rows.v[i];
+		if (cl->json) {
+			cli_print_json(row_json(r));
+			continue;
+		}
+		switch (r->kind) {
+		case CL_ROW_SECTION:
+			printf("\n-- %s --\n", r->label);
+			break;
+		case CL_ROW_STEP:
+			human_step(r);
+			break;
+		case CL_ROW_ELEMENT:
+			human_element(r);
+			break;
+		case CL_ROW_UNKNOWN:
+			printf("%*s? ", r->depth * 2, "");
+			cli_put_text(ddb_item_s(r->unknown, "SK") ? ddb_item_s(r->unknown, "SK") : "(no SK)");
+			putchar('\n');
+			break;
+		}
+	}
+	cl_rows_free(&rows);
+	if (cl->json) {
+		if (c->problems.n)
+			cli_print_json(json_pack("{s:s,s:o}", "kind", "problems",
+			                         "problems", problems_json(&c->problems)));
+	} else if (c->problems.n) {
+		fputs("\nProblems:\n", stdout);
+		put_problems(&c->problems, 2);
+	}
+	rc = t ? EXIT_OK : EXIT_PROBLEMS;
+	cl_conversation_free(c);
+	free(table);
+	return rc;
+}
+
+/* ---- feedback set|delete THREAD_ID STEP_ID ------------------------------------------- */
+
+static int feedback_result(struct cli *cl, const struct fb_request *rq, struct fb_result *res)
+{
+	const json_t *now = res->item ? json_object_get(res->item, "feedback") : NULL;
+	switch (res->status) {
+	case FB_OK:
+		if (cl->json) {
+			cli_print_json(json_pack("{s:s,s:s,s:s,s:o}", "status", "ok", "thread", rq->thread_id,
+			                         "step", rq->step_id, "feedback", plain_or_null(now)));
+		} else if (rq->action == FB_DELETE && !rq->seen) {
+			fputs("there was no feedback on the step; nothing to remove\n", stdout);
+		} else {
+			cli_put_text(res->message);
+			if (now) {
+				fputs(": ", stdout);
+				put_feedback_av(now);
+			}
+			putchar('\n');
+		}
+		return EXIT_OK;
+	case FB_CONFLICT:
+		cli_fail(EXIT_CONFLICT, "%s; nothing was written", res->message);
+		if (cl->json) {
+			cli_print_json(json_pack("{s:s,s:s,s:s,s:o,s:o}", "status", "conflict",
+			                         "thread", rq->thread_id, "step", rq->step_id,
+			                         "wanted", plain_or_null(res->wanted),
+			                         "current", plain_or_null(now)));
+		} else {
+			fputs("yours:  ", stdout);
+			if (res->wanted)
+				put_feedback_av(res->wanted);
+			else
+				fputs("(no feedback)", stdout);
+			fputs("\nstored: ", stdout);
+			if (now)
+				put_feedback_av(now);
+			else
+				fputs("(no feedback)", stdout);
+			putchar('\n');
+		}
+		return EXIT_CONFLICT;
+	case FB_NO_STEP:
+		return cli_fail(EXIT_PROBLEMS, "%s", res->message);
+	case FB_READ_ONLY:
+	case FB_INVALID:
+		return cli_fail(EXIT_USAGE, "%s", res->message);
+	case FB_ERROR:
+		return cli_ddb_error(res->message, &res->err);
+	}
+	return EXIT_USAGE;
 }
 
 int cmd_feedback(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "feedback: not implemented yet");
+	const char *action = cl->argv[1];
+	struct fb_request rq = {.thread_id = cl->argv[2], .step_id = cl->argv[3]};
+	if (!strcmp(action, "set")) {
+		rq.action = FB_SET;
+		if (!cl->value || fb_value_parse(cl->value, &rq.value) != 0)
+			return cli_fail(EXIT_USAGE, "feedback set needs --value up or --value down");
+		rq.comment = cl->comment;
+	} else if (!strcmp(action, "delete")) {
+		rq.action = FB_DELETE;
+		if (cl->value || cl->comment)
+			return cli_fail(EXIT_USAGE, "--value and --comment only go with feedback set");
+	} else {
+		return cli_fail(EXIT_USAGE, "feedback wants set or delete, not \"%s\"", action);
+	}
+	if (!*rq.thread_id || !*rq.step_id)
+		return cli_fail(EXIT_USAGE, "the thread and step ids must not be empty");
+	/* refuse before any request, table detection included */
+	char *why = NULL;
+	if (session_check_write(s, &why) != 0) {
+		int rc = cli_fail(EXIT_USAGE, "%s", why ? why : "read-only");
+		free(why);
+		return rc;
+	}
+	char *table = NULL;
+	int rc = pick_table(s, &table);
+	if (rc)
+		return rc;
+	rq.table = table;
+	/* what the feedback is now: the write is conditional on it */
+	json_t *item = NULL;
+	struct ddb_error err;
+	if (cl_get_item_sync(s, table, cl_step_key(rq.thread_id, rq.step_id), &item, &err) != 0) {
+		rc = cli_ddb_error("reading the step", &err);
+		ddb_error_clear(&err);
+		free(table);
+		return rc;
+	}
+	if (!item) {
+		rc = cli_fail(EXIT_PROBLEMS, "the step THREAD#%s / STEP#%s does not exist in %s",
+		              rq.thread_id, rq.step_id, table);
+		free(table);
+		return rc;
+	}
+	rq.seen = json_object_get(item, "feedback");
+	struct fb_result res;
+	fb_write_sync(s, &rq, &res);
+	rc = feedback_result(cl, &rq, &res);
+	fb_result_clear(&res);
+	json_decref(item);
+	free(table);
+	return rc;
 }
-

@@ -1,19 +1,487 @@
-/* tui/cmd_stache.c: subcommands for stache data (placeholder until implemented). */
+/* tui/cmd_stache.c: `ddtree namespaces` and `ddtree documents NAMESPACE`.
+ * Human-readable by default, one JSON object per line with --json.  The
+ * tables come from the session, or are found by their layout. */
 #include "ddconfig.h"
 
 #include "tui/cmd.h"
+#include "tui/text.h"
+#include "model/stache.h"
+#include "model/timefmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Document counts cost one small query per namespace: skip them beyond this. */
+#define MAX_COUNTED_NAMESPACES 2000
+
+/* ---- shared helpers ---------------------------------------------------------- */
+
+struct progress {
+	const char *what;
+	bool shown;
+};
+
+static void progress_cb(long items, void *ud)
+{
+	struct progress *pr = ud;
+	fprintf(stderr, "\rddtree: reading %s: %ld", pr->what, items);
+	fflush(stderr);
+	pr->shown = true;
+}
+
+/* The callback for long reads, only when stderr is a terminal. */
+static stache_progress_fn progress_fn(void)
+{
+	return isatty(STDERR_FILENO) ? progress_cb : NULL;
+}
+
+static void progress_end(struct progress *pr)
+{
+	if (pr->shown)
+		fputs("\r\033[K", stderr);
+	pr->shown = false;
+}
+
+static int fail_ddb(const char *what, struct ddb_error *e)
+{
+	int rc = cli_ddb_error(what, e);
+	ddb_error_clear(e);
+	return rc;
+}
+
+/* Find the tables; returns -1 on success or the exit code. */
+static int resolve(struct session *s, enum stache_table_use ns, enum stache_table_use docs,
+                   char **note)
+{
+	char *msg = NULL;
+	*note = NULL;
+	switch (stache_resolve_tables(s, ns, docs, &msg)) {
+	case STACHE_RESOLVED:
+		*note = msg;
+		return -1;
+	case STACHE_RESOLVE_MISSING: {
+		int rc = cli_fail(EXIT_PROBLEMS, "%s", msg);
+		free(msg);
+		return rc;
+	}
+	case STACHE_RESOLVE_AMBIGUOUS: {
+		int rc = cli_fail(EXIT_USAGE, "%s", msg);
+		free(msg);
+		return rc;
+	}
+	case STACHE_RESOLVE_FAILED:
+		break;
+	}
+	int rc = cli_fail(EXIT_AWS, "%s", msg ? msg : "listing tables failed");
+	free(msg);
+	return rc;
+}
+
+/* Sanitised text in exactly `cols` terminal columns: padded with spaces,
+ * or cut with an ellipsis. */
+static void put_padded(const char *s, int cols)
+{
+	char *m = text_sanitize_line(s ? s : "");
+	int w = text_width(m);
+	if (w > cols) {
+		size_t n = text_fit(m, cols - 1, &w);
+		fwrite(m, 1, n, stdout);
+		fputs("\xe2\x80\xa6", stdout);   /* … */
+		w++;
+	} else {
+		fputs(m, stdout);
+	}
+	for (; w < cols; w++)
+		putchar(' ');
+	free(m);
+}
+
+static int text_cols(const char *s)
+{
+	char *m = text_sanitize_line(s ? s : "");
+	int w = text_width(m);
+	free(m);
+	return w;
+}
+
+static json_t *problems_json(const struct problems *a, const struct problems *b)
+{
+	json_t *arr = json_array();
+	const struct problems *lists[2] = {a, b};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; lists[k] && i < lists[k]->n; i++) {
+			const struct problem *p = &lists[k]->v[i];
+			char *line = NULL;
+			if (asprintf(&line, "%s%s%s", p->attr ? p->attr : "", p->attr ? ": " : "",
+			             p->text ? p->text : "") < 0)
+				continue;
+			json_array_append_new(arr, json_string(line));
+			free(line);
+		}
+	return arr;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* ---- namespaces ---------------------------------------------------------------- */
+
+static void print_ns_line(const struct stache_tree *t, const struct stache_tree_row *row,
+                          const long *counts)
+{
+	const struct stache_ns *ns = &t->ns[row->ns];
+	/* cycle members sit below their "cycle N:" heading */
+	int indent = row->depth + (row->place == STACHE_IN_CYCLE ? 2 : 1);
+	for (int d = 0; d < indent; d++)
+		fputs("  ", stdout);
+	cli_put_text(ns->name ? ns->name : "(no name)");
+	fputs("  (", stdout);
+	cli_put_text(ns->id ? ns->id : "no id");
+	putchar(')');
+	if (counts)
+		printf("  %ld document%s", counts[row->ns], counts[row->ns] == 1 ? "" : "s");
+	if (row->depth == 0 && row->place == STACHE_IN_ORPHAN) {
+		if (ns->parent_id) {
+			fputs("  parent \"", stdout);
+			cli_put_text(ns->parent_id);
+			fputs("\" not found", stdout);
+		} else {
+			fputs("  no parent_id", stdout);
+		}
+	}
+	if (row->on_cycle) {
+		fputs("  parent ", stdout);
+		cli_put_text(ns->parent_id);
+	}
+	if (ns->problems.n) {
+		char *why = problems_join(&ns->problems);
+		fputs("  ! ", stdout);
+		cli_put_text(why);
+		free(why);
+	}
+	putchar('\n');
+}
+
+static void print_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
+                          const long *counts)
+{
+	static const char *const places[] = {"tree", "orphan", "cycle"};
+	const struct stache_ns *ns = &t->ns[row->ns];
+	char *path = stache_tree_path(t, row->ns);
+	json_t *o = json_pack("{s:s,s:i,s:o,s:o,s:o,s:s,s:s,s:o}", "section", places[row->place],
+	                      "depth", row->depth, "id", str_or_null(ns->id), "name",
+	                      str_or_null(ns->name), "parent_id", str_or_null(ns->parent_id),
+	                      "description", ns->description, "path", path, "problems",
+	                      problems_json(&ns->problems, NULL));
+	if (row->place == STACHE_IN_CYCLE) {
+		json_object_set_new(o, "cycle", json_integer((json_int_t)row->group + 1));
+		json_object_set_new(o, "on_cycle", json_boolean(row->on_cycle));
+	}
+	if (ns->metadata)
+		json_object_set(o, "metadata", ns->metadata);
+	if (ns->filter_keys)
+		json_object_set(o, "filter_keys", ns->filter_keys);
+	if (counts)
+		json_object_set_new(o, "documents", json_integer(counts[row->ns]));
+	free(path);
+	cli_print_json(o);
+}
+
+static long *count_documents(struct session *s, const struct stache_ns_list *l)
+{
+	if (!s->documents_table || !l->n || l->n > MAX_COUNTED_NAMESPACES)
+		return NULL;
+	const char **ids = calloc(l->n, sizeof *ids);
+	long *counts = calloc(l->n, sizeof *counts), *part = calloc(l->n, sizeof *part);
+	size_t *where = calloc(l->n, sizeof *where);
+	if (!ids || !counts || !part || !where)
+		abort();
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].id) {
+			where[n] = i;
+			ids[n++] = l->v[i].id;
+		}
+	struct ddb_error e;
+	if (stache_count_docs_sync(s, ids, n, part, &e) != 0) {
+		char *m = text_sanitize_line(e.message ? e.message : ddb_error_kind_text(e.kind));
+		fprintf(stderr, "ddtree: document counts left out: %s%s%s\n", e.code ? e.code : "",
+		        e.code ? ": " : "", m ? m : "");
+		free(m);
+		ddb_error_clear(&e);
+		free(counts);
+		counts = NULL;
+	} else {
+		for (size_t k = 0; k < n; k++)
+			counts[where[k]] = part[k];
+	}
+	free(ids);
+	free(part);
+	free(where);
+	return counts;
+}
 
 int cmd_namespaces(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "namespaces: not implemented yet");
+	char *note = NULL;
+	int rc = resolve(s, STACHE_TABLE_NEED, STACHE_TABLE_WANT, &note);
+	if (rc >= 0)
+		return rc;
+	if (note) {
+		char *m = text_sanitize_line(note);
+		fprintf(stderr, "ddtree: document counts left out: %s\n", m ? m : "");
+		free(m);
+		free(note);
+	}
+	struct stache_ns_list l = {0};
+	struct ddb_error e;
+	struct progress pr = {.what = "namespaces"};
+	struct pager *p = stache_ns_scan_pager(s, 0);
+	int drc = stache_ns_drain_sync(p, &l, progress_fn(), &pr, &e);
+	progress_end(&pr);
+	pager_free(p);
+	if (drc != 0) {
+		stache_ns_list_free(&l);
+		return fail_ddb(s->namespace_table, &e);
+	}
+	long *counts = count_documents(s, &l);
+	struct stache_tree t;
+	stache_tree_build(l.v, l.n, &t);
+
+	if (cl->json) {
+		for (size_t r = 0; r < t.n_rows; r++)
+			print_ns_json(&t, &t.rows[r], counts);
+	} else if (!t.n_rows) {
+		printf("no namespaces in ");
+		cli_put_text(s->namespace_table);
+		putchar('\n');
+	} else {
+		fputs("Namespaces in ", stdout);
+		cli_put_text(s->namespace_table);
+		if (counts) {
+			fputs(" (documents of every status in ", stdout);
+			cli_put_text(s->documents_table);
+			putchar(')');
+		}
+		fputs(":\n", stdout);
+		size_t r = 0;
+		for (; r < t.n_rows && t.rows[r].place == STACHE_IN_TREE; r++)
+			print_ns_line(&t, &t.rows[r], counts);
+		if (r < t.n_rows && t.rows[r].place == STACHE_IN_ORPHAN)
+			printf("\nOrphans (parent missing; Stache hides them and everything below them):\n");
+		for (; r < t.n_rows && t.rows[r].place == STACHE_IN_ORPHAN; r++)
+			print_ns_line(&t, &t.rows[r], counts);
+		if (r < t.n_rows)
+			printf("\nCycles (parents that loop; Stache hides them and its path lookup never "
+			       "ends):\n");
+		size_t last_cycle = STACHE_NONE;
+		for (; r < t.n_rows; r++) {
+			if (t.rows[r].group != last_cycle) {
+				last_cycle = t.rows[r].group;
+				const struct stache_idx_list *cy = &t.cycles[last_cycle];
+				printf("  cycle %zu: ", last_cycle + 1);
+				for (size_t k = 0; k <= cy->n; k++) {
+					fputs(k ? " -> " : "", stdout);
+					const char *id = t.ns[cy->v[k % cy->n]].id;
+					cli_put_text(id ? id : "?");
+				}
+				fputs("  (each followed by its parent)\n", stdout);
+			}
+			print_ns_line(&t, &t.rows[r], counts);
+		}
+	}
+	stache_tree_free(&t);
+	stache_ns_list_free(&l);
+	free(counts);
+	return EXIT_OK;
+}
+
+/* ---- documents ------------------------------------------------------------------ */
+
+static const char *display_name(const struct stache_row *r)
+{
+	if (r->filename && *r->filename)
+		return r->filename;
+	if (r->source_path && *r->source_path) {
+		const char *slash = strrchr(r->source_path, '/');
+		return slash && slash[1] ? slash + 1 : r->source_path;
+	}
+	return "(no filename)";
+}
+
+static char *type_text(const struct stache_row *r)
+{
+	char *t = NULL;
+	if (asprintf(&t, "%s%s%s%s", r->file_type ? r->file_type : "",
+	             r->file_type && r->content_type ? " " : "",
+	             r->content_type ? r->content_type : "", !r->file_type && !r->content_type ? "-" : "")
+	    < 0)
+		abort();
+	return t;
+}
+
+static void created_text(const struct stache_row *r, char *buf, int len)
+{
+	if (r->when_ok)
+		time_format(r->when_us, buf, len);
+	else
+		snprintf(buf, (size_t)len, "%s", r->when ? r->when : "?");
+}
+
+static void print_doc_json(const struct stache_row *r)
+{
+	json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:b,s:o}",
+	                      "doc_id", str_or_null(r->doc_id), "namespace", str_or_null(r->namespace_),
+	                      "filename", str_or_null(r->filename), "source_path",
+	                      str_or_null(r->source_path), "status", stache_status_name(r->status),
+	                      "created_at", str_or_null(r->created_at), "content_type",
+	                      str_or_null(r->content_type), "file_type", str_or_null(r->file_type),
+	                      "pk", str_or_null(r->pk), "summary", str_or_null(r->summary),
+	                      "legacy_keys", r->legacy_keys, "problems",
+	                      problems_json(&r->problems, &r->key_problems));
+	if (r->chunk_count >= 0)
+		json_object_set_new(o, "chunk_count", json_integer(r->chunk_count));
+	if (r->n_chunk_ids >= 0)
+		json_object_set_new(o, "chunk_ids", json_integer(r->n_chunk_ids));
+	if (r->file_size >= 0)
+		json_object_set_new(o, "file_size", json_integer(r->file_size));
+	if (r->deleted_at)
+		json_object_set_new(o, "deleted_at", json_string(r->deleted_at));
+	cli_print_json(o);
+}
+
+static void print_docs_table(const struct stache_row_list *l)
+{
+	int wname = 8, wtype = 4;
+	for (size_t i = 0; i < l->n; i++) {
+		int w = text_cols(display_name(&l->v[i]));
+		if (w > wname)
+			wname = w;
+		char *t = type_text(&l->v[i]);
+		if (text_cols(t) > wtype)
+			wtype = text_cols(t);
+		free(t);
+	}
+	if (wname > 48)
+		wname = 48;
+	printf("%-19s  %-8s  %-*s  %-*s  %6s  %s\n", "CREATED", "STATUS", wname, "FILENAME", wtype,
+	       "TYPE", "CHUNKS", "DOC_ID");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct stache_row *r = &l->v[i];
+		char when[64], chunks[24] = "?";
+		created_text(r, when, sizeof when);
+		put_padded(when, 19);
+		fputs("  ", stdout);
+		put_padded(stache_status_name(r->status), 8);
+		fputs("  ", stdout);
+		put_padded(display_name(r), wname);
+		fputs("  ", stdout);
+		char *t = type_text(r);
+		put_padded(t, wtype);
+		free(t);
+		if (r->chunk_count >= 0)
+			snprintf(chunks, sizeof chunks, "%lld", r->chunk_count);
+		printf("  %6s  ", chunks);
+		cli_put_text(r->doc_id ? r->doc_id : "?");
+		putchar('\n');
+		if (r->problems.n || r->key_problems.n) {
+			char *a = problems_join(&r->problems), *b = problems_join(&r->key_problems);
+			fputs("    ! ", stdout);
+			cli_put_text(a);
+			fputs(*a && *b ? "; " : "", stdout);
+			cli_put_text(b);
+			putchar('\n');
+			free(a);
+			free(b);
+		}
+	}
+}
+
+/* Documents under NAMESPACE#<ns>, and under the unescaped pre-0.2.0 key
+ * when that differs. */
+static int load_documents(struct session *s, const char *ns, struct stache_row_list *l,
+                          struct ddb_error *e)
+{
+	struct progress pr = {.what = "documents"};
+	for (int raw = 0; raw < 2; raw++) {
+		if (raw) {
+			char *a = stache_key_ns_gsi1pk(ns), *b = stache_key_ns_gsi1pk_raw(ns);
+			bool same = !strcmp(a, b);
+			free(a);
+			free(b);
+			if (same)
+				break;
+		}
+		struct pager *p = stache_docs_pager(s, ns, raw, 0);
+		int rc = stache_rows_drain_sync(p, l, progress_fn(), &pr, e);
+		pager_free(p);
+		if (rc != 0) {
+			progress_end(&pr);
+			return -1;
+		}
+	}
+	progress_end(&pr);
+	stache_rows_sort_newest(l->v, l->n);
+	return 0;
 }
 
 int cmd_documents(struct cli *cl, struct session *s)
 {
-	(void)cl;
-	(void)s;
-	return cli_fail(EXIT_USAGE, "documents: not implemented yet");
-}
+	const char *ns = cl->argv[1];
+	char *note = NULL;
+	int rc = resolve(s, STACHE_TABLE_WANT, STACHE_TABLE_NEED, &note);
+	if (rc >= 0)
+		return rc;
+	free(note);   /* without a registry the namespace is simply not checked */
 
+	struct stache_row_list l = {0};
+	struct ddb_error e;
+	if (load_documents(s, ns, &l, &e) != 0) {
+		stache_row_list_free(&l);
+		return fail_ddb(s->documents_table, &e);
+	}
+	int registered = -1;   /* unknown without a namespace table */
+	if (s->namespace_table) {
+		struct stache_ns one;
+		registered = stache_ns_get_sync(s, ns, &one, &e);
+		if (registered < 0) {
+			stache_row_list_free(&l);
+			return fail_ddb(s->namespace_table, &e);
+		}
+		if (registered)
+			stache_ns_clear(&one);
+	}
+	if (!l.n) {
+		stache_row_list_free(&l);
+		if (registered > 0) {
+			if (!cl->json) {
+				fputs("no documents in namespace ", stdout);
+				cli_put_text(ns);
+				putchar('\n');
+			}
+			return EXIT_OK;
+		}
+		if (registered == 0)
+			return cli_fail(EXIT_PROBLEMS, "unknown namespace \"%s\": not in %s and no "
+			                "documents in %s", ns, s->namespace_table, s->documents_table);
+		return cli_fail(EXIT_PROBLEMS, "no documents in namespace \"%s\" (%s)", ns,
+		                s->documents_table);
+	}
+	if (registered == 0) {
+		char *m = text_sanitize_line(ns);
+		fprintf(stderr, "ddtree: note: namespace \"%s\" is not in the registry\n", m ? m : "");
+		free(m);
+	}
+	if (cl->json) {
+		for (size_t i = 0; i < l.n; i++)
+			print_doc_json(&l.v[i]);
+	} else {
+		print_docs_table(&l);
+	}
+	stache_row_list_free(&l);
+	return EXIT_OK;
+}

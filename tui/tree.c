@@ -90,6 +90,19 @@ void tnode_clear(struct tnode *n)
 	n->nkids = 0;
 }
 
+void tnode_delete(struct tnode *n)
+{
+	struct tnode *p = n->parent;
+	if (p)
+		for (size_t i = 0; i < p->nkids; i++)
+			if (p->kids[i] == n) {
+				memmove(&p->kids[i], &p->kids[i + 1], (p->nkids - i - 1) * sizeof *p->kids);
+				p->nkids--;
+				break;
+			}
+	tnode_free(n);
+}
+
 /* Flatten with an explicit stack: trees can be deep. */
 static void flatten(struct tree *t)
 {
@@ -108,6 +121,8 @@ static void flatten(struct tree *t)
 			continue;
 		}
 		struct tnode *k = f->node->kids[f->next++];
+		if (k->hidden)
+			continue;
 		if (n == cap) {
 			cap *= 2;
 			flat = realloc(flat, cap * sizeof *flat);
@@ -388,8 +403,13 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		chainlit_tree_roots(ui);
 		struct tree *t = ui->tree->priv;
 		if (t->root->nkids > 1 && c->node == t->tables && c->node->generation == 0 &&
-		    !c->node->loaded)
+		    !c->node->loaded) {
 			c->node->expanded = false;   /* the library roots say more */
+			c->node->loaded = true;
+			tree_changed(ui);
+			ui->tree->cursor = 0;        /* start on the first library root */
+			tree_select(ui->tree, 0);
+		}
 	}
 	if (err) {
 		char msg[512];

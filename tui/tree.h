@@ -20,6 +20,7 @@ struct tnode {
 	char *label;
 	enum color_role role;
 	bool expandable, expanded, loading, loaded;
+	bool hidden;        /* left out of the pane (filters such as :only) */
 	struct tnode **kids;
 	size_t nkids;
 	struct tnode *parent;
@@ -35,6 +36,7 @@ struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *da
 /* Append a child (taken). */
 void tnode_add(struct tnode *parent, struct tnode *child);
 void tnode_clear(struct tnode *n);         /* drop the children */
+void tnode_delete(struct tnode *n);        /* detach from its parent and free */
 /* Async loads report here: marks the node loaded and refreshes the pane;
  * err (may be NULL) is shown as an error child and in the status line. */
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err);

@@ -328,7 +328,10 @@ static void draw(struct ui *ui)
 	struct view *v = focused_view(ui);
 	char net[160];
 	ddb_client_status(s->ddb, net, sizeof net);
-	if (ui->prompt) {
+	if (ui->confirm_text) {
+		snprintf(st, sizeof st, " %s (y/n)", ui->confirm_text);
+		role = ROLE_ERROR;
+	} else if (ui->prompt) {
 		snprintf(st, sizeof st, "%c%.*s", ui->prompt, (int)ui->prompt_len, ui->prompt_buf);
 	} else if (ui->message) {
 		snprintf(st, sizeof st, " %s", ui->message);
@@ -433,6 +436,21 @@ static const struct view_ops detail_ops = {
 	.action = detail_action,
 	.destroy = detail_destroy,
 };
+
+void ui_set_overlay(struct ui *ui, struct view *v)
+{
+	view_free(ui->detail);
+	ui->detail = v;
+}
+
+void ui_confirm(struct ui *ui, const char *text, void (*fn)(struct ui *ui, bool yes, void *ud),
+                void *ud)
+{
+	free(ui->confirm_text);
+	ui->confirm_text = text_sanitize_line(text);
+	ui->confirm_fn = fn;
+	ui->confirm_ud = ud;
+}
 
 void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const char *problems)
 {
@@ -797,10 +815,24 @@ static void handle_key(struct ui *ui, int ch)
 		handle_mouse(ui);
 		return;
 	}
+	if (ui->confirm_text) {
+		/* only y answers yes; anything else is no */
+		void (*fn)(struct ui *, bool, void *) = ui->confirm_fn;
+		void *ud = ui->confirm_ud;
+		free(ui->confirm_text);
+		ui->confirm_text = NULL;
+		ui->confirm_fn = NULL;
+		if (fn)
+			fn(ui, ch == 'y' || ch == 'Y', ud);
+		return;
+	}
 	if (ui->prompt) {
 		prompt_key(ui, ch);
 		return;
 	}
+	struct view *fv = focused_view(ui);
+	if (!ui->help && fv->ops->key && fv->ops->key(fv, ch))
+		return;   /* text fields see keys before any binding */
 	if (ui->message) {
 		free(ui->message);
 		ui->message = NULL;
@@ -1013,5 +1045,6 @@ int ui_run(struct session *s)
 	view_free(ui->list);
 	view_free(ui->tree);
 	free(ui->message);
+	free(ui->confirm_text);
 	return EXIT_OK;
 }

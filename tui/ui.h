@@ -43,6 +43,8 @@ struct view_ops {
 	void (*more)(struct view *v);
 	/* R: load again from scratch. */
 	void (*reload)(struct view *v);
+	/* Raw keys before any binding (text fields, forms); true when used. */
+	bool (*key)(struct view *v, int ch);
 	/* Esc during a load. */
 	void (*cancel)(struct view *v);
 	/* The raw item behind row i (borrowed) for the detail view and copying,
@@ -87,6 +89,11 @@ struct ui {
 	char prompt_buf[512];
 	size_t prompt_len;
 	bool script;                        /* non-interactive (DDTREE_SCRIPT) */
+	/* a yes/no question in the status line */
+	char *confirm_text;
+	void (*confirm_fn)(struct ui *ui, bool yes, void *ud);
+	void *confirm_ud;
+	void *stache, *chainlit;            /* per-library browser state */
 	int rows, cols;
 };
 
@@ -104,6 +111,11 @@ void ui_show_list(struct ui *ui, struct view *v);
  * problem text. */
 void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const char *problems);
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Ask a yes/no question in the status line; fn runs with the answer. */
+void ui_confirm(struct ui *ui, const char *text, void (*fn)(struct ui *ui, bool yes, void *ud),
+                void *ud);
+/* Replace the overlay (detail slot) with v (NULL closes it). */
+void ui_set_overlay(struct ui *ui, struct view *v);
 /* Copy text to the terminal's clipboard (OSC 52). */
 void ui_copy(struct ui *ui, const char *what, const char *text);
 

@@ -1,17 +1,1262 @@
-/* tui/view_chainlit.c: the chainlit part of the browser (tree roots, lists, commands). */
+/* tui/view_chainlit.c: Chainlit in the browser: users and their threads in
+ * the tree, a conversation's steps as a collapsible tree in the list pane,
+ * and feedback editing (form, quick up/down, delete, conflicts). */
 #include "ddconfig.h"
 
 #include "tui/tree.h"
+#include "tui/text.h"
+#include "tui/detail.h"
+#include "model/chainlit.h"
+#include "model/feedback.h"
+#include "model/timefmt.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREAD_PAGE 50
+
+/* Per-table state: feedback counts per thread from one background Scan. */
+struct cl_state {
+	char *table;
+	json_t *counts;          /* thread id -> [up, down, comments] */
+	bool counts_done;
+	struct pager *fb_pager;
+	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
+	struct tnode *root;
+	struct ui *ui;
+	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
+};
+
+static struct cl_state *state(struct ui *ui)
+{
+	return ui->chainlit;
+}
+
+/* ---- thread nodes ----------------------------------------------------------- */
+
+struct thread_node {
+	char *thread_id;
+	char *name;
+	char *created;
+};
+
+static void free_thread_node(void *d)
+{
+	struct thread_node *t = d;
+	free(t->thread_id);
+	free(t->name);
+	free(t->created);
+	free(t);
+}
+
+static struct view *steps_view_new(struct ui *ui, const char *thread_id);
+
+static struct view *thread_list(struct ui *ui, struct tnode *n)
+{
+	struct thread_node *t = n->data;
+	return steps_view_new(ui, t->thread_id);
+}
+
+static const struct tnode_ops thread_ops = {.list = thread_list, .free_data = free_thread_node};
+
+/* label: "2026-04-24 13:05  name  +2 -1 c1" */
+static void thread_label(struct cl_state *st, struct tnode *n)
+{
+	struct thread_node *t = n->data;
+	char counts[64] = "";
+	json_t *c = st->counts ? json_object_get(st->counts, t->thread_id) : NULL;
+	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
+	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
+	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+	if (up || down)
+		snprintf(counts, sizeof counts, "  +%ld -%ld%s", up, down, com ? " \xe2\x9c\x8e" : "");
+	free(n->label);
+	if (asprintf(&n->label, "%s  %s%s", t->created ? t->created : "?",
+	             t->name ? t->name : "(no name)", counts) < 0)
+		n->label = strdup("?");
+	n->role = down ? ROLE_DOWN : up ? ROLE_UP : t->name ? ROLE_NORMAL : ROLE_PROBLEM;
+	/* the :only filter */
+	bool show = st->only == ONLY_ALL || (st->only == ONLY_NEGATIVE && down > 0) ||
+	            (st->only == ONLY_COMMENTS && com > 0);
+	n->hidden = !show;
+}
+
+static void relabel_all(struct cl_state *st, struct tnode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->kids[i]->ops == &thread_ops)
+			thread_label(st, n->kids[i]);
+		relabel_all(st, n->kids[i]);
+	}
+}
+
+static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread *th)
+{
+	struct thread_node *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->thread_id = strdup(th->id ? th->id : "?");
+	t->name = th->name ? strdup(th->name) : NULL;
+	int64_t us;
+	if (th->created_at && time_parse(th->created_at, &us)) {
+		char buf[32];
+		time_format(us, buf, sizeof buf);
+		buf[16] = '\0';   /* minutes are enough in the tree */
+		t->created = strdup(buf);
+	}
+	struct tnode *n = tnode_new("", &thread_ops, t);
+	n->id = strdup(t->thread_id);
+	n->item = json_incref(th->raw);
+	if (th->problems.n)
+		n->problems = problems_join(&th->problems);
+	thread_label(st, n);
+	return n;
+}
+
+/* ---- paging threads into a node ---------------------------------------------- */
+
+struct threads_load {
+	struct ui *ui;
+	struct tnode *node;      /* the user (or "no user") node */
+	int generation;
+	struct pager *pager;
+	struct tnode *more;      /* the "more..." node while one is shown */
+};
+
+static void threads_next(struct threads_load *L);
+
+static struct view *more_list(struct ui *ui, struct tnode *n)
+{
+	/* selecting "more..." loads the next page: paging as you scroll */
+	struct threads_load *L = n->data;
+	(void)ui;
+	if (!pager_busy(L->pager) && !pager_done(L->pager)) {
+		free(n->label);
+		n->label = strdup("loading more...");
+		threads_next(L);
+		tree_changed(L->ui);
+	}
+	return NULL;
+}
+
+static const struct tnode_ops more_ops = {.list = more_list};
+
+static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+{
+	struct threads_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation)) {
+		if (threads) {
+			cl_threads_free(threads);
+			free(threads);
+		}
+		pager_free(L->pager);
+		free(L);
+		return;
+	}
+	struct cl_state *st = state(ui);
+	if (L->more) {
+		tnode_delete(L->more);   /* the new page goes where it was */
+		L->more = NULL;
+	}
+	if (threads) {
+		for (size_t i = 0; i < threads->n; i++)
+			tnode_add(L->node, thread_node_new(st, &threads->v[i]));
+		cl_threads_free(threads);
+		free(threads);
+	}
+	bool more = !err && !pager_done(L->pager);
+	if (more) {
+		L->more = tnode_new("more... (select to load the next page)", &more_ops, L);
+		L->more->role = ROLE_DIM;
+		tnode_add(L->node, L->more);
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "threads: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
+		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		tree_loaded(ui, L->node, msg);
+	} else {
+		tree_loaded(ui, L->node, NULL);
+	}
+	if (!more) {
+		pager_free(L->pager);
+		free(L);
+	}
+}
+
+static void threads_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct threads_load *L = ud;
+	struct ui *ui = L->ui;
+	if (err) {
+		fetched(NULL, err, L);
+		return;
+	}
+	/* Chainlit's search filter can give empty pages with more to come */
+	if (!json_array_size(items) && !pager_done(p)) {
+		threads_next(L);
+		return;
+	}
+	cl_threads_fetch(ui->s, state(ui)->table, items, fetched, L);
+}
+
+static void threads_next(struct threads_load *L)
+{
+	pager_next(L->pager, threads_page, L);
+}
+
+static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)
+{
+	struct threads_load *L = calloc(1, sizeof *L);
+	if (!L)
+		abort();
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	L->pager = p;
+	threads_next(L);
+}
+
+/* ---- users --------------------------------------------------------------------- */
+
+struct user_node {
+	char *identifier;
+};
+
+static void free_user_node(void *d)
+{
+	struct user_node *u = d;
+	free(u->identifier);
+	free(u);
+}
+
+static void user_expand(struct ui *ui, struct tnode *n)
+{
+	struct user_node *u = n->data;
+	start_threads(ui, n, cl_user_threads_pager(ui->s, state(ui)->table, u->identifier, NULL,
+	                                           THREAD_PAGE));
+}
+
+static const struct tnode_ops user_ops = {.expand = user_expand, .free_data = free_user_node};
+
+static void unowned_expand(struct ui *ui, struct tnode *n)
+{
+	/* Scan pages hold THREAD items already: decode them directly */
+	start_threads(ui, n, cl_unowned_threads_pager(ui->s, state(ui)->table, NULL, THREAD_PAGE));
+}
+
+static const struct tnode_ops unowned_ops = {.expand = unowned_expand};
+
+struct users_load {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+	struct pager *pager;
+	long n;
+};
+
+static void users_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct users_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation)) {
+		pager_free(p);
+		free(L);
+		return;
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "users: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
+		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		tree_loaded(ui, L->node, msg);
+		pager_free(p);
+		free(L);
+		return;
+	}
+	struct cl_users us = {0};
+	cl_users_add(&us, items);
+	for (size_t i = 0; i < us.n; i++) {
+		struct user_node *u = calloc(1, sizeof *u);
+		if (!u)
+			abort();
+		u->identifier = strdup(us.v[i].identifier ? us.v[i].identifier : "?");
+		struct tnode *k = tnode_new(u->identifier, &user_ops, u);
+		k->id = strdup(u->identifier);
+		k->item = json_incref(us.v[i].raw);
+		if (us.v[i].problems.n) {
+			k->problems = problems_join(&us.v[i].problems);
+			k->role = ROLE_PROBLEM;
+		}
+		tnode_add(L->node, k);
+		L->n++;
+	}
+	cl_users_free(&us);
+	if (!pager_done(p) && pager_next(p, users_page, L)) {
+		tree_changed(ui);
+		return;
+	}
+	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
+	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
+	tree_loaded(ui, L->node, NULL);
+	pager_free(p);
+	free(L);
+}
+
+/* The feedback counts: one Scan of every step with feedback, in the background. */
+static void counts_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct cl_state *st = ud;
+	if (err) {
+		st->counts_done = true;
+		return;
+	}
+	struct cl_steps steps = {0};
+	cl_steps_add(&steps, items);
+	for (size_t i = 0; i < steps.n; i++) {
+		struct cl_step *s = &steps.v[i];
+		if (!s->has_feedback || !s->thread_id)
+			continue;
+		json_t *c = json_object_get(st->counts, s->thread_id);
+		if (!c) {
+			c = json_pack("[i,i,i]", 0, 0, 0);
+			json_object_set_new(st->counts, s->thread_id, c);
+		}
+		int slot = s->feedback.vote == 1 ? 0 : s->feedback.vote == 0 ? 1 : -1;
+		if (slot >= 0)
+			json_array_set_new(c, (size_t)slot,
+			                   json_integer(json_integer_value(json_array_get(c, (size_t)slot)) + 1));
+		if (s->feedback.comment && *s->feedback.comment)
+			json_array_set_new(c, 2, json_integer(json_integer_value(json_array_get(c, 2)) + 1));
+	}
+	cl_steps_free(&steps);
+	if (!pager_done(p) && pager_next(p, counts_page, st))
+		return;
+	st->counts_done = true;
+	relabel_all(st, st->root);
+	tree_changed(st->ui);
+}
+
+static void conversations_expand(struct ui *ui, struct tnode *n)
+{
+	struct cl_state *st = state(ui);
+	struct users_load *L = calloc(1, sizeof *L);
+	if (!L)
+		abort();
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	L->pager = cl_users_pager(ui->s, st->table, 0);
+	pager_next(L->pager, users_page, L);
+	if (!st->fb_pager) {
+		json_object_clear(st->counts);
+		st->counts_done = false;
+		st->fb_pager = cl_feedback_pager(ui->s, st->table, 0);
+		pager_next(st->fb_pager, counts_page, st);
+	}
+}
+
+static void free_state(void *d)
+{
+	struct cl_state *st = d;
+	if (st->ui)
+		st->ui->chainlit = NULL;
+	pager_free(st->fb_pager);
+	json_decref(st->counts);
+	json_decref(st->drafts);
+	free(st->table);
+	free(st);
+}
+
+static const struct tnode_ops conversations_ops = {.expand = conversations_expand,
+                                                   .free_data = free_state};
 
 void chainlit_tree_roots(struct ui *ui)
 {
-	(void)ui;
+	if (ui->chainlit || !ui->s->chainlit_table)
+		return;
+	struct cl_state *st = calloc(1, sizeof *st);
+	if (!st)
+		abort();
+	st->table = strdup(ui->s->chainlit_table);
+	st->counts = json_object();
+	st->drafts = json_object();
+	st->ui = ui;
+	ui->chainlit = st;
+	char label[512];
+	snprintf(label, sizeof label, "Conversations  (%s)", st->table);
+	st->root = tnode_new(label, &conversations_ops, st);
+	tree_add_root(ui, st->root);
 }
+
+/* ---- the steps of one conversation ------------------------------------------------ */
+
+struct steps {
+	char *thread_id;
+	struct cl_conversation *conv;
+	struct cl_rows rows;
+	struct cl_job *job;
+	char *keep_step;         /* keep the cursor on this step after a reload */
+};
+
+static const struct view_ops steps_ops;
+
+static void steps_rows(struct view *v)
+{
+	struct steps *sv = v->priv;
+	cl_rows_free(&sv->rows);
+	if (sv->conv)
+		cl_conversation_rows(sv->conv, &sv->rows);
+	view_set_rows(v, sv->rows.n);
+}
+
+static void fmt_duration(int64_t us, char *buf, size_t len)
+{
+	if (us < 0)
+		buf[0] = '\0';
+	else if (us < 1000000)
+		snprintf(buf, len, "%lldms", (long long)(us / 1000));
+	else if (us < 600000000)
+		snprintf(buf, len, "%.1fs", (double)us / 1e6);
+	else
+		snprintf(buf, len, "%lldm", (long long)(us / 60000000));
+}
+
+static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return;
+	const struct cl_row *r = &sv->rows.v[i];
+	int ind = r->depth * 2;
+	switch (r->kind) {
+	case CL_ROW_SECTION:
+		snprintf(buf, len, "%s", r->label ? r->label : cl_section_name(r->section));
+		*role = ROLE_PROBLEM;
+		break;
+	case CL_ROW_STEP: {
+		const struct cl_node *nd = r->node;
+		const struct cl_step *s = nd->step;
+		const char *mark = nd->n_children || nd->n_elements ? (nd->collapsed ? "+ " : "- ") : "  ";
+		char when[32] = "?", dur[16];
+		if (s->created_ok) {
+			time_format(s->created_us, when, sizeof when);
+			memmove(when, when + 11, 9);   /* HH:MM:SS */
+		}
+		fmt_duration(cl_step_duration_us(s), dur, sizeof dur);
+		char fb[96] = "";
+		if (s->has_feedback) {
+			const char *c = s->feedback.comment;
+			snprintf(fb, sizeof fb, "  [%s%s%.40s]", s->feedback.vote == 1 ? "+1" :
+			         s->feedback.vote == 0 ? "-1" : "?", c && *c ? " " : "", c ? c : "");
+		}
+		char els[32] = "";
+		if (nd->n_elements)
+			snprintf(els, sizeof els, "  %zu el", nd->n_elements);
+		/* a message's text says more than its author's name */
+		const char *what = cl_step_is_message(s) && s->output && *s->output ? s->output : s->name;
+		snprintf(buf, len, "%*s%s%-8s %-17s %-.60s  %s%s%s", ind, "", mark, when,
+		         s->type ? s->type : "?", what ? what : "", dur, fb, els);
+		*role = s->problems.n || s->stub ? ROLE_PROBLEM : !s->has_feedback ? ROLE_NORMAL
+		      : s->feedback.vote == 0 ? ROLE_DOWN : ROLE_UP;
+		break;
+	}
+	case CL_ROW_ELEMENT:
+		snprintf(buf, len, "%*s  [%s] %s  %s", ind, "", r->element->type ? r->element->type : "element",
+		         r->element->name ? r->element->name : "", r->element->mime ? r->element->mime : "");
+		*role = ROLE_DIM;
+		break;
+	case CL_ROW_UNKNOWN:
+		snprintf(buf, len, "%*s  (unknown item) %s", ind, "",
+		         ddb_item_s(r->unknown, "SK") ? ddb_item_s(r->unknown, "SK") : "?");
+		*role = ROLE_PROBLEM;
+		break;
+	}
+}
+
+static struct cl_node *row_node(struct steps *sv, size_t i)
+{
+	return i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_STEP ? sv->rows.v[i].node : NULL;
+}
+
+static void restore_cursor(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (!sv->keep_step)
+		return;
+	for (size_t i = 0; i < sv->rows.n; i++) {
+		struct cl_node *nd = row_node(sv, i);
+		if (nd && nd->step->id && !strcmp(nd->step->id, sv->keep_step)) {
+			v->cursor = i;
+			break;
+		}
+	}
+	free(sv->keep_step);
+	sv->keep_step = NULL;
+}
+
+static void conv_loaded(struct cl_conversation *c, const struct ddb_error *err, void *ud)
+{
+	struct view *v = ud;
+	struct steps *sv = v->priv;
+	sv->job = NULL;
+	v->loading = false;
+	if (err) {
+		view_set_ddb_error(v, "conversation", err);
+		return;
+	}
+	cl_conversation_free(sv->conv);
+	sv->conv = c;
+	snprintf(v->title, sizeof v->title, "%s  (%zu steps, %zu elements)",
+	         c->thread && c->thread->name ? c->thread->name : sv->thread_id, c->n_steps, c->n_elements);
+	snprintf(v->progress, sizeof v->progress, "%zu steps", c->n_steps);
+	steps_rows(v);
+	restore_cursor(v);
+	if (!c->thread)
+		ui_message(v->ui, true, "thread %s has no THREAD item (its steps are shown)", sv->thread_id);
+}
+
+static void steps_reload(struct view *v)
+{
+	struct steps *sv = v->priv;
+	struct cl_state *st = state(v->ui);
+	if (sv->job)
+		cl_job_cancel(sv->job);
+	size_t sel = view_selected(v);
+	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
+	if (nd && nd->step->id && !sv->keep_step)
+		sv->keep_step = strdup(nd->step->id);
+	v->loading = true;
+	view_set_error(v, NULL);
+	sv->job = cl_conversation_load(v->ui->s, st->table, sv->thread_id, conv_loaded, v);
+}
+
+static void steps_cancel(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (sv->job) {
+		cl_job_cancel(sv->job);
+		sv->job = NULL;
+		v->loading = false;
+		view_set_error(v, "loading cancelled (R reloads)");
+	}
+}
+
+static void steps_enter(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	struct cl_node *nd = row_node(sv, i);
+	if (nd && nd->collapsed) {
+		nd->collapsed = false;
+		steps_rows(v);
+		return;
+	}
+	const json_t *item = NULL;
+	char *pr = NULL;
+	const char *title = NULL;
+	if (nd) {
+		item = nd->step->raw;
+		pr = nd->step->problems.n ? problems_join(&nd->step->problems) : NULL;
+		title = nd->step->id;
+	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_ELEMENT) {
+		item = sv->rows.v[i].element->raw;
+		title = sv->rows.v[i].element->id;
+	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_UNKNOWN) {
+		item = sv->rows.v[i].unknown;
+	}
+	if (item)
+		ui_show_detail(v->ui, title, item, pr);
+	free(pr);
+}
+
+static void steps_back(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	struct cl_node *nd = row_node(sv, i);
+	if (nd && !nd->collapsed && (nd->n_children || nd->n_elements)) {
+		nd->collapsed = true;
+		steps_rows(v);
+		return;
+	}
+	if (nd && nd->parent) {
+		for (size_t k = 0; k < sv->rows.n; k++)
+			if (row_node(sv, k) == nd->parent) {
+				v->cursor = k;
+				return;
+			}
+	}
+	v->ui->focus = 0;
+}
+
+static const json_t *steps_item(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return NULL;
+	const struct cl_row *r = &sv->rows.v[i];
+	return r->kind == CL_ROW_STEP ? r->node->step->raw : r->kind == CL_ROW_ELEMENT ? r->element->raw
+	     : r->kind == CL_ROW_UNKNOWN ? r->unknown : NULL;
+}
+
+static const char *steps_id(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return NULL;
+	const struct cl_row *r = &sv->rows.v[i];
+	return r->kind == CL_ROW_STEP ? r->node->step->id : r->kind == CL_ROW_ELEMENT ? r->element->id : NULL;
+}
+
+static char *steps_problems(struct view *v, size_t i)
+{
+	struct cl_node *nd = row_node(v->priv, i);
+	return nd && nd->step->problems.n ? problems_join(&nd->step->problems) : NULL;
+}
+
+/* ---- feedback ------------------------------------------------------------------------ */
+
+struct fb_ctx {
+	struct ui *ui;
+	char *thread_id, *step_id;
+	int value;
+	char *comment;           /* NULL: none */
+	bool is_delete;
+	json_t *seen;            /* the feedback the write is conditional on */
+};
+
+static void fb_ctx_free(struct fb_ctx *c)
+{
+	free(c->thread_id);
+	free(c->step_id);
+	free(c->comment);
+	json_decref(c->seen);
+	free(c);
+}
+
+static char *draft_key(const char *thread_id, const char *step_id)
+{
+	char *k = NULL;
+	if (asprintf(&k, "%s\n%s", thread_id, step_id) < 0)
+		k = NULL;
+	return k;
+}
+
+/* The steps view showing this thread, if it is on screen. */
+static struct view *steps_on_screen(struct ui *ui, const char *thread_id)
+{
+	struct view *v = ui->list;
+	if (!v || v->ops != &steps_ops)
+		return NULL;
+	struct steps *sv = v->priv;
+	return !strcmp(sv->thread_id, thread_id) ? v : NULL;
+}
+
+static void form_open(struct ui *ui, const char *thread_id, const char *step_id, const char *label,
+                      const json_t *seen, int value, const char *comment);
+static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current);
+
+static void fb_write_ctx(struct fb_ctx *c);
+
+static void fb_done(struct fb_result *res, void *ud)
+{
+	struct fb_ctx *c = ud;
+	struct ui *ui = c->ui;
+	char *dk = draft_key(c->thread_id, c->step_id);
+	struct cl_state *st = state(ui);
+	switch (res->status) {
+	case FB_OK:
+		ui_message(ui, false, "feedback %s", c->is_delete ? "deleted" : "saved");
+		if (st && dk)
+			json_object_del(st->drafts, dk);
+		break;
+	case FB_CONFLICT:
+		/* show both versions; the typed text is kept in the conflict view */
+		conflict_open(ui, c, json_object_get(res->item, "feedback"));
+		c = NULL;
+		break;
+	default:
+		/* keep what was typed so the user can retry (e reopens it) */
+		if (st && dk && c->comment && !c->is_delete)
+			json_object_set_new(st->drafts, dk, json_string(c->comment));
+		ui_message(ui, true, "%s%s%s", res->message ? res->message : fb_status_text(res->status),
+		           c->comment && !c->is_delete ? " (your text is kept: e to retry)" : "", "");
+		break;
+	}
+	free(dk);
+	/* the screen shows what is stored, never what was typed */
+	const char *tid = c ? c->thread_id : NULL;
+	struct view *v = tid ? steps_on_screen(ui, tid) : NULL;
+	if (!c && ui->list && ui->list->ops == &steps_ops)
+		v = NULL;   /* the conflict view reloads when it closes */
+	if (v)
+		steps_reload(v);
+	if (c)
+		fb_ctx_free(c);
+}
+
+static void fb_write_ctx(struct fb_ctx *c)
+{
+	struct cl_state *st = state(c->ui);
+	if (!st) {
+		fb_ctx_free(c);
+		return;
+	}
+	struct fb_request r = {
+		.table = st->table, .thread_id = c->thread_id, .step_id = c->step_id,
+		.action = c->is_delete ? FB_DELETE : FB_SET, .value = c->value,
+		.comment = c->comment, .seen = c->seen,
+	};
+	ui_message(c->ui, false, "saving feedback...");
+	fb_write(c->ui->s, &r, fb_done, c);
+}
+
+static struct fb_ctx *ctx_for(struct view *v, struct cl_node *nd)
+{
+	struct steps *sv = v->priv;
+	struct fb_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->ui = v->ui;
+	c->thread_id = strdup(nd->step->thread_id ? nd->step->thread_id : sv->thread_id);
+	c->step_id = strdup(nd->step->id ? nd->step->id : "");
+	c->seen = nd->step->has_feedback ? json_deep_copy(nd->step->feedback.av) : NULL;
+	return c;
+}
+
+static void delete_answer(struct ui *ui, bool yes, void *ud)
+{
+	struct fb_ctx *c = ud;
+	if (!yes) {
+		ui_message(ui, false, "not deleted");
+		fb_ctx_free(c);
+		return;
+	}
+	fb_write_ctx(c);
+}
+
+static bool jump_feedback(struct view *v, int dir, bool want)
+{
+	struct steps *sv = v->priv;
+	size_t n = sv->rows.n, cur = view_selected(v);
+	if (!n || v->filter)
+		return false;
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = (cur + (dir > 0 ? k : n - k)) % n;
+		struct cl_node *nd = row_node(sv, i);
+		if (nd && nd->step->has_feedback == want) {
+			v->cursor = i;
+			return true;
+		}
+	}
+	ui_message(v->ui, false, "no step %s feedback", want ? "with" : "without");
+	return true;
+}
+
+static bool steps_action(struct view *v, enum action a)
+{
+	struct steps *sv = v->priv;
+	size_t sel = view_selected(v);
+	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
+	switch (a) {
+	case ACT_FB_NEXT: return jump_feedback(v, 1, true);
+	case ACT_FB_PREV: return jump_feedback(v, -1, true);
+	case ACT_FB_NEXT_NONE: return jump_feedback(v, 1, false);
+	case ACT_FB_EDIT:
+	case ACT_FB_UP:
+	case ACT_FB_DOWN:
+	case ACT_FB_DELETE:
+		break;
+	default:
+		return false;
+	}
+	if (!nd || nd->step->stub || !nd->step->id) {
+		ui_message(v->ui, true, "select a step first");
+		return true;
+	}
+	if (v->loading) {
+		ui_message(v->ui, true, "wait for the conversation to load");
+		return true;
+	}
+	const struct cl_step *s = nd->step;
+	if (a == ACT_FB_EDIT) {
+		struct cl_state *st = state(v->ui);
+		char *dk = draft_key(s->thread_id ? s->thread_id : sv->thread_id, s->id);
+		const char *draft = st && dk ? json_string_value(json_object_get(st->drafts, dk)) : NULL;
+		char label[256];
+		snprintf(label, sizeof label, "%s %s", s->type ? s->type : "step", s->name ? s->name : "");
+		form_open(v->ui, s->thread_id ? s->thread_id : sv->thread_id, s->id, label,
+		          s->has_feedback ? s->feedback.av : NULL,
+		          s->has_feedback && s->feedback.vote >= 0 ? s->feedback.vote : 1,
+		          draft ? draft : s->has_feedback ? s->feedback.comment : NULL);
+		free(dk);
+		return true;
+	}
+	struct fb_ctx *c = ctx_for(v, nd);
+	if (a == ACT_FB_DELETE) {
+		if (!s->has_feedback) {
+			ui_message(v->ui, false, "this step has no feedback");
+			fb_ctx_free(c);
+			return true;
+		}
+		c->is_delete = true;
+		ui_confirm(v->ui, "delete the feedback of this step?", delete_answer, c);
+		return true;
+	}
+	c->value = a == ACT_FB_UP ? 1 : 0;
+	c->comment = s->has_feedback && s->feedback.comment ? strdup(s->feedback.comment) : NULL;
+	fb_write_ctx(c);
+	return true;
+}
+
+static void steps_destroy(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (sv->job)
+		cl_job_cancel(sv->job);
+	cl_rows_free(&sv->rows);
+	cl_conversation_free(sv->conv);
+	free(sv->thread_id);
+	free(sv->keep_step);
+	free(sv);
+}
+
+static const struct view_ops steps_ops = {
+	.name = "steps",
+	.row = steps_row,
+	.enter = steps_enter,
+	.back = steps_back,
+	.action = steps_action,
+	.reload = steps_reload,
+	.cancel = steps_cancel,
+	.item = steps_item,
+	.id = steps_id,
+	.problems = steps_problems,
+	.destroy = steps_destroy,
+};
+
+static struct view *steps_view_new(struct ui *ui, const char *thread_id)
+{
+	struct steps *sv = calloc(1, sizeof *sv);
+	if (!sv)
+		abort();
+	sv->thread_id = strdup(thread_id);
+	struct view *v = view_new(ui, &steps_ops, sv, "thread %s", thread_id);
+	steps_reload(v);
+	return v;
+}
+
+/* ---- the feedback form (an overlay) ------------------------------------------------------ */
+
+enum { F_VALUE, F_COMMENT, F_SAVE, F_CANCEL, F_COUNT };
+
+struct form {
+	char *thread_id, *step_id, *label;
+	json_t *seen;
+	int value;
+	char *text;              /* the comment being typed (UTF-8) */
+	size_t len, cap, cur;    /* cursor: byte offset */
+	int field;
+};
+
+static void form_insert(struct form *f, const char *s, size_t n)
+{
+	if (f->len + n + 1 > f->cap) {
+		f->cap = (f->len + n + 1) * 2;
+		f->text = realloc(f->text, f->cap);
+		if (!f->text)
+			abort();
+	}
+	memmove(f->text + f->cur + n, f->text + f->cur, f->len - f->cur + 1);
+	memcpy(f->text + f->cur, s, n);
+	f->len += n;
+	f->cur += n;
+}
+
+static size_t utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+static size_t utf8_next(const char *s, size_t len, size_t i)
+{
+	if (i < len)
+		i++;
+	while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+/* Column (in characters) of the cursor within its line, and line starts. */
+static size_t line_start(const char *s, size_t i)
+{
+	while (i > 0 && s[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+static void form_vertical(struct form *f, int dir)
+{
+	size_t ls = line_start(f->text, f->cur);
+	size_t col = 0;
+	for (size_t i = ls; i < f->cur; i = utf8_next(f->text, f->len, i))
+		col++;
+	size_t target;
+	if (dir < 0) {
+		if (!ls)
+			return;
+		target = line_start(f->text, ls - 1);
+	} else {
+		const char *nl = memchr(f->text + f->cur, '\n', f->len - f->cur);
+		if (!nl)
+			return;
+		target = (size_t)(nl - f->text) + 1;
+	}
+	size_t i = target;
+	for (size_t c = 0; c < col && i < f->len && f->text[i] != '\n'; c++)
+		i = utf8_next(f->text, f->len, i);
+	f->cur = i;
+}
+
+static struct lines form_lines_cache;
+
+static void form_render(struct view *v)
+{
+	struct form *f = v->priv;
+	struct lines *l = &form_lines_cache;
+	lines_free(l);
+	char buf[512];
+	snprintf(buf, sizeof buf, "Feedback on %s", f->label);
+	lines_add(l, buf);
+	snprintf(buf, sizeof buf, "thread %s  step %s", f->thread_id, f->step_id);
+	lines_add(l, buf);
+	lines_add(l, "");
+	snprintf(buf, sizeof buf, "%s Value:    (%c) thumbs up   (%c) thumbs down      Left/Right or Space",
+	         f->field == F_VALUE ? ">" : " ", f->value == 1 ? '*' : ' ', f->value == 0 ? '*' : ' ');
+	lines_add(l, buf);
+	snprintf(buf, sizeof buf, "%s Comment:  (empty = none; Enter: new line; Ctrl-S: save)",
+	         f->field == F_COMMENT ? ">" : " ");
+	lines_add(l, buf);
+	/* the text, with the cursor shown as a block when the field has focus */
+	char *shown = NULL;
+	if (asprintf(&shown, "%.*s%s%s", (int)f->cur, f->text ? f->text : "",
+	             f->field == F_COMMENT ? "\xe2\x96\x8f" : "", f->text ? f->text + f->cur : "") < 0)
+		shown = NULL;
+	lines_add(l, "  ----");
+	wrap_text(l, shown ? shown : "", v->ui->cols > 20 ? v->ui->cols - 4 : 60, 4);
+	free(shown);
+	lines_add(l, "  ----");
+	snprintf(buf, sizeof buf, "  %s[ Save ]%s   %s[ Cancel ]%s      Tab: next field   Esc: cancel",
+	         f->field == F_SAVE ? ">" : " ", f->field == F_SAVE ? "<" : " ",
+	         f->field == F_CANCEL ? ">" : " ", f->field == F_CANCEL ? "<" : " ");
+	lines_add(l, buf);
+	if (f->seen)
+		lines_add(l, "  (the save is refused if someone else changes this feedback meanwhile)");
+	view_set_rows(v, l->n);
+}
+
+static void form_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	(void)v;
+	if (i < form_lines_cache.n)
+		snprintf(buf, len, "%s", form_lines_cache.v[i]);
+	if (i == 0)
+		*role = ROLE_TITLE;
+}
+
+static void form_close(struct ui *ui)
+{
+	ui_set_overlay(ui, NULL);
+	lines_free(&form_lines_cache);
+}
+
+static void form_save(struct view *v)
+{
+	struct form *f = v->priv;
+	struct ui *ui = v->ui;
+	struct fb_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->ui = ui;
+	c->thread_id = strdup(f->thread_id);
+	c->step_id = strdup(f->step_id);
+	c->value = f->value;
+	c->comment = f->len ? strdup(f->text) : NULL;
+	c->seen = f->seen ? json_incref(f->seen) : NULL;
+	form_close(ui);   /* frees f */
+	fb_write_ctx(c);
+}
+
+static bool form_key(struct view *v, int ch)
+{
+	struct form *f = v->priv;
+	struct ui *ui = v->ui;
+	if (ch == 27) {                       /* Esc */
+		ui_message(ui, false, "feedback not changed");
+		form_close(ui);
+		return true;
+	}
+	if (ch == 19) {                       /* Ctrl-S */
+		form_save(v);
+		return true;
+	}
+	if (ch == '\t' || ch == KEY_BTAB) {
+		f->field = (f->field + (ch == '\t' ? 1 : F_COUNT - 1)) % F_COUNT;
+	} else if (f->field == F_VALUE) {
+		if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
+			f->value = !f->value;
+		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			f->field = F_COMMENT;
+		else if (ch == KEY_DOWN)
+			f->field = F_COMMENT;
+	} else if (f->field == F_COMMENT) {
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			form_insert(f, "\n", 1);
+		else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+			if (f->cur) {
+				size_t p = utf8_prev(f->text, f->cur);
+				memmove(f->text + p, f->text + f->cur, f->len - f->cur + 1);
+				f->len -= f->cur - p;
+				f->cur = p;
+			}
+		} else if (ch == KEY_DC) {
+			if (f->cur < f->len) {
+				size_t nx = utf8_next(f->text, f->len, f->cur);
+				memmove(f->text + f->cur, f->text + nx, f->len - nx + 1);
+				f->len -= nx - f->cur;
+			}
+		} else if (ch == KEY_LEFT)
+			f->cur = utf8_prev(f->text, f->cur);
+		else if (ch == KEY_RIGHT)
+			f->cur = utf8_next(f->text, f->len, f->cur);
+		else if (ch == KEY_UP)
+			form_vertical(f, -1);
+		else if (ch == KEY_DOWN)
+			form_vertical(f, 1);
+		else if (ch == KEY_HOME || ch == 1)
+			f->cur = line_start(f->text, f->cur);
+		else if (ch == KEY_END || ch == 5) {
+			const char *nl = memchr(f->text + f->cur, '\n', f->len - f->cur);
+			f->cur = nl ? (size_t)(nl - f->text) : f->len;
+		} else if (ch >= 32 && ch < 256 && ch != 127) {
+			char b = (char)ch;   /* UTF-8 arrives byte by byte; pastes too */
+			form_insert(f, &b, 1);
+		}
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER || ch == ' ') {
+		if (f->field == F_SAVE) {
+			form_save(v);
+			return true;
+		}
+		ui_message(ui, false, "feedback not changed");
+		form_close(ui);
+		return true;
+	}
+	form_render(v);
+	return true;   /* a form sees every key: none triggers a binding */
+}
+
+static void form_destroy(struct view *v)
+{
+	struct form *f = v->priv;
+	free(f->thread_id);
+	free(f->step_id);
+	free(f->label);
+	free(f->text);
+	json_decref(f->seen);
+	free(f);
+}
+
+static const struct view_ops form_ops = {
+	.name = "feedback-form",
+	.row = form_row,
+	.key = form_key,
+	.destroy = form_destroy,
+};
+
+static void form_open(struct ui *ui, const char *thread_id, const char *step_id, const char *label,
+                      const json_t *seen, int value, const char *comment)
+{
+	struct form *f = calloc(1, sizeof *f);
+	if (!f)
+		abort();
+	f->thread_id = strdup(thread_id);
+	f->step_id = strdup(step_id);
+	f->label = strdup(label);
+	f->seen = seen ? json_deep_copy(seen) : NULL;
+	f->value = value;
+	f->cap = 64;
+	f->text = calloc(1, f->cap);
+	if (!f->text)
+		abort();
+	if (comment)
+		form_insert(f, comment, strlen(comment));
+	f->field = F_COMMENT;
+	struct view *v = view_new(ui, &form_ops, f, "edit feedback");
+	ui_set_overlay(ui, v);
+	form_render(v);
+}
+
+/* ---- a conflict: both versions, the user chooses -------------------------------------- */
+
+struct conflict {
+	struct fb_ctx *c;        /* what the user wanted (kept) */
+	json_t *current;         /* the feedback stored now ({"M":..}) or NULL */
+	struct lines lines;
+};
+
+static void describe_fb(struct lines *l, const char *who, const json_t *fb_av, int value,
+                        const char *comment, bool is_delete)
+{
+	char buf[256];
+	if (fb_av) {
+		const json_t *m = json_object_get(fb_av, "M");
+		const char *v = ddb_av_get_n(json_object_get(m, "value"));
+		const char *c = ddb_av_get_s(json_object_get(m, "comment"));
+		snprintf(buf, sizeof buf, "%s: %s", who, v && !strcmp(v, "1") ? "thumbs up" :
+		         v && !strcmp(v, "0") ? "thumbs down" : v ? v : "(no value)");
+		lines_add(l, buf);
+		wrap_text(l, c ? c : "(no comment)", 76, 4);
+	} else if (is_delete || value < 0) {
+		snprintf(buf, sizeof buf, "%s: (no feedback)", who);
+		lines_add(l, buf);
+	} else {
+		snprintf(buf, sizeof buf, "%s: %s", who, value == 1 ? "thumbs up" : "thumbs down");
+		lines_add(l, buf);
+		wrap_text(l, comment ? comment : "(no comment)", 76, 4);
+	}
+}
+
+static void conflict_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	struct conflict *k = v->priv;
+	if (i < k->lines.n)
+		snprintf(buf, len, "%s", k->lines.v[i]);
+	if (i == 0)
+		*role = ROLE_ERROR;
+}
+
+static void conflict_close(struct ui *ui, const char *thread_id)
+{
+	char *tid = strdup(thread_id);
+	ui_set_overlay(ui, NULL);
+	struct view *sv = steps_on_screen(ui, tid);
+	if (sv)
+		steps_reload(sv);
+	free(tid);
+}
+
+static bool conflict_key(struct view *v, int ch)
+{
+	struct conflict *k = v->priv;
+	struct ui *ui = v->ui;
+	if (ch == 'o' || ch == 'O') {
+		/* overwrite explicitly: again conditional, on the version just shown */
+		struct fb_ctx *c = k->c;
+		k->c = NULL;
+		json_decref(c->seen);
+		c->seen = k->current ? json_incref(k->current) : NULL;
+		char *tid = strdup(c->thread_id);
+		ui_set_overlay(ui, NULL);
+		fb_write_ctx(c);
+		free(tid);
+		return true;
+	}
+	if (ch == 'e' || ch == 'E') {
+		struct fb_ctx *c = k->c;
+		form_open(ui, c->thread_id, c->step_id, "step (after a conflict)", k->current,
+		          c->value, c->comment);
+		return true;   /* the form replaced (and freed) this view */
+	}
+	if (ch == 'r' || ch == 'R' || ch == 27 || ch == 'q') {
+		ui_message(ui, false, "kept the stored feedback");
+		char *tid = strdup(k->c->thread_id);
+		conflict_close(ui, tid);
+		free(tid);
+		return true;
+	}
+	return true;
+}
+
+static void conflict_destroy(struct view *v)
+{
+	struct conflict *k = v->priv;
+	if (k->c) {
+		/* keep the typed text for a later e */
+		struct cl_state *st = state(k->c->ui);
+		char *dk = draft_key(k->c->thread_id, k->c->step_id);
+		if (st && dk && k->c->comment)
+			json_object_set_new(st->drafts, dk, json_string(k->c->comment));
+		free(dk);
+		fb_ctx_free(k->c);
+	}
+	json_decref(k->current);
+	lines_free(&k->lines);
+	free(k);
+}
+
+static const struct view_ops conflict_ops = {
+	.name = "conflict",
+	.row = conflict_row,
+	.key = conflict_key,
+	.destroy = conflict_destroy,
+};
+
+static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current)
+{
+	struct conflict *k = calloc(1, sizeof *k);
+	if (!k)
+		abort();
+	k->c = c;
+	k->current = current ? json_deep_copy(current) : NULL;
+	lines_add(&k->lines, "Someone changed this feedback after you read it. Nothing was overwritten.");
+	lines_add(&k->lines, "");
+	describe_fb(&k->lines, "Stored now", k->current, -1, NULL, true);
+	lines_add(&k->lines, "");
+	describe_fb(&k->lines, c->is_delete ? "Yours (delete)" : "Yours", NULL,
+	            c->is_delete ? -1 : c->value, c->comment, c->is_delete);
+	lines_add(&k->lines, "");
+	lines_add(&k->lines, "o: overwrite with yours (only if it is still as shown)   "
+	                     "e: edit yours   r/Esc: keep the stored one (reload)");
+	struct view *v = view_new(ui, &conflict_ops, k, "feedback conflict");
+	ui_set_overlay(ui, v);
+	view_set_rows(v, k->lines.n);
+}
+
+/* ---- commands -------------------------------------------------------------------------- */
 
 bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 {
-	(void)ui;
-	(void)cmd;
-	(void)arg;
+	struct cl_state *st = state(ui);
+	if (!strcmp(cmd, "thread")) {
+		if (!st) {
+			ui_message(ui, true, "no Chainlit table (pass --chainlit-table)");
+			return true;
+		}
+		if (!*arg) {
+			ui_message(ui, true, ":thread THREAD_ID");
+			return true;
+		}
+		ui_show_list(ui, steps_view_new(ui, arg));
+		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "only")) {
+		if (!st) {
+			ui_message(ui, true, "no Chainlit table");
+			return true;
+		}
+		st->only = !strcmp(arg, "negative") ? ONLY_NEGATIVE : !strcmp(arg, "comments") ? ONLY_COMMENTS
+		         : ONLY_ALL;
+		if (strcmp(arg, "negative") && strcmp(arg, "comments") && strcmp(arg, "all"))
+			ui_message(ui, true, ":only negative|comments|all");
+		else if (!st->counts_done)
+			ui_message(ui, false, "feedback counts are still loading; the filter applies as they arrive");
+		relabel_all(st, st->root);
+		tree_changed(ui);
+		return true;
+	}
 	return false;
 }
