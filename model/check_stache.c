@@ -74,9 +74,10 @@ static void check_namespaces(struct ctx *c, const struct stache_ns_list *l,
 		if (!ns->parent_id)
 			continue;   /* a missing parent_id is already namespace-invalid */
 		json_t *key = stache_item_key(ns->raw);
+		size_t n = below[t->orphans.v[k]];
 		findings_add(c->out, table, key, "namespace-orphan",
-		             "parent \"%s\" does not exist; the library hides this namespace "
-		             "and the %zu below it", ns->parent_id, below[t->orphans.v[k]]);
+		             "parent \"%s\" does not exist; the library hides this namespace%s%.0zu%s",
+		             ns->parent_id, n ? " and the " : "", n, n ? " below it" : "");
 		json_decref(key);
 	}
 	for (size_t cy = 0; cy < t->n_cycles; cy++) {
@@ -93,10 +94,11 @@ static void check_namespaces(struct ctx *c, const struct stache_ns_list *l,
 		fclose(f);
 		for (size_t k = 0; k < m->n; k++) {
 			json_t *key = stache_item_key(l->v[m->v[k]].raw);
+			size_t n = below_cy[cy];
 			findings_add(c->out, table, key, "namespace-cycle",
 			             "on a parent cycle (%s, each followed by its parent); the library "
-			             "hides the cycle and the %zu below it, and its path lookup never ends",
-			             chain, below_cy[cy]);
+			             "hides the cycle%s%.0zu%s, and its path lookup never ends",
+			             chain, n ? " and the " : "", n, n ? " below it" : "");
 			json_decref(key);
 		}
 		free(chain);

@@ -8,10 +8,10 @@
  * parent "archive" is gone, projects/alpha <-> projects/beta (a 2-cycle),
  * "scratch" (metadata a Map instead of JSON text) and "imports" (metadata
  * not valid JSON).
- * Documents: 40 over those namespaces in every state (active, legacy without
+ * Documents: 41 over those namespaces in every state (active, legacy without
  * status, deleting with its TRASH entry, purging with its CLEANUP job, a
  * purged tombstone without chunk_ids, restored), escaped keys (%23),
- * a pre-0.2.0 row with raw keys, documents in the unregistered "default" and
+ * a pre-0.2.0 row with raw keys, a filename holding a terminal escape, documents in the unregistered "default" and
  * "old-project" namespaces and one with a NULL namespace; broken: one
  * document whose GSI1PK names another namespace.  Dedup reservations (SOURCE#
  * and HASH#) for the active documents and one pending ingest.
@@ -173,6 +173,9 @@ static const struct demo_doc {
 	 80, NULL, NULL, 0},
 	{"personal", "notes#draft.md", "/kb/notes#draft.md", "md", D_ACTIVE, 1, 420, 82, NULL, NULL, 0},
 	{"personal", "pasted text", NULL, "text", D_ACTIVE, 1, 211, 84, NULL, NULL, F_TEXT},
+	/* hostile text: a terminal escape in a filename must show, not act */
+	{"personal", "alert\x1b[31mred\x1b[0m.txt", NULL, "txt", D_ACTIVE, 1, 64, 86, NULL, NULL,
+	 F_TEXT},
 	/* personal/recettes-été: Unicode filenames */
 	{"personal/recettes-\xc3\xa9t\xc3\xa9", "cr\xc3\xa8me br\xc3\xbbl\xc3\xa9" "e.md",
 	 "/home/ana/recettes/cr\xc3\xa8me br\xc3\xbbl\xc3\xa9" "e.md", "md", D_ACTIVE, 1, 1300, 110,

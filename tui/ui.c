@@ -896,7 +896,13 @@ static void run_script(struct ui *ui, FILE *f)
 		}
 		if (line[0] == ':') {   /* a command, even while a prompt is open */
 			char *cmd = line + 1;
-			if (!strncmp(cmd, "resize ", 7)) {
+			if (!strncmp(cmd, "system ", 7)) {
+				/* scripts only: run a command between two keys (tests use it
+				 * to play a second writer) */
+				fflush(NULL);
+				if (system(cmd + 7) != 0)
+					ui_message(ui, true, "script command failed: %s", cmd + 7);
+			} else if (!strncmp(cmd, "resize ", 7)) {
 				int c = 0, r = 0;
 				if (sscanf(cmd + 7, "%dx%d", &c, &r) == 2 && c > 10 && r > 4)
 					resizeterm(r, c);

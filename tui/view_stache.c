@@ -1,17 +1,430 @@
-/* tui/view_stache.c: the stache part of the browser (tree roots, lists, commands). */
+/* tui/view_stache.c: Stache in the browser: the namespace tree (one level
+ * at a time through parent_id-index; orphans and cycles from a full Scan),
+ * the documents of a namespace newest first, and the trash. */
 #include "ddconfig.h"
 
 #include "tui/tree.h"
+#include "tui/text.h"
+#include "model/stache.h"
+#include "model/timefmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOC_PAGE 200
+
+struct st_state {
+	struct ui *ui;
+	struct tnode *root;
+};
+
+/* ---- documents (the list pane) ---------------------------------------------- */
+
+struct docs {
+	char *ns;                 /* NULL: the trash */
+	struct pager *pager;
+	struct stache_row_list rows;
+	struct tnode *node;       /* to show the count once every page is in */
+	int generation;
+};
+
+static void docs_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	struct docs *d = v->priv;
+	if (i >= d->rows.n)
+		return;
+	const struct stache_row *r = &d->rows.v[i];
+	char when[32] = "?";
+	if (r->when_ok)
+		time_format(r->when_us, when, sizeof when);
+	char chunks[32] = "";
+	if (r->chunk_count >= 0)
+		snprintf(chunks, sizeof chunks, "%lld chunks", r->chunk_count);
+	const char *name = r->filename ? r->filename : r->source_path ? r->source_path : r->doc_id;
+	const char *type = r->content_type ? r->content_type : r->file_type ? r->file_type : "";
+	if (r->kind == STACHE_ROW_DOCUMENT)
+		snprintf(buf, len, "%s  %-8s %-40.40s %-16.16s %s", when, stache_status_name(r->status),
+		         name ? name : "?", type, chunks);
+	else
+		snprintf(buf, len, "%s  %-8s %-40.40s %s  %s", when, stache_row_kind_name(r->kind),
+		         name ? name : "?", r->namespace_ ? r->namespace_ : "", chunks);
+	*role = r->problems.n || r->key_problems.n ? ROLE_PROBLEM
+	      : r->status == STACHE_ST_ACTIVE || r->status == STACHE_ST_LEGACY ? ROLE_NORMAL : ROLE_DIM;
+}
+
+static void docs_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct view *v = ud;
+	struct docs *d = v->priv;
+	v->loading = false;
+	if (err) {
+		view_set_ddb_error(v, d->ns ? d->ns : "trash", err);
+		v->more_available = !pager_done(p);
+		return;
+	}
+	stache_row_list_add_items(&d->rows, items);
+	v->more_available = !pager_done(p);
+	snprintf(v->progress, sizeof v->progress, "%zu rows, %ld page%s%s", d->rows.n, pager_pages(p),
+	         pager_pages(p) == 1 ? "" : "s", v->more_available ? ", more" : "");
+	view_set_rows(v, d->rows.n);
+	if (!v->more_available && d->node && tree_alive(v->ui, d->node, d->generation) && d->ns) {
+		/* the count is known once every page is in */
+		char *lab = NULL;
+		const char *base = d->node->id ? d->node->id : "";
+		const char *nm = d->node->data ? d->node->data : base;
+		if (asprintf(&lab, "%s  (%zu docs)", nm, d->rows.n) >= 0) {
+			free(d->node->label);
+			d->node->label = lab;
+			tree_changed(v->ui);
+		}
+	}
+}
+
+static void docs_more(struct view *v)
+{
+	struct docs *d = v->priv;
+	if (d->pager && pager_next(d->pager, docs_page, v))
+		v->loading = true;
+}
+
+static void docs_reload(struct view *v)
+{
+	struct docs *d = v->priv;
+	pager_free(d->pager);
+	stache_row_list_free(&d->rows);
+	d->pager = d->ns ? stache_docs_pager(v->ui->s, d->ns, false, DOC_PAGE)
+	                 : stache_trash_pager(v->ui->s, DOC_PAGE);
+	v->cursor = v->top = 0;
+	view_set_rows(v, 0);
+	if (!d->pager) {
+		view_set_error(v, "no Stache documents table (pass --documents-table)");
+		return;
+	}
+	docs_more(v);
+}
+
+static void docs_cancel(struct view *v)
+{
+	struct docs *d = v->priv;
+	if (d->pager)
+		pager_cancel(d->pager);
+}
+
+static const json_t *docs_item(struct view *v, size_t i)
+{
+	struct docs *d = v->priv;
+	return i < d->rows.n ? d->rows.v[i].raw : NULL;
+}
+
+static const char *docs_id(struct view *v, size_t i)
+{
+	struct docs *d = v->priv;
+	return i < d->rows.n ? (d->rows.v[i].doc_id ? d->rows.v[i].doc_id : d->rows.v[i].pk) : NULL;
+}
+
+static char *docs_problems(struct view *v, size_t i)
+{
+	struct docs *d = v->priv;
+	if (i >= d->rows.n)
+		return NULL;
+	const struct stache_row *r = &d->rows.v[i];
+	if (!r->problems.n && !r->key_problems.n)
+		return NULL;
+	char *a = problems_join(&r->problems), *b = problems_join(&r->key_problems), *out = NULL;
+	if (asprintf(&out, "%s%s%s", a, *a && *b ? "; " : "", b) < 0)
+		out = NULL;
+	free(a);
+	free(b);
+	return out;
+}
+
+static void docs_destroy(struct view *v)
+{
+	struct docs *d = v->priv;
+	pager_free(d->pager);
+	stache_row_list_free(&d->rows);
+	free(d->ns);
+	free(d);
+}
+
+static const struct view_ops docs_ops = {
+	.name = "documents",
+	.row = docs_row,
+	.more = docs_more,
+	.reload = docs_reload,
+	.cancel = docs_cancel,
+	.item = docs_item,
+	.id = docs_id,
+	.problems = docs_problems,
+	.destroy = docs_destroy,
+};
+
+static struct view *docs_view_new(struct ui *ui, const char *ns, struct tnode *node)
+{
+	struct docs *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->ns = ns ? strdup(ns) : NULL;
+	d->node = node;
+	d->generation = node ? node->generation : 0;
+	struct view *v = ns ? view_new(ui, &docs_ops, d, "documents of %s (newest first)", ns)
+	                    : view_new(ui, &docs_ops, d, "trash (newest first)");
+	docs_reload(v);
+	return v;
+}
+
+/* ---- namespace nodes ------------------------------------------------------------ */
+
+static void ns_expand(struct ui *ui, struct tnode *n);
+
+static struct view *ns_list(struct ui *ui, struct tnode *n)
+{
+	return docs_view_new(ui, n->id, n);
+}
+
+/* data: the display name (for relabelling with counts) */
+static const struct tnode_ops ns_ops = {.expand = ns_expand, .list = ns_list, .free_data = free};
+static const struct tnode_ops ns_leaf_ops = {.list = ns_list, .free_data = free};
+
+static struct tnode *ns_node(const struct stache_ns *ns, bool expandable)
+{
+	const char *name = ns->name ? ns->name : ns->id ? ns->id : "?";
+	char *label = NULL;
+	if (asprintf(&label, "%s", name) < 0)
+		label = NULL;
+	struct tnode *k = tnode_new(label ? label : "?", expandable ? &ns_ops : &ns_leaf_ops,
+	                            strdup(name));
+	free(label);
+	k->id = ns->id ? strdup(ns->id) : NULL;
+	k->item = json_incref(ns->raw);
+	if (ns->problems.n) {
+		k->problems = problems_join(&ns->problems);
+		k->role = ROLE_PROBLEM;
+	}
+	return k;
+}
+
+struct level_load {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+	struct stache_ns_list list;
+};
+
+static int cmp_ns(const void *a, const void *b)
+{
+	return stache_ns_cmp_name(a, b);
+}
+
+static void level_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct level_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation)) {
+		pager_free(p);
+		stache_ns_list_free(&L->list);
+		free(L);
+		return;
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "namespaces: %s%s%s", err->code ? err->code : "",
+		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
+		tree_loaded(ui, L->node, msg);
+		pager_free(p);
+		stache_ns_list_free(&L->list);
+		free(L);
+		return;
+	}
+	stache_ns_list_add_items(&L->list, items);
+	if (!pager_done(p) && pager_next(p, level_page, L))
+		return;
+	/* siblings by name, as the library sorts them */
+	qsort(L->list.v, L->list.n, sizeof *L->list.v, cmp_ns);
+	for (size_t i = 0; i < L->list.n; i++) {
+		const struct stache_ns *ns = &L->list.v[i];
+		/* a namespace naming itself as parent would expand forever: shown
+		 * as a leaf (the check lists it as a cycle) */
+		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
+		tnode_add(L->node, ns_node(ns, !self));
+	}
+	tree_loaded(ui, L->node, NULL);
+	pager_free(p);
+	stache_ns_list_free(&L->list);
+	free(L);
+}
+
+static void start_level(struct ui *ui, struct tnode *n, struct pager *p)
+{
+	if (!p) {
+		tree_loaded(ui, n, "no Stache namespace table (pass --namespace-table)");
+		return;
+	}
+	struct level_load *L = calloc(1, sizeof *L);
+	if (!L)
+		abort();
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	pager_next(p, level_page, L);
+}
+
+static void ns_expand(struct ui *ui, struct tnode *n)
+{
+	/* the ancestors on screen guard against a cycle that loops through the
+	 * index: a child that is also an ancestor is not expanded again */
+	for (struct tnode *a = n->parent; a; a = a->parent)
+		if (a->id && n->id && a != n && !strcmp(a->id, n->id)) {
+			tree_loaded(ui, n, "this namespace is its own ancestor (a parent cycle)");
+			return;
+		}
+	start_level(ui, n, stache_ns_children_pager(ui->s, n->id, 0));
+}
+
+/* ---- orphans and cycles (needs every namespace) ---------------------------------------- */
+
+struct scan_load {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+	struct stache_ns_list list;
+};
+
+static void problems_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct scan_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || err) {
+		if (err && tree_alive(ui, L->node, L->generation))
+			tree_loaded(ui, L->node, err->message ? err->message : ddb_error_kind_text(err->kind));
+		pager_free(p);
+		stache_ns_list_free(&L->list);
+		free(L);
+		return;
+	}
+	stache_ns_list_add_items(&L->list, items);
+	if (!pager_done(p) && pager_next(p, problems_page, L))
+		return;
+	struct stache_tree t;
+	stache_tree_build(L->list.v, L->list.n, &t);
+	for (size_t i = 0; i < t.orphans.n; i++) {
+		const struct stache_ns *ns = &L->list.v[t.orphans.v[i]];
+		struct tnode *k = ns_node(ns, false);
+		char *lab = NULL;
+		if (asprintf(&lab, "%s  (parent %s is missing)", k->label,
+		             ns->parent_id ? ns->parent_id : "not set") >= 0) {
+			free(k->label);
+			k->label = lab;
+		}
+		k->role = ROLE_PROBLEM;
+		tnode_add(L->node, k);
+	}
+	for (size_t c = 0; c < t.n_cycles; c++)
+		for (size_t i = 0; i < t.cycles[c].n; i++) {
+			const struct stache_ns *ns = &L->list.v[t.cycles[c].v[i]];
+			struct tnode *k = ns_node(ns, false);
+			char *lab = NULL;
+			if (asprintf(&lab, "%s  (cycle %zu: parent %s)", k->label, c + 1,
+			             ns->parent_id ? ns->parent_id : "?") >= 0) {
+				free(k->label);
+				k->label = lab;
+			}
+			k->role = ROLE_PROBLEM;
+			tnode_add(L->node, k);
+		}
+	if (!t.orphans.n && !t.n_cycles) {
+		struct tnode *k = tnode_new("(none: every namespace reaches a root)", NULL, NULL);
+		k->role = ROLE_DIM;
+		tnode_add(L->node, k);
+	}
+	stache_tree_free(&t);
+	tree_loaded(ui, L->node, NULL);
+	pager_free(p);
+	stache_ns_list_free(&L->list);
+	free(L);
+}
+
+static void problems_expand(struct ui *ui, struct tnode *n)
+{
+	struct pager *p = stache_ns_scan_pager(ui->s, 0);
+	if (!p) {
+		tree_loaded(ui, n, "no Stache namespace table");
+		return;
+	}
+	struct scan_load *L = calloc(1, sizeof *L);
+	if (!L)
+		abort();
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	pager_next(p, problems_page, L);
+}
+
+static const struct tnode_ops problems_ops = {.expand = problems_expand};
+
+static struct view *trash_list(struct ui *ui, struct tnode *n)
+{
+	(void)n;
+	return docs_view_new(ui, NULL, NULL);
+}
+
+static const struct tnode_ops trash_ops = {.list = trash_list};
+
+static void root_expand(struct ui *ui, struct tnode *n)
+{
+	start_level(ui, n, stache_ns_roots_pager(ui->s, 0));
+}
+
+static void root_free(void *d)
+{
+	struct st_state *st = d;
+	if (st->ui)
+		st->ui->stache = NULL;
+	free(st);
+}
+
+static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_free};
 
 void stache_tree_roots(struct ui *ui)
 {
-	(void)ui;
+	if (ui->stache || (!ui->s->namespace_table && !ui->s->documents_table))
+		return;
+	struct st_state *st = calloc(1, sizeof *st);
+	if (!st)
+		abort();
+	st->ui = ui;
+	ui->stache = st;
+	char label[512];
+	snprintf(label, sizeof label, "Namespaces  (%s)",
+	         ui->s->namespace_table ? ui->s->namespace_table : "no namespace table");
+	st->root = tnode_new(label, &root_ops, st);
+	tree_add_root(ui, st->root);
+	/* the problem nodes live beside the root, below it */
+	struct tnode *pr = tnode_new("Orphan and cyclic namespaces", &problems_ops, NULL);
+	tree_add_root(ui, pr);
+	pr->role = ROLE_PROBLEM;
+	if (ui->s->documents_table) {
+		struct tnode *tr = tnode_new("Trash", &trash_ops, NULL);
+		tree_add_root(ui, tr);
+	}
 }
 
 bool stache_command(struct ui *ui, const char *cmd, const char *arg)
 {
-	(void)ui;
-	(void)cmd;
-	(void)arg;
+	if (!strcmp(cmd, "namespace") || !strcmp(cmd, "documents")) {
+		if (!*arg) {
+			ui_message(ui, true, ":%s NAMESPACE_ID", cmd);
+			return true;
+		}
+		ui_show_list(ui, docs_view_new(ui, arg, NULL));
+		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "trash")) {
+		ui_show_list(ui, docs_view_new(ui, NULL, NULL));
+		ui->focus = 1;
+		return true;
+	}
 	return false;
 }
