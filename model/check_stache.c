@@ -74,7 +74,7 @@ static void check_namespaces(struct ctx *c, const struct stache_ns_list *l,
 		if (!ns->parent_id)
 			continue;   /* a missing parent_id is already namespace-invalid */
 		json_t *key = stache_item_key(ns->raw);
-		size_t n = below[t->orphans.v[k]];
+		size_t n = below[t->orphans.v[k]];   /* "%.0zu" prints nothing for 0 */
 		findings_add(c->out, table, key, "namespace-orphan",
 		             "parent \"%s\" does not exist; the library hides this namespace%s%.0zu%s",
 		             ns->parent_id, n ? " and the " : "", n, n ? " below it" : "");

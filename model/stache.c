@@ -1156,20 +1156,24 @@ int stache_count_docs_sync(struct session *s, const char *const *ids, size_t n,
 
 /* ---- tree ---------------------------------------------------------------------- */
 
-static const struct stache_ns *sort_ns;   /* qsort has no context argument */
+/* Index sorting without global state: sort (entity, index) pairs. */
+struct keyed {
+	const struct stache_ns *ns;
+	size_t i;
+};
 
 static int cmp_by_id(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(sort_ns[x].id, sort_ns[y].id);
-	return c ? c : (x < y ? -1 : x > y);
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->ns->id, y->ns->id);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
 }
 
 static int cmp_by_name(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = stache_ns_cmp_name(&sort_ns[x], &sort_ns[y]);
-	return c ? c : (x < y ? -1 : x > y);
+	const struct keyed *x = a, *y = b;
+	int c = stache_ns_cmp_name(x->ns, y->ns);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
 }
 
 static void sort_idx(const struct stache_ns *ns, size_t *v, size_t n,
@@ -1177,9 +1181,13 @@ static void sort_idx(const struct stache_ns *ns, size_t *v, size_t n,
 {
 	if (n < 2)
 		return;
-	sort_ns = ns;
-	qsort(v, n, sizeof *v, cmp);
-	sort_ns = NULL;
+	struct keyed *k = xcalloc(n, sizeof *k);
+	for (size_t j = 0; j < n; j++)
+		k[j] = (struct keyed){&ns[v[j]], v[j]};
+	qsort(k, n, sizeof *k, cmp);
+	for (size_t j = 0; j < n; j++)
+		v[j] = k[j].i;
+	free(k);
 }
 
 static void idx_push(struct stache_idx_list *l, size_t i)
@@ -1471,7 +1479,11 @@ enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_u
 		*msg = xasprintf("listing tables: %s%s%s", e.code ? e.code : "", e.code ? ": " : "",
 		                 e.message ? e.message : ddb_error_kind_text(e.kind));
 		ddb_error_clear(&e);
-		return STACHE_RESOLVE_FAILED;
+		/* only a wanted table was missing: go on without it */
+		for (int k = 0; k < 2; k++)
+			if (picks[k].use == STACHE_TABLE_NEED && !*picks[k].slot)
+				return STACHE_RESOLVE_FAILED;
+		return STACHE_RESOLVED;
 	}
 	for (int k = 0; k < 2; k++) {
 		picks[k].cand = xcalloc(tl.n, sizeof *picks[k].cand);

@@ -284,7 +284,8 @@ enum stache_resolve {
  * the tables whose layout (model/tables.h) is Stache's: the unique candidate,
  * or, among several, the one that pairs by name with the table already
  * known ("Pstache-namespaces" <-> "Pstache-documents").  *msg (malloc'd)
- * explains a failure, or notes a wanted table that was left out. */
+ * explains a failure, or notes a wanted table that was left out (also when
+ * listing the tables failed but every needed table was named). */
 enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_use ns,
                                           enum stache_table_use docs, char **msg);
 

@@ -129,7 +129,9 @@ static void view_refilter(struct view *v)
 	size_t new_cursor = 0;
 	for (size_t i = 0; i < v->nrows; i++) {
 		row_text(v, i, buf, sizeof buf, &role);
-		if (contains_ci(buf, v->filter)) {
+		const char *id = v->ops->id ? v->ops->id(v, i) : NULL;
+		/* rows match on their text and on their id */
+		if (contains_ci(buf, v->filter) || (id && contains_ci(id, v->filter))) {
 			if (i == keep)
 				new_cursor = v->nf;
 			v->fmap[v->nf++] = i;
@@ -292,11 +294,13 @@ static void draw(struct ui *ui)
 	/* header: endpoint, region, profile, tables, mode */
 	char head[1024];
 	const struct session *s = ui->s;
-	snprintf(head, sizeof head, " ddtree  %s  %s  profile %s%s%s%s%s  %s",
+	/* the mode first: it must never be cut off */
+	snprintf(head, sizeof head, " ddtree %s  %s  %s  profile %s%s%s%s%s%s%s",
+	         s->read_only ? "[read-only]" : "[read-write]",
 	         s->conf.endpoint_url, s->conf.region, s->conf.profile ? s->conf.profile : "default",
 	         s->chainlit_table ? "  chainlit:" : "", s->chainlit_table ? s->chainlit_table : "",
 	         s->namespace_table ? "  namespaces:" : "", s->namespace_table ? s->namespace_table : "",
-	         s->read_only ? "[read-only]" : "[read-write]");
+	         s->documents_table ? "  documents:" : "", s->documents_table ? s->documents_table : "");
 	attron(role_attr(ui, ROLE_HEADER));
 	draw_text(0, 0, cols, head, true);
 	attroff(role_attr(ui, ROLE_HEADER));

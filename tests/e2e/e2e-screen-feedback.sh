@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Feedback editing in the browser, driven by scripts: create, edit, delete,
+# cancel, a conflict with a second writer (overwrite and keep), read-only.
+# After each, the stored step is read back directly and compared with the
+# exact shape Chainlit writes (SCHEMAS.md B.5).
+. "$(dirname "$0")/lib.sh"
+plan 23
+
+"$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
+CT="${PREFIX}chainlit"
+ARGS=(--chainlit-table "$CT" --namespace-table "${PREFIX}stache-namespaces" --documents-table "${PREFIX}stache-documents")
+
+# a thread of alice's, and its steps
+TID=$(ddb Query "{\"TableName\":\"$CT\",\"IndexName\":\"UserThread\",\"KeyConditionExpression\":\"UserThreadPK = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"USER#alice@example.com\"}},\"ScanIndexForward\":false,\"Limit\":1}" |
+	sed -n 's/.*"PK":{"S":"THREAD#\([^"]*\)".*/\1/p')
+check "found a thread of alice's" test -n "$TID"
+
+# steps of the thread in the order the browser shows them is not known here;
+# the browser's ] and } jump to steps with / without feedback.
+step_item() { ddb GetItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$1\"}},\"ConsistentRead\":true}"; }
+# the step id under the cursor: y copies it into the status line
+cat >"$WORK/s1" <<SCRIPT
+:thread $TID
+}
+y
+:save-display $WORK/sel.txt
+SCRIPT
+run_script 120x30 "$WORK/s1" "${ARGS[@]}"
+SID=$(sed -n 's/.*copied id: \([0-9a-f-]*\).*/\1/p' "$WORK/sel.txt")
+check "a step without feedback is selected" test -n "$SID"
+no_feedback() { ! step_item "$1" | grep -q '"feedback"'; }
+check "it has no feedback stored" no_feedback "$SID"
+
+# 1. create: open the form, thumbs down, type a comment, save
+cat >"$WORK/s2" <<SCRIPT
+:thread $TID
+}
+e
+:save-display $WORK/form.txt
+<Tab><Tab><Tab>
+<Space>
+<Tab>
+Réponse trop vague 😕<Enter>second line
+<C-s>
+:save-display $WORK/after-create.txt
+SCRIPT
+run_script 120x30 "$WORK/s2" "${ARGS[@]}"
+check "the form shows the value and comment fields" grep -q "Value:.*thumbs up.*thumbs down" "$WORK/form.txt"
+item=$(step_item "$SID")
+want="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"Réponse trop vague 😕\\nsecond line\"}}}"
+fb_equal() {   # fb_equal ITEM_JSON WANT_FEEDBACK_JSON: the same map, whatever the key order
+	[ "$(jq -S .Item.feedback <<<"$1")" = "$(jq -S . <<<"$2")" ]
+}
+check "create stores exactly Chainlit's five-field map (value 0, comment)" fb_equal "$item" "$want"
+check "the screen shows the stored feedback" grep -q "\[-1 Réponse trop vague" "$WORK/after-create.txt"
+
+# 2. edit: + sets thumbs up keeping the comment
+cat >"$WORK/s3" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
++
+:save-display $WORK/after-up.txt
+SCRIPT
+run_script 120x30 "$WORK/s3" "${ARGS[@]}"
+item=$(step_item "$SID")
+want="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"1\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"Réponse trop vague 😕\\nsecond line\"}}}"
+check "+ sets value 1 and keeps the comment" fb_equal "$item" "$want"
+
+# 3. cancel: open the form, change everything, Esc: nothing is written
+cat >"$WORK/s4" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+e
+<Tab><Tab><Tab>
+<Space>
+<Tab>
+changed my mind
+<Esc>
+:save-display $WORK/after-cancel.txt
+SCRIPT
+run_script 120x30 "$WORK/s4" "${ARGS[@]}"
+check "cancel writes nothing" fb_equal "$(step_item "$SID")" "$want"
+check "cancel says so" grep -q "feedback not changed" "$WORK/after-cancel.txt"
+
+# 4. conflict: a second writer changes the feedback while the form is open
+theirs="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"theirs\"}}}"
+cat >"$WORK/writer.sh" <<W
+curl -sf -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' \
+ -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+ --data-binary '{"TableName":"$CT","Key":{"PK":{"S":"THREAD#$TID"},"SK":{"S":"STEP#$SID"}},"UpdateExpression":"SET #f = :f","ExpressionAttributeNames":{"#f":"feedback"},"ExpressionAttributeValues":{":f":$theirs}}' $E/ >/dev/null
+W
+cat >"$WORK/s5" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+e
+:system bash $WORK/writer.sh
+<End> mine
+<C-s>
+:save-display $WORK/conflict.txt
+<Esc>
+:save-display $WORK/after-keep.txt
+SCRIPT
+run_script 120x30 "$WORK/s5" "${ARGS[@]}"
+check "the conflict is reported" grep -q "Someone changed this feedback" "$WORK/conflict.txt"
+check "the conflict shows the stored version" grep -q "theirs" "$WORK/conflict.txt"
+check "the conflict shows mine" grep -q "second line mine" "$WORK/conflict.txt"
+check "nothing was overwritten" fb_equal "$(step_item "$SID")" "$theirs"
+check "keeping theirs shows the stored feedback" grep -q "\[-1 theirs" "$WORK/after-keep.txt"
+
+# 5. conflict, then overwrite explicitly
+cat >"$WORK/s6" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+e
+:system bash $WORK/writer.sh
+<End> again
+<C-s>
+o
+:save-display $WORK/after-overwrite.txt
+SCRIPT
+# make the writer change it to something else first so the form's read is stale
+sed -i 's/"theirs"/"theirs 2"/' "$WORK/writer.sh"
+run_script 120x30 "$WORK/s6" "${ARGS[@]}"
+item=$(step_item "$SID")
+want="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"theirs again\"}}}"
+check "overwrite stores mine after seeing theirs" fb_equal "$item" "$want"
+
+# 6. delete, with confirmation (n first: nothing happens)
+cat >"$WORK/s7" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+D
+n
+:save-display $WORK/after-no.txt
+D
+y
+:save-display $WORK/after-delete.txt
+SCRIPT
+run_script 120x30 "$WORK/s7" "${ARGS[@]}"
+check "answering n keeps the feedback" grep -q "not deleted" "$WORK/after-no.txt"
+item=$(step_item "$SID")
+check "delete removes the map and keeps the step" bash -c "grep -q '\"createdAt\"' <<<'$item' && ! grep -q '\"feedback\"' <<<'$item'"
+
+# 7. read-only: every write key is refused before any request
+cat >"$WORK/s8" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
++
+:save-display $WORK/ro.txt
+e
+:save-display $WORK/ro-e.txt
+SCRIPT
+run_script 120x30 "$WORK/s8" "${ARGS[@]}" --read-only
+check "read-only refuses +" grep -q "read-only: --read-only was given" "$WORK/ro.txt"
+check "read-only refuses the form" grep -q "read-only" "$WORK/ro-e.txt"
+check "read-only wrote nothing" no_feedback "$SID"
+check "the header says read-only" grep -q "\[read-only\]" "$WORK/ro.txt"
+
+# 8. feedback on a step that no longer exists is refused and creates nothing
+ddb DeleteItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}}}" >/dev/null
+"$DDTREE_BIN" --endpoint-url "$E" --chainlit-table "$CT" feedback set "$TID" "$SID" --value up >/dev/null 2>&1
+check "no stub step is created" test -z "$(step_item "$SID" | grep -o '"Item"')"
+check "no raw escape reached any screen" bash -c "! grep -q $'\x1b' $WORK/*.txt"
