@@ -44,9 +44,14 @@ static void progress_end(struct progress *pr)
 	pr->shown = false;
 }
 
-static int fail_ddb(const char *what, struct ddb_error *e)
+/* Report a failed read of `table` (exit 3) and clear the error. */
+static int fail_ddb(const char *table, struct ddb_error *e)
 {
-	int rc = cli_ddb_error(what, e);
+	char *what = NULL;
+	if (asprintf(&what, "reading %s", table ? table : "?") < 0)
+		what = NULL;
+	int rc = cli_ddb_error(what ? what : "reading", e);
+	free(what);
 	ddb_error_clear(e);
 	return rc;
 }
