@@ -55,7 +55,8 @@ struct session *session_open(const struct session_opts *o, char **err)
 	 * read-only unless --write was given. */
 	if (o->read_only || env_true("DDTREE_READ_ONLY")) {
 		s->read_only = true;
-		s->read_only_reason = o->read_only ? "--read-only was given" : "DDTREE_READ_ONLY is set";
+		s->read_only_reason = !o->read_only ? "DDTREE_READ_ONLY is set"
+		                    : o->read_only_source ? o->read_only_source : "--read-only was given";
 	} else if (!s->conf.endpoint_is_loopback && !o->write) {
 		s->read_only = true;
 		s->read_only_reason = "the endpoint is not on this machine (pass --write to allow writes)";

@@ -16,6 +16,7 @@ struct session_opts {
 	const char *documents_table;   /* --documents-table / DYNAMODB_DOCUMENTS_TABLE */
 	const char *chainlit_table;    /* --chainlit-table / CHAINLIT_DYNAMODB_TABLE */
 	bool read_only;                /* --read-only (or DDTREE_READ_ONLY=1) */
+	const char *read_only_source;  /* why read_only is set, when not --read-only */
 	bool write;                    /* --write: allow writes to a non-loopback endpoint */
 	const char *debug_path;        /* --debug FILE */
 	int max_attempts;              /* --max-attempts; 0 = configured/default */

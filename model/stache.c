@@ -173,12 +173,15 @@ char *stache_key_file_gsi2pk_raw(const char *ns, const char *name)
 
 json_t *stache_item_key(const json_t *item)
 {
+	/* a row may carry an "id" of its own (reservations spread caller
+	 * metadata into top-level attributes), so PK decides the table */
+	static const char *const row_key[] = {"PK", "SK", NULL}, *const ns_key[] = {"id", NULL};
+	const char *const *names = json_object_get(item, "PK") ? row_key : ns_key;
 	json_t *k = json_object();
-	static const char *const names[] = {"id", "PK", "SK"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		json_t *v = json_object_get(item, names[i]);
+	for (; *names; names++) {
+		json_t *v = json_object_get(item, *names);
 		if (v)
-			json_object_set_new(k, names[i], json_deep_copy(v));
+			json_object_set_new(k, *names, json_deep_copy(v));
 	}
 	return k;
 }

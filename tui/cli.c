@@ -6,6 +6,7 @@
 #include "tui/cmd.h"
 #include "tui/ui.h"
 #include "tui/text.h"
+#include "tui/keys.h"
 #include "model/session.h"
 #include "model/tables.h"
 #include "model/demo.h"
@@ -310,6 +311,20 @@ int cli_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+
+	/* the config file may ask for read-only, or for writes to remote
+	 * endpoints; --read-only on the command line always wins */
+	struct keymap km;
+	struct ui_config uc;
+	char *cerr = NULL;
+	config_load(&km, &uc, &cerr);
+	free(cerr);   /* the browser shows config errors; commands ignore them */
+	if (uc.read_only && !cl.so.write && !cl.so.read_only) {
+		cl.so.read_only = true;
+		cl.so.read_only_source = "the config file says set read-only true";
+	}
+	if (uc.write && !cl.so.read_only)
+		cl.so.write = true;
 
 	char *err = NULL;
 	struct session *s = session_open(&cl.so, &err);

@@ -172,6 +172,12 @@ void config_parse(const char *text, struct keymap *km, struct ui_config *uc, cha
 		if (next)
 			*next++ = '\0';
 		lineno++;
+		/* a comment may end a line: "#" after whitespace */
+		for (char *h = line; (h = strchr(h, '#')); h++)
+			if (h > line && (h[-1] == ' ' || h[-1] == '\t')) {
+				*h = '\0';
+				break;
+			}
 		char *w[5] = {0};
 		int nw = 0;
 		for (char *s2 = NULL, *t = strtok_r(line, " \t\r", &s2); t && nw < 5;
@@ -230,6 +236,44 @@ void config_parse(const char *text, struct keymap *km, struct ui_config *uc, cha
 		*errors = out;
 	else
 		free(out);
+}
+
+int config_load(struct keymap *km, struct ui_config *uc, char **errors)
+{
+	keymap_defaults(km);
+	memset(uc, 0, sizeof *uc);
+	for (int i = 0; i < 16; i++)
+		uc->color_fg[i] = uc->color_bg[i] = -2;
+	if (errors)
+		*errors = NULL;
+	char *path = config_path();
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f) {
+		free(path);
+		return 0;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while (m && (n = fread(buf, 1, sizeof buf, f)) > 0 && len < (1 << 20)) {
+		fwrite(buf, 1, n, m);
+		fflush(m);
+	}
+	if (m)
+		fclose(m);
+	fclose(f);
+	char *errs = NULL;
+	config_parse(text, km, uc, &errs);
+	if (errs && *errs && errors) {
+		if (asprintf(errors, "%s: %s", path, errs) < 0)
+			*errors = NULL;
+	}
+	free(errs);
+	free(text);
+	free(path);
+	return 1;
 }
 
 char *config_path(void)

@@ -41,6 +41,10 @@ struct ui_config {
  * (malloc'd, one per line, "line N: ...") and skipped. */
 void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors);
 
+/* Defaults, then the config file if there is one (1 when read).  Errors
+ * (malloc'd, NULL when none) name the file and the lines. */
+int config_load(struct keymap *km, struct ui_config *uc, char **errors);
+
 /* The path of the config file ($XDG_CONFIG_HOME or ~/.config), malloc'd. */
 char *config_path(void);
 

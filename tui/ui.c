@@ -933,40 +933,18 @@ static void run_script(struct ui *ui, FILE *f)
 
 static void load_config(struct ui *ui)
 {
-	keymap_defaults(&ui->km);
-	for (int i = 0; i < 16; i++)
-		ui->cfg.color_fg[i] = ui->cfg.color_bg[i] = -2;
-	char *path = config_path();
-	FILE *f = path ? fopen(path, "r") : NULL;
-	if (f) {
-		char *text = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&text, &len);
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0 && len < 1 << 20)
-			fwrite(buf, 1, n, m);
-		fclose(m);
-		fclose(f);
-		char *errors = NULL;
-		config_parse(text, &ui->km, &ui->cfg, &errors);
-		if (errors && *errors)
-			ui_message(ui, true, "%s: %s", path, errors);
-		free(errors);
-		free(text);
-	}
-	free(path);
+	char *errors = NULL;
+	config_load(&ui->km, &ui->cfg, &errors);
+	if (errors && *errors)
+		ui_message(ui, true, "%s", errors);
+	free(errors);
 }
 
 int ui_run(struct session *s)
 {
 	struct ui ui_ = {.s = s};
 	struct ui *ui = &ui_;
-	load_config(ui);
-	if (ui->cfg.read_only && !s->read_only) {
-		s->read_only = true;
-		s->read_only_reason = "the config file says set read-only true";
-	}
+	load_config(ui);   /* read-only / write were applied by the command line */
 
 	const char *script = getenv("DDTREE_SCRIPT");
 	FILE *sf = NULL;

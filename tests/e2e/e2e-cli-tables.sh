@@ -2,7 +2,7 @@
 # The command line end to end: --help, --version, usage errors, the demo
 # tables, `tables` in both output forms, and a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 16
 
 out=$("$DDTREE_BIN" --help); rc=$?
 check "--help exits 0" test "$rc" = 0
@@ -33,3 +33,14 @@ start=$(date +%s)
 "$DDTREE_BIN" --endpoint-url http://127.0.0.1:9 --max-attempts 2 tables 2>"$WORK/err"; rc=$?
 check "a dead endpoint exits 3" test "$rc" = 3
 check "a dead endpoint says what failed" grep -q "127.0.0.1:9" "$WORK/err"
+
+# read-only: from the config file, and by default for a remote endpoint
+mkdir -p "$WORK/cfg/ddtree"
+printf 'set read-only true   # a comment\n' >"$WORK/cfg/ddtree/config"
+XDG_CONFIG_HOME="$WORK/cfg" "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "${PREFIX}ro-" 2>"$WORK/err"; rc=$?
+check "the config file's read-only refuses writes (exit 2)" test "$rc" = 2
+check "the refusal says why" grep -q "read-only: the config file says set read-only true" "$WORK/err"
+# a remote endpoint: refused before any request (this machine has no route there)
+"$DDTREE_BIN" --endpoint-url https://dynamodb.eu-west-1.amazonaws.com --region eu-west-1 demo 2>"$WORK/err"; rc=$?
+check "a remote endpoint is read-only without --write" test "$rc" = 2
+check "the refusal names the endpoint rule" grep -q "not on this machine (pass --write" "$WORK/err"

@@ -328,14 +328,6 @@ static void test_batch_get_threads(void **st)
 	json_decref(index);
 }
 
-static const struct cl_step *find_type(const struct cl_conversation *c, const char *type)
-{
-	for (size_t i = 0; i < c->n_steps; i++)
-		if (c->steps[i].type && !strcmp(c->steps[i].type, type))
-			return &c->steps[i];
-	return NULL;
-}
-
 struct conv_wait {
 	bool done;
 	struct cl_conversation *c;

@@ -623,7 +623,9 @@ static void test_key_agreement(void **st)
 static void test_item_key(void **st)
 {
 	(void)st;
-	json_t *it = load(doc_sample), *k = stache_item_key(it);
+	json_t *it = load(doc_sample);
+	json_object_set_new(it, "id", json_pack("{s:s}", "S", "spread-in metadata"));
+	json_t *k = stache_item_key(it);
 	char *s = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(s, "{\"PK\":{\"S\":\"DOC#research/papers#7c0e6a52-1d7e-4a8b-9f57-0b3f5a2c9e11\"},"
 	                       "\"SK\":{\"S\":\"METADATA\"}}");
