@@ -510,6 +510,10 @@ static void finish(ddb_client *c, struct ddb_call *x)
 
 	pthread_mutex_lock(&c->mu);
 	c->stats.calls++;
+	c->stats.attempts += x->attempts;
+	/* the status must be clear before the caller can see the completion */
+	if (!c->active && !c->ready.n && !c->waiting.n)
+		c->status[0] = '\0';
 	c->stats.bytes_received += (long long)x->res.bytes_received;
 	json_t *cc = json_object_get(x->res.body, "ConsumedCapacity");
 	if (json_is_object(cc))
@@ -810,6 +814,10 @@ static void *worker_main(void *arg)
 		}
 		if (!c->active && !c->ready.n && !c->waiting.n)
 			set_status(c, "");
+		/* retries scheduled by the completions above wake us in time */
+		for (x = c->waiting.head; x; x = x->next)
+			if (x->t_due < next_due)
+				next_due = x->t_due;
 
 		int timeout = (int)(next_due - now_ms());
 		if (c->ready.n && c->active < c->o.max_in_flight)
