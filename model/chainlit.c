@@ -957,19 +957,24 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 		             c->n_unknown == 1 ? "" : "s");
 
 	qsort(c->steps, c->n_steps, sizeof *c->steps, step_order);
-	size_t ns = c->n_steps;
+	size_t ns = c->n_steps, n_stubs = 0;
 	c->nodes = xcalloc(ns, sizeof *c->nodes);
 	struct id_ix *ix = xcalloc(ns, sizeof *ix);
 	for (i = 0; i < ns; i++) {
 		c->nodes[i].step = &c->steps[i];
 		ix[i] = (struct id_ix){c->steps[i].id, i};
-		if (!c->steps[i].created_ok)
+		if (c->steps[i].stub)
+			n_stubs++;
+		else if (!c->steps[i].created_ok)
 			c->n_no_created++;
 	}
 	qsort(ix, ns, sizeof *ix, id_ix_cmp);
 	if (c->n_no_created)
 		problems_add(&c->problems, NULL, "%zu step%s without a usable createdAt: Chainlit's "
 		             "get_thread fails", c->n_no_created, c->n_no_created == 1 ? "" : "s");
+	if (n_stubs)
+		problems_add(&c->problems, NULL, "%zu stub step%s (only a key and feedback): "
+		             "Chainlit's get_thread fails", n_stubs, n_stubs == 1 ? "" : "s");
 
 	/* parent links; -1 none, -2 missing */
 	long *par = xcalloc(ns, sizeof *par);

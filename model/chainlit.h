@@ -172,7 +172,7 @@ struct pager *cl_feedback_pager(struct session *s, const char *table, int limit)
 
 struct cl_job;
 /* Stop a job: its callback will not run.  The job frees itself once the
- * request in flight has ended. */
+ * request in flight has ended.  Only valid before the callback has run. */
 void cl_job_cancel(struct cl_job *j);
 
 /* The callback owns `threads` (free with cl_threads_free, then free()); it
@@ -183,7 +183,8 @@ typedef void (*cl_threads_fn)(struct cl_threads *threads, const struct ddb_error
  * per request, unprocessed keys resent), in the order of `index_items`
  * (borrowed).  A thread whose item has gone is kept as decoded from its
  * index item, with the problem "THREAD item not found".  The callback runs
- * from ddb_client_dispatch (never before this returns). */
+ * from ddb_client_dispatch, except when there is nothing to fetch: then it
+ * runs at once and NULL is returned. */
 struct cl_job *cl_threads_fetch(struct session *s, const char *table, const json_t *index_items,
                                 cl_threads_fn cb, void *ud);
 int cl_threads_fetch_sync(struct session *s, const char *table, const json_t *index_items,
@@ -221,7 +222,7 @@ struct cl_conversation {
 	size_t n_cycles;
 	struct cl_element **orphan_elements;   /* forId names no step here */
 	size_t n_orphan_elements;
-	size_t n_no_created;               /* steps without a usable createdAt */
+	size_t n_no_created;               /* steps (not stubs) without a usable createdAt */
 	struct problems problems;          /* about the whole thread */
 };
 

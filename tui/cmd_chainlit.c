@@ -324,8 +324,7 @@ static void human_step(const struct cl_row *r)
 	const struct cl_step *st = r->node->step;
 	printf("%*s", r->depth * 2, "");
 	if (st->stub) {
-		fputs("(stub) ", stdout);
-		cell(st->id, 0);
+		fputs("(stub step)", stdout);
 	} else {
 		cell(st->type ? st->type : "?", 0);
 		putchar(' ');

@@ -123,3 +123,17 @@ int text_width(const char *s)
 	text_fit(s, 1 << 30, &w);
 	return w;
 }
+
+void text_pad(char *out, size_t outlen, const char *s, int cols)
+{
+	size_t used = strlen(out);
+	int w;
+	size_t n = text_fit(s ? s : "", cols, &w);
+	if (used + n + (size_t)(cols - w) + 1 > outlen)
+		return;
+	memcpy(out + used, s, n);
+	used += n;
+	for (; w < cols; w++)
+		out[used++] = ' ';
+	out[used] = '\0';
+}

@@ -21,6 +21,11 @@ int text_width(const char *s);
  * *used gets its width. */
 size_t text_fit(const char *s, int cols, int *used);
 
+/* Append s to out (size outlen), cut or padded with spaces to exactly
+ * `cols` display columns, never splitting a character.  s should be
+ * sanitised text. */
+void text_pad(char *out, size_t outlen, const char *s, int cols);
+
 /* Decode one UTF-8 sequence; returns bytes used (1..4), or 0 if invalid
  * (then *cp is undefined).  n is the bytes available. */
 int text_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);

@@ -142,9 +142,14 @@ static void view_refilter(struct view *v)
 
 static void view_set_filter(struct view *v, const char *f)
 {
+	size_t keep = view_selected(v);
 	free(v->filter);
 	v->filter = f && *f ? strdup(f) : NULL;
 	view_refilter(v);
+	if (!v->filter && keep != (size_t)-1)
+		v->cursor = keep;   /* clearing the filter keeps the selected row */
+	if (v->ops->select && view_selected(v) != keep)
+		v->ops->select(v, view_selected(v));
 }
 
 /* ---- colours and drawing ---------------------------------------------------- */
@@ -685,8 +690,11 @@ static void handle_action(struct ui *ui, enum action a)
 	case ACT_FIRST: move_cursor(v, -(long)vis_count(v)); break;
 	case ACT_LAST:
 		move_cursor(v, (long)vis_count(v));
-		if (v->more_available && v->ops->more && !v->loading)
-			v->ops->more(v);
+		if (v->more_available && v->ops->more) {
+			v->load_all = true;   /* ui_tick fetches page after page; Esc stops */
+			if (!v->loading)
+				v->ops->more(v);
+		}
 		break;
 	case ACT_ENTER:
 		if (sel != (size_t)-1 && v->ops->enter)
@@ -713,6 +721,7 @@ static void handle_action(struct ui *ui, enum action a)
 			ui->focus = !ui->focus;
 		break;
 	case ACT_ESCAPE:
+		v->load_all = false;
 		if (v->loading && v->ops->cancel)
 			v->ops->cancel(v);
 		else if (v->filter)
@@ -846,6 +855,24 @@ static void handle_key(struct ui *ui, int ch)
 		handle_action(ui, a);
 }
 
+/* After network callbacks: go on with a "load every page" (G). */
+static void ui_tick(struct ui *ui)
+{
+	struct view *vs[] = {ui->tree, ui->list};
+	for (size_t i = 0; i < 2; i++) {
+		struct view *v = vs[i];
+		if (!v || !v->load_all)
+			continue;
+		v->cursor = vis_count(v) ? vis_count(v) - 1 : 0;
+		if (!v->more_available || v->error) {
+			v->load_all = false;
+			continue;
+		}
+		if (!v->loading && v->ops->more)
+			v->ops->more(v);
+	}
+}
+
 /* ---- scripted mode (tests) ------------------------------------------------------------ */
 
 /* Each line of the script is ":command args" or keys: literal characters and
@@ -884,6 +911,7 @@ static void pump_network(struct ui *ui, int timeout_ms)
 	struct pollfd fd = {.fd = ddb_client_fd(ui->s->ddb), .events = POLLIN};
 	if (poll(&fd, 1, timeout_ms) > 0)
 		ddb_client_dispatch(ui->s->ddb);
+	ui_tick(ui);
 }
 
 static void run_script(struct ui *ui, FILE *f)
@@ -1012,6 +1040,7 @@ int ui_run(struct session *s)
 				break;   /* the terminal went away */
 			if (fds[1].revents & POLLIN)
 				ddb_client_dispatch(s->ddb);
+			ui_tick(ui);
 			int ch;
 			while ((ch = getch()) != ERR) {
 				if (ch == 3) {   /* Ctrl-C */

@@ -66,6 +66,7 @@ struct view {
 	size_t cursor, top;
 	bool loading;            /* a load is in flight (status line shows it) */
 	bool more_available;     /* more pages can be fetched */
+	bool load_all;           /* G: keep fetching until every page is in */
 	char progress[128];      /* "1,000 items, 1 page" */
 	char *error;             /* last load error (sanitised), or NULL */
 	char *filter;            /* active filter text, or NULL */

@@ -122,8 +122,22 @@ struct threads_load {
 	struct tnode *node;      /* the user (or "no user") node */
 	int generation;
 	struct pager *pager;
-	struct tnode *more;      /* the "more..." node while one is shown */
+	struct tnode *more;      /* the "more..." node while one is shown; it owns us */
+	bool busy;               /* a page or a fetch is in flight */
 };
+
+/* The "more..." node owns the loader between pages; when it is freed (quit,
+ * reload) with nothing in flight the loader goes too, else the answer in
+ * flight finds its node gone and frees it. */
+static void more_free(void *d)
+{
+	struct threads_load *L = d;
+	L->more = NULL;
+	if (L->busy)
+		return;
+	pager_free(L->pager);
+	free(L);
+}
 
 static void threads_next(struct threads_load *L);
 
@@ -141,12 +155,13 @@ static struct view *more_list(struct ui *ui, struct tnode *n)
 	return NULL;
 }
 
-static const struct tnode_ops more_ops = {.list = more_list};
+static const struct tnode_ops more_ops = {.list = more_list, .free_data = more_free};
 
 static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
 {
 	struct threads_load *L = ud;
 	struct ui *ui = L->ui;
+	L->busy = false;
 	if (!tree_alive(ui, L->node, L->generation)) {
 		if (threads) {
 			cl_threads_free(threads);
@@ -158,6 +173,7 @@ static void fetched(struct cl_threads *threads, const struct ddb_error *err, voi
 	}
 	struct cl_state *st = state(ui);
 	if (L->more) {
+		L->more->data = NULL;    /* keep the loader: it goes on */
 		tnode_delete(L->more);   /* the new page goes where it was */
 		L->more = NULL;
 	}
@@ -191,8 +207,8 @@ static void threads_page(struct pager *p, const json_t *items, const struct ddb_
 {
 	struct threads_load *L = ud;
 	struct ui *ui = L->ui;
-	if (err) {
-		fetched(NULL, err, L);
+	if (err || !tree_alive(ui, L->node, L->generation) || !state(ui)) {
+		fetched(NULL, err, L);   /* reports the error, or frees a loader whose node is gone */
 		return;
 	}
 	/* Chainlit's search filter can give empty pages with more to come */
@@ -205,7 +221,8 @@ static void threads_page(struct pager *p, const json_t *items, const struct ddb_
 
 static void threads_next(struct threads_load *L)
 {
-	pager_next(L->pager, threads_page, L);
+	if (pager_next(L->pager, threads_page, L))
+		L->busy = true;
 }
 
 static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)

@@ -24,6 +24,7 @@ struct st_state {
 struct docs {
 	char *ns;                 /* NULL: the trash */
 	struct pager *pager;
+	bool raw_next;            /* then read rows filed under the pre-0.2.0 raw key */
 	struct stache_row_list rows;
 	struct tnode *node;       /* to show the count once every page is in */
 	int generation;
@@ -43,12 +44,17 @@ static void docs_row(struct view *v, size_t i, char *buf, size_t len, enum color
 		snprintf(chunks, sizeof chunks, "%lld chunks", r->chunk_count);
 	const char *name = r->filename ? r->filename : r->source_path ? r->source_path : r->doc_id;
 	const char *type = r->content_type ? r->content_type : r->file_type ? r->file_type : "";
+	/* columns by display width: names may be wide or hold escapes */
+	char *sname = text_sanitize_line(name ? name : "?");
+	snprintf(buf, len, "%s  %-8s ", when,
+	         r->kind == STACHE_ROW_DOCUMENT ? stache_status_name(r->status) : stache_row_kind_name(r->kind));
+	text_pad(buf, len, sname ? sname : "?", 40);
+	free(sname);
+	size_t u = strlen(buf);
 	if (r->kind == STACHE_ROW_DOCUMENT)
-		snprintf(buf, len, "%s  %-8s %-40.40s %-16.16s %s", when, stache_status_name(r->status),
-		         name ? name : "?", type, chunks);
+		snprintf(buf + u, len - u, " %-16.16s %s", type, chunks);
 	else
-		snprintf(buf, len, "%s  %-8s %-40.40s %s  %s", when, stache_row_kind_name(r->kind),
-		         name ? name : "?", r->namespace_ ? r->namespace_ : "", chunks);
+		snprintf(buf + u, len - u, " %s  %s", r->namespace_ ? r->namespace_ : "", chunks);
 	*role = r->problems.n || r->key_problems.n ? ROLE_PROBLEM
 	      : r->status == STACHE_ST_ACTIVE || r->status == STACHE_ST_LEGACY ? ROLE_NORMAL : ROLE_DIM;
 }
@@ -64,6 +70,13 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 		return;
 	}
 	stache_row_list_add_items(&d->rows, items);
+	if (pager_done(p) && d->raw_next) {
+		/* rows written before 0.2.0 keep their unescaped key: read them too */
+		d->raw_next = false;
+		pager_free(d->pager);
+		d->pager = stache_docs_pager(v->ui->s, d->ns, true, DOC_PAGE);
+		p = d->pager;
+	}
 	v->more_available = !pager_done(p);
 	snprintf(v->progress, sizeof v->progress, "%zu rows, %ld page%s%s", d->rows.n, pager_pages(p),
 	         pager_pages(p) == 1 ? "" : "s", v->more_available ? ", more" : "");
@@ -95,6 +108,7 @@ static void docs_reload(struct view *v)
 	stache_row_list_free(&d->rows);
 	d->pager = d->ns ? stache_docs_pager(v->ui->s, d->ns, false, DOC_PAGE)
 	                 : stache_trash_pager(v->ui->s, DOC_PAGE);
+	d->raw_next = d->ns && strpbrk(d->ns, "#%") != NULL;
 	v->cursor = v->top = 0;
 	view_set_rows(v, 0);
 	if (!d->pager) {

@@ -318,6 +318,34 @@ static void test_batch_get_threads(void **st)
 	cl_threads_free(w.threads);
 	free(w.threads);
 
+	/* more than 100 keys (two BatchGetItem requests), a duplicate, and keys
+	 * that find nothing */
+	json_t *big = json_deep_copy(index);
+	json_array_append(big, json_array_get(index, 0));
+	for (int i = 0; i < 90; i++) {
+		char pk[96], id[32];
+		snprintf(id, sizeof id, "not-there-%02d", i);
+		snprintf(pk, sizeof pk, "THREAD#%s", id);
+		json_array_append_new(big, json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s}}", "PK", "S", pk,
+		                                     "SK", "S", "THREAD", "UserThreadSK", "S",
+		                                     "TS#2020-01-01T00:00:00Z", "id", "S", id));
+	}
+	assert_true(json_array_size(big) > 150);
+	assert_int_equal(cl_threads_fetch_sync(s, table, big, &full, &err), 0);
+	assert_int_equal(full.n, json_array_size(big));
+	size_t found = 0, missing = 0;
+	for (size_t i = 0; i < full.n; i++) {
+		if (full.v[i].from_index)
+			missing++;
+		else
+			found++;
+	}
+	assert_int_equal(found, json_array_size(index) + 1);
+	assert_int_equal(missing, 90);
+	assert_string_equal(full.v[json_array_size(index)].id, full.v[0].id);
+	cl_threads_free(&full);
+	json_decref(big);
+
 	/* a cancelled fetch never calls back */
 	struct fetch_wait w2 = {0};
 	j = cl_threads_fetch(s, table, page, fetch_cb, &w2);

@@ -483,17 +483,21 @@ static void test_order_by_parsed_time(void **st)
 	json_array_append_new(items, mkstep("t", "offset", NULL, "2026-04-24T14:50:55+02:00"));
 	json_array_append_new(items, mkstep("t", "none", NULL, NULL));
 	json_array_append_new(items, mkstep("t", "first", NULL, "2026-04-24T12:50:51.123456Z"));
+	json_array_append_new(items, json_pack("{s:{s:s},s:{s:s},s:o}", "PK", "S", "THREAD#t",
+	                                       "SK", "S", "STEP#stub", "feedback",
+	                                       fb_map("t", "stub", 1, NULL)));
 	json_array_append_new(items, mkthread("t"));
 	struct cl_conversation *c = cl_conversation_build("t", items);
-	assert_int_equal(c->n_steps, 6);
-	const char *want[] = {"first", "offset", "whole", "half", "late", "none"};
-	for (size_t i = 0; i < 6; i++)
+	assert_int_equal(c->n_steps, 7);
+	const char *want[] = {"first", "offset", "whole", "half", "late", "none", "stub"};
+	for (size_t i = 0; i < 7; i++)
 		assert_string_equal(c->steps[i].id, want[i]);
-	assert_int_equal(c->n_roots, 6);
+	assert_int_equal(c->n_roots, 7);
 	assert_string_equal(c->roots[0]->step->id, "first");
 	assert_string_equal(c->roots[5]->step->id, "none");
-	assert_int_equal(c->n_no_created, 1);
-	assert_true(has_problem(&c->problems, NULL, "createdAt"));
+	assert_int_equal(c->n_no_created, 1);   /* the stub is counted apart */
+	assert_true(has_problem(&c->problems, NULL, "1 step without a usable createdAt"));
+	assert_true(has_problem(&c->problems, NULL, "1 stub step"));
 	assert_non_null(c->thread);
 	cl_conversation_free(c);
 	json_decref(items);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Browsing the demo data through scripted screens: namespaces, documents and
+# their problems, orphans and cycles, users, threads paged, a conversation,
+# hostile thread names, paging a table past several pages, a dead endpoint.
+. "$(dirname "$0")/lib.sh"
+plan 16
+
+"$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
+ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
+      --documents-table "${PREFIX}stache-documents")
+
+cat >"$WORK/s1" <<SCRIPT
+<Enter>
+:save-display $WORK/ns.txt
+/Research
+<Enter><Esc>
+<Enter>
+:save-display $WORK/research.txt
+/Papers
+<Enter><Esc>
+<Tab>
+:save-display $WORK/docs.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s1" "${ARGS[@]}"
+check "the namespace roots are listed by name" grep -q "Engineering" "$WORK/ns.txt"
+check "a namespace expands into its children" grep -q "Papers" "$WORK/research.txt"
+check "documents show every status" bash -c "grep -q deleting '$WORK/docs.txt' && grep -q purged '$WORK/docs.txt' && grep -q active '$WORK/docs.txt'"
+
+cat >"$WORK/s2" <<SCRIPT
+/Orphan
+<Enter><Esc>
+<Enter>
+:save-display $WORK/orphans.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s2" "${ARGS[@]}"
+check "orphans are shown with their missing parent" grep -q "is missing)" "$WORK/orphans.txt"
+check "cycle members are shown" grep -q "(cycle 1" "$WORK/orphans.txt"
+
+cat >"$WORK/s3" <<SCRIPT
+/Conversations
+<Enter><Esc>
+<Enter>
+:save-display $WORK/users.txt
+/alice
+<Enter><Esc>
+<Enter>
+:save-display $WORK/threads.txt
+/more...
+<Enter>
+<Esc>
+:save-display $WORK/threads2.txt
+/Quick one: Compare
+<Enter><Esc>
+<Tab>
+:save-display $WORK/conv.txt
+<Enter>
+:save-display $WORK/step.txt
+q
+SCRIPT
+run_script 140x200 "$WORK/s3" "${ARGS[@]}"
+check "users are listed" grep -q "alice@example.com" "$WORK/users.txt"
+check "the threads without a user have their node" grep -q "(threads with no user)" "$WORK/users.txt"
+n1=$(grep -cE "^ +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$WORK/threads.txt")
+n2=$(grep -cE "^ +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$WORK/threads2.txt")
+check "a user's first page of threads ends with a 'more' node ($n1 threads)" \
+	bash -c "[ $n1 -ge 40 ] && grep -q 'more...' '$WORK/threads.txt'"
+check "selecting 'more' loads the next page ($n1 -> $n2 threads)" test "$n2" -gt "$n1"
+check "a conversation shows its steps with types" grep -qE "(user_message|assistant_message)" "$WORK/conv.txt"
+check "a step opens in the detail view" grep -qE "createdAt  \(S\)" "$WORK/step.txt"
+
+# hostile thread names: the escape sequence is shown, never sent
+cat >"$WORK/s4" <<SCRIPT
+/Conversations
+<Enter><Esc>
+<Enter>
+:save-display $WORK/all-users.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s4" "${ARGS[@]}"
+check "no raw escape character reached any screen" bash -c "! grep -q $'\x1b' $WORK/*.txt"
+
+# a table read past several pages (200 items a page in the table view)
+cat >"$WORK/s5" <<SCRIPT
+:table ${PREFIX}chainlit
+G
+:save-display $WORK/pages.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s5" "${ARGS[@]}"
+check "G reads every page of a table" grep -qE "[0-9]+ items, [3-9] pages" "$WORK/pages.txt"
+
+# an endpoint that is down: an error in the status line, R retries, q quits
+cat >"$WORK/s6" <<SCRIPT
+:save-display $WORK/dead.txt
+R
+:save-display $WORK/dead2.txt
+q
+SCRIPT
+start=$(date +%s)
+COLUMNS=120 LINES=30 TERM=xterm-256color LANG=C.UTF-8 DDTREE_SCRIPT="$WORK/s6" \
+	"$DDTREE_BIN" --endpoint-url http://127.0.0.1:9 --max-attempts 2 </dev/null; rc=$?
+check "a dead endpoint does not crash the browser" test "$rc" = 0
+check "the error is on screen" grep -qiE "(couldn't connect|connection refused|failed)" "$WORK/dead.txt"
+check "the browser stays usable after R" test -s "$WORK/dead2.txt"
