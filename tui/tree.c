@@ -288,7 +288,32 @@ static void tree_destroy(struct view *v)
 	free(t);
 }
 
+/* ] [ } in the tree: the next / previous thread with feedback, the next
+ * thread without. */
+static bool tree_action(struct view *v, enum action a)
+{
+	struct tree *t = v->priv;
+	int want = a == ACT_FB_NEXT || a == ACT_FB_PREV ? 1 : a == ACT_FB_NEXT_NONE ? -1 : 0;
+	if (!want || v->filter)
+		return false;
+	int dir = a == ACT_FB_PREV ? -1 : 1;
+	size_t n = t->nflat, cur = view_selected(v);
+	if (!n || cur == (size_t)-1)
+		return true;
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = (cur + (dir > 0 ? k : n - k)) % n;
+		if (t->flat[i]->feedback_mark == want) {
+			v->cursor = i;
+			tree_select(v, i);
+			return true;
+		}
+	}
+	ui_message(v->ui, false, "no loaded thread %s feedback", want > 0 ? "with" : "without");
+	return true;
+}
+
 static const struct view_ops tree_ops = {
+	.action = tree_action,
 	.name = "tree",
 	.row = tree_row,
 	.enter = tree_enter,
@@ -318,6 +343,24 @@ void tree_changed(struct ui *ui)
 	view_set_rows(v, t->nflat);
 	if (!v->filter)
 		v->cursor = cur;
+}
+
+void tree_reveal(struct ui *ui, struct tnode *n)
+{
+	struct view *v = ui->tree;
+	struct tree *t = v->priv;
+	for (struct tnode *a = n->parent; a && a != t->root; a = a->parent)
+		expand(ui, a);
+	view_set_filter_none(v);
+	tree_changed(ui);
+	for (size_t i = 0; i < t->nflat; i++)
+		if (t->flat[i] == n) {
+			v->cursor = i;
+			break;
+		}
+	ui->focus = 0;
+	expand(ui, n);
+	tree_select(v, view_selected(v));
 }
 
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err)

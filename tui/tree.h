@@ -21,6 +21,7 @@ struct tnode {
 	enum color_role role;
 	bool expandable, expanded, loading, loaded;
 	bool hidden;        /* left out of the pane (filters such as :only) */
+	int feedback_mark;  /* threads: 1 has feedback, -1 has none, 0 not a thread */
 	struct tnode **kids;
 	size_t nkids;
 	struct tnode *parent;
@@ -44,6 +45,8 @@ void tree_loaded(struct ui *ui, struct tnode *n, const char *err);
 void tree_add_root(struct ui *ui, struct tnode *root);
 /* Refresh after nodes changed (labels, children). */
 void tree_changed(struct ui *ui);
+/* Select n in the tree pane (its ancestors must be expanded) and expand it. */
+void tree_reveal(struct ui *ui, struct tnode *n);
 /* Is this node still in the tree (not freed by a reload)?  For async callbacks. */
 bool tree_alive(struct ui *ui, struct tnode *n, int generation);
 

@@ -140,6 +140,14 @@ static void view_refilter(struct view *v)
 	v->cursor = new_cursor;
 }
 
+void view_set_filter_none(struct view *v)
+{
+	free(v->filter);
+	v->filter = NULL;
+	free(v->fmap);
+	v->fmap = NULL;
+}
+
 static void view_set_filter(struct view *v, const char *f)
 {
 	size_t keep = view_selected(v);

@@ -70,13 +70,15 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
 	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
 	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+	/* the counts come before the name, which the pane may cut */
 	if (up || down)
-		snprintf(counts, sizeof counts, "  +%ld -%ld%s", up, down, com ? " \xe2\x9c\x8e" : "");
+		snprintf(counts, sizeof counts, " +%ld-%ld%s", up, down, com ? "\xe2\x9c\x8e" : "");
 	free(n->label);
-	if (asprintf(&n->label, "%s  %s%s", t->created ? t->created : "?",
-	             t->name ? t->name : "(no name)", counts) < 0)
+	if (asprintf(&n->label, "%s%s  %s", t->created ? t->created : "?", counts,
+	             t->name ? t->name : "(no name)") < 0)
 		n->label = strdup("?");
 	n->role = down ? ROLE_DOWN : up ? ROLE_UP : t->name ? ROLE_NORMAL : ROLE_PROBLEM;
+	n->feedback_mark = up || down ? 1 : -1;
 	/* the :only filter */
 	bool show = st->only == ONLY_ALL || (st->only == ONLY_NEGATIVE && down > 0) ||
 	            (st->only == ONLY_COMMENTS && com > 0);
@@ -296,6 +298,12 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	struct cl_users us = {0};
 	cl_users_add(&us, items);
 	for (size_t i = 0; i < us.n; i++) {
+		bool dup = false;   /* :user may have added this one already */
+		for (size_t k = 0; k < L->node->nkids && !dup; k++)
+			dup = L->node->kids[k]->ops == &user_ops && L->node->kids[k]->id &&
+			      us.v[i].identifier && !strcmp(L->node->kids[k]->id, us.v[i].identifier);
+		if (dup)
+			continue;
 		struct user_node *u = calloc(1, sizeof *u);
 		if (!u)
 			abort();
@@ -328,6 +336,7 @@ static void counts_page(struct pager *p, const json_t *items, const struct ddb_e
 	struct cl_state *st = ud;
 	if (err) {
 		st->counts_done = true;
+		ui_message(st->ui, true, "feedback counts: %s", err->message ? err->message : ddb_error_kind_text(err->kind));
 		return;
 	}
 	struct cl_steps steps = {0};
@@ -1258,6 +1267,31 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 		}
 		ui_show_list(ui, steps_view_new(ui, arg));
 		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "user")) {
+		if (!st || !*arg) {
+			ui_message(ui, true, st ? ":user IDENTIFIER" : "no Chainlit table (pass --chainlit-table)");
+			return true;
+		}
+		/* a node for that user under Conversations, opened (a user the
+		 * Scan has not reached yet, or one that has no USER item) */
+		struct tnode *found = NULL;
+		for (size_t i = 0; i < st->root->nkids && !found; i++)
+			if (st->root->kids[i]->ops == &user_ops && st->root->kids[i]->id &&
+			    !strcmp(st->root->kids[i]->id, arg))
+				found = st->root->kids[i];
+		if (!found) {
+			struct user_node *u = calloc(1, sizeof *u);
+			if (!u)
+				abort();
+			u->identifier = strdup(arg);
+			found = tnode_new(arg, &user_ops, u);
+			found->id = strdup(arg);
+			tnode_add(st->root, found);
+		}
+		st->root->expanded = true;
+		tree_reveal(ui, found);
 		return true;
 	}
 	if (!strcmp(cmd, "only")) {

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 20
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -69,6 +69,24 @@ check "a user's first page of threads ends with a 'more' node ($n1 threads)" \
 check "selecting 'more' loads the next page ($n1 -> $n2 threads)" test "$n2" -gt "$n1"
 check "a conversation shows its steps with types" grep -qE "(user_message|assistant_message)" "$WORK/conv.txt"
 check "a step opens in the detail view" grep -qE "createdAt  \(S\)" "$WORK/step.txt"
+
+# :user opens a user's threads; feedback counts; ] jumps to a thread with
+# feedback; :only negative keeps the threads with thumbs down
+cat >"$WORK/s7" <<SCRIPT
+:user alice@example.com
+:save-display $WORK/user.txt
+]
+:save-display $WORK/fbnext.txt
+:only negative
+:save-display $WORK/negative.txt
+q
+SCRIPT
+run_script 140x120 "$WORK/s7" "${ARGS[@]}"
+check ":user opens that user's threads" grep -qE "^ +20[0-9-]+ [0-9:]+" "$WORK/user.txt"
+check "threads show their feedback counts" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9]+-[0-9]+" "$WORK/user.txt"
+check "] selects a thread with feedback" bash -c "tail -1 '$WORK/fbnext.txt' | grep -qvE '^ 1/'"
+check ":only negative hides threads without thumbs down" \
+	bash -c "! grep -E '^ +20[0-9-]+ [0-9:]+ \+[0-9]+-0 ' '$WORK/negative.txt' && grep -qE '\+[0-9]+-[1-9]' '$WORK/negative.txt'"
 
 # hostile thread names: the escape sequence is shown, never sent
 cat >"$WORK/s4" <<SCRIPT
