@@ -7,7 +7,7 @@ E=$DDTREE_TEST_ENDPOINT
 T_N=0
 T_FAILED=0
 # A table prefix unique to this test run.
-PREFIX="t$$-$(date +%s%N | tail -c 7)-"
+PREFIX="t$(printf %07d $$)-$(date +%s%N | tail -c 7)-"   # fixed length: screens cut names
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ddtree-e2e.XXXXXX")
 export HOME="$WORK/home"
 mkdir -p "$HOME"
