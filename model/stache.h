@@ -180,6 +180,9 @@ struct pager *stache_reservations_pager(struct session *s, int limit); /* Scan H
 struct pager *stache_cleanup_jobs_pager(struct session *s, int limit); /* Scan CLEANUP# */
 struct pager *stache_all_docs_pager(struct session *s, int limit);     /* Scan SK = METADATA */
 struct pager *stache_rows_scan_pager(struct session *s, int limit);    /* Scan every row */
+/* A document by its doc_id alone (the key needs the namespace): a Scan
+ * filtered on SK = METADATA AND doc_id = id; slow on big tables. */
+struct pager *stache_doc_by_id_pager(struct session *s, const char *doc_id, int limit);
 
 /* Drain a pager into a list (progress may be NULL: called after each page
  * with the items read so far).  Returns 0, or -1 with *err (clear it with

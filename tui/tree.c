@@ -17,6 +17,9 @@ struct tree {
 	struct tnode *tables;        /* the Tables root: library roots go before it */
 };
 
+struct tree;
+static struct tree *live_tree;
+
 /* Every live node, so that an asynchronous answer can tell whether the node
  * it was loading still exists (a reload frees subtrees) without touching
  * freed memory. */
@@ -62,6 +65,8 @@ static void tnode_free(struct tnode *n)
 		return;
 	tnode_clear(n);
 	live_remove(n);
+	if (live_tree && live_tree->shown == n)
+		live_tree->shown = NULL;   /* a new node may get this address */
 	if (n->ops && n->ops->free_data && n->data)
 		n->ops->free_data(n->data);
 	json_decref(n->item);
@@ -182,7 +187,21 @@ static void show_list_for(struct ui *ui, struct tree *t, struct tnode *n)
 static void tree_select(struct view *v, size_t i)
 {
 	(void)i;
-	show_list_for(v->ui, v->priv, selected_node(v));
+	struct tree *t = v->priv;
+	show_list_for(v->ui, t, selected_node(v));
+	/* fetch ahead: a "more..." node within a screen below the cursor loads
+	 * its page now (its list op starts the load and returns no view) */
+	size_t cur = view_selected(v);
+	if (cur == (size_t)-1 || v->filter)
+		return;
+	size_t rows = v->ui->rows > 4 ? (size_t)v->ui->rows : 24;
+	for (size_t k = cur + 1; k < t->nflat && k <= cur + rows; k++) {
+		struct tnode *n = t->flat[k];
+		if (n->autoload && n->ops && n->ops->list) {
+			n->ops->list(v->ui, n);
+			break;
+		}
+	}
 }
 
 static void expand(struct ui *ui, struct tnode *n)
@@ -282,6 +301,7 @@ static char *tree_problems(struct view *v, size_t i)
 static void tree_destroy(struct view *v)
 {
 	struct tree *t = v->priv;
+	live_tree = NULL;
 	tnode_free(t->root);
 	free(t->flat);
 	free(t->depth);
@@ -494,6 +514,7 @@ struct view *tree_view_new(struct ui *ui)
 	if (!t)
 		abort();
 	t->root = tnode_new("", NULL, NULL);
+	live_tree = t;
 	ui->tree = view_new(ui, &tree_ops, t, "ddtree");
 	stache_tree_roots(ui);
 	chainlit_tree_roots(ui);

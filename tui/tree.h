@@ -21,6 +21,7 @@ struct tnode {
 	enum color_role role;
 	bool expandable, expanded, loading, loaded;
 	bool hidden;        /* left out of the pane (filters such as :only) */
+	bool autoload;      /* "more..." nodes: loaded as soon as they come near the cursor */
 	int feedback_mark;  /* threads: 1 has feedback, -1 has none, 0 not a thread */
 	struct tnode **kids;
 	size_t nkids;

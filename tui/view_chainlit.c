@@ -148,7 +148,7 @@ static struct view *more_list(struct ui *ui, struct tnode *n)
 	/* selecting "more..." loads the next page: paging as you scroll */
 	struct threads_load *L = n->data;
 	(void)ui;
-	if (!pager_busy(L->pager) && !pager_done(L->pager)) {
+	if (L && !L->busy && !pager_done(L->pager)) {
 		free(n->label);
 		n->label = strdup("loading more...");
 		threads_next(L);
@@ -187,8 +187,9 @@ static void fetched(struct cl_threads *threads, const struct ddb_error *err, voi
 	}
 	bool more = !err && !pager_done(L->pager);
 	if (more) {
-		L->more = tnode_new("more... (select to load the next page)", &more_ops, L);
+		L->more = tnode_new("more... (loads as you scroll)", &more_ops, L);
 		L->more->role = ROLE_DIM;
+		L->more->autoload = true;
 		tnode_add(L->node, L->more);
 	}
 	if (err) {
@@ -1267,6 +1268,22 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 		}
 		ui_show_list(ui, steps_view_new(ui, arg));
 		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "chainlit-table")) {
+		/* switch tables: the Conversations node is rebuilt for the new one */
+		if (!*arg) {
+			ui_message(ui, true, ":chainlit-table TABLE");
+			return true;
+		}
+		free(ui->s->chainlit_table);
+		ui->s->chainlit_table = strdup(arg);
+		if (st)
+			tnode_delete(st->root);   /* frees the state, clears ui->chainlit */
+		ui_show_list(ui, NULL);
+		chainlit_tree_roots(ui);
+		tree_changed(ui);
+		ui_message(ui, false, "now using %s", arg);
 		return true;
 	}
 	if (!strcmp(cmd, "user")) {

@@ -16,13 +16,14 @@
 
 struct st_state {
 	struct ui *ui;
-	struct tnode *root;
+	struct tnode *root, *problems, *trash;
 };
 
 /* ---- documents (the list pane) ---------------------------------------------- */
 
 struct docs {
-	char *ns;                 /* NULL: the trash */
+	char *ns;                 /* NULL: the trash (or a document by id) */
+	char *doc_id;             /* :document ID: that document, wherever it is */
 	struct pager *pager;
 	bool raw_next;            /* then read rows filed under the pre-0.2.0 raw key */
 	struct stache_row_list rows;
@@ -70,6 +71,12 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 		return;
 	}
 	stache_row_list_add_items(&d->rows, items);
+	if (!json_array_size(items) && !pager_done(p) && !d->rows.n) {
+		/* a filtered Scan (a document by id) can give empty pages: go on */
+		if (pager_next(p, docs_page, v))
+			v->loading = true;
+		return;
+	}
 	if (pager_done(p) && d->raw_next) {
 		/* rows written before 0.2.0 keep their unescaped key: read them too */
 		d->raw_next = false;
@@ -107,7 +114,8 @@ static void docs_reload(struct view *v)
 	pager_free(d->pager);
 	stache_row_list_free(&d->rows);
 	d->pager = d->ns ? stache_docs_pager(v->ui->s, d->ns, false, DOC_PAGE)
-	                 : stache_trash_pager(v->ui->s, DOC_PAGE);
+	         : d->doc_id ? stache_doc_by_id_pager(v->ui->s, d->doc_id, 0)
+	                     : stache_trash_pager(v->ui->s, DOC_PAGE);
 	d->raw_next = d->ns && strpbrk(d->ns, "#%") != NULL;
 	v->cursor = v->top = 0;
 	view_set_rows(v, 0);
@@ -159,6 +167,7 @@ static void docs_destroy(struct view *v)
 	pager_free(d->pager);
 	stache_row_list_free(&d->rows);
 	free(d->ns);
+	free(d->doc_id);
 	free(d);
 }
 
@@ -418,9 +427,10 @@ void stache_tree_roots(struct ui *ui)
 	struct tnode *pr = tnode_new("Orphan and cyclic namespaces", &problems_ops, NULL);
 	tree_add_root(ui, pr);
 	pr->role = ROLE_PROBLEM;
+	st->problems = pr;
 	if (ui->s->documents_table) {
-		struct tnode *tr = tnode_new("Trash", &trash_ops, NULL);
-		tree_add_root(ui, tr);
+		st->trash = tnode_new("Trash", &trash_ops, NULL);
+		tree_add_root(ui, st->trash);
 	}
 }
 
@@ -433,6 +443,46 @@ bool stache_command(struct ui *ui, const char *cmd, const char *arg)
 		}
 		ui_show_list(ui, docs_view_new(ui, arg, NULL));
 		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "document")) {
+		if (!*arg) {
+			ui_message(ui, true, ":document DOC_ID");
+			return true;
+		}
+		struct docs *d = calloc(1, sizeof *d);
+		if (!d)
+			abort();
+		d->doc_id = strdup(arg);
+		struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
+		docs_reload(v);
+		ui_show_list(ui, v);
+		ui->focus = 1;
+		return true;
+	}
+	if (!strcmp(cmd, "namespace-table") || !strcmp(cmd, "documents-table")) {
+		/* switch tables: the Stache nodes are rebuilt for the new ones */
+		if (!*arg) {
+			ui_message(ui, true, ":%s TABLE", cmd);
+			return true;
+		}
+		char **slot = !strcmp(cmd, "namespace-table") ? &ui->s->namespace_table
+		                                              : &ui->s->documents_table;
+		free(*slot);
+		*slot = strdup(arg);
+		struct st_state *st = ui->stache;
+		if (st) {
+			struct tnode *pr = st->problems, *tr = st->trash;
+			tnode_delete(st->root);   /* frees st, clears ui->stache */
+			if (pr)
+				tnode_delete(pr);
+			if (tr)
+				tnode_delete(tr);
+		}
+		ui_show_list(ui, NULL);
+		stache_tree_roots(ui);
+		tree_changed(ui);
+		ui_message(ui, false, "now using %s", arg);
 		return true;
 	}
 	if (!strcmp(cmd, "trash")) {

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 25
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -87,6 +87,35 @@ check "threads show their feedback counts" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9
 check "] selects a thread with feedback" bash -c "tail -1 '$WORK/fbnext.txt' | grep -qvE '^ 1/'"
 check ":only negative hides threads without thumbs down" \
 	bash -c "! grep -E '^ +20[0-9-]+ [0-9:]+ \+[0-9]+-0 ' '$WORK/negative.txt' && grep -qE '\+[0-9]+-[1-9]' '$WORK/negative.txt'"
+
+# :document finds a document by id alone; :chainlit-table switches tables;
+# moving near "more..." loads the next page without selecting it; 80x24
+DOC=$(ddb Scan "{\"TableName\":\"${PREFIX}stache-documents\",\"FilterExpression\":\"SK = :m\",\"ExpressionAttributeValues\":{\":m\":{\"S\":\"METADATA\"}},\"Limit\":1000}" |
+	jq -r '[.Items[] | select(.filename.S == "attention.pdf")][0].doc_id.S // empty')
+cat >"$WORK/s8" <<SCRIPT
+:document $DOC
+:save-display $WORK/doc.txt
+:chainlit-table ${PREFIX}nosuchtable
+/Conversations
+<Enter><Esc>
+<Enter>
+:save-display $WORK/switched.txt
+q
+SCRIPT
+run_script 80x24 "$WORK/s8" "${ARGS[@]}"
+check ":document finds a document by its id ($DOC)" bash -c "[ -n '$DOC' ] && grep -q 'attention.pdf' '$WORK/doc.txt'"
+check ":chainlit-table switches the Conversations node (and loads from it)" grep -q "users: ResourceNotFoun" "$WORK/switched.txt"
+check "a missing table is an error on screen, not a crash" grep -qiE "(ResourceNotFound|non-existent table)" "$WORK/switched.txt"
+check "at 80x24 the header and both panes fit" bash -c "[ \$(wc -l <'$WORK/doc.txt') = 24 ] && [ \$(LC_ALL=C.UTF-8 wc -L <'$WORK/doc.txt') -le 80 ]"
+cat >"$WORK/s9" <<SCRIPT
+:user alice@example.com
+jj
+:save-display $WORK/autoload.txt
+q
+SCRIPT
+run_script 140x200 "$WORK/s9" "${ARGS[@]}"
+n3=$(grep -cE "^ +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$WORK/autoload.txt")
+check "moving the cursor loads the next page ahead ($n3 threads)" test "$n3" -gt 50
 
 # hostile thread names: the escape sequence is shown, never sent
 cat >"$WORK/s4" <<SCRIPT

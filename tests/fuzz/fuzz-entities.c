@@ -14,7 +14,8 @@
  *   - ddb_av_type names the single key of a one-key object, else NULL;
  *   - a reader never fails silently: it returns a value, or the attribute is
  *     missing / NULL where that is allowed, or it adds a problem;
- *   - item_to_plain always returns a value;
+ *   - item_to_plain always returns a value, and makes a JSON number only of
+ *     an N whose text is a decimal number;
  *   - stache_json_dumps reads back (with jansson) as the same value;
  *   - stache_key_escape leaves no '#' and unescapes to its input;
  *   - rows sorted newest first are in order, unparsed times last;
@@ -63,6 +64,10 @@ static void check_av(const json_t *av)
 		char *shown = json_dumps(av, JSON_ENCODE_ANY | JSON_COMPACT);
 		FUZZ_CHECK(plain != NULL, "item_to_plain returned NULL for %s", shown ? shown : "?");
 	}
+	if (n && json_is_number(plain))
+		FUZZ_CHECK(*n && strspn(n, "0123456789+-.eE") == strlen(n),
+		           "item_to_plain made the number %g of the N text \"%s\"",
+		           json_number_value(plain), fuzz_show(n, strlen(n)));
 	char *txt = json_dumps(plain, JSON_ENCODE_ANY);
 	FUZZ_CHECK(txt != NULL, "item_to_plain's result cannot be written as JSON");
 	free(txt);
