@@ -65,7 +65,8 @@ int key_parse(const char *s)
 void keyname_of(int key, char *buf, int len)
 {
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-		if (named[i].key == key && strcmp(named[i].name, "Return") && strcmp(named[i].name, "BS")) {
+		if (named[i].key == key && strcmp(named[i].name, "Return") && strcmp(named[i].name, "BS") &&
+		    strcmp(named[i].name, "Colon")) {
 			snprintf(buf, (size_t)len, "<%s>", named[i].name);
 			return;
 		}

@@ -288,7 +288,9 @@ static void draw_help(struct ui *ui)
 		lines_add(&l, line);
 	}
 	lines_add(&l, "");
-	lines_add(&l, "Commands (':'): :table NAME  :thread ID  :user ID  :namespace ID  :help  :quit");
+	lines_add(&l, "Commands (':'): :user ID  :thread ID  :namespace ID  :document DOC_ID  :trash");
+	lines_add(&l, "  :table NAME (raw items)  :chainlit-table T  :namespace-table T  :documents-table T");
+	lines_add(&l, "  :only negative|comments|all (threads by feedback)  :help  :quit");
 	lines_add(&l, "Esc or q closes this help.");
 	if (ui->help_top + (size_t)(rows - 2) > l.n)
 		ui->help_top = l.n > (size_t)(rows - 2) ? l.n - (size_t)(rows - 2) : 0;
@@ -869,8 +871,16 @@ static void ui_tick(struct ui *ui)
 	struct view *vs[] = {ui->tree, ui->list};
 	for (size_t i = 0; i < 2; i++) {
 		struct view *v = vs[i];
-		if (!v || !v->load_all)
+		if (!v)
 			continue;
+		if (!v->load_all) {
+			/* fetch ahead: keep at least a screen (and a half) of rows */
+			size_t want = (size_t)(ui->rows > 4 ? ui->rows : 24) * 3 / 2;
+			if (v->more_available && !v->loading && !v->error && v->ops->more &&
+			    vis_count(v) < v->cursor + want)
+				v->ops->more(v);
+			continue;
+		}
 		v->cursor = vis_count(v) ? vis_count(v) - 1 : 0;
 		if (!v->more_available || v->error) {
 			v->load_all = false;
