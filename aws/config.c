@@ -14,6 +14,7 @@
  * explain what to do instead.  Container and IMDS providers go after the
  * config file's keys.
  */
+#include "aws/util.h"
 #include "aws/config.h"
 
 #include <arpa/inet.h>
@@ -31,19 +32,6 @@
 
 #include "aws/credproc.h"
 #include "aws/profile.h"
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -168,27 +156,27 @@ static int endpoint_check(const char *url, const char *source, bool allow_http,
 
 	for (const char *p = url; *p; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
-			*err = fmt("the endpoint URL from %s contains a space or control character",
+			*err = util_fmt("the endpoint URL from %s contains a space or control character",
 			           source);
 			return -1;
 		}
 	}
 	if (!url_split(url, &u) || !u.scheme_n) {
-		*err = fmt("the endpoint URL from %s is not a URL: it must look like "
+		*err = util_fmt("the endpoint URL from %s is not a URL: it must look like "
 		           "https://host or http://localhost:8000", source);
 		return -1;
 	}
 	https = u.scheme_n == 5 && strncasecmp(u.scheme, "https", 5) == 0;
 	if (!https && !(u.scheme_n == 4 && strncasecmp(u.scheme, "http", 4) == 0)) {
-		*err = fmt("the endpoint URL from %s must start with https:// or http://", source);
+		*err = util_fmt("the endpoint URL from %s must start with https:// or http://", source);
 		return -1;
 	}
 	if (u.userinfo) {
-		*err = fmt("the endpoint URL from %s must not contain user:password@", source);
+		*err = util_fmt("the endpoint URL from %s must not contain user:password@", source);
 		return -1;
 	}
 	if (!u.host_n) {
-		*err = fmt("the endpoint URL from %s has no host name", source);
+		*err = util_fmt("the endpoint URL from %s has no host name", source);
 		return -1;
 	}
 	if (u.port) {
@@ -199,18 +187,18 @@ static int endpoint_check(const char *url, const char *source, bool allow_http,
 			port = port * 10 + (u.port[i] - '0');
 		}
 		if (!ok || port < 1 || port > 65535) {
-			*err = fmt("the endpoint URL from %s has a bad port number", source);
+			*err = util_fmt("the endpoint URL from %s has a bad port number", source);
 			return -1;
 		}
 	}
 	if (strpbrk(u.path, "?#")) {
-		*err = fmt("the endpoint URL from %s must not have a query (?) or fragment (#)",
+		*err = util_fmt("the endpoint URL from %s must not have a query (?) or fragment (#)",
 		           source);
 		return -1;
 	}
 	*loopback = host_is_loopback(&u);
 	if (!https && !*loopback && !allow_http) {
-		*err = fmt("refusing to send AWS credentials and data over plain http:// to "
+		*err = util_fmt("refusing to send AWS credentials and data over plain http:// to "
 		           "%.*s (endpoint from %s): use an https:// URL, or pass --allow-http "
 		           "if you really mean it", (int)u.host_n, u.host, source);
 		return -1;
@@ -445,7 +433,7 @@ static const char *prof_get_nonempty(const struct files *f, const char *key)
 static char *config_header(const char *profile)
 {
 	return strcmp(profile, "default") == 0 ? strdup("[default]")
-	                                       : fmt("[profile %s]", profile);
+	                                       : util_fmt("[profile %s]", profile);
 }
 
 /* Keys with the SDKs' rules: an access key without its secret is an
@@ -462,7 +450,7 @@ static struct keys_data *keys_make(const char *ak, const char *sk, const char *t
 	}
 	d->none = none;
 	if (ak && *ak && !(sk && *sk)) {
-		d->error = fmt("%s has %s but no %s", partial_where, ak_name, sk_name);
+		d->error = util_fmt("%s has %s but no %s", partial_where, ak_name, sk_name);
 		if (!d->error)
 			goto fail;
 	} else if (ak && *ak) {
@@ -490,8 +478,8 @@ fail:
 
 static char *unsupported(const struct files *f, const char *what)
 {
-	char *tail = fmt(WORKAROUND, f->cfg_path, f->profile, f->profile, f->profile);
-	char *msg = tail ? fmt("profile %s uses %s, which ddtree cannot do yet. %s",
+	char *tail = util_fmt(WORKAROUND, f->cfg_path, f->profile, f->profile, f->profile);
+	char *msg = tail ? util_fmt("profile %s uses %s, which ddtree cannot do yet. %s",
 	                       f->profile, what, tail) : NULL;
 
 	free(tail);
@@ -537,7 +525,7 @@ static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
 	err = NULL;
 	if (prof_get_nonempty(f, "role_arn") && !prof_get_nonempty(f, "web_identity_token_file"))
 		err = unsupported(f, "role_arn (assume role)");
-	rc = chain_add(c, "assume role", fmt("assume role (role_arn) in profile %s", f->profile),
+	rc = chain_add(c, "assume role", util_fmt("assume role (role_arn) in profile %s", f->profile),
 	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
 	if (rc < 0)
 		return -1;
@@ -552,7 +540,7 @@ static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
 		                    "instead, e.g. eval \"$(aws configure export-credentials "
 		                    "--format env)\", or unset those two variables."));
 	rc = chain_add(c, "web identity",
-	               fmt("web identity (web_identity_token_file in profile %s, "
+	               util_fmt("web identity (web_identity_token_file in profile %s, "
 	                   "AWS_WEB_IDENTITY_TOKEN_FILE)", f->profile),
 	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
 	if (rc < 0)
@@ -564,7 +552,7 @@ static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
 		err = unsupported(f, "sso_session (IAM Identity Center)");
 	else if (prof_get_nonempty(f, "sso_start_url"))
 		err = unsupported(f, "sso_start_url (IAM Identity Center)");
-	return chain_add(c, "SSO", fmt("SSO (sso_session, sso_start_url) in profile %s",
+	return chain_add(c, "SSO", util_fmt("SSO (sso_session, sso_start_url) in profile %s",
 	                                f->profile),
 	                 keys_resolve, keys_free, verdict(err, strdup("not configured")));
 }
@@ -575,7 +563,7 @@ static char *no_keys(bool exists, const struct aws_profile_section *s, const cha
 	if (!exists)
 		return strdup("file not found");
 	if (!s)
-		return fmt("no %s section", header);
+		return util_fmt("no %s section", header);
 	return strdup("no aws_access_key_id");
 }
 
@@ -584,12 +572,12 @@ static int add_file_keys(struct aws_cred_chain *c, const struct files *f, bool c
 	const struct aws_profile_section *s = credentials ? f->credp : f->cfgp;
 	const char *path = credentials ? f->cred_path : f->cfg_path;
 	const char *tok = aws_profile_get(s, "aws_session_token");
-	char *header = credentials ? fmt("[%s]", f->profile) : config_header(f->profile);
-	char *source = credentials ? fmt("shared credentials file (profile %s)", f->profile)
-	                           : fmt("config file (profile %s)", f->profile);
-	char *where = fmt("%s %s profile %s", credentials ? "shared credentials file" :
+	char *header = credentials ? util_fmt("[%s]", f->profile) : config_header(f->profile);
+	char *source = credentials ? util_fmt("shared credentials file (profile %s)", f->profile)
+	                           : util_fmt("config file (profile %s)", f->profile);
+	char *where = util_fmt("%s %s profile %s", credentials ? "shared credentials file" :
 	                  "config file", path, f->profile);
-	char *partial = header ? fmt("%s in %s", header, path) : NULL;
+	char *partial = header ? util_fmt("%s in %s", header, path) : NULL;
 	struct keys_data *d = NULL;
 
 	if (header && source && partial)
@@ -611,7 +599,7 @@ static int add_process(struct aws_cred_chain *c, const struct files *f)
 	const char *cmd = prof_get_nonempty(f, "credential_process");
 
 	if (d) {
-		d->what = fmt("credential_process (profile %s)", f->profile);
+		d->what = util_fmt("credential_process (profile %s)", f->profile);
 		d->command = xstrdup(cmd);
 		d->none = strdup("not set");
 		if (!d->what || !d->none || (cmd && !d->command)) {
@@ -620,7 +608,7 @@ static int add_process(struct aws_cred_chain *c, const struct files *f)
 		}
 	}
 	return chain_add(c, "credential_process",
-	                 fmt("credential_process in profile %s", f->profile),
+	                 util_fmt("credential_process in profile %s", f->profile),
 	                 process_resolve, process_free, d);
 }
 
@@ -696,7 +684,7 @@ static int chain_resolve(struct aws_cred_chain *c, time_t now,
 		}
 		return 0;
 	}
-	*err = or_oom(fmt("no AWS credentials found for profile %s. Tried, in order: %s. "
+	*err = or_oom(util_fmt("no AWS credentials found for profile %s. Tried, in order: %s. "
 	                  "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure`, "
 	                  "or choose another profile with --profile.",
 	                  c->profile, tried ? tried : "(out of memory)"));
@@ -780,7 +768,7 @@ static int load_file(const char *path, enum aws_profile_kind kind, const char *w
 	*exists = text != NULL;
 	if (!text)
 		return 0;
-	origin = fmt("%s %s", what, path);
+	origin = util_fmt("%s %s", what, path);
 	rc = aws_profile_parse(text, len, kind, origin ? origin : path, pf, err);
 	free(origin);
 	OPENSSL_cleanse(text, len);
@@ -914,7 +902,7 @@ static int parse_max_attempts(const char *v, const char *source, int *out, char 
 	for (; *p && isdigit((unsigned char)*p) && n <= 100; p++)
 		n = n * 10 + (*p - '0');
 	if (p == v || *p || n < 1 || n > 20) {
-		*err = fmt("max_attempts from %s must be a whole number from 1 to 20", source);
+		*err = util_fmt("max_attempts from %s must be a whole number from 1 to 20", source);
 		return -1;
 	}
 	*out = (int)n;
@@ -952,7 +940,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	f.credp = aws_profile_find(&f.cred.profiles, f.profile);
 	if (!f.cfgp && !f.credp && strcmp(f.profile_source, "default") != 0) {
 		char *names = profile_names(&f);
-		*err = fmt("profile '%s' (from %s) is in neither %s%s nor %s%s; profiles found: %s",
+		*err = util_fmt("profile '%s' (from %s) is in neither %s%s nor %s%s; profiles found: %s",
 		           f.profile, f.profile_source, f.cfg_path, f.cfg_exists ? "" : " (missing)",
 		           f.cred_path, f.cred_exists ? "" : " (missing)", names ? names : "?");
 		free(names);
@@ -988,7 +976,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	} else {
 		char *hdr = config_header(f.profile);
 		bool dflt = strcmp(f.profile, "default") == 0;
-		*err = fmt("no AWS region is set for profile %s. Pass --region, set AWS_REGION, "
+		*err = util_fmt("no AWS region is set for profile %s. Pass --region, set AWS_REGION, "
 		           "or add `region = us-east-1` (say) to the %s section of %s "
 		           "(`aws configure set region us-east-1%s%s`)",
 		           f.profile, hdr ? hdr : "profile", f.cfg_path,
@@ -997,7 +985,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		goto fail;
 	}
 	if (!region_valid(v)) {
-		*err = fmt("the region from %s is not a region name (letters, digits and '-', "
+		*err = util_fmt("the region from %s is not a region name (letters, digits and '-', "
 		           "like us-east-1)", out->region_source);
 		goto fail;
 	}
@@ -1013,7 +1001,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		for (i = 0; host[i]; i++)
 			host[i] = host[i] == ' ' || host[i] == '_' ? '-' :
 			          (char)tolower((unsigned char)host[i]);
-		out->endpoint_url = fmt("https://%s.%s.amazonaws.com%s", host, out->region,
+		out->endpoint_url = util_fmt("https://%s.%s.amazonaws.com%s", host, out->region,
 		                        strncmp(out->region, "cn-", 3) == 0 ? ".cn" : "");
 		if (!out->endpoint_url)
 			goto nomem;
@@ -1031,7 +1019,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		if (parse_max_attempts(v, "AWS_MAX_ATTEMPTS", &out->max_attempts, err) < 0)
 			goto fail;
 	} else if ((v = prof_get_nonempty(&f, "max_attempts"))) {
-		char *where = fmt("profile %s", f.profile);
+		char *where = util_fmt("profile %s", f.profile);
 		int r = parse_max_attempts(v, where ? where : "the profile",
 		                           &out->max_attempts, err);
 		free(where);

@@ -6,6 +6,7 @@
  * Output beyond the caps is read and thrown away so the child never blocks
  * on a full pipe.
  */
+#include "aws/util.h"
 #include "aws/credproc.h"
 
 #include <errno.h>
@@ -35,19 +36,6 @@ static _Atomic long timeout_ms = AWS_CREDPROC_TIMEOUT_MS;
 void aws_credproc_set_timeout_ms(long ms)
 {
 	timeout_ms = ms > 0 ? ms : AWS_CREDPROC_TIMEOUT_MS;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
 }
 
 /* ---- growable byte buffer ---------------------------------------------- */
@@ -204,7 +192,7 @@ nomem:
 fail:
 	buf_wipe(&w);
 	aws_credproc_argv_free(argv);
-	*err = msg ? fmt("the command line %s", msg) : strdup("out of memory");
+	*err = msg ? util_fmt("the command line %s", msg) : strdup("out of memory");
 	return -1;
 }
 
@@ -319,39 +307,39 @@ int aws_credproc_parse(const char *json, size_t len, const char *what,
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		/* jerr.text may quote the output, which may hold a secret */
-		*err = fmt("%s did not print valid JSON (error at line %d, column %d)",
+		*err = util_fmt("%s did not print valid JSON (error at line %d, column %d)",
 		           what, jerr.line, jerr.column);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		*err = fmt("%s printed JSON that is not an object", what);
+		*err = util_fmt("%s printed JSON that is not an object", what);
 		goto fail;
 	}
 	ver = json_object_get(root, "Version");
 	if (!ver) {
-		*err = fmt("%s printed JSON without \"Version\" (it must be 1)", what);
+		*err = util_fmt("%s printed JSON without \"Version\" (it must be 1)", what);
 		goto fail;
 	}
 	if (!((json_is_integer(ver) && json_integer_value(ver) == 1) ||
 	      (json_is_real(ver) && json_real_value(ver) == 1.0))) {
-		*err = fmt("%s printed an unsupported \"Version\" (it must be the number 1)", what);
+		*err = util_fmt("%s printed an unsupported \"Version\" (it must be the number 1)", what);
 		goto fail;
 	}
 	if (member_str(root, "AccessKeyId", &ak) <= 0 || !*ak) {
-		*err = fmt("%s printed no \"AccessKeyId\" string", what);
+		*err = util_fmt("%s printed no \"AccessKeyId\" string", what);
 		goto fail;
 	}
 	if (member_str(root, "SecretAccessKey", &sk) <= 0 || !*sk) {
-		*err = fmt("%s printed no \"SecretAccessKey\" string", what);
+		*err = util_fmt("%s printed no \"SecretAccessKey\" string", what);
 		goto fail;
 	}
 	if (member_str(root, "SessionToken", &tok) < 0) {
-		*err = fmt("%s printed a \"SessionToken\" that is not a string", what);
+		*err = util_fmt("%s printed a \"SessionToken\" that is not a string", what);
 		goto fail;
 	}
 	r = member_str(root, "Expiration", &exp);
 	if (r < 0 || (r > 0 && aws_rfc3339_parse(exp, &out->expiration) < 0)) {
-		*err = fmt("%s printed an \"Expiration\" that is not an RFC 3339 time "
+		*err = util_fmt("%s printed an \"Expiration\" that is not an RFC 3339 time "
 		           "such as 2026-11-23T12:34:56Z", what);
 		goto fail;
 	}
@@ -387,7 +375,7 @@ static char *find_program(const char *name, char **err)
 			why = strerror(errno);
 		else
 			return strdup(name);
-		*err = fmt("cannot run program %s: %s", name, why);
+		*err = util_fmt("cannot run program %s: %s", name, why);
 		return NULL;
 	}
 	path = getenv("PATH");
@@ -396,7 +384,7 @@ static char *find_program(const char *name, char **err)
 	for (p = path;; ) {
 		const char *colon = strchr(p, ':');
 		size_t dn = colon ? (size_t)(colon - p) : strlen(p);
-		char *full = dn ? fmt("%.*s/%s", (int)dn, p, name) : fmt("./%s", name);
+		char *full = dn ? util_fmt("%.*s/%s", (int)dn, p, name) : util_fmt("./%s", name);
 
 		if (!full) {
 			*err = strdup("out of memory");
@@ -409,7 +397,7 @@ static char *find_program(const char *name, char **err)
 			break;
 		p = colon + 1;
 	}
-	*err = fmt("program '%s' was not found on PATH", name);
+	*err = util_fmt("program '%s' was not found on PATH", name);
 	return NULL;
 }
 
@@ -521,7 +509,7 @@ static int spawn(struct child *c, const char *path, char **argv, char **err)
 	int rc;
 
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-		*err = fmt("cannot make a pipe: %s", strerror(errno));
+		*err = util_fmt("cannot make a pipe: %s", strerror(errno));
 		goto fail;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -540,7 +528,7 @@ static int spawn(struct child *c, const char *path, char **argv, char **err)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc != 0) {
-		*err = fmt("cannot run program %s: %s", path, strerror(rc));
+		*err = util_fmt("cannot run program %s: %s", path, strerror(rc));
 		goto fail;
 	}
 	close(po[1]);
@@ -572,16 +560,16 @@ int aws_credproc_run(const char *cmdline, const char *what,
 	memset(out, 0, sizeof *out);
 	*err = NULL;
 	if (aws_credproc_split(cmdline, &argv, &why) < 0) {
-		*err = fmt("%s: %s", what, why);
+		*err = util_fmt("%s: %s", what, why);
 		goto done;
 	}
 	path = find_program(argv[0], &why);
 	if (!path) {
-		*err = fmt("%s: %s", what, why);
+		*err = util_fmt("%s: %s", what, why);
 		goto done;
 	}
 	if (spawn(&c, path, argv, &why) < 0) {
-		*err = fmt("%s: %s", what, why);
+		*err = util_fmt("%s: %s", what, why);
 		goto done;
 	}
 	deadline = now_ms() + limit;
@@ -590,7 +578,7 @@ int aws_credproc_run(const char *cmdline, const char *what,
 		r = reap(c.pid, &status, deadline);
 	if (r < 0 && errno == ECHILD) {
 		/* someone else (a SIGCHLD handler?) reaped it: the pid may be reused */
-		*err = fmt("%s: its exit status was lost (was it reaped elsewhere?)", what);
+		*err = util_fmt("%s: its exit status was lost (was it reaped elsewhere?)", what);
 		goto done;
 	}
 	if (r != 0) {
@@ -599,27 +587,27 @@ int aws_credproc_run(const char *cmdline, const char *what,
 		while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (r > 0 && limit % 1000 == 0)
-			*err = fmt("%s timed out after %ld s and was stopped", what, limit / 1000);
+			*err = util_fmt("%s timed out after %ld s and was stopped", what, limit / 1000);
 		else if (r > 0)
-			*err = fmt("%s timed out after %ld.%03ld s and was stopped",
+			*err = util_fmt("%s timed out after %ld.%03ld s and was stopped",
 			           what, limit / 1000, limit % 1000);
 		else
-			*err = fmt("%s: cannot read its output: %s", what, strerror(e));
+			*err = util_fmt("%s: cannot read its output: %s", what, strerror(e));
 		goto done;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		msg = clean_stderr(&c.se);
 		if (WIFSIGNALED(status))
-			*err = fmt("%s was killed by signal %d: %s", what, WTERMSIG(status),
+			*err = util_fmt("%s was killed by signal %d: %s", what, WTERMSIG(status),
 			           msg ? msg : "");
 		else
-			*err = fmt("%s failed with exit status %d: %s", what,
+			*err = util_fmt("%s failed with exit status %d: %s", what,
 			           WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg ? msg : "");
 		free(msg);
 		goto done;
 	}
 	if (c.so.overflow) {
-		*err = fmt("%s printed more than %d KiB", what, AWS_CREDPROC_STDOUT_MAX / 1024);
+		*err = util_fmt("%s printed more than %d KiB", what, AWS_CREDPROC_STDOUT_MAX / 1024);
 		goto done;
 	}
 	free(why);

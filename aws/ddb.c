@@ -6,6 +6,7 @@
  */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "aws/ddb.h"
 #include "aws/sigv4.h"
 
@@ -130,18 +131,6 @@ static double now_ms(void)
 static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
 }
 
 static void list_push(struct list *l, struct ddb_call *x)
@@ -400,23 +389,23 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 	if (rc != CURLE_OK) {
 		if (x->resp.overflow) {
 			set_error(x, DDB_ERR_PROTOCOL, NULL,
-			          fmt("response larger than %ld MiB", MAX_BODY >> 20));
+			          util_fmt("response larger than %ld MiB", MAX_BODY >> 20));
 			return RC_NONE;
 		}
 		if (rc == CURLE_OPERATION_TIMEDOUT) {
 			set_error(x, DDB_ERR_TIMEOUT, NULL,
-			          fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
+			          util_fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
 			return RC_TIMEOUT;
 		}
 		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_URL_MALFORMAT ||
 		    rc == CURLE_UNSUPPORTED_PROTOCOL) {
 			set_error(x, DDB_ERR_NETWORK, NULL,
-			          fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
+			          util_fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
 			return RC_NONE;
 		}
 		set_error(x, DDB_ERR_NETWORK, NULL,
-		          fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
+		          util_fmt("%s: %s", c->o.conf->endpoint_url, curl_easy_strerror(rc)));
 		return RC_TRANSIENT;
 	}
 
@@ -430,14 +419,14 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 			if (*end || want != ddb_crc32(x->resp.p ? x->resp.p : "", x->resp.len)) {
 				json_decref(doc);
 				set_error(x, DDB_ERR_CRC, NULL,
-				          fmt("response checksum mismatch (x-amz-crc32 %s)", x->crc));
+				          util_fmt("response checksum mismatch (x-amz-crc32 %s)", x->crc));
 				return RC_TRANSIENT;
 			}
 		}
 		if (!json_is_object(doc)) {
 			json_decref(doc);
 			set_error(x, DDB_ERR_PROTOCOL, NULL,
-			          fmt("%s: the answer is not a JSON object (%zu bytes)",
+			          util_fmt("%s: the answer is not a JSON object (%zu bytes)",
 			              c->o.conf->endpoint_url, x->resp.len));
 			return RC_TRANSIENT;
 		}
@@ -462,8 +451,8 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 		json_decref(doc);
 	}
 	if (!code)
-		code = fmt("HTTP%ld", status);
-	char *m = msg ? strdup(msg) : fmt("HTTP status %ld", status);
+		code = util_fmt("HTTP%ld", status);
+	char *m = msg ? strdup(msg) : util_fmt("HTTP status %ld", status);
 	set_error(x, DDB_ERR_SERVICE, code, m);
 
 	enum retry_class rcl = RC_NONE;
@@ -478,7 +467,7 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 	         (strstr(msg, "Signature expired") || strstr(msg, "not yet current")))
 		rcl = x->corrected_skew ? RC_NONE : RC_SKEW;
 	else if (!strcmp(code, "ResourceNotFoundException") && c->o.conf->endpoint_is_loopback) {
-		char *more = fmt("%s (a local DynamoDB started without -sharedDb keeps one "
+		char *more = util_fmt("%s (a local DynamoDB started without -sharedDb keeps one "
 		                 "database per access key id and region; this request used "
 		                 "region %s)", m, c->o.conf->region);
 		if (more) {
@@ -586,11 +575,11 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	snprintf(line, sizeof line, "X-Amz-Date: %s", sr.amz_date);
 	h = curl_slist_append(h, line);
 	if (sr.security_token) {
-		char *t = fmt("X-Amz-Security-Token: %s", sr.security_token);
+		char *t = util_fmt("X-Amz-Security-Token: %s", sr.security_token);
 		h = curl_slist_append(h, t);
 		free(t);
 	}
-	char *auth = fmt("Authorization: %s", sr.authorization);
+	char *auth = util_fmt("Authorization: %s", sr.authorization);
 	h = curl_slist_append(h, auth);
 	if (auth) {
 		memset(auth, 0, strlen(auth));
@@ -719,7 +708,7 @@ static void attempt_done(ddb_client *c, struct ddb_call *x, CURLcode rc)
 	int cost = rcl == RC_TIMEOUT ? QUOTA_TIMEOUT_COST : QUOTA_RETRY_COST;
 	if (x->attempts >= c->max_attempts || c->quota < cost) {
 		if (c->quota < cost && x->attempts < c->max_attempts) {
-			char *m = fmt("%s (retry quota exhausted)", x->res.err.message);
+			char *m = util_fmt("%s (retry quota exhausted)", x->res.err.message);
 			if (m) {
 				free(x->res.err.message);
 				x->res.err.message = m;
@@ -866,23 +855,23 @@ static int parse_endpoint(ddb_client *c, const char *endpoint, char **err)
 	if (!u || curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		*err = fmt("invalid endpoint URL: %s", endpoint);
+		*err = util_fmt("invalid endpoint URL: %s", endpoint);
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
 	curl_url_get(u, CURLUPART_PATH, &path, 0);
 	if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
-		*err = fmt("endpoint URL must be http:// or https://: %s", endpoint);
+		*err = util_fmt("endpoint URL must be http:// or https://: %s", endpoint);
 		goto out;
 	}
 	bool https = !strcasecmp(scheme, "https");
 	bool default_port = !port || (https ? !strcmp(port, "443") : !strcmp(port, "80"));
-	c->host = default_port ? strdup(host) : fmt("%s:%s", host, port);
+	c->host = default_port ? strdup(host) : util_fmt("%s:%s", host, port);
 	c->path = strdup(path && *path ? path : "/");
 	size_t el = strlen(endpoint);
 	bool has_path = path && strcmp(path, "/") != 0;
 	c->url = (has_path || (el && endpoint[el - 1] == '/')) ? strdup(endpoint)
-	                                                     : fmt("%s/", endpoint);
+	                                                     : util_fmt("%s/", endpoint);
 	rv = (c->host && c->path && c->url) ? 0 : -1;
 	if (rv)
 		*err = strdup("out of memory");
@@ -938,7 +927,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 		int fd = open(o->trace_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		c->trace = fd >= 0 ? fdopen(fd, "a") : NULL;
 		if (!c->trace) {
-			*err = fmt("cannot open trace file %s: %s", o->trace_path, strerror(errno));
+			*err = util_fmt("cannot open trace file %s: %s", o->trace_path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			goto fail;
@@ -946,7 +935,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
-		*err = fmt("pipe: %s", strerror(errno));
+		*err = util_fmt("pipe: %s", strerror(errno));
 		goto fail;
 	}
 	c->pipe_rd = p[0];
@@ -1034,7 +1023,7 @@ ddb_call *ddb_submit(ddb_client *c, const char *op, json_t *request,
 		x->res.op = x->op;
 		x->state = ST_DONE;
 		set_error(x, DDB_ERR_USAGE, NULL,
-		          fmt("unknown operation or bad request: %s", op ? op : "(null)"));
+		          util_fmt("unknown operation or bad request: %s", op ? op : "(null)"));
 		list_push(&c->done, x);
 		pthread_mutex_unlock(&c->mu);
 		char b = 1;

@@ -11,6 +11,7 @@
  * Syntax errors are reported even inside ignored sections; names that are
  * not valid only make their section or property disappear.
  */
+#include "aws/util.h"
 #include "aws/profile.h"
 
 #include <ctype.h>
@@ -34,19 +35,6 @@ void aws_wipe_free(char *s)
 		return;
 	OPENSSL_cleanse(s, strlen(s));
 	free(s);
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
 }
 
 static bool is_blank(char c)
@@ -272,7 +260,7 @@ struct parser {
 
 static int perr(struct parser *ps, const char *msg)
 {
-	ps->err = fmt("%s, line %u: %s", ps->origin, ps->line, msg);
+	ps->err = util_fmt("%s, line %u: %s", ps->origin, ps->line, msg);
 	return -1;
 }
 
@@ -454,7 +442,7 @@ int aws_profile_parse(const char *text, size_t len, enum aws_profile_kind kind,
 
 	*err = NULL;
 	if (memchr(text, '\0', len)) {
-		*err = fmt("%s: contains a NUL byte; not a text file", ps.origin);
+		*err = util_fmt("%s: contains a NUL byte; not a text file", ps.origin);
 		return -1;
 	}
 	while (p < end) {
@@ -541,16 +529,16 @@ int aws_profile_read_file(const char *path, char **text, size_t *len, char **err
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		*err = fmt("cannot open %s: %s", path, strerror(errno));
+		*err = util_fmt("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
-		*err = fmt("cannot read %s: %s", path, strerror(errno));
+		*err = util_fmt("cannot read %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*err = fmt("cannot read %s: %s", path,
+		*err = util_fmt("cannot read %s: %s", path,
 		           S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
 		close(fd);
 		return -1;
@@ -576,14 +564,14 @@ int aws_profile_read_file(const char *path, char **text, size_t *len, char **err
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			*err = fmt("cannot read %s: %s", path, strerror(errno));
+			*err = util_fmt("cannot read %s: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 		if (n > PROFILE_FILE_MAX) {
-			*err = fmt("%s is larger than %u bytes; not an AWS config file",
+			*err = util_fmt("%s is larger than %u bytes; not an AWS config file",
 			           path, PROFILE_FILE_MAX);
 			goto fail;
 		}
@@ -628,14 +616,14 @@ static int file_path(const char *env, const char *leaf, char **out, char **err)
 	} else {
 		home = home_dir();
 		if (!home) {
-			*err = fmt("cannot find the home directory for %s: set HOME",
+			*err = util_fmt("cannot find the home directory for %s: set HOME",
 			           v && *v ? v : leaf);
 			return -1;
 		}
 		if (v && *v)
-			*out = fmt("%s%s", home, v + 1);
+			*out = util_fmt("%s%s", home, v + 1);
 		else
-			*out = fmt("%s/.aws/%s", home, leaf);
+			*out = util_fmt("%s/.aws/%s", home, leaf);
 	}
 	if (!*out) {
 		*err = strdup("out of memory");

@@ -2,6 +2,7 @@
  * table and the conversation tree (see chainlit.h, SCHEMAS.md Part B). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/chainlit.h"
 #include "model/tables.h"
 #include "model/timefmt.h"
@@ -14,43 +15,6 @@
 #define THREADS_PAGE 50        /* a user's threads per Query page (Chainlit: 10) */
 #define BATCH_GET_MAX 100      /* keys per BatchGetItem */
 #define UNPROCESSED_ROUNDS 10
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		abort();
-	return d;
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	char *out = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&out, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	return out;
-}
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -87,7 +51,7 @@ enum cl_kind cl_item_kind(const json_t *item)
 
 json_t *cl_key(const char *pk_prefix, const char *id, const char *sk)
 {
-	char *pk = xasprintf("%s%s", pk_prefix ? pk_prefix : "", id ? id : "");
+	char *pk = util_xasprintf("%s%s", pk_prefix ? pk_prefix : "", id ? id : "");
 	json_t *k = json_pack("{s:o,s:o}", "PK", ddb_av_s(pk), "SK", ddb_av_s(sk));
 	free(pk);
 	return k;
@@ -95,7 +59,7 @@ json_t *cl_key(const char *pk_prefix, const char *id, const char *sk)
 
 json_t *cl_step_key(const char *thread_id, const char *step_id)
 {
-	char *sk = xasprintf("STEP#%s", step_id ? step_id : "");
+	char *sk = util_xasprintf("STEP#%s", step_id ? step_id : "");
 	json_t *k = cl_key("THREAD#", thread_id, sk);
 	free(sk);
 	return k;
@@ -168,7 +132,7 @@ void cl_user_decode(struct cl_user *u, const json_t *item)
 	u->created_at = item_req_s(item, "createdAt", p);
 	check_time(u->created_at, "createdAt", p);
 	u->metadata = req_m(item, "metadata", p);
-	u->identifier = xstrdup(ident ? ident : u->id ? u->id : pk_id ? pk_id : "");
+	u->identifier = util_xstrdup(ident ? ident : u->id ? u->id : pk_id ? pk_id : "");
 	if (ident && u->id && strcmp(ident, u->id))
 		problems_add(p, "id", "\"%s\" differs from identifier \"%s\"", u->id, ident);
 	if (ident && pk_id && strcmp(ident, pk_id))
@@ -226,7 +190,7 @@ static void thread_common(struct cl_thread *t, const json_t *item, bool from_ind
 	if (sk && strcmp(sk, "THREAD"))
 		problems_add(p, "SK", "is \"%s\", expected THREAD", sk);
 	const char *id = item_req_s(item, "id", p);
-	t->id = xstrdup(id ? id : pk_id ? pk_id : "");
+	t->id = util_xstrdup(id ? id : pk_id ? pk_id : "");
 	if (id && pk_id && strcmp(id, pk_id))
 		problems_add(p, "id", "\"%s\" differs from the key's \"%s\"", id, pk_id);
 	t->name = item_opt_s(item, "name", p);
@@ -306,14 +270,14 @@ static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk
 	if (f->thread_id && pk_thread && strcmp(f->thread_id, pk_thread))
 		problems_add(&fp, "threadId", "\"%s\" is not this step's thread", f->thread_id);
 	if (f->id && pk_thread && sk_step) {
-		char *want = xasprintf("THREAD#%s::STEP#%s", pk_thread, sk_step);
+		char *want = util_xasprintf("THREAD#%s::STEP#%s", pk_thread, sk_step);
 		if (strcmp(f->id, want))
 			problems_add(&fp, "id", "is \"%s\", expected \"%s\"", f->id, want);
 		free(want);
 	}
 	/* fp's problems, with a "feedback." path */
 	for (size_t i = 0; i < fp.n; i++) {
-		char *path = xasprintf("feedback.%s", fp.v[i].attr ? fp.v[i].attr : "");
+		char *path = util_xasprintf("feedback.%s", fp.v[i].attr ? fp.v[i].attr : "");
 		problems_add(&st->problems, path, "%s", fp.v[i].text ? fp.v[i].text : "");
 		free(path);
 	}
@@ -333,8 +297,8 @@ void cl_step_decode(struct cl_step *st, const json_t *item)
 	st->stub = only_attrs(item, stub_attrs);
 	const json_t *fb = json_object_get(item, "feedback");
 	if (st->stub) {
-		st->id = xstrdup(sk_step);
-		st->thread_id = xstrdup(pk_thread);
+		st->id = util_xstrdup(sk_step);
+		st->thread_id = util_xstrdup(pk_thread);
 		problems_add(p, NULL, "stub item: only PK, SK%s (made by a write to a step that "
 		             "did not exist; Chainlit's get_thread fails on it)",
 		             fb ? " and feedback" : "");
@@ -343,11 +307,11 @@ void cl_step_decode(struct cl_step *st, const json_t *item)
 		return;
 	}
 	const char *id = item_req_s(item, "id", p);
-	st->id = xstrdup(id ? id : sk_step);
+	st->id = util_xstrdup(id ? id : sk_step);
 	if (id && sk_step && strcmp(id, sk_step))
 		problems_add(p, "id", "\"%s\" differs from the key's \"%s\"", id, sk_step);
 	const char *tid = item_req_s(item, "threadId", p);
-	st->thread_id = xstrdup(tid ? tid : pk_thread);
+	st->thread_id = util_xstrdup(tid ? tid : pk_thread);
 	if (tid && pk_thread && strcmp(tid, pk_thread))
 		problems_add(p, "threadId", "\"%s\" differs from the key's \"%s\"", tid, pk_thread);
 	st->parent_id = item_opt_s(item, "parentId", p);
@@ -412,11 +376,11 @@ void cl_element_decode(struct cl_element *e, const json_t *item)
 	const char *pk_thread = key_part(item, "PK", "THREAD#", p);
 	const char *sk_el = key_part(item, "SK", "ELEMENT#", p);
 	const char *id = item_req_s(item, "id", p);
-	e->id = xstrdup(id ? id : sk_el);
+	e->id = util_xstrdup(id ? id : sk_el);
 	if (id && sk_el && strcmp(id, sk_el))
 		problems_add(p, "id", "\"%s\" differs from the key's \"%s\"", id, sk_el);
 	const char *tid = item_req_s(item, "threadId", p);
-	e->thread_id = xstrdup(tid ? tid : pk_thread);
+	e->thread_id = util_xstrdup(tid ? tid : pk_thread);
 	if (tid && pk_thread && strcmp(tid, pk_thread))
 		problems_add(p, "threadId", "\"%s\" differs from the key's \"%s\"", tid, pk_thread);
 	e->type = item_req_s(item, "type", p);
@@ -452,7 +416,7 @@ void cl_element_clear(struct cl_element *e)
 void cl_users_add(struct cl_users *l, const json_t *items)
 {
 	size_t n = json_array_size(items);
-	l->v = xrealloc(l->v, (l->n + n) * sizeof *l->v);
+	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
 	for (size_t i = 0; i < n; i++)
 		cl_user_decode(&l->v[l->n++], json_array_get(items, i));
 }
@@ -471,7 +435,7 @@ static const char *const index_attrs[] = {"PK", "SK", "UserThreadPK", "UserThrea
 void cl_threads_add(struct cl_threads *l, const json_t *items)
 {
 	size_t n = json_array_size(items);
-	l->v = xrealloc(l->v, (l->n + n) * sizeof *l->v);
+	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *it = json_array_get(items, i);
 		if (json_object_get(it, "UserThreadSK") && only_attrs(it, index_attrs))
@@ -493,7 +457,7 @@ void cl_threads_free(struct cl_threads *l)
 void cl_steps_add(struct cl_steps *l, const json_t *items)
 {
 	size_t n = json_array_size(items);
-	l->v = xrealloc(l->v, (l->n + n) * sizeof *l->v);
+	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
 	for (size_t i = 0; i < n; i++)
 		cl_step_decode(&l->v[l->n++], json_array_get(items, i));
 }
@@ -521,7 +485,7 @@ struct pager *cl_users_pager(struct session *s, const char *table, int limit)
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *f = xasprintf("begins_with(%s, %s) AND %s = %s", ddb_expr_name(&e, "PK"),
+	char *f = util_xasprintf("begins_with(%s, %s) AND %s = %s", ddb_expr_name(&e, "PK"),
 	                    ddb_expr_value(&e, ddb_av_s("USER#")), ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("USER")));
 	json_t *req = base_request(table, limit);
@@ -536,8 +500,8 @@ struct pager *cl_users_pager(struct session *s, const char *table, int limit)
 static char *name_filter(struct ddb_expr *e, const char *search)
 {
 	if (!search || !*search)
-		return xstrdup("");
-	return xasprintf("contains(%s, %s)", ddb_expr_name(e, "name"),
+		return util_xstrdup("");
+	return util_xasprintf("contains(%s, %s)", ddb_expr_name(e, "name"),
 	                 ddb_expr_value(e, ddb_av_s(search)));
 }
 
@@ -546,8 +510,8 @@ struct pager *cl_user_threads_pager(struct session *s, const char *table,
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *pk = xasprintf("USER#%s", identifier ? identifier : "");
-	char *kc = xasprintf("%s = %s", ddb_expr_name(&e, "UserThreadPK"),
+	char *pk = util_xasprintf("USER#%s", identifier ? identifier : "");
+	char *kc = util_xasprintf("%s = %s", ddb_expr_name(&e, "UserThreadPK"),
 	                     ddb_expr_value(&e, ddb_av_s(pk)));
 	free(pk);
 	json_t *req = base_request(table, limit > 0 ? limit : THREADS_PAGE);
@@ -570,7 +534,7 @@ struct pager *cl_unowned_threads_pager(struct session *s, const char *table,
 	struct ddb_expr e;
 	ddb_expr_init(&e);
 	char *sf = name_filter(&e, search);
-	char *f = xasprintf("%s = %s AND attribute_not_exists(%s)%s%s", ddb_expr_name(&e, "SK"),
+	char *f = util_xasprintf("%s = %s AND attribute_not_exists(%s)%s%s", ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("THREAD")),
 	                    ddb_expr_name(&e, "UserThreadPK"), *sf ? " AND " : "", sf);
 	free(sf);
@@ -586,8 +550,8 @@ struct pager *cl_conversation_pager(struct session *s, const char *table, const 
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *pk = xasprintf("THREAD#%s", thread_id ? thread_id : "");
-	char *kc = xasprintf("%s = %s", ddb_expr_name(&e, "PK"), ddb_expr_value(&e, ddb_av_s(pk)));
+	char *pk = util_xasprintf("THREAD#%s", thread_id ? thread_id : "");
+	char *kc = util_xasprintf("%s = %s", ddb_expr_name(&e, "PK"), ddb_expr_value(&e, ddb_av_s(pk)));
 	free(pk);
 	json_t *req = base_request(table, 0);
 	json_object_set_new(req, "KeyConditionExpression", json_string(kc));
@@ -601,7 +565,7 @@ struct pager *cl_feedback_pager(struct session *s, const char *table, int limit)
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *f = xasprintf("begins_with(%s, %s) AND attribute_exists(%s)", ddb_expr_name(&e, "SK"),
+	char *f = util_xasprintf("begins_with(%s, %s) AND attribute_exists(%s)", ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("STEP#")), ddb_expr_name(&e, "feedback"));
 	json_t *req = base_request(table, limit);
 	json_object_set_new(req, "FilterExpression", json_string(f));
@@ -660,9 +624,9 @@ void cl_job_cancel(struct cl_job *j)
 
 static struct cl_threads *threads_in_order(const struct cl_job *j)
 {
-	struct cl_threads *out = xcalloc(1, sizeof *out);
+	struct cl_threads *out = util_xcalloc(1, sizeof *out);
 	size_t n = json_array_size(j->index_items);
-	out->v = xcalloc(n, sizeof *out->v);
+	out->v = util_xcalloc(n, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *ix = json_array_get(j->index_items, i);
 		const char *pk = ddb_item_s(ix, "PK");
@@ -740,10 +704,10 @@ static void threads_submit(struct cl_job *j)
 struct cl_job *cl_threads_fetch(struct session *s, const char *table, const json_t *index_items,
                                 cl_threads_fn cb, void *ud)
 {
-	struct cl_job *j = xcalloc(1, sizeof *j);
+	struct cl_job *j = util_xcalloc(1, sizeof *j);
 	j->kind = JOB_THREADS;
 	j->s = s;
-	j->table = xstrdup(table);
+	j->table = util_xstrdup(table);
 	j->threads_cb = cb;
 	j->ud = ud;
 	j->index_items = json_is_array(index_items) ? json_incref((json_t *)index_items) : json_array();
@@ -828,11 +792,11 @@ static void conv_page(struct pager *p, const json_t *items, const struct ddb_err
 struct cl_job *cl_conversation_load(struct session *s, const char *table, const char *thread_id,
                                     cl_conversation_fn cb, void *ud)
 {
-	struct cl_job *j = xcalloc(1, sizeof *j);
+	struct cl_job *j = util_xcalloc(1, sizeof *j);
 	j->kind = JOB_CONVERSATION;
 	j->s = s;
-	j->table = xstrdup(table);
-	j->thread_id = xstrdup(thread_id);
+	j->table = util_xstrdup(table);
+	j->thread_id = util_xstrdup(thread_id);
 	j->conv_cb = cb;
 	j->ud = ud;
 	j->items = json_array();
@@ -914,24 +878,24 @@ static long find_step(const struct id_ix *ix, size_t n, const char *id)
 }
 
 #define PUSH(arr, count, x) do { \
-		(arr) = xrealloc((arr), ((count) + 1) * sizeof *(arr)); \
+		(arr) = util_xrealloc((arr), ((count) + 1) * sizeof *(arr)); \
 		(arr)[(count)++] = (x); \
 	} while (0)
 
 struct cl_conversation *cl_conversation_build(const char *thread_id, const json_t *items)
 {
-	struct cl_conversation *c = xcalloc(1, sizeof *c);
-	c->thread_id = xstrdup(thread_id);
+	struct cl_conversation *c = util_xcalloc(1, sizeof *c);
+	c->thread_id = util_xstrdup(thread_id);
 	size_t n = json_array_size(items);
-	c->steps = xcalloc(n, sizeof *c->steps);
-	c->elements = xcalloc(n, sizeof *c->elements);
+	c->steps = util_xcalloc(n, sizeof *c->steps);
+	c->elements = util_xcalloc(n, sizeof *c->elements);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
 		switch (cl_item_kind(it)) {
 		case CL_ITEM_THREAD:
 			if (!c->thread) {
-				c->thread = xcalloc(1, sizeof *c->thread);
+				c->thread = util_xcalloc(1, sizeof *c->thread);
 				cl_thread_decode(c->thread, it);
 				break;
 			}
@@ -958,8 +922,8 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 
 	qsort(c->steps, c->n_steps, sizeof *c->steps, step_order);
 	size_t ns = c->n_steps, n_stubs = 0;
-	c->nodes = xcalloc(ns, sizeof *c->nodes);
-	struct id_ix *ix = xcalloc(ns, sizeof *ix);
+	c->nodes = util_xcalloc(ns, sizeof *c->nodes);
+	struct id_ix *ix = util_xcalloc(ns, sizeof *ix);
 	for (i = 0; i < ns; i++) {
 		c->nodes[i].step = &c->steps[i];
 		ix[i] = (struct id_ix){c->steps[i].id, i};
@@ -977,7 +941,7 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 		             "Chainlit's get_thread fails", n_stubs, n_stubs == 1 ? "" : "s");
 
 	/* parent links; -1 none, -2 missing */
-	long *par = xcalloc(ns, sizeof *par);
+	long *par = util_xcalloc(ns, sizeof *par);
 	for (i = 0; i < ns; i++) {
 		const char *pid = c->steps[i].parent_id;
 		par[i] = -1;
@@ -987,8 +951,8 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 		}
 	}
 	/* cycles: walk up from each node; a walk that meets its own path found one */
-	unsigned char *state = xcalloc(ns, 1);   /* 0 new, 1 on the current path, 2 done */
-	size_t *path = xcalloc(ns, sizeof *path);
+	unsigned char *state = util_xcalloc(ns, 1);   /* 0 new, 1 on the current path, 2 done */
+	size_t *path = util_xcalloc(ns, sizeof *path);
 	for (i = 0; i < ns; i++) {
 		size_t len = 0;
 		long x = (long)i;
@@ -1105,7 +1069,7 @@ static void rows_subtree(struct cl_rows *r, struct cl_node *top, int depth, enum
 	} *stack = NULL;
 	size_t sp = 0, cap = 0;
 #define FRAME_PUSH(node, d) do { \
-		if (sp == cap) { cap = cap ? cap * 2 : 16; stack = xrealloc(stack, cap * sizeof *stack); } \
+		if (sp == cap) { cap = cap ? cap * 2 : 16; stack = util_xrealloc(stack, cap * sizeof *stack); } \
 		stack[sp++] = (struct frame){(node), (d)}; \
 	} while (0)
 	FRAME_PUSH(top, depth);
@@ -1198,7 +1162,7 @@ enum cl_table_status cl_table_resolve_sync(struct session *s, char **table, char
 	*several = NULL;
 	memset(err, 0, sizeof *err);
 	if (s->chainlit_table && *s->chainlit_table) {
-		*table = xstrdup(s->chainlit_table);
+		*table = util_xstrdup(s->chainlit_table);
 		return CL_TABLE_FOUND;
 	}
 	struct table_list tl;
@@ -1215,7 +1179,7 @@ enum cl_table_status cl_table_resolve_sync(struct session *s, char **table, char
 			continue;
 		fprintf(f, "%s%s", found ? ", " : "", tl.v[i].name);
 		if (!found)
-			*table = xstrdup(tl.v[i].name);
+			*table = util_xstrdup(tl.v[i].name);
 		found++;
 	}
 	fclose(f);

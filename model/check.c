@@ -1,6 +1,7 @@
 /* model/check.c: the findings list of the integrity report. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/check.h"
 
 #include <stdarg.h>
@@ -15,11 +16,9 @@ void findings_add(struct findings *f, const char *table, const json_t *key,
 	if (!v)
 		abort();
 	f->v = v;
-	char *msg = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = util_vfmt(fmt, ap);
 	va_end(ap);
 	v[f->n] = (struct finding){
 		.table = strdup(table ? table : ""),

@@ -1,6 +1,7 @@
 /* model/feedback.c: conditional feedback writes (see feedback.h). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/feedback.h"
 #include "model/chainlit.h"
 
@@ -133,19 +134,6 @@ struct write {
 	char *where;     /* "THREAD#t / STEP#s" for messages */
 };
 
-static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xfmt(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	return s;
-}
-
 static void write_done(struct ddb_result *res, void *ud)
 {
 	struct write *w = ud;
@@ -156,7 +144,7 @@ static void write_done(struct ddb_result *res, void *ud)
 		out.status = FB_OK;
 		json_t *attrs = json_object_get(res->body, "Attributes");
 		out.item = json_is_object(attrs) ? json_incref(attrs) : NULL;
-		out.message = xfmt(w->action == FB_SET ? "feedback stored on %s"
+		out.message = util_xasprintf(w->action == FB_SET ? "feedback stored on %s"
 		                                       : "feedback removed from %s", w->where);
 	} else if (res->err.code && !strcmp(res->err.code, "ConditionalCheckFailedException")) {
 		json_t *cur = json_object_get(res->body, "Item");
@@ -164,15 +152,15 @@ static void write_done(struct ddb_result *res, void *ud)
 		if (json_is_object(cur)) {
 			out.status = FB_CONFLICT;
 			out.item = json_incref(cur);
-			out.message = xfmt("the feedback on %s changed since it was read", w->where);
+			out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
 		} else {
 			out.status = FB_NO_STEP;
-			out.message = xfmt("the step %s does not exist", w->where);
+			out.message = util_xasprintf("the step %s does not exist", w->where);
 		}
 	} else {
 		out.status = FB_ERROR;
 		ddb_error_copy(&out.err, &res->err);
-		out.message = xfmt("writing feedback on %s failed", w->where);
+		out.message = util_xasprintf("writing feedback on %s failed", w->where);
 	}
 	w->cb(&out, w->ud);
 	fb_result_clear(&out);

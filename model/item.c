@@ -1,6 +1,7 @@
 /* model/item.c: forgiving attribute readers and the problem list. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/item.h"
 #include "aws/ddb.h"
 
@@ -16,11 +17,9 @@ void problems_add(struct problems *p, const char *attr, const char *fmt, ...)
 	if (!v)
 		abort();
 	p->v = v;
-	char *text = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	char *text = util_vfmt(fmt, ap);
 	va_end(ap);
 	v[p->n].attr = attr ? strdup(attr) : NULL;
 	v[p->n].text = text;

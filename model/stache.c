@@ -2,6 +2,7 @@
  * tree (see stache.h; the layouts are SCHEMAS.md Part A). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/stache.h"
 #include "model/tables.h"
 #include "model/timefmt.h"
@@ -14,43 +15,6 @@
 #include <strings.h>
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		abort();
-	return d;
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (rc < 0)
-		abort();
-	return s;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		abort();
-	return p;
-}
 
 static const char *json_kind(const json_t *v)
 {
@@ -114,7 +78,7 @@ char *stache_key_escape(const char *s)
 	for (const char *c = s; *c; c++)
 		if (*c == '%' || *c == '#')
 			extra += 2;
-	char *out = xcalloc(strlen(s) + extra + 1, 1), *o = out;
+	char *out = util_xcalloc(strlen(s) + extra + 1, 1), *o = out;
 	/* one pass gives the same result as "% first, then #" */
 	for (const char *c = s; *c; c++) {
 		if (*c == '%') {
@@ -139,7 +103,7 @@ static const char *ns_key_value(const char *ns)
 char *stache_key_doc_pk(const char *ns, const char *doc_id)
 {
 	char *e = stache_key_escape(ns_key_value(ns));
-	char *k = xasprintf("DOC#%s#%s", e, doc_id ? doc_id : "");
+	char *k = util_xasprintf("DOC#%s#%s", e, doc_id ? doc_id : "");
 	free(e);
 	return k;
 }
@@ -147,7 +111,7 @@ char *stache_key_doc_pk(const char *ns, const char *doc_id)
 char *stache_key_ns_gsi1pk(const char *ns)
 {
 	char *e = stache_key_escape(ns_key_value(ns));
-	char *k = xasprintf("NAMESPACE#%s", e);
+	char *k = util_xasprintf("NAMESPACE#%s", e);
 	free(e);
 	return k;
 }
@@ -155,7 +119,7 @@ char *stache_key_ns_gsi1pk(const char *ns)
 char *stache_key_file_gsi2pk(const char *ns, const char *name)
 {
 	char *e = stache_key_escape(ns_key_value(ns)), *f = stache_key_escape(name);
-	char *k = xasprintf("FILENAME#%s#%s", e, f);
+	char *k = util_xasprintf("FILENAME#%s#%s", e, f);
 	free(e);
 	free(f);
 	return k;
@@ -163,12 +127,12 @@ char *stache_key_file_gsi2pk(const char *ns, const char *name)
 
 char *stache_key_ns_gsi1pk_raw(const char *ns)
 {
-	return xasprintf("NAMESPACE#%s", ns_key_value(ns));
+	return util_xasprintf("NAMESPACE#%s", ns_key_value(ns));
 }
 
 char *stache_key_file_gsi2pk_raw(const char *ns, const char *name)
 {
-	return xasprintf("FILENAME#%s#%s", ns_key_value(ns), name ? name : "");
+	return util_xasprintf("FILENAME#%s#%s", ns_key_value(ns), name ? name : "");
 }
 
 json_t *stache_item_key(const json_t *item)
@@ -446,7 +410,7 @@ void stache_ns_list_add_items(struct stache_ns_list *l, const json_t *items)
 	size_t n = json_array_size(items);
 	if (!n)
 		return;
-	l->v = xrealloc(l->v, (l->n + n) * sizeof *l->v);
+	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
 	for (size_t i = 0; i < n; i++)
 		stache_ns_decode(json_array_get(items, i), &l->v[l->n++]);
 }
@@ -702,13 +666,13 @@ static void check_keys(struct stache_row *r)
 	switch (r->kind) {
 	case STACHE_ROW_DOCUMENT: {
 		if (have_ns && r->doc_id)
-			key_expect1(r, "PK", xasprintf("DOC#%s#%s", ens, r->doc_id),
-			            xasprintf("DOC#%s#%s", ns, r->doc_id));
+			key_expect1(r, "PK", util_xasprintf("DOC#%s#%s", ens, r->doc_id),
+			            util_xasprintf("DOC#%s#%s", ns, r->doc_id));
 		if (have_ns)
 			key_expect1(r, "GSI1PK", stache_key_ns_gsi1pk(ns), stache_key_ns_gsi1pk_raw(ns));
 		if (r->created_at) {
-			key_expect1(r, "GSI1SK", xasprintf("CREATED#%s", r->created_at), NULL);
-			key_expect1(r, "GSI2SK", xasprintf("CREATED#%s", r->created_at), NULL);
+			key_expect1(r, "GSI1SK", util_xasprintf("CREATED#%s", r->created_at), NULL);
+			key_expect1(r, "GSI2SK", util_xasprintf("CREATED#%s", r->created_at), NULL);
 		}
 		if (have_ns && (r->source_path || r->filename)) {
 			/* 0.1.3+ files a document under its source path; older rows and
@@ -734,21 +698,21 @@ static void check_keys(struct stache_row *r)
 	case STACHE_ROW_TRASH: {
 		if (have_ns && r->filename && r->deleted_at_ms >= 0) {
 			char *ef = stache_key_escape(r->filename);
-			key_expect1(r, "PK", xasprintf("TRASH#%s#%s#%lld", ens, ef, r->deleted_at_ms),
-			            xasprintf("TRASH#%s#%s#%lld", ns, r->filename, r->deleted_at_ms));
+			key_expect1(r, "PK", util_xasprintf("TRASH#%s#%s#%lld", ens, ef, r->deleted_at_ms),
+			            util_xasprintf("TRASH#%s#%s#%lld", ns, r->filename, r->deleted_at_ms));
 			free(ef);
 		}
-		key_expect1(r, "GSI1PK", xstrdup("TRASH"), NULL);
+		key_expect1(r, "GSI1PK", util_xstrdup("TRASH"), NULL);
 		if (r->deleted_at)
-			key_expect1(r, "GSI1SK", xstrdup(r->deleted_at), NULL);
+			key_expect1(r, "GSI1SK", util_xstrdup(r->deleted_at), NULL);
 		no_gsi_keys(r, true);
 		break;
 	}
 	case STACHE_ROW_RES_SOURCE:
 		if (have_ns && r->source_path) {
 			char *ep = stache_key_escape(r->source_path);
-			key_expect1(r, "PK", xasprintf("SOURCE#%s#%s", ens, ep),
-			            xasprintf("SOURCE#%s#%s", ns, r->source_path));
+			key_expect1(r, "PK", util_xasprintf("SOURCE#%s#%s", ens, ep),
+			            util_xasprintf("SOURCE#%s#%s", ns, r->source_path));
 			free(ep);
 		}
 		no_gsi_keys(r, false);
@@ -756,15 +720,15 @@ static void check_keys(struct stache_row *r)
 	case STACHE_ROW_RES_HASH:
 		if (have_ns && r->content_hash && r->filename) {
 			char *ef = stache_key_escape(r->filename);
-			key_expect1(r, "PK", xasprintf("HASH#%s#%s#%s", ens, r->content_hash, ef),
-			            xasprintf("HASH#%s#%s#%s", ns, r->content_hash, r->filename));
+			key_expect1(r, "PK", util_xasprintf("HASH#%s#%s#%s", ens, r->content_hash, ef),
+			            util_xasprintf("HASH#%s#%s#%s", ns, r->content_hash, r->filename));
 			free(ef);
 		}
 		no_gsi_keys(r, false);
 		break;
 	case STACHE_ROW_CLEANUP:
 		if (r->cleanup_job_id)
-			key_expect1(r, "PK", xasprintf("CLEANUP#%s", r->cleanup_job_id), NULL);
+			key_expect1(r, "PK", util_xasprintf("CLEANUP#%s", r->cleanup_job_id), NULL);
 		no_gsi_keys(r, false);
 		break;
 	case STACHE_ROW_UNKNOWN:
@@ -824,7 +788,7 @@ void stache_row_list_add_items(struct stache_row_list *l, const json_t *items)
 	size_t n = json_array_size(items);
 	if (!n)
 		return;
-	l->v = xrealloc(l->v, (l->n + n) * sizeof *l->v);
+	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
 	for (size_t i = 0; i < n; i++)
 		stache_row_decode(json_array_get(items, i), &l->v[l->n++]);
 }
@@ -876,7 +840,7 @@ static struct pager *query_eq(struct session *s, const char *table, const char *
 	struct ddb_expr e;
 	ddb_expr_init(&e);
 	const char *n = ddb_expr_name(&e, attr);
-	char *kce = xasprintf("%s = %s", n, ddb_expr_value(&e, ddb_av_s(value)));
+	char *kce = util_xasprintf("%s = %s", n, ddb_expr_value(&e, ddb_av_s(value)));
 	json_t *req = json_pack("{s:s,s:s}", "TableName", table, "KeyConditionExpression", kce);
 	free(kce);
 	if (index)
@@ -983,7 +947,7 @@ struct pager *stache_all_docs_pager(struct session *s, int limit)
 		return NULL;
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *f = xasprintf("%s = %s", ddb_expr_name(&e, "SK"),
+	char *f = util_xasprintf("%s = %s", ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("METADATA")));
 	struct pager *p = scan(s, s->documents_table, &e, f, limit);
 	free(f);
@@ -997,7 +961,7 @@ struct pager *stache_doc_by_id_pager(struct session *s, const char *doc_id, int 
 		return NULL;
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *f = xasprintf("%s = %s AND %s = %s", ddb_expr_name(&e, "SK"),
+	char *f = util_xasprintf("%s = %s AND %s = %s", ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("METADATA")), ddb_expr_name(&e, "doc_id"),
 	                    ddb_expr_value(&e, ddb_av_s(doc_id)));
 	struct pager *p = scan(s, s->documents_table, &e, f, limit);
@@ -1035,7 +999,7 @@ static int no_pager(struct ddb_error *err)
 {
 	memset(err, 0, sizeof *err);
 	err->kind = DDB_ERR_USAGE;
-	err->message = xstrdup("no table given");
+	err->message = util_xstrdup("no table given");
 	return -1;
 }
 
@@ -1133,7 +1097,7 @@ static void count_start(struct count_all *a, size_t i, const char *key)
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	char *kce = xasprintf("%s = %s", ddb_expr_name(&e, "GSI1PK"),
+	char *kce = util_xasprintf("%s = %s", ddb_expr_name(&e, "GSI1PK"),
 	                      ddb_expr_value(&e, ddb_av_s(key)));
 	json_t *req = json_pack("{s:s,s:s,s:s,s:s,s:i}", "TableName", a->s->documents_table,
 	                        "IndexName", "GSI1", "KeyConditionExpression", kce,
@@ -1141,7 +1105,7 @@ static void count_start(struct count_all *a, size_t i, const char *key)
 	free(kce);
 	ddb_expr_apply(&e, req);
 	ddb_expr_free(&e);
-	struct count_job *j = xcalloc(1, sizeof *j);
+	struct count_job *j = util_xcalloc(1, sizeof *j);
 	j->all = a;
 	j->i = i;
 	j->req = req;
@@ -1199,7 +1163,7 @@ static void sort_idx(const struct stache_ns *ns, size_t *v, size_t n,
 {
 	if (n < 2)
 		return;
-	struct keyed *k = xcalloc(n, sizeof *k);
+	struct keyed *k = util_xcalloc(n, sizeof *k);
 	for (size_t j = 0; j < n; j++)
 		k[j] = (struct keyed){&ns[v[j]], v[j]};
 	qsort(k, n, sizeof *k, cmp);
@@ -1211,7 +1175,7 @@ static void sort_idx(const struct stache_ns *ns, size_t *v, size_t n,
 static void idx_push(struct stache_idx_list *l, size_t i)
 {
 	if (!(l->n & (l->n + 1)))   /* grow at 0, 1, 3, 7, ... entries */
-		l->v = xrealloc(l->v, (2 * l->n + 2) * sizeof *l->v);
+		l->v = util_xrealloc(l->v, (2 * l->n + 2) * sizeof *l->v);
 	l->v[l->n++] = i;
 }
 
@@ -1259,12 +1223,12 @@ void stache_tree_build(const struct stache_ns *ns, size_t n, struct stache_tree 
 	memset(t, 0, sizeof *t);
 	t->n = n;
 	t->ns = ns;
-	t->parent = xcalloc(n, sizeof *t->parent);
-	t->place = xcalloc(n, sizeof *t->place);
-	t->on_cycle = xcalloc(n, sizeof *t->on_cycle);
-	t->children = xcalloc(n, sizeof *t->children);
-	t->rows = xcalloc(n, sizeof *t->rows);
-	t->by_id = xcalloc(n, sizeof *t->by_id);
+	t->parent = util_xcalloc(n, sizeof *t->parent);
+	t->place = util_xcalloc(n, sizeof *t->place);
+	t->on_cycle = util_xcalloc(n, sizeof *t->on_cycle);
+	t->children = util_xcalloc(n, sizeof *t->children);
+	t->rows = util_xcalloc(n, sizeof *t->rows);
+	t->by_id = util_xcalloc(n, sizeof *t->by_id);
 	for (size_t i = 0; i < n; i++)
 		if (ns[i].id)
 			t->by_id[t->n_by_id++] = i;
@@ -1277,9 +1241,9 @@ void stache_tree_build(const struct stache_ns *ns, size_t n, struct stache_tree 
 	 * top (root or orphan), at a namespace already placed, or on itself (a
 	 * cycle).  Every namespace is on one path only: O(n). */
 	enum { UNSEEN, ON_PATH, PLACED };
-	unsigned char *state = xcalloc(n, 1);
-	size_t *group = xcalloc(n, sizeof *group);
-	size_t *path = xcalloc(n, sizeof *path);
+	unsigned char *state = util_xcalloc(n, 1);
+	size_t *group = util_xcalloc(n, sizeof *group);
+	size_t *path = util_xcalloc(n, sizeof *path);
 	for (size_t i = 0; i < n; i++) {
 		if (state[i] != UNSEEN)
 			continue;
@@ -1307,7 +1271,7 @@ void stache_tree_build(const struct stache_ns *ns, size_t n, struct stache_tree 
 			k--;
 			place = STACHE_IN_CYCLE;
 			g = t->n_cycles++;
-			t->cycles = xrealloc(t->cycles, t->n_cycles * sizeof *t->cycles);
+			t->cycles = util_xrealloc(t->cycles, t->n_cycles * sizeof *t->cycles);
 			struct stache_idx_list *cy = &t->cycles[g];
 			*cy = (struct stache_idx_list){0};
 			/* start at the smallest id, so the order does not depend on
@@ -1338,7 +1302,7 @@ void stache_tree_build(const struct stache_ns *ns, size_t n, struct stache_tree 
 	sort_idx(ns, t->roots.v, t->roots.n, cmp_by_name);
 	sort_idx(ns, t->orphans.v, t->orphans.n, cmp_by_name);
 
-	int *depths = xcalloc(n, sizeof *depths);
+	int *depths = util_xcalloc(n, sizeof *depths);
 	for (size_t k = 0; k < t->roots.n; k++)
 		emit_subtree(t, t->roots.v[k], 0, path, depths, STACHE_IN_TREE, t->roots.v[k]);
 	for (size_t k = 0; k < t->orphans.n; k++)
@@ -1376,13 +1340,13 @@ size_t *stache_tree_ancestors(const struct stache_tree *t, size_t i, size_t *n,
 	*end = STACHE_PATH_ROOT;
 	if (i >= t->n)
 		return NULL;
-	unsigned char *seen = xcalloc(t->n, 1);
+	unsigned char *seen = util_xcalloc(t->n, 1);
 	size_t *v = NULL, len = 0, cap = 0;
 	size_t j = i;
 	for (;;) {
 		if (len == cap) {
 			cap = cap ? 2 * cap : 8;
-			v = xrealloc(v, cap * sizeof *v);
+			v = util_xrealloc(v, cap * sizeof *v);
 		}
 		v[len++] = j;
 		seen[j] = 1;
@@ -1452,7 +1416,7 @@ static char *pair_name(const char *other, const char *theirs, const char *mine)
 		at = c;
 	if (!at)
 		return NULL;
-	return xasprintf("%.*s%s%s", (int)(at - other), other, mine, at + strlen(theirs));
+	return util_xasprintf("%.*s%s%s", (int)(at - other), other, mine, at + strlen(theirs));
 }
 
 static void msg_add(char **msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1465,7 +1429,7 @@ static void msg_add(char **msg, const char *fmt, ...)
 		abort();
 	va_end(ap);
 	if (*msg) {
-		char *both = xasprintf("%s; %s", *msg, part);
+		char *both = util_xasprintf("%s; %s", *msg, part);
 		free(*msg);
 		free(part);
 		*msg = both;
@@ -1494,7 +1458,7 @@ enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_u
 	struct table_list tl;
 	struct ddb_error e;
 	if (tables_load_sync(s, &tl, &e) != 0) {
-		*msg = xasprintf("listing tables: %s%s%s", e.code ? e.code : "", e.code ? ": " : "",
+		*msg = util_xasprintf("listing tables: %s%s%s", e.code ? e.code : "", e.code ? ": " : "",
 		                 e.message ? e.message : ddb_error_kind_text(e.kind));
 		ddb_error_clear(&e);
 		/* only a wanted table was missing: go on without it */
@@ -1504,7 +1468,7 @@ enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_u
 		return STACHE_RESOLVED;
 	}
 	for (int k = 0; k < 2; k++) {
-		picks[k].cand = xcalloc(tl.n, sizeof *picks[k].cand);
+		picks[k].cand = util_xcalloc(tl.n, sizeof *picks[k].cand);
 		for (size_t i = 0; i < tl.n; i++)
 			if (tl.v[i].layout == picks[k].layout)
 				picks[k].cand[picks[k].n_cand++] = tl.v[i].name;
@@ -1516,13 +1480,13 @@ enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_u
 			if (pk->use == STACHE_TABLE_SKIP || *pk->slot)
 				continue;
 			if (pass == 0 && pk->n_cand == 1)
-				*pk->slot = xstrdup(pk->cand[0]);
+				*pk->slot = util_xstrdup(pk->cand[0]);
 			const char *other = *picks[1 - k].slot;
 			if (pass == 1 && pk->n_cand > 1 && other) {
 				char *want = pair_name(other, pk->theirs, pk->mine);
 				for (size_t i = 0; want && i < pk->n_cand; i++)
 					if (!strcmp(pk->cand[i], want))
-						*pk->slot = xstrdup(want);
+						*pk->slot = util_xstrdup(want);
 				free(want);
 			}
 		}

@@ -2,6 +2,7 @@
  * default, one JSON object per line with --json. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/cli.h"
 #include "tui/cmd.h"
 #include "tui/ui.h"
@@ -86,11 +87,9 @@ void cli_print_json(json_t *o)
 
 int cli_fail(int rc, const char *fmt, ...)
 {
-	char *raw = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&raw, fmt, ap) < 0)
-		raw = NULL;
+	char *raw = util_vfmt(fmt, ap);
 	va_end(ap);
 	char *m = text_sanitize_line(raw ? raw : "error");
 	fprintf(stderr, "ddtree: %s\n", m ? m : "");

@@ -1,6 +1,7 @@
 /* tui/ui.c: the browser frame, its event loop and its scripted mode. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/ui.h"
 #include "tui/cli.h"
 #include "tui/detail.h"
@@ -61,11 +62,9 @@ void view_set_error(struct view *v, const char *fmt, ...)
 	v->error = NULL;
 	if (!fmt)
 		return;
-	char *raw = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&raw, fmt, ap) < 0)
-		raw = NULL;
+	char *raw = util_vfmt(fmt, ap);
 	va_end(ap);
 	v->error = text_sanitize_line(raw ? raw : "error");
 	free(raw);
@@ -492,11 +491,9 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->message = NULL;
 	if (!fmt)
 		return;
-	char *raw = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&raw, fmt, ap) < 0)
-		raw = NULL;
+	char *raw = util_vfmt(fmt, ap);
 	va_end(ap);
 	ui->message = text_sanitize_line(raw ? raw : "");
 	ui->message_error = error;
