@@ -132,7 +132,47 @@ struct write {
 	enum fb_action action;
 	json_t *wanted;
 	char *where;     /* "THREAD#t / STEP#s" for messages */
+	struct session *s;
+	char *table;
+	json_t *key;     /* the step's key, to look when the service gives no Item */
 };
+
+static void write_free(struct write *w)
+{
+	json_decref(w->wanted);
+	json_decref(w->key);
+	free(w->table);
+	free(w->where);
+	free(w);
+}
+
+/* A failed condition came back without the current item (an implementation
+ * without ReturnValuesOnConditionCheckFailure): read the step to tell a
+ * conflict from a missing step. */
+static void lookup_done(struct ddb_result *res, void *ud)
+{
+	struct write *w = ud;
+	struct fb_result out = {0};
+	out.wanted = w->wanted;
+	w->wanted = NULL;
+	json_t *item = res->err.kind == DDB_OK ? json_object_get(res->body, "Item") : NULL;
+	if (res->err.kind != DDB_OK) {
+		out.status = FB_ERROR;
+		ddb_error_copy(&out.err, &res->err);
+		out.message = util_xasprintf("the write on %s was refused and reading the step failed",
+		                             w->where);
+	} else if (json_is_object(item)) {
+		out.status = FB_CONFLICT;
+		out.item = json_incref(item);
+		out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
+	} else {
+		out.status = FB_NO_STEP;
+		out.message = util_xasprintf("the step %s does not exist", w->where);
+	}
+	w->cb(&out, w->ud);
+	fb_result_clear(&out);
+	write_free(w);
+}
 
 static void write_done(struct ddb_result *res, void *ud)
 {
@@ -154,8 +194,14 @@ static void write_done(struct ddb_result *res, void *ud)
 			out.item = json_incref(cur);
 			out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
 		} else {
-			out.status = FB_NO_STEP;
-			out.message = util_xasprintf("the step %s does not exist", w->where);
+			/* no Item in the answer: look before saying which it was */
+			ddb_error_clear(&out.err);
+			w->wanted = out.wanted;
+			ddb_submit(w->s->ddb, "GetItem",
+			           json_pack("{s:s,s:O,s:b}", "TableName", w->table, "Key", w->key,
+			                     "ConsistentRead", 1),
+			           lookup_done, w);
+			return;
 		}
 	} else {
 		out.status = FB_ERROR;
@@ -164,8 +210,7 @@ static void write_done(struct ddb_result *res, void *ud)
 	}
 	w->cb(&out, w->ud);
 	fb_result_clear(&out);
-	free(w->where);
-	free(w);
+	write_free(w);
 }
 
 void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void *ud)
@@ -196,6 +241,9 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 	w->wanted = r->action == FB_SET ? fb_map(r->thread_id, r->step_id, r->value, r->comment) : NULL;
 	if (asprintf(&w->where, "THREAD#%s / STEP#%s", r->thread_id, r->step_id) < 0)
 		abort();
+	w->s = s;
+	w->table = util_xstrdup(r->table);
+	w->key = cl_step_key(r->thread_id, r->step_id);
 	ddb_submit(s->ddb, "UpdateItem", req, write_done, w);
 }
 
