@@ -105,7 +105,38 @@ json_t *fb_build_request(const struct fb_request *r, char **err)
 		n = asprintf(&update, "REMOVE %s", fb);
 	if (n < 0)
 		abort();
-	if (r->seen)
+	const json_t *seen_map = json_object_get(r->seen, "M");
+	if (r->seen && json_is_object(seen_map) && json_object_size(r->seen) == 1) {
+		/* The version seen, compared field by field (plus the number of
+		 * fields): some DynamoDB implementations compare whole maps by key
+		 * order, which would report a conflict that is not one. */
+		char count[24];
+		snprintf(count, sizeof count, "%zu", json_object_size(seen_map));
+		char *c = util_xasprintf("attribute_exists(%s) AND size(%s) = %s", pk, fb,
+		                         ddb_expr_value(&e, ddb_av_n(count)));
+		const char **keys = util_xcalloc(json_object_size(seen_map), sizeof *keys);
+		size_t nk = 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)seen_map, k, v)
+			keys[nk++] = k;
+		for (size_t i = 0; i < nk; i++) {
+			const json_t *av = json_object_get(seen_map, keys[i]);
+			const char *t = ddb_av_type(av);
+			char *more;
+			if (t && !strcmp(t, "NULL"))
+				more = util_xasprintf("%s AND attribute_type(%s.%s, %s)", c, fb,
+				                      ddb_expr_name(&e, keys[i]), ddb_expr_value(&e, ddb_av_s("NULL")));
+			else
+				more = util_xasprintf("%s AND %s.%s = %s", c, fb, ddb_expr_name(&e, keys[i]),
+				                      ddb_expr_value(&e, json_deep_copy(av)));
+			free(c);
+			c = more;
+		}
+		free(keys);
+		cond = c;
+		n = 0;
+	} else if (r->seen)
 		n = asprintf(&cond, "attribute_exists(%s) AND %s = %s", pk, fb,
 		             ddb_expr_value(&e, json_deep_copy(r->seen)));
 	else

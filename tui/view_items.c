@@ -42,6 +42,11 @@ static void preview(const json_t *av, char *buf, size_t len)
 		snprintf(buf, len, "<%s>", t);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void items_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
 	struct items *it = v->priv;
@@ -60,20 +65,27 @@ static void items_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 		if (used >= len)
 			return;
 	}
+	/* the other attributes in name order: servers return them in any order */
+	size_t nk = json_object_size(item), k = 0;
+	const char **keys = malloc((nk ? nk : 1) * sizeof *keys);
+	if (!keys)
+		return;
 	const char *key;
 	json_t *av;
-	json_object_foreach((json_t *)item, key, av) {
+	json_object_foreach((json_t *)item, key, av)
+		keys[k++] = key;
+	qsort(keys, k, sizeof *keys, cmp_str);
+	for (size_t j = 0; j < k && used < len; j++) {
 		bool skip = false;
-		for (int k = 0; first[k]; k++)
-			skip |= !strcmp(key, first[k]);
+		for (int f = 0; first[f]; f++)
+			skip |= !strcmp(keys[j], first[f]);
 		if (skip)
 			continue;
 		char pv[128];
-		preview(av, pv, sizeof pv);
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "  %s=%s", key, pv);
-		if (used >= len)
-			return;
+		preview(json_object_get(item, keys[j]), pv, sizeof pv);
+		used += (size_t)snprintf(buf + used, len - used, "  %s=%s", keys[j], pv);
 	}
+	free(keys);
 	*role = ROLE_NORMAL;
 }
 

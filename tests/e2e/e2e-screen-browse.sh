@@ -105,7 +105,7 @@ SCRIPT
 run_script 80x24 "$WORK/s8" "${ARGS[@]}"
 check ":document finds a document by its id ($DOC)" bash -c "[ -n '$DOC' ] && grep -q 'attention.pdf' '$WORK/doc.txt'"
 check ":chainlit-table switches the Conversations node (and loads from it)" grep -q "users: ResourceNotFoun" "$WORK/switched.txt"
-check "a missing table is an error on screen, not a crash" grep -qiE "(ResourceNotFound|non-existent table)" "$WORK/switched.txt"
+check "a missing table is an error on screen, not a crash" grep -qiE "(ResourceNotFound|non-existent table|not found)" "$WORK/switched.txt"
 check "at 80x24 the header and both panes fit" bash -c "[ \$(wc -l <'$WORK/doc.txt') = 24 ] && [ \$(LC_ALL=C.UTF-8 wc -L <'$WORK/doc.txt') -le 80 ]"
 cat >"$WORK/s9" <<SCRIPT
 :user alice@example.com

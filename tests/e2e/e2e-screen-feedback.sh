@@ -88,7 +88,7 @@ check "cancel says so" grep -q "feedback not changed" "$WORK/after-cancel.txt"
 theirs="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"theirs\"}}}"
 cat >"$WORK/writer.sh" <<W
 curl -sf -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' \
- -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+ -H 'X-Amz-Date: 20000101T000000Z' -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
  --data-binary '{"TableName":"$CT","Key":{"PK":{"S":"THREAD#$TID"},"SK":{"S":"STEP#$SID"}},"UpdateExpression":"SET #f = :f","ExpressionAttributeNames":{"#f":"feedback"},"ExpressionAttributeValues":{":f":$theirs}}' $E/ >/dev/null
 W
 cat >"$WORK/s5" <<SCRIPT

@@ -59,12 +59,19 @@ tmux_dead() {
 ddb() {
 	curl -sf -H 'Content-Type: application/x-amz-json-1.0' \
 		-H "X-Amz-Target: DynamoDB_20120810.$1" \
-		-H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+		-H 'X-Amz-Date: 20000101T000000Z' -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
 		--data-binary "$2" "$E/"
 }
-# make_table NAME: a PK/SK table
+# make_table NAME: a PK/SK table, waited for until ACTIVE (some servers,
+# like dynalite, create tables in the background)
 make_table() {
 	ddb CreateTable "{\"TableName\":\"$1\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":[{\"AttributeName\":\"PK\",\"AttributeType\":\"S\"},{\"AttributeName\":\"SK\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"PK\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"SK\",\"KeyType\":\"RANGE\"}]}" >/dev/null
+	local i
+	for i in $(seq 1 100); do
+		ddb DescribeTable "{\"TableName\":\"$1\"}" | grep -q '"TableStatus":"ACTIVE"' && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # --- scripted screens (DDTREE_SCRIPT) ------------------------------------------
