@@ -88,6 +88,8 @@ struct ddb_client {
 	struct list done;             /* worker -> caller (mu) */
 	int pending;                  /* submitted and not dispatched (mu) */
 	/* worker-only */
+	CURL *pool[16];               /* idle easy handles, reused (reset) */
+	int npool;
 	struct list ready, waiting;
 	int active;
 	int quota;
@@ -481,11 +483,28 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 
 /* ---- worker -------------------------------------------------------------- */
 
+/* Easy handles are kept and reset rather than freed: the connections live in
+ * the multi handle's cache either way, this saves the setup per request. */
+static CURL *easy_get(ddb_client *c)
+{
+	return c->npool ? c->pool[--c->npool] : curl_easy_init();
+}
+
+static void easy_put(ddb_client *c, CURL *e)
+{
+	curl_multi_remove_handle(c->multi, e);
+	if (c->npool < (int)(sizeof c->pool / sizeof c->pool[0])) {
+		curl_easy_reset(e);
+		c->pool[c->npool++] = e;
+	} else {
+		curl_easy_cleanup(e);
+	}
+}
+
 static void finish(ddb_client *c, struct ddb_call *x)
 {
 	if (x->easy) {
-		curl_multi_remove_handle(c->multi, x->easy);
-		curl_easy_cleanup(x->easy);
+		easy_put(c, x->easy);
 		x->easy = NULL;
 		c->active--;
 	}
@@ -589,7 +608,7 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	aws_sigv4_result_free(&sr);
 	x->hdrs = h;
 
-	CURL *e = curl_easy_init();
+	CURL *e = easy_get(c);
 	if (!e || !h) {
 		set_error(x, DDB_ERR_USAGE, NULL, strdup("out of memory"));
 		finish(c, x);
@@ -669,8 +688,7 @@ static void attempt_done(ddb_client *c, struct ddb_call *x, CURLcode rc)
 {
 	enum retry_class rcl = classify(c, x, rc);
 
-	curl_multi_remove_handle(c->multi, x->easy);
-	curl_easy_cleanup(x->easy);
+	easy_put(c, x->easy);
 	x->easy = NULL;
 	c->active--;
 	curl_slist_free_all(x->hdrs);
@@ -725,8 +743,7 @@ static void attempt_done(ddb_client *c, struct ddb_call *x, CURLcode rc)
 static void cancel_in_worker(ddb_client *c, struct ddb_call *x)
 {
 	if (x->state == ST_ACTIVE) {
-		curl_multi_remove_handle(c->multi, x->easy);
-		curl_easy_cleanup(x->easy);
+		easy_put(c, x->easy);
 		x->easy = NULL;
 		c->active--;
 	} else if (x->state == ST_WAITING) {
@@ -819,6 +836,8 @@ static void *worker_main(void *arg)
 	}
 
 	/* shutting down: drop whatever is left without running callbacks */
+	while (c->npool)
+		curl_easy_cleanup(c->pool[--c->npool]);
 	struct ddb_call *x;
 	while ((x = list_pop(&active))) {
 		curl_multi_remove_handle(c->multi, x->easy);

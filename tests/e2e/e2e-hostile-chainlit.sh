@@ -207,7 +207,7 @@ MISTYPED="s-t-name s-t-created s-t-fbS s-t-fbvalS s-t-fbval2 s-t-fbval05 s-t-par
 s-t-type s-t-output s-t-fbfields s-t-fbempty s-t-fbL s-t-times s-t-fbnullthread s-empty s-stub"
 {
 	for id in $MISTYPED s-esc s-deep s-jsondeep; do
-		printf ':thread hx-big\n/%s\n<Enter>\n<Enter>\n:save-display %s\n' "$id" "$S/100x30-d-$id.txt"
+		printf ':thread hx-big\n/%s\n<Enter>\n<Enter>\n:save-display %s\n<Esc><Esc>\n' "$id" "$S/100x30-d-$id.txt"
 	done
 	cat <<SCRIPT
 :thread hx-big
@@ -456,7 +456,7 @@ check "export keeps NUL bytes as JSON escapes" grep -qF '\u0000after nul' "$WORK
 
 # check reports every broken item, by key
 reported() {   # reported PK SK: the item is among check's findings
-	jq -e --arg pk "$1" --arg sk "$2" 'select(.key.PK.S == $pk and .key.SK.S == $sk)' \
+	jq -s -e --arg pk "$1" --arg sk "$2" 'any(.[]; .key.PK.S == $pk and .key.SK.S == $sk)' \
 		"$WORK/cli-check--json.out" >/dev/null
 }
 missed=""

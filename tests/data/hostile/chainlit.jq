@@ -73,7 +73,7 @@ step("a#b::c%25d%"; "p::q"; 203; "x#y::z%"; {feedback: fb("a#b::c%25d%"; "p::q";
 # steps: hx-big
 # a 389 KB output (10800 x 36 bytes) and a 2 KB comment: near the 400 KB item limit
 step("hx-big"; "s-huge"; 299; null; {name: S("Assistant"), type: S("assistant_message"),
-  output: S("lorem ipsum \u001b[1mdolor\u009b sit\u202e amet\n" * 9000),
+  output: S("lorem ipsum \u001b[1mdolor\u009b sit\u202e amet\n" * 10800),
   feedback: fb("hx-big"; "s-huge"; "1"; "c\u001b" * 1000)}),
 step("hx-big"; "s-deep"; 300; null; {generation: deep(30; S(X)), metadata: deep(29; N("1"))}),
 step("hx-big"; "s-jsondeep"; 301; null; {input: S(("[" * 600) + "\"\\u001b[2J\"" + ("]" * 600)),
