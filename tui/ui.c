@@ -972,6 +972,15 @@ static void run_script(struct ui *ui, FILE *f)
 	}
 }
 
+/* SIGTERM / SIGHUP end the program through the normal path, so the
+ * terminal is always restored. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
 /* ---- main loop ------------------------------------------------------------------------ */
 
 static void load_config(struct ui *ui)
@@ -1038,11 +1047,17 @@ int ui_run(struct session *s)
 	if (ui->tree->ops->select)
 		ui->tree->ops->select(ui->tree, view_selected(ui->tree));
 
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (sf) {
 		run_script(ui, sf);
 		fclose(sf);
 	} else {
-		while (!ui->quit) {
+		while (!ui->quit && !got_signal) {
 			draw(ui);
 			struct pollfd fds[2] = {
 				{.fd = STDIN_FILENO, .events = POLLIN},
