@@ -378,6 +378,84 @@ static void set_error(struct ddb_call *x, enum ddb_error_kind k, const char *cod
 	e->request_id = x->reqid[0] ? strdup(x->reqid) : NULL;
 }
 
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		char ch = p[i];
+		int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+		      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* DynamoDB can hold text jansson refuses: NUL in a map key or attribute
+ * name, a lone UTF-16 surrogate.  Rather than lose a whole page to one such
+ * item, rewrite those escapes as U+FFFD and parse again; the caller is told
+ * (ddb_result.repaired).  Returns a malloc'd copy, or NULL when nothing
+ * needed rewriting. */
+static char *repair_json(const char *in, size_t len, size_t *out_len)
+{
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	bool changed = false, in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = in[i];
+		if (!in_str) {
+			if (ch == '"')
+				in_str = true;
+			out[o++] = ch;
+			continue;
+		}
+		if (ch == '"') {
+			in_str = false;
+			out[o++] = ch;
+			continue;
+		}
+		if (ch != '\\' || i + 1 >= len) {
+			out[o++] = ch;
+			continue;
+		}
+		if (in[i + 1] != 'u' || i + 5 >= len || hex4(in + i + 2) < 0) {
+			out[o++] = ch;           /* \" \\ \n ...: copy the pair */
+			out[o++] = in[++i];
+			continue;
+		}
+		int u = hex4(in + i + 2);
+		bool bad = u == 0 || (u >= 0xDC00 && u <= 0xDFFF);
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			int lo = i + 11 < len && in[i + 6] == '\\' && in[i + 7] == 'u' ? hex4(in + i + 8) : -1;
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				memcpy(out + o, in + i, 12);   /* a proper pair */
+				o += 12;
+				i += 11;
+				continue;
+			}
+			bad = true;
+		}
+		if (bad) {
+			memcpy(out + o, "\\ufffd", 6);
+			changed = true;
+		} else {
+			memcpy(out + o, in + i, 6);
+		}
+		o += 6;
+		i += 5;
+	}
+	out[o] = '\0';
+	if (!changed) {
+		free(out);
+		return NULL;
+	}
+	*out_len = o;
+	return out;
+}
+
 /* Look at a finished attempt; fill x->res and say whether to retry. */
 static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 {
@@ -413,6 +491,16 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 
 	json_error_t je;
 	json_t *doc = x->resp.len ? json_loadb(x->resp.p, x->resp.len, JSON_ALLOW_NUL, &je) : NULL;
+	x->res.repaired = false;
+	if (!doc && x->resp.len) {
+		size_t rl = 0;
+		char *fixed = repair_json(x->resp.p, x->resp.len, &rl);
+		if (fixed) {
+			doc = json_loadb(fixed, rl, JSON_ALLOW_NUL, &je);
+			x->res.repaired = doc != NULL;
+			free(fixed);
+		}
+	}
 
 	if (status == 200) {
 		if (x->crc[0]) {
@@ -428,8 +516,9 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 		if (!json_is_object(doc)) {
 			json_decref(doc);
 			set_error(x, DDB_ERR_PROTOCOL, NULL,
-			          util_fmt("%s: the answer is not a JSON object (%zu bytes)",
-			              c->o.conf->endpoint_url, x->resp.len));
+			          util_fmt("%s: the answer is not a JSON object (%zu bytes): %s",
+			                   c->o.conf->endpoint_url, x->resp.len,
+			                   x->resp.len ? je.text : "empty"));
 			return RC_TRANSIENT;
 		}
 		x->res.body = doc;
@@ -519,6 +608,8 @@ static void finish(ddb_client *c, struct ddb_call *x)
 	pthread_mutex_lock(&c->mu);
 	c->stats.calls++;
 	c->stats.attempts += x->attempts;
+	if (x->res.repaired)
+		c->stats.repaired++;
 	/* the status must be clear before the caller can see the completion */
 	if (!c->active && !c->ready.n && !c->waiting.n)
 		c->status[0] = '\0';

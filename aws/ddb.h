@@ -59,6 +59,8 @@ struct ddb_result {
 	int attempts;              /* HTTP attempts made */
 	double elapsed_ms;         /* from submit to completion, retries included */
 	size_t bytes_received;     /* response body bytes of the final attempt */
+	bool repaired;             /* the answer held text JSON cannot carry (NUL in a
+	                              name, a lone surrogate), shown as U+FFFD */
 };
 
 typedef void (*ddb_done_fn)(struct ddb_result *res, void *ud);
@@ -116,6 +118,7 @@ void ddb_result_free(struct ddb_result *r);
 /* Totals since the client was created (for --json summaries and benchmarks). */
 struct ddb_stats {
 	long calls, attempts, retries, throttles;
+	long repaired;             /* answers that needed repair_json (see ddb_result) */
 	double consumed_capacity;  /* from ConsumedCapacity when requested */
 	long long bytes_received;
 };

@@ -11,6 +11,8 @@
  *   step-stub              a step item with only PK, SK (and feedback)
  *   step-orphan            parentId names a step that is not in the thread
  *   element-orphan         forId names a step that is not in the thread
+ *   step-cycle             the step is on a parentId cycle (Chainlit's UI and
+ *                          any reader that walks up the parents never ends)
  *   feedback-thread-none   feedback written with threadId None (THREAD#None)
  *   feedback-bad-value     feedback value that is not N 0 or 1
  *   item-invalid           any other decoding problem
@@ -219,6 +221,73 @@ static void scan_page(struct pager *p, const json_t *items, const struct ddb_err
 		sc->progress(sc->table, sc->items, sc->ud);
 }
 
+static json_t *ref_key(const struct ref *r);
+
+/* parentId links form a functional graph (one parent each): walk each path
+ * once, marking nodes in progress; meeting one again closes a cycle.  O(n). */
+static void find_cycles(struct scan *sc)
+{
+	json_t *parent = json_object();   /* "pk\nchild" -> index into sc->parents */
+	for (size_t i = 0; i < sc->n_parents; i++) {
+		const char *child = cl_strip_prefix(sc->parents[i].sk, "STEP#");
+		char *k = join_key(sc->parents[i].pk, child ? child : sc->parents[i].sk);
+		json_object_set_new(parent, k, json_integer((json_int_t)i));
+		free(k);
+	}
+	json_t *state = json_object();    /* key -> 1 in progress, 2 done */
+	size_t *path = malloc((sc->n_parents + 1) * sizeof *path);
+	if (!path)
+		abort();
+	for (size_t i = 0; i < sc->n_parents; i++) {
+		size_t n = 0;
+		json_int_t cur = (json_int_t)i;
+		for (;;) {
+			const struct ref *r = &sc->parents[cur];
+			const char *child = cl_strip_prefix(r->sk, "STEP#");
+			char *k = join_key(r->pk, child ? child : r->sk);
+			json_int_t st = json_integer_value(json_object_get(state, k));
+			if (st == 2) {
+				free(k);
+				break;
+			}
+			if (st == 1) {
+				/* the cycle is the part of the path from this node on */
+				size_t from = 0;
+				while (from < n && path[from] != (size_t)cur)
+					from++;
+				for (size_t j = from; j < n; j++) {
+					const struct ref *m = &sc->parents[path[j]];
+					json_t *key = ref_key(m);
+					findings_add(sc->out, sc->table, key, "step-cycle",
+					             "%s is on a parentId cycle (its parent is %s)", m->sk, m->target);
+					json_decref(key);
+				}
+				free(k);
+				break;
+			}
+			json_object_set_new(state, k, json_integer(1));
+			path[n++] = (size_t)cur;
+			char *pk2 = join_key(r->pk, r->target);
+			json_t *next = json_object_get(parent, pk2);
+			free(pk2);
+			free(k);
+			if (!next || n > sc->n_parents)
+				break;
+			cur = json_integer_value(next);
+		}
+		for (size_t j = 0; j < n; j++) {
+			const struct ref *m = &sc->parents[path[j]];
+			const char *child = cl_strip_prefix(m->sk, "STEP#");
+			char *k = join_key(m->pk, child ? child : m->sk);
+			json_object_set_new(state, k, json_integer(2));
+			free(k);
+		}
+	}
+	free(path);
+	json_decref(state);
+	json_decref(parent);
+}
+
 static json_t *ref_key(const struct ref *r)
 {
 	return json_pack("{s:o,s:o}", "PK", ddb_av_s(r->pk), "SK", ddb_av_s(r->sk));
@@ -248,6 +317,7 @@ int check_chainlit(struct session *s, struct findings *out, check_progress_fn pr
 	int rc = pager_drain_sync(p, 0, scan_page, &sc, err);
 	pager_free(p);
 	if (rc == 0) {
+		find_cycles(&sc);
 		for (size_t i = 0; i < sc.n_parents; i++) {
 			char *k = join_key(sc.parents[i].pk, sc.parents[i].target);
 			if (!json_object_get(sc.steps, k)) {

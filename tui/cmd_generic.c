@@ -68,6 +68,11 @@ int cmd_export(struct cli *cl, struct session *s)
 		ddb_error_clear(&err);
 		return rc;
 	}
+	struct ddb_stats stt;
+	ddb_client_stats(s->ddb, &stt);
+	if (stt.repaired)
+		fprintf(stderr, "ddtree export: warning: %ld page(s) held text JSON cannot carry (a NUL "
+		        "in a name, a lone surrogate); it was written as U+FFFD\n", stt.repaired);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_AWS;
 }
 

@@ -164,7 +164,12 @@ static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color
 	struct tnode *n = t->flat[i];
 	int d = t->depth[i];
 	const char *mark = n->loading ? "~ " : !n->expandable ? "  " : n->expanded ? "- " : "+ ";
-	snprintf(buf, len, "%*s%s%s", d * 2, "", mark, n->label);
+	/* deep trees would scroll off the pane: the indent stops at 6 levels and
+	 * the depth is written instead */
+	if (d > 6)
+		snprintf(buf, len, "%*s[%d] %s%s", 12, "", d, mark, n->label);
+	else
+		snprintf(buf, len, "%*s%s%s", d * 2, "", mark, n->label);
 	*role = n->role;
 }
 

@@ -300,6 +300,22 @@ static void draw_help(struct ui *ui)
 	lines_free(&l);
 }
 
+/* The tree pane's width for a screen of `cols` columns. */
+static int tree_width(int cols)
+{
+	int tw = cols / 3;
+	if (tw < 24)
+		tw = cols < 48 ? cols / 2 : 24;
+	if (tw > 60)
+		tw = 60;
+	return tw;
+}
+
+int ui_list_width(const struct ui *ui)
+{
+	return ui->detail ? ui->cols : ui->cols - tree_width(ui->cols) - 1;
+}
+
 static void draw(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
@@ -325,11 +341,7 @@ static void draw(struct ui *ui)
 	} else if (ui->detail) {
 		draw_view(ui, ui->detail, 1, 0, body_h, cols, true);
 	} else {
-		int tw = cols / 3;
-		if (tw < 24)
-			tw = cols < 48 ? cols / 2 : 24;
-		if (tw > 60)
-			tw = 60;
+		int tw = tree_width(cols);
 		draw_view(ui, ui->tree, 1, 0, body_h, tw, ui->focus == 0);
 		if (ui->list) {
 			attron(role_attr(ui, ROLE_DIM));
@@ -765,8 +777,10 @@ static void handle_action(struct ui *ui, enum action a)
 	case ACT_COPY_JSON:
 		if (sel != (size_t)-1 && v->ops->item && v->ops->item(v, sel)) {
 			if (a == ACT_RAW) {
+				char *pr = v->ops->problems ? v->ops->problems(v, sel) : NULL;
 				ui_show_detail(ui, v->ops->id ? v->ops->id(v, sel) : v->title,
-				               v->ops->item(v, sel), NULL);
+				               v->ops->item(v, sel), pr);
+				free(pr);
 				detail_action(ui->detail, ACT_RAW);
 			} else {
 				char *s = json_dumps(v->ops->item(v, sel), JSON_COMPACT | JSON_SORT_KEYS);
@@ -810,11 +824,7 @@ static void handle_mouse(struct ui *ui)
 	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)) || ui->detail ||
 	    ui->help)
 		return;
-	int tw = ui->cols / 3;
-	if (tw < 24)
-		tw = ui->cols < 48 ? ui->cols / 2 : 24;
-	if (tw > 60)
-		tw = 60;
+	int tw = tree_width(ui->cols);
 	ui->focus = ev.x > tw && ui->list ? 1 : 0;
 	struct view *v = focused_view(ui);
 	if (ev.y >= 2) {
@@ -865,6 +875,14 @@ static void handle_key(struct ui *ui, int ch)
 /* After network callbacks: go on with a "load every page" (G). */
 static void ui_tick(struct ui *ui)
 {
+	static long repaired_seen;
+	struct ddb_stats stt;
+	ddb_client_stats(ui->s->ddb, &stt);
+	if (stt.repaired > repaired_seen) {
+		repaired_seen = stt.repaired;
+		ui_message(ui, true, "some stored text cannot travel as JSON (a NUL in a name, a lone "
+		           "surrogate): it is shown with U+FFFD");
+	}
 	struct view *vs[] = {ui->tree, ui->list};
 	for (size_t i = 0; i < 2; i++) {
 		struct view *v = vs[i];

@@ -121,6 +121,9 @@ void ui_set_overlay(struct ui *ui, struct view *v);
 /* Copy text to the terminal's clipboard (OSC 52). */
 void ui_copy(struct ui *ui, const char *what, const char *text);
 
+/* Columns of the list pane now (views size their columns with it). */
+int ui_list_width(const struct ui *ui);
+
 /* Run the browser until the user quits. */
 int ui_run(struct session *s);
 

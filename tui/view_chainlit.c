@@ -457,7 +457,15 @@ static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 	if (i >= sv->rows.n)
 		return;
 	const struct cl_row *r = &sv->rows.v[i];
-	int ind = r->depth * 2;
+	/* deep trees would scroll off the pane: the indent stops (at 3 levels
+	 * in a narrow pane, 6 otherwise) and the depth is written instead */
+	bool narrow = ui_list_width(v->ui) < 70;
+	int cap = narrow ? 3 : 6;
+	int ind = (r->depth > cap ? cap : r->depth) * 2;
+	int tw = narrow ? 13 : 17;   /* the type column */
+	char deep[24] = "";
+	if (r->depth > cap)
+		snprintf(deep, sizeof deep, "[%d] ", r->depth);
 	switch (r->kind) {
 	case CL_ROW_SECTION:
 		snprintf(buf, len, "%s", r->label ? r->label : cl_section_name(r->section));
@@ -484,8 +492,8 @@ static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 			snprintf(els, sizeof els, "  %zu el", nd->n_elements);
 		/* a message's text says more than its author's name */
 		const char *what = cl_step_is_message(s) && s->output && *s->output ? s->output : s->name;
-		snprintf(buf, len, "%*s%s%-8s %-17s %-.60s  %s%s%s", ind, "", mark, when,
-		         s->type ? s->type : "?", what ? what : "", dur, fb, els);
+		snprintf(buf, len, "%*s%s%s%-8s %-*.*s %-.60s  %s%s%s", ind, "", deep, mark, when,
+		         tw, tw, s->type ? s->type : "?", what ? what : "", dur, fb, els);
 		*role = s->problems.n || s->stub ? ROLE_PROBLEM : !s->has_feedback ? ROLE_NORMAL
 		      : s->feedback.vote == 0 ? ROLE_DOWN : ROLE_UP;
 		break;
@@ -588,8 +596,10 @@ static void steps_enter(struct view *v, size_t i)
 		pr = nd->step->problems.n ? problems_join(&nd->step->problems) : NULL;
 		title = nd->step->id;
 	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_ELEMENT) {
-		item = sv->rows.v[i].element->raw;
-		title = sv->rows.v[i].element->id;
+		const struct cl_element *el = sv->rows.v[i].element;
+		item = el->raw;
+		title = el->id;
+		pr = el->problems.n ? problems_join(&el->problems) : NULL;
 	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_UNKNOWN) {
 		item = sv->rows.v[i].unknown;
 	}
@@ -739,15 +749,25 @@ static void fb_write_ctx(struct fb_ctx *c)
 	fb_write(c->ui->s, &r, fb_done, c);
 }
 
+/* A write goes to the item that was read: its key, never the id or
+ * threadId attributes, which a damaged item may point elsewhere. */
+static bool key_ids(const struct cl_step *s, const char **thread_id, const char **step_id)
+{
+	*thread_id = cl_strip_prefix(ddb_item_s(s->raw, "PK"), "THREAD#");
+	*step_id = cl_strip_prefix(ddb_item_s(s->raw, "SK"), "STEP#");
+	return *thread_id && **thread_id && *step_id && **step_id;
+}
+
 static struct fb_ctx *ctx_for(struct view *v, struct cl_node *nd)
 {
-	struct steps *sv = v->priv;
+	const char *tid, *sid;
 	struct fb_ctx *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
+	key_ids(nd->step, &tid, &sid);   /* checked by the caller */
 	c->ui = v->ui;
-	c->thread_id = strdup(nd->step->thread_id ? nd->step->thread_id : sv->thread_id);
-	c->step_id = strdup(nd->step->id ? nd->step->id : "");
+	c->thread_id = strdup(tid);
+	c->step_id = strdup(sid);
 	c->seen = nd->step->has_feedback ? json_deep_copy(nd->step->feedback.av) : NULL;
 	return c;
 }
@@ -798,8 +818,10 @@ static bool steps_action(struct view *v, enum action a)
 	default:
 		return false;
 	}
-	if (!nd || nd->step->stub || !nd->step->id) {
-		ui_message(v->ui, true, "select a step first");
+	const char *ktid, *ksid;
+	if (!nd || nd->step->stub || !key_ids(nd->step, &ktid, &ksid)) {
+		ui_message(v->ui, true, nd ? "this item has no usable THREAD#/STEP# key: not written"
+		                           : "select a step first");
 		return true;
 	}
 	if (v->loading) {
@@ -809,11 +831,11 @@ static bool steps_action(struct view *v, enum action a)
 	const struct cl_step *s = nd->step;
 	if (a == ACT_FB_EDIT) {
 		struct cl_state *st = state(v->ui);
-		char *dk = draft_key(s->thread_id ? s->thread_id : sv->thread_id, s->id);
+		char *dk = draft_key(ktid, ksid);
 		const char *draft = st && dk ? json_string_value(json_object_get(st->drafts, dk)) : NULL;
 		char label[256];
 		snprintf(label, sizeof label, "%s %s", s->type ? s->type : "step", s->name ? s->name : "");
-		form_open(v->ui, s->thread_id ? s->thread_id : sv->thread_id, s->id, label,
+		form_open(v->ui, ktid, ksid, label,
 		          s->has_feedback ? s->feedback.av : NULL,
 		          s->has_feedback && s->feedback.vote >= 0 ? s->feedback.vote : 1,
 		          draft ? draft : s->has_feedback ? s->feedback.comment : NULL);

@@ -264,7 +264,8 @@ static void level_page(struct pager *p, const json_t *items, const struct ddb_er
 	if (!pager_done(p) && pager_next(p, level_page, L))
 		return;
 	/* siblings by name, as the library sorts them */
-	qsort(L->list.v, L->list.n, sizeof *L->list.v, cmp_ns);
+	if (L->list.n > 1)
+		qsort(L->list.v, L->list.n, sizeof *L->list.v, cmp_ns);
 	for (size_t i = 0; i < L->list.n; i++) {
 		const struct stache_ns *ns = &L->list.v[i];
 		/* a namespace naming itself as parent would expand forever: shown

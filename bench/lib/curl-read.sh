@@ -7,10 +7,11 @@
 #
 # Usage:
 #   curl-read.sh threads TABLE USER [LIMIT]   Query UserThread, newest first
-#   curl-read.sh threads-full TABLE USER [LIMIT]
+#   curl-read.sh threads-full TABLE USER [LIMIT [CHUNK]]
 #                                   the same, then BatchGetItem of every THREAD
-#                                   item, 100 keys a request (what
-#                                   `ddtree threads` and the browser do)
+#                                   item, CHUNK (100) keys a request, all by one
+#                                   curl process (what `ddtree threads` and the
+#                                   browser do)
 #   curl-read.sh docs TABLE NAMESPACE [LIMIT] Query GSI1 NAMESPACE#ns, newest first
 #   curl-read.sh scan TABLE [LIMIT]           Scan every item
 #   curl-read.sh users TABLE [LIMIT]          Scan for user items (as the browser)
@@ -86,26 +87,41 @@ threads-page)
 	items=$(jq '.Count' "$page")
 	;;
 threads-full)
+	# the index pages, then BatchGetItem of every THREAD item (CHUNK keys a
+	# request, default 100), all sent by one curl process over one connection
+	# (they do not depend on each other); UnprocessedKeys are resent
 	keys="$OUTDIR/curl-keys.$$.jsonl"
 	: >"$keys"
 	page_all Query "$(threads_req "$1" "$2" "${3:-1000}")" "$keys"
 	index_items=$items
 	items=0
-	# BatchGetItem, 100 keys a request (UnprocessedKeys resent)
-	split -l 100 -d -a 5 "$keys" "$keys.part."
-	for part in "$keys".part.*; do
-		req=$(jq -sc --arg t "$1" '{RequestItems: {($t): {Keys: .}}}' "$part")
-		while :; do
-			call BatchGetItem "$req"
-			{ read -r count; read -r next || next=; } < <(jq -c --arg t "$1" \
-				'(.Responses[$t] | length), (if (.UnprocessedKeys[$t].Keys // []) | length > 0
-				  then {RequestItems: {($t): .UnprocessedKeys[$t]}} else empty end)' "$page")
-			items=$((items + count))
-			[ -n "$next" ] || break
-			req=$next
-		done
+	chunk=${4:-100}
+	bdir="$OUTDIR/curl-batch.$$"
+	pending="$keys"
+	for round in 1 2 3 4 5 6 7 8 9 10; do
+		rm -rf "$bdir"
+		mkdir -p "$bdir"
+		# one request body per chunk: req.00000, req.00001, ...
+		jq -c -n --arg t "$1" --argjson c "$chunk" \
+			'[inputs] | range(0; length; $c) as $i | {RequestItems: {($t): {Keys: .[$i:$i+$c]}}}' \
+			"$pending" | split -l 1 -d -a 5 - "$bdir/req."
+		cfg="$bdir/curl.cfg"
+		for req in "$bdir"/req.*; do
+			[ "$req" = "$bdir/req.00000" ] || echo next
+			printf 'url = "%s/"\naws-sigv4 = "aws:amz:%s:dynamodb"\nuser = "%s:%s"\nheader = "Content-Type: application/x-amz-json-1.0"\nheader = "X-Amz-Target: DynamoDB_20120810.BatchGetItem"\ndata-binary = "@%s"\noutput = "%s"\nwrite-out = "%%{size_download}\\n"\nfail-with-body\n' \
+				"$ENDPOINT" "$region" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$req" "${req/req./resp.}"
+		done >"$cfg"
+		sizes=$(curl -sS -K "$cfg") || { echo "curl-read: BatchGetItem failed" >&2; exit 3; }
+		for sz in $sizes; do bytes=$((bytes + sz)); pages=$((pages + 1)); done
+		# count the items; collect UnprocessedKeys for another round
+		got=$(jq -s --arg t "$1" '[.[].Responses[$t] | length] | add' "$bdir"/resp.*)
+		items=$((items + got))
+		jq -c --arg t "$1" '(.UnprocessedKeys[$t].Keys // [])[]' "$bdir"/resp.* >"$bdir.left"
+		[ -s "$bdir.left" ] || break
+		mv "$bdir.left" "$keys.left"
+		pending="$keys.left"
 	done
-	rm -f "$keys" "$keys".part.*
+	rm -rf "$bdir" "$bdir.left" "$keys" "$keys.left"
 	[ "$items" = "$index_items" ] || { echo "curl-read: $index_items index items, $items threads" >&2; exit 1; }
 	;;
 docs)

@@ -390,6 +390,36 @@ static void test_unknown_operation(void **st)
 	ddb_result_free(r);
 }
 
+/* A map key with a NUL and a lone surrogate: jansson refuses both, so the
+ * answer is repaired (U+FFFD) instead of losing the whole page. */
+static void test_unparseable_text_is_repaired(void **st)
+{
+	(void)st;
+#define REPAIR_BODY "{\"TableName\":\"%s\",\"Item\":{\"PK\":{\"S\":\"R#1\"},\"SK\":{\"S\":\"x\"}," \
+	                   "\"m\":{\"M\":{\"a\\u0000b\":{\"S\":\"v\"}}},\"lone\":{\"S\":\"x\\ud800y\"}}}"
+	char req[512];
+	snprintf(req, sizeof req, REPAIR_BODY, table);
+	/* jansson cannot build such a request either: send it with curl */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	         "curl -sf -o /dev/null -H 'Content-Type: application/x-amz-json-1.0' "
+	         "-H 'X-Amz-Target: DynamoDB_20120810.PutItem' -H 'X-Amz-Date: 20000101T000000Z' "
+	         "-H 'Authorization: AWS4-HMAC-SHA256 Credential=AKIDITDDB/20000101/us-east-1/dynamodb/aws4_request, "
+	         "SignedHeaders=host, Signature=0' --data-binary '%s' %s/", req, getenv("DDTREE_TEST_ENDPOINT"));
+	assert_int_equal(system(cmd), 0);
+	struct ddb_result *r = call("GetItem", "{s:s,s:{s:{s:s},s:{s:s}}}", "TableName", table, "Key",
+	                            "PK", "S", "R#1", "SK", "S", "x");
+	expect_ok(r);
+	assert_true(r->repaired);
+	json_t *item = json_object_get(r->body, "Item");
+	assert_string_equal(ddb_item_s(item, "lone"), "x\xef\xbf\xbdy");
+	assert_non_null(json_object_get(json_object_get(json_object_get(item, "m"), "M"), "a\xef\xbf\xbd" "b"));
+	ddb_result_free(r);
+	struct ddb_stats stt;
+	ddb_client_stats(client, &stt);
+	assert_true(stt.repaired >= 1);
+}
+
 static void test_trace_redacts_secrets(void **st)
 {
 	(void)st;
@@ -427,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_missing_table_explains_local_scope),
 		cmocka_unit_test(test_validation_error_is_typed),
 		cmocka_unit_test(test_unknown_operation),
+		cmocka_unit_test(test_unparseable_text_is_repaired),
 		cmocka_unit_test(test_trace_redacts_secrets),
 	};
 	return cmocka_run_group_tests_name("it-ddb", tests, setup, teardown);

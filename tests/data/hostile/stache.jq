@@ -1,4 +1,15 @@
-# Hostile Stache items.  Output: {"t": "ns"|"docs", "item": ITEM}, one per line.
+# tests/data/hostile/stache.jq: hostile Stache items for the e2e-hostile tests:
+# jq -nc -f stache.jq gives {"t": "ns"|"docs", "item": ITEM} per line, ITEM in
+# wire JSON for the namespace table ("ns") or the documents table ("docs").
+# Layouts as in SCHEMAS.md Part A, then broken on purpose: terminal escapes
+# (CSI, OSC 52, OSC 0, C1 CSI U+009B, bidi override U+202E) in ids, names,
+# keys, attribute names and map keys; NUL bytes; wrong types for every
+# attribute the decoders read (GSI key attributes must stay S: DynamoDB
+# refuses anything else there); JSON text nested 900 and 3000 deep; ids with
+# # % ::, under 0.2.0 escaped and pre-0.2.0 raw keys; a 60-level parent
+# chain; parent cycles; orphans; empty strings; a document with 9000
+# chunk_ids (~390 KB, near the item limit).  Invalid UTF-8 cannot be stored
+# through the JSON API (see chainlit.jq).
 def S($s): {S: $s};
 def N($n): {N: $n};
 def X: "\u001b[2J\u001b]52;c;SE9TVElMRQ==\u0007\u009b31m\u202eevil\u001b]0;PWNED\u0007";
@@ -91,4 +102,7 @@ doc("hx/d59"; "doc-deepest"; "deepest.md"; 31; {}),
   GSI1SK: S("CREATED#" + ts(44)), GSI2PK: S("FILENAME#None#legacy.md"), GSI2SK: S("CREATED#" + ts(44)),
   doc_id: S("doc-legacy"), namespace: {NULL: true}, filename: S("legacy.md"), chunk_count: N("1"),
   chunk_ids: {L: [S("c")]}, created_at: S(ts(44))}},
-{t: "docs", item: {PK: S("WHAT" + X), SK: S(X), junk: S(X)}}
+{t: "docs", item: {PK: S("WHAT" + X), SK: S(X), junk: S(X)}},
+
+# 9000 chunk ids: about 390 KB, near the 400 KB item limit
+doc("hx"; "doc-big"; "big.pdf"; 50; {chunk_count: N("9000"), chunk_ids: {L: [range(0; 9000) | S(uuid(.))]}})
