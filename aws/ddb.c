@@ -456,6 +456,31 @@ static char *repair_json(const char *in, size_t len, size_t *out_len)
 	return out;
 }
 
+json_t *ddb_parse_error_body(const char *body, size_t len, const char *errtype_header,
+                             long http_status, struct ddb_error *out)
+{
+	json_t *doc = len ? json_loadb(body, len, JSON_ALLOW_NUL, NULL) : NULL;
+	char *code = error_code(errtype_header);
+	const char *msg = NULL;
+	if (json_is_object(doc)) {
+		if (!code)
+			code = error_code(json_string_value(json_object_get(doc, "__type")));
+		if (!code)
+			code = error_code(json_string_value(json_object_get(doc, "code")));
+		msg = json_string_value(json_object_get(doc, "message"));
+		if (!msg)
+			msg = json_string_value(json_object_get(doc, "Message"));
+	} else {
+		json_decref(doc);
+		doc = NULL;
+	}
+	out->kind = DDB_ERR_SERVICE;
+	out->http_status = http_status;
+	out->code = code ? code : util_fmt("HTTP%ld", http_status);
+	out->message = msg ? strdup(msg) : util_fmt("HTTP status %ld", http_status);
+	return doc;
+}
+
 /* Look at a finished attempt; fill x->res and say whether to retry. */
 static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 {
@@ -527,23 +552,13 @@ static enum retry_class classify(ddb_client *c, struct ddb_call *x, CURLcode rc)
 	}
 
 	/* An error answer: code from X-Amzn-ErrorType, else __type/code. */
-	char *code = error_code(x->errtype);
-	const char *msg = NULL;
-	if (json_is_object(doc)) {
-		if (!code)
-			code = error_code(json_string_value(json_object_get(doc, "__type")));
-		if (!code)
-			code = error_code(json_string_value(json_object_get(doc, "code")));
-		msg = json_string_value(json_object_get(doc, "message"));
-		if (!msg)
-			msg = json_string_value(json_object_get(doc, "Message"));
-		x->res.body = doc;
-	} else {
-		json_decref(doc);
-	}
-	if (!code)
-		code = util_fmt("HTTP%ld", status);
-	char *m = msg ? strdup(msg) : util_fmt("HTTP status %ld", status);
+	json_decref(doc);
+	struct ddb_error pe = {0};
+	x->res.body = ddb_parse_error_body(x->resp.p, x->resp.len, x->errtype, status, &pe);
+	char *code = pe.code, *m = pe.message;
+	const char *msg = json_string_value(json_object_get(x->res.body, "message"));
+	if (!msg)
+		msg = json_string_value(json_object_get(x->res.body, "Message"));
 	set_error(x, DDB_ERR_SERVICE, code, m);
 
 	enum retry_class rcl = RC_NONE;

@@ -174,6 +174,17 @@ const char *ddb_expr_value(struct ddb_expr *e, json_t *av);
 void ddb_expr_apply(struct ddb_expr *e, json_t *req);
 void ddb_expr_free(struct ddb_expr *e);
 
+/* Read an error answer as the client does: the code from the X-Amzn-ErrorType
+ * header (errtype_header, may be NULL or ""), else the body's "__type", else
+ * its "code", namespace ("...#") and suffix (":...") removed, else
+ * "HTTP<status>"; the message from "message" / "Message", else "HTTP status
+ * <status>".  Fills kind (DDB_ERR_SERVICE), http_status, code and message
+ * (malloc'd; request_id untouched).  Returns the body when it is a JSON
+ * object (a new reference), else NULL. */
+#define HAVE_DDB_PARSE_ERROR_BODY 1
+json_t *ddb_parse_error_body(const char *body, size_t len, const char *errtype_header,
+                             long http_status, struct ddb_error *out);
+
 /* CRC-32 (IEEE 802.3) as x-amz-crc32 uses it. */
 unsigned long ddb_crc32(const void *data, size_t len);
 

@@ -6,6 +6,7 @@
 #include "aws/ddb.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,18 @@ static const json_t *typed(const json_t *item, const char *name, const char *wan
 			problems_add(p, name, "malformed attribute value");
 		return NULL;
 	}
-	if (!strcmp(t, want))
-		return json_object_get(av, want);
+	if (!strcmp(t, want)) {
+		const json_t *v = json_object_get(av, want);
+		bool ok = !strcmp(want, "BOOL") ? json_is_boolean(v)
+		        : !strcmp(want, "M") ? json_is_object(v)
+		        : !strcmp(want, "L") ? json_is_array(v) : json_is_string(v);
+		if (!ok) {
+			if (p)
+				problems_add(p, name, "malformed %s value", want);
+			return NULL;
+		}
+		return v;
+	}
 	if (!strcmp(t, "NULL")) {
 		if (required && p)
 			problems_add(p, name, "is NULL, expected %s", want);
@@ -121,7 +132,7 @@ const json_t *item_opt_l(const json_t *item, const char *name, struct problems *
 
 bool item_n_to_ll(const char *n, long long *out)
 {
-	if (!n || !*n)
+	if (!n || !((*n >= '0' && *n <= '9') || *n == '-' || *n == '+'))
 		return false;
 	char *end;
 	errno = 0;
@@ -143,10 +154,10 @@ static json_t *plain_number(const char *n)
 	for (const char *c = n; *c; c++)
 		if (*c >= '0' && *c <= '9')
 			digits++;
-	if (digits <= 15 && !strpbrk(n, "eE")) {
+	if (digits && digits <= 15 && strspn(n, "0123456789+-.") == strlen(n)) {
 		char *end;
 		double d = strtod(n, &end);
-		if (!*end)
+		if (!*end && isfinite(d))
 			return json_real(d);
 	}
 	return json_string(n);

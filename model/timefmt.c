@@ -4,6 +4,7 @@
 #include "model/timefmt.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,11 @@ bool time_parse(const char *s, int64_t *us)
 	const char *p = s;
 	/* epoch milliseconds (Stache's deleted_at_ms) */
 	if (strlen(s) >= 12 && strspn(s, "0123456789") == strlen(s)) {
-		*us = strtoll(s, NULL, 10) * 1000;
+		errno = 0;
+		long long ms = strtoll(s, NULL, 10);
+		if (errno || ms > INT64_MAX / 1000)
+			return false;
+		*us = ms * 1000;
 		return true;
 	}
 	int Y, M, D, h = 0, mi = 0, sec = 0;

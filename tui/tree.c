@@ -139,13 +139,14 @@ static void flatten(struct tree *t)
 		depth[n] = f->depth + 1;
 		n++;
 		if (k->nkids && k->expanded) {
+			int d = f->depth + 1;   /* f points into st, which may move */
 			if (sn == scap) {
 				scap *= 2;
 				st = realloc(st, scap * sizeof *st);
 				if (!st)
 					abort();
 			}
-			st[sn++] = (struct frame){k, 0, f->depth + 1};
+			st[sn++] = (struct frame){k, 0, d};
 		}
 	}
 	free(st);
