@@ -177,71 +177,141 @@ static void write_free(struct write *w)
 	free(w);
 }
 
-/* A failed condition came back without the current item (an implementation
- * without ReturnValuesOnConditionCheckFailure): read the step to tell a
- * conflict from a missing step. */
-static void lookup_done(struct ddb_result *res, void *ud)
+/* Why a write's outcome is looked up by reading the step. */
+enum lookup_why {
+	LOOK_CONDITION,   /* a failed condition, first attempt: a real conflict */
+	LOOK_RETRIED,     /* a failed condition on a retry: the earlier attempt may
+	                     have landed and only its answer been lost */
+	LOOK_UNKNOWN,     /* the write may or may not have landed (5xx, timeout,
+	                     broken answer after retries) */
+};
+
+struct look {
+	struct write *w;
+	enum lookup_why why;
+	struct ddb_error first;   /* the write's own error (LOOK_UNKNOWN) */
+};
+
+/* Decide from the step as it is now.  A write whose answer was lost but
+ * that landed (the retry then finds its own value) is a success: the table
+ * holds exactly the writes reported as done. */
+static void settle(struct write *w, const json_t *item, enum lookup_why why,
+                   const struct ddb_error *first)
 {
-	struct write *w = ud;
 	struct fb_result out = {0};
 	out.wanted = w->wanted;
 	w->wanted = NULL;
-	json_t *item = res->err.kind == DDB_OK ? json_object_get(res->body, "Item") : NULL;
-	if (res->err.kind != DDB_OK) {
-		out.status = FB_ERROR;
-		ddb_error_copy(&out.err, &res->err);
-		out.message = util_xasprintf("the write on %s was refused and reading the step failed",
-		                             w->where);
-	} else if (json_is_object(item)) {
-		out.status = FB_CONFLICT;
-		out.item = json_incref(item);
-		out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
-	} else {
+	const json_t *cur = json_is_object(item) ? json_object_get(item, "feedback") : NULL;
+	/* only a write that may have been applied by an earlier attempt of its
+	 * own counts as landed; a first-attempt conflict is someone else's doing */
+	bool landed = why != LOOK_CONDITION && json_is_object(item) &&
+	              (w->action == FB_SET ? cur && out.wanted && json_equal((json_t *)cur, out.wanted)
+	                                   : cur == NULL);
+	if (!json_is_object(item)) {
 		out.status = FB_NO_STEP;
 		out.message = util_xasprintf("the step %s does not exist", w->where);
+	} else if (landed) {
+		out.status = FB_OK;
+		out.item = json_incref((json_t *)item);
+		out.message = util_xasprintf(w->action == FB_SET ? "feedback stored on %s (confirmed by reading it back)"
+		                                                 : "feedback removed from %s (confirmed by reading it back)",
+		                             w->where);
+	} else if (why != LOOK_UNKNOWN) {
+		out.status = FB_CONFLICT;
+		out.item = json_incref((json_t *)item);
+		out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
+	} else {
+		out.status = FB_ERROR;
+		if (first)
+			ddb_error_copy(&out.err, first);
+		out.message = util_xasprintf("writing feedback on %s failed; it was not written", w->where);
 	}
 	w->cb(&out, w->ud);
 	fb_result_clear(&out);
 	write_free(w);
 }
 
+static void lookup_done(struct ddb_result *res, void *ud)
+{
+	struct look *lk = ud;
+	struct write *w = lk->w;
+	if (res->err.kind != DDB_OK) {
+		struct fb_result out = {0};
+		out.wanted = w->wanted;
+		w->wanted = NULL;
+		out.status = FB_ERROR;
+		ddb_error_copy(&out.err, lk->why != LOOK_CONDITION ? &lk->first : &res->err);
+		out.message = util_xasprintf(lk->why != LOOK_CONDITION
+		                             ? "writing feedback on %s failed, and reading it back failed "
+		                               "too: it may or may not have been written"
+		                             : "the write on %s was refused and reading the step failed",
+		                             w->where);
+		w->cb(&out, w->ud);
+		fb_result_clear(&out);
+		write_free(w);
+	} else {
+		settle(w, json_object_get(res->body, "Item"), lk->why, &lk->first);
+	}
+	ddb_error_clear(&lk->first);
+	free(lk);
+}
+
+static void look(struct write *w, enum lookup_why why, const struct ddb_error *first)
+{
+	struct look *lk = calloc(1, sizeof *lk);
+	if (!lk)
+		abort();
+	lk->w = w;
+	lk->why = why;
+	if (first)
+		ddb_error_copy(&lk->first, first);
+	ddb_submit(w->s->ddb, "GetItem",
+	           json_pack("{s:s,s:O,s:b}", "TableName", w->table, "Key", w->key, "ConsistentRead", 1),
+	           lookup_done, lk);
+}
+
+/* Errors after which the write may have been applied. */
+static bool outcome_unknown(const struct ddb_error *e)
+{
+	return e->kind == DDB_ERR_NETWORK || e->kind == DDB_ERR_TIMEOUT || e->kind == DDB_ERR_CRC ||
+	       e->kind == DDB_ERR_PROTOCOL || (e->kind == DDB_ERR_SERVICE && e->http_status >= 500);
+}
+
 static void write_done(struct ddb_result *res, void *ud)
 {
 	struct write *w = ud;
-	struct fb_result out = {0};
-	out.wanted = w->wanted;
-	w->wanted = NULL;
 	if (res->err.kind == DDB_OK) {
+		struct fb_result out = {0};
+		out.wanted = w->wanted;
+		w->wanted = NULL;
 		out.status = FB_OK;
 		json_t *attrs = json_object_get(res->body, "Attributes");
 		out.item = json_is_object(attrs) ? json_incref(attrs) : NULL;
 		out.message = util_xasprintf(w->action == FB_SET ? "feedback stored on %s"
 		                                       : "feedback removed from %s", w->where);
+		w->cb(&out, w->ud);
+		fb_result_clear(&out);
+		write_free(w);
 	} else if (res->err.code && !strcmp(res->err.code, "ConditionalCheckFailedException")) {
 		json_t *cur = json_object_get(res->body, "Item");
-		ddb_error_copy(&out.err, &res->err);
-		if (json_is_object(cur)) {
-			out.status = FB_CONFLICT;
-			out.item = json_incref(cur);
-			out.message = util_xasprintf("the feedback on %s changed since it was read", w->where);
-		} else {
-			/* no Item in the answer: look before saying which it was */
-			ddb_error_clear(&out.err);
-			w->wanted = out.wanted;
-			ddb_submit(w->s->ddb, "GetItem",
-			           json_pack("{s:s,s:O,s:b}", "TableName", w->table, "Key", w->key,
-			                     "ConsistentRead", 1),
-			           lookup_done, w);
-			return;
-		}
+		enum lookup_why why = res->attempts > 1 ? LOOK_RETRIED : LOOK_CONDITION;
+		if (json_is_object(cur))
+			settle(w, cur, why, &res->err);
+		else
+			look(w, why, &res->err);   /* no Item in the answer: read it */
+	} else if (outcome_unknown(&res->err)) {
+		look(w, LOOK_UNKNOWN, &res->err);
 	} else {
+		struct fb_result out = {0};
+		out.wanted = w->wanted;
+		w->wanted = NULL;
 		out.status = FB_ERROR;
 		ddb_error_copy(&out.err, &res->err);
 		out.message = util_xasprintf("writing feedback on %s failed", w->where);
+		w->cb(&out, w->ud);
+		fb_result_clear(&out);
+		write_free(w);
 	}
-	w->cb(&out, w->ud);
-	fb_result_clear(&out);
-	write_free(w);
 }
 
 void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void *ud)
