@@ -55,15 +55,21 @@ call() {
 # page_all OP REQUEST [KEYS_FILE]: follow LastEvaluatedKey to the end.  With
 # KEYS_FILE, append each page's item keys (PK, SK) as JSON lines to it.
 page_all() {
-	local op=$1 base=$2 keys=${3:-} req=$2 count next
+	local op=$1 base=$2 keys=${3:-} req=$2 count next want=false
+	[ -n "$keys" ] && want=true
 	while :; do
 		call "$op" "$req"
-		# one jq per page: the count, then the next request (or nothing)
-		{ read -r count; read -r next || next=; } < <(jq -c --argjson base "$base" \
-			'.Count, (if .LastEvaluatedKey then $base + {ExclusiveStartKey: .LastEvaluatedKey} else empty end)' \
+		# one jq per page: the count, the next request (or an empty line),
+		# then (with KEYS_FILE) the THREAD keys of the page's items
+		{
+			read -r count
+			read -r next
+			if [ -n "$keys" ]; then cat >>"$keys"; else cat >/dev/null; fi
+		} < <(jq -r --argjson base "$base" --argjson k "$want" \
+			'.Count, (if .LastEvaluatedKey then $base + {ExclusiveStartKey: .LastEvaluatedKey} | tojson else "" end),
+			 (if $k then .Items[] | {PK, SK: {S: "THREAD"}} | tojson else empty end)' \
 			"$page")
 		items=$((items + count))
-		[ -n "$keys" ] && jq -c '.Items[] | {PK, SK: {S: "THREAD"}}' "$page" >>"$keys"
 		[ -n "$next" ] || break
 		req=$next
 	done
