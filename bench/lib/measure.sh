@@ -25,7 +25,7 @@ fi
 # ---- tables: as the libraries' templates define them (ddtree demo) -------------------
 demo_cmd="ddtree --endpoint-url \$E demo --prefix bench-"
 fresh=
-if ! dd --json tables | jq -e 'select(.name == "bench-chainlit")' >/dev/null 2>&1; then
+if ! dd --json tables | jq -r .table | grep -qx bench-chainlit; then
 	dd demo --prefix bench- >&2
 	fresh=1
 fi
