@@ -605,7 +605,8 @@ static void easy_put(ddb_client *c, CURL *e)
 	}
 }
 
-static void finish(ddb_client *c, struct ddb_call *x)
+/* Give back what one attempt held: its handle, headers and answer buffer. */
+static void end_attempt(ddb_client *c, struct ddb_call *x)
 {
 	if (x->easy) {
 		easy_put(c, x->easy);
@@ -616,6 +617,11 @@ static void finish(ddb_client *c, struct ddb_call *x)
 	x->hdrs = NULL;
 	free(x->resp.p);
 	memset(&x->resp, 0, sizeof x->resp);
+}
+
+static void finish(ddb_client *c, struct ddb_call *x)
+{
+	end_attempt(c, x);
 	x->res.attempts = x->attempts;
 	x->res.elapsed_ms = now_ms() - x->t_submit;
 	x->state = ST_DONE;
@@ -793,14 +799,7 @@ static void schedule_retry(ddb_client *c, struct ddb_call *x, enum retry_class r
 static void attempt_done(ddb_client *c, struct ddb_call *x, CURLcode rc)
 {
 	enum retry_class rcl = classify(c, x, rc);
-
-	easy_put(c, x->easy);
-	x->easy = NULL;
-	c->active--;
-	curl_slist_free_all(x->hdrs);
-	x->hdrs = NULL;
-	free(x->resp.p);
-	memset(&x->resp, 0, sizeof x->resp);
+	end_attempt(c, x);
 
 	if (rcl == RC_NONE) {
 		/* a success after retries gives back what the last retry took */

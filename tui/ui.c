@@ -56,6 +56,15 @@ void view_set_rows(struct view *v, size_t n)
 	view_refilter(v);
 }
 
+/* printf, then made safe for the terminal. */
+static char *sanitized_vfmt(const char *fmt, va_list ap)
+{
+	char *raw = util_vfmt(fmt, ap);
+	char *safe = text_sanitize_line(raw ? raw : "");
+	free(raw);
+	return safe;
+}
+
 void view_set_error(struct view *v, const char *fmt, ...)
 {
 	free(v->error);
@@ -64,10 +73,8 @@ void view_set_error(struct view *v, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *raw = util_vfmt(fmt, ap);
+	v->error = sanitized_vfmt(fmt, ap);
 	va_end(ap);
-	v->error = text_sanitize_line(raw ? raw : "error");
-	free(raw);
 }
 
 void view_set_ddb_error(struct view *v, const char *what, const struct ddb_error *e)
@@ -505,11 +512,9 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *raw = util_vfmt(fmt, ap);
+	ui->message = sanitized_vfmt(fmt, ap);
 	va_end(ap);
-	ui->message = text_sanitize_line(raw ? raw : "");
 	ui->message_error = error;
-	free(raw);
 }
 
 static char *base64(const char *s, size_t n)
