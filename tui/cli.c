@@ -51,7 +51,10 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		char head[64];
 		snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
-		fprintf(f, "  %-30s %s\n", head, commands[i].help);
+		if (strlen(head) > 30)   /* a long synopsis gets a line of its own */
+			fprintf(f, "  %s\n  %-30s %s\n", head, "", commands[i].help);
+		else
+			fprintf(f, "  %-30s %s\n", head, commands[i].help);
 	}
 	fprintf(f,
 	        "\nOptions:\n"
