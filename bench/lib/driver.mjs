@@ -314,7 +314,8 @@ function tmuxFirstScreen(user, how) {
   const r = tm("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-e", `HOME=${home}`,
     "-e", "LANG=C.UTF-8", D, "--endpoint-url", E, "--chainlit-table", T.chainlit);
   if (r.status !== 0) throw new Error(`tmux: ${r.stderr}`);
-  let ready = null, listed = null, drawn = null, row = null;
+  const pid = Number((tm("display-message", "-p", "-t", "0", "#{pane_pid}").stdout || "").trim()) || null;
+  let ready = null, listed = null, drawn = null, row = null, lingered = false;
   const threadRow = (s) => {
     const lines = s.split("\n");
     const i = lines.findIndex((l) => l.includes(`- ${user}`));
@@ -346,13 +347,25 @@ function tmuxFirstScreen(user, how) {
       sleepMs(2);
     }
   } finally {
+    // closing the terminal sends the browser SIGHUP
     tm("kill-server");
-    // let the browser (SIGHUP) and the tmux server go before the next run
     for (let i = 0; i < 200 && tm("has-session").status === 0; i++) sleepMs(10);
-    sleepMs(200);
     fs.rmSync(sock, { force: true });
+    // The browser should be gone within 2 s.  It is not when Scans are in
+    // flight: on quit it drains them to the end (minutes on a large table,
+    // with the server busy), so it is killed, and that is recorded.
+    const alive = () => pid && fs.existsSync(`/proc/${pid}`) &&
+      !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    for (let i = 0; i < 200 && alive(); i++) sleepMs(10);
+    if (alive()) {
+      lingered = true;
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch { /* gone meanwhile */ }
+      for (let i = 0; i < 100 && alive(); i++) sleepMs(10);
+    }
   }
-  return { ready_ms: round1(ready), listed_ms: round1(listed), drawn_ms: round1(drawn), row };
+  return { ready_ms: round1(ready), listed_ms: round1(listed), drawn_ms: round1(drawn), row, lingered };
 }
 
 function cmdFirstScreen(label, user, slowRounds) {
@@ -378,12 +391,16 @@ function cmdFirstScreen(label, user, slowRounds) {
     res.curl_page_bytes = p.bytes;
     // what a person sees (tmux), with :user
     const tv = tmuxFirstScreen(user, "user");
+    res.lingered = (res.lingered ?? 0) + (tv.lingered ? 1 : 0);
+    res.tmux_runs = (res.tmux_runs ?? 0) + 1;
     seq.tmux_ready.push(tv.ready_ms);
     seq.tmux_user.push(tv.drawn_ms);
     res.tmux_user_row = tv.row;
     if (i < slow) {
       // ... and through the tree (expand Conversations, find the user)
       const tt = tmuxFirstScreen(user, "tree");
+      res.lingered = (res.lingered ?? 0) + (tt.lingered ? 1 : 0);
+      res.tmux_runs = (res.tmux_runs ?? 0) + 1;
       seq.tmux_tree_listed.push(tt.listed_ms);
       // scripted (DDTREE_SCRIPT): each line waits for the loads in flight
       fs.rmSync(disp, { force: true });

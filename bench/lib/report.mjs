@@ -152,6 +152,11 @@ if (firstScreens.length) {
       `.  First row drawn: ${code(f.tmux_user_row || "?")}` +
       (f.scripted_tree_row !== undefined ? `; scripted displays: ${code(f.scripted_user_row || "(no row)")}, ${code(f.scripted_tree_row || "(no row)")}` : ""));
   p();
+  for (const f of firstScreens)
+    if (f.lingered)
+      p(`- ${f.label} / ${f.user}: in ${f.lingered} of ${f.tmux_runs} tmux runs the browser was still running 2 s after its ` +
+        "terminal closed (SIGHUP) and was killed: on quit it drains the Scans in flight to their end.");
+  p();
   p("Target (first screen within 1.5x of one page request, whatever the table size): " +
     firstScreens.map((f) => `${f.label}/${f.user}: tmux \`:user\` ${yes(f.ratios_vs_curl_page.tmux_user <= 1.5)}` +
       (f.ratios_vs_curl_page.scripted_tree != null ? `, scripted tree ${yes(f.ratios_vs_curl_page.scripted_tree <= 1.5)}` : "")).join("; ") + ".");
