@@ -104,7 +104,7 @@ threads-full)
 	chunk=${4:-100}
 	bdir="$OUTDIR/curl-batch.$$"
 	pending="$keys"
-	for round in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		rm -rf "$bdir"
 		mkdir -p "$bdir"
 		# one request body per chunk: req.00000, req.00001, ...
