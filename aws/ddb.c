@@ -84,6 +84,8 @@ struct ddb_client {
 	bool worker_started;
 	pthread_mutex_t mu;
 	bool stop;                    /* guarded by mu */
+	bool closing;                 /* cancel_all: new calls end at once (mu) */
+	bool cancel_all_req;          /* the worker marks every call it holds (mu) */
 	struct list submitted;        /* caller -> worker (mu) */
 	struct list done;             /* worker -> caller (mu) */
 	int pending;                  /* submitted and not dispatched (mu) */
@@ -877,6 +879,15 @@ static void *worker_main(void *arg)
 			x->state = ST_QUEUED;
 			list_push(&c->ready, x);
 		}
+		if (c->cancel_all_req) {
+			c->cancel_all_req = false;
+			for (struct ddb_call *y = c->ready.head; y; y = y->next)
+				y->cancel = true;
+			for (struct ddb_call *y = c->waiting.head; y; y = y->next)
+				y->cancel = true;
+			for (struct ddb_call *y = active.head; y; y = y->next)
+				y->cancel = true;
+		}
 		/* collect cancellations */
 		struct ddb_call *cancels[64];
 		int nc = 0;
@@ -1143,6 +1154,16 @@ ddb_call *ddb_submit(ddb_client *c, const char *op, json_t *request,
 
 	pthread_mutex_lock(&c->mu);
 	c->pending++;
+	if (c->closing) {
+		x->res.op = x->op;
+		x->state = ST_DONE;
+		set_error(x, DDB_ERR_CANCELLED, NULL, NULL);
+		list_push(&c->done, x);
+		pthread_mutex_unlock(&c->mu);
+		char b = 1;
+		if (write(c->pipe_wr, &b, 1) < 0) { /* never full in practice */ }
+		return x;
+	}
 	if (!strcmp(x->op, "?") || !x->body) {
 		x->res.op = x->op;
 		x->state = ST_DONE;
@@ -1167,6 +1188,20 @@ void ddb_cancel(ddb_client *c, ddb_call *call)
 {
 	pthread_mutex_lock(&c->mu);
 	call->cancel = true;
+	pthread_mutex_unlock(&c->mu);
+	curl_multi_wakeup(c->multi);
+}
+
+void ddb_client_cancel_all(ddb_client *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->closing = true;
+	for (struct ddb_call *x = c->submitted.head; x; x = x->next)
+		x->cancel = true;
+	pthread_mutex_unlock(&c->mu);
+	/* calls the worker already holds are cancelled there */
+	pthread_mutex_lock(&c->mu);
+	c->cancel_all_req = true;
 	pthread_mutex_unlock(&c->mu);
 	curl_multi_wakeup(c->multi);
 }

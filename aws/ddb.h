@@ -95,6 +95,10 @@ ddb_call *ddb_submit(ddb_client *c, const char *op, json_t *request,
  * (unless it completed first).  The handle is valid until its callback ran. */
 void ddb_cancel(ddb_client *c, ddb_call *call);
 
+/* Cancel every call in flight and end every later one at once (quitting:
+ * paged loads stop asking for more). */
+void ddb_client_cancel_all(ddb_client *c);
+
 /* Readable when finished calls wait to be dispatched. */
 int ddb_client_fd(ddb_client *c);
 /* Run the callbacks of finished calls; returns how many ran. */

@@ -1109,7 +1109,9 @@ int ui_run(struct session *s)
 		delscreen(scr);
 	if (devnull)
 		fclose(devnull);
-	/* cancel what is in flight, then let the callbacks see live views */
+	/* cancel what is in flight (paged loads would go on asking for more),
+	 * then let the callbacks see live views */
+	ddb_client_cancel_all(s->ddb);
 	ddb_client_drain(s->ddb);
 	view_free(ui->detail);
 	view_free(ui->list);
