@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define THREADS_PAGE 50        /* a user's threads per Query page (Chainlit: 10) */
+#define STREAM_INFLIGHT 4      /* BatchGetItems in flight while streaming a user's threads */
+#define STREAM_QUEUED 40       /* chunks of 100 waiting before the index reads pause */
 #define BATCH_GET_MAX 100      /* keys per BatchGetItem */
 #define UNPROCESSED_ROUNDS 10
 
@@ -514,7 +515,7 @@ struct pager *cl_user_threads_pager(struct session *s, const char *table,
 	char *kc = util_xasprintf("%s = %s", ddb_expr_name(&e, "UserThreadPK"),
 	                     ddb_expr_value(&e, ddb_av_s(pk)));
 	free(pk);
-	json_t *req = base_request(table, limit > 0 ? limit : THREADS_PAGE);
+	json_t *req = base_request(table, limit);
 	json_object_set_new(req, "IndexName", json_string(CL_INDEX));
 	json_object_set_new(req, "KeyConditionExpression", json_string(kc));
 	json_object_set_new(req, "ScanIndexForward", json_false());
@@ -765,6 +766,172 @@ int cl_threads_fetch_sync(struct session *s, const char *table, const json_t *in
 		while (!ts.done)
 			ddb_client_wait(s->ddb, 1000);
 	return ts.rc;
+}
+
+/* ---- A user's threads, streamed ------------------------------------------------ */
+
+/* Index pages are read one after the other (each needs the last one's
+ * LastEvaluatedKey); each page is cut into chunks of 100 keys whose
+ * BatchGetItems run alongside the next index pages, STREAM_INFLIGHT at a
+ * time.  Chunks are handed out in index order as soon as every chunk
+ * before them is done, so only the chunks between the oldest unfinished
+ * one and the index read are in memory, and the index read pauses when
+ * STREAM_QUEUED chunks wait. */
+
+struct stream;
+
+struct stream_chunk {
+	struct stream *st;
+	json_t *index_items;
+	struct cl_threads *threads;  /* the result, NULL until done */
+	struct cl_job *job;          /* while its BatchGetItem runs */
+	bool sent;
+};
+
+struct stream {
+	struct session *s;
+	const char *table;
+	bool index_only;
+	struct pager *pager;
+	bool page_busy;
+	struct stream_chunk **q;     /* ring of queued chunks, in index order */
+	size_t head, n, cap;
+	int inflight;
+	bool failed;
+	struct ddb_error err;
+	cl_threads_stream_fn cb;
+	void *ud;
+	long count;
+};
+
+static struct stream_chunk **chunk_at(struct stream *st, size_t i)
+{
+	return &st->q[(st->head + i) % st->cap];
+}
+
+static void chunk_free(struct stream_chunk *c)
+{
+	if (c->threads) {
+		cl_threads_free(c->threads);
+		free(c->threads);
+	}
+	json_decref(c->index_items);
+	free(c);
+}
+
+static void stream_fail(struct stream *st, const struct ddb_error *err)
+{
+	if (st->failed)
+		return;
+	st->failed = true;
+	ddb_error_copy(&st->err, err);
+}
+
+static void stream_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct stream *st = ud;
+	(void)p;
+	st->page_busy = false;
+	if (err) {
+		stream_fail(st, err);
+		return;
+	}
+	size_t n = json_array_size(items);
+	for (size_t at = 0; at < n; at += BATCH_GET_MAX) {
+		if (st->n == st->cap) {
+			/* grow the ring, keeping the order */
+			size_t cap = st->cap ? st->cap * 2 : 16;
+			struct stream_chunk **q = util_xcalloc(cap, sizeof *q);
+			for (size_t i = 0; i < st->n; i++)
+				q[i] = *chunk_at(st, i);
+			free(st->q);
+			st->q = q;
+			st->cap = cap;
+			st->head = 0;
+		}
+		struct stream_chunk *c = util_xcalloc(1, sizeof *c);
+		c->st = st;
+		c->index_items = json_array();
+		for (size_t i = at; i < n && i < at + BATCH_GET_MAX; i++)
+			json_array_append(c->index_items, json_array_get(items, i));
+		*chunk_at(st, st->n++) = c;
+	}
+}
+
+static void stream_chunk_done(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+{
+	struct stream_chunk *c = ud;
+	struct stream *st = c->st;
+	c->job = NULL;
+	st->inflight--;
+	if (err)
+		stream_fail(st, err);
+	else
+		c->threads = threads;
+}
+
+/* Hand out what is ready (in order) and start what may start. */
+static void stream_pump(struct stream *st)
+{
+	while (st->n && !st->failed) {
+		struct stream_chunk *c = *chunk_at(st, 0);
+		if (st->index_only && !c->threads) {
+			c->threads = util_xcalloc(1, sizeof *c->threads);
+			cl_threads_add(c->threads, c->index_items);
+		}
+		if (!c->threads)
+			break;
+		st->count += (long)c->threads->n;
+		st->cb(c->threads, st->ud);
+		chunk_free(c);
+		st->head = (st->head + 1) % st->cap;
+		st->n--;
+	}
+	if (st->failed)
+		return;
+	for (size_t i = 0; i < st->n && st->inflight < STREAM_INFLIGHT && !st->index_only; i++) {
+		struct stream_chunk *c = *chunk_at(st, i);
+		if (c->sent)
+			continue;
+		c->sent = true;
+		st->inflight++;
+		c->job = cl_threads_fetch(st->s, st->table, c->index_items, stream_chunk_done, c);
+	}
+	if (!st->page_busy && !pager_done(st->pager) && st->n < STREAM_QUEUED &&
+	    pager_next(st->pager, stream_page, st))
+		st->page_busy = true;
+}
+
+int cl_user_threads_stream_sync(struct session *s, const char *table, const char *identifier,
+                                bool index_only, cl_threads_stream_fn cb, void *ud, long *count,
+                                struct ddb_error *err)
+{
+	struct stream st = {.s = s, .table = table, .index_only = index_only, .cb = cb, .ud = ud};
+	memset(err, 0, sizeof *err);
+	st.pager = cl_user_threads_pager(s, table, identifier, NULL, 0);
+	stream_pump(&st);
+	while (!st.failed && (st.n || st.page_busy || !pager_done(st.pager))) {
+		ddb_client_wait(s->ddb, 1000);
+		stream_pump(&st);
+	}
+	/* after a failure, stop what is still in flight: cancelled jobs skip
+	 * their callbacks and free themselves once their request has ended */
+	for (size_t i = 0; i < st.n; i++) {
+		struct stream_chunk *c = *chunk_at(&st, i);
+		if (c->job)
+			cl_job_cancel(c->job);
+		chunk_free(c);
+	}
+	pager_free(st.pager);
+	ddb_client_drain(s->ddb);
+	free(st.q);
+	if (count)
+		*count = st.count;
+	if (st.failed) {
+		*err = st.err;
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- Conversation load -------------------------------------------------------- */

@@ -190,6 +190,19 @@ struct cl_job *cl_threads_fetch(struct session *s, const char *table, const json
 int cl_threads_fetch_sync(struct session *s, const char *table, const json_t *index_items,
                           struct cl_threads *out, struct ddb_error *err);
 
+/* A whole user's threads for printing, streamed: index pages of 1000, the
+ * THREAD items fetched with BatchGetItems running alongside the next index
+ * pages; `cb` gets them in index order (most recently updated first), one
+ * batch of up to 100 at a time (borrowed: valid during the call).  With
+ * `index_only` no BatchGetItem is sent and the threads are decoded from the
+ * index items (id, name, createdAt; from_index set).  Memory stays bounded
+ * whatever the number of threads.  Returns 0, or -1 with *err filled (what
+ * was handed out before stays handed out); *count: the threads handed out. */
+typedef void (*cl_threads_stream_fn)(const struct cl_threads *batch, void *ud);
+int cl_user_threads_stream_sync(struct session *s, const char *table, const char *identifier,
+                                bool index_only, cl_threads_stream_fn cb, void *ud, long *count,
+                                struct ddb_error *err);
+
 /* ---- The conversation tree ------------------------------------------------ */
 
 struct cl_node {

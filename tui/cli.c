@@ -32,7 +32,7 @@ static const struct command {
 	{"namespaces", "", "the namespace tree, orphans and cycles apart", 0, 0, cmd_namespaces},
 	{"documents", "NAMESPACE", "documents of a namespace, newest first", 1, 1, cmd_documents},
 	{"users", "", "Chainlit users", 0, 0, cmd_users},
-	{"threads", "USER", "a user's threads, newest first", 1, 1, cmd_threads},
+	{"threads", "USER [--index-only]", "a user's threads, most recently updated first", 1, 1, cmd_threads},
 	{"thread", "THREAD_ID", "one conversation as a step tree, with feedback", 1, 1, cmd_thread},
 	{"feedback", "set|delete THREAD_ID STEP_ID", "set (--value up|down [--comment TEXT]) or delete feedback", 3, 3, cmd_feedback},
 	{"item", "TABLE PK [SK]", "one item, raw", 2, 3, cmd_item},
@@ -106,6 +106,23 @@ void cli_put_text(const char *s)
 	char *m = text_sanitize_line(s ? s : "");
 	fputs(m ? m : "", stdout);
 	free(m);
+}
+
+void cli_progress(struct cli_progress *p, long items)
+{
+	/* only on a terminal, and not over output that goes to the same one */
+	if (!isatty(STDERR_FILENO) || (p->streaming && isatty(STDOUT_FILENO)))
+		return;
+	fprintf(stderr, "\rddtree: reading %s: %ld", p->what, items);
+	fflush(stderr);
+	p->shown = true;
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
 }
 
 int cli_ddb_error(const char *what, const struct ddb_error *e)
@@ -199,6 +216,7 @@ enum {
 	OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_NS_TABLE, OPT_DOCS_TABLE,
 	OPT_CL_TABLE, OPT_READ_ONLY, OPT_WRITE, OPT_ALLOW_HTTP, OPT_JSON, OPT_DEBUG,
 	OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_RESET, OPT_PREFIX, OPT_VALUE, OPT_COMMENT, OPT_SEGMENTS,
+	OPT_INDEX_ONLY,
 };
 
 static const struct option long_opts[] = {
@@ -220,6 +238,7 @@ static const struct option long_opts[] = {
 	{"value", required_argument, NULL, OPT_VALUE},
 	{"comment", required_argument, NULL, OPT_COMMENT},
 	{"segments", required_argument, NULL, OPT_SEGMENTS},
+	{"index-only", no_argument, NULL, OPT_INDEX_ONLY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -278,6 +297,7 @@ int cli_main(int argc, char **argv)
 			}
 			cl.segments = n;
 			break;
+		case OPT_INDEX_ONLY: cl.index_only = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
 		default:

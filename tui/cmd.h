@@ -17,6 +17,7 @@ struct cli {
 	const char *value;   /* feedback set --value up|down */
 	const char *comment; /* feedback set --comment TEXT (NULL: none given) */
 	int segments;        /* export --segments N (0: 1) */
+	bool index_only;     /* threads --index-only: no BatchGetItem */
 	int argc;            /* positional words: argv[0] is the command */
 	char **argv;
 };
@@ -42,6 +43,16 @@ void cli_print_json(json_t *o);
 int cli_ddb_error(const char *what, const struct ddb_error *e);
 /* Report any other failure on stderr (text is sanitised); returns rc. */
 int cli_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "ddtree: reading documents: 4000" on stderr while a long read runs, when
+ * stderr is a terminal; with `streaming` (rows printed as they come) only
+ * when stdout is not that terminal.  cli_progress_end wipes the line. */
+struct cli_progress {
+	const char *what;
+	bool streaming;
+	bool shown;
+};
+void cli_progress(struct cli_progress *p, long items);
+void cli_progress_end(struct cli_progress *p);
 /* Print database text on stdout safely (control characters made visible). */
 void cli_put_text(const char *s);
 

@@ -231,13 +231,6 @@ int cmd_users(struct cli *cl, struct session *s)
 
 /* ---- threads USER ---------------------------------------------------------------- */
 
-static void collect_items(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
-{
-	(void)p;
-	(void)err;
-	json_array_extend(ud, (json_t *)items);
-}
-
 static json_t *tags_json(const json_t *tags)
 {
 	json_t *a = json_array();
@@ -248,41 +241,32 @@ static json_t *tags_json(const json_t *tags)
 	return a;
 }
 
-int cmd_threads(struct cli *cl, struct session *s)
+struct threads_out {
+	bool json, index_only, header_done;
+	long n;
+	struct cli_progress pr;
+};
+
+/* One batch of threads as they stream in: printed at once, so a user with
+ * 100,000 threads takes no more memory than one with 100. */
+static void print_threads(const struct cl_threads *batch, void *ud)
 {
-	const char *user = cl->argv[1];
-	char *table = NULL;
-	int rc = pick_table(s, &table);
-	if (rc)
-		return rc;
-	json_t *index_items = json_array();
-	struct ddb_error err;
-	struct pager *p = cl_user_threads_pager(s, table, user, NULL, 0);
-	int drc = pager_drain_sync(p, 0, collect_items, index_items, &err);
-	pager_free(p);
-	struct cl_threads threads = {0};
-	if (!drc && json_array_size(index_items) == 0) {
-		/* no threads: say so when the user does not exist either */
-		json_t *item = NULL;
-		drc = cl_get_item_sync(s, table, cl_key("USER#", user, "USER"), &item, &err);
-		if (!drc && !item) {
-			rc = cli_fail(EXIT_PROBLEMS, "no user \"%s\" and no threads for it in %s", user, table);
-			goto out;
-		}
-		json_decref(item);
-	}
-	if (!drc)
-		drc = cl_threads_fetch_sync(s, table, index_items, &threads, &err);
-	if (drc) {
-		rc = cli_ddb_error("listing threads", &err);
-		ddb_error_clear(&err);
-		goto out;
-	}
-	if (!cl->json)
+	struct threads_out *o = ud;
+	if (!o->json && !o->header_done) {
+		cli_progress_end(&o->pr);
 		printf("%-19s  %-36s  %s\n", "UPDATED", "ID", "NAME");
-	for (size_t i = 0; i < threads.n; i++) {
-		struct cl_thread *t = &threads.v[i];
-		if (cl->json) {
+		o->header_done = true;
+	}
+	for (size_t i = 0; i < batch->n; i++) {
+		const struct cl_thread *t = &batch->v[i];
+		if (o->json && o->index_only) {
+			cli_print_json(json_pack("{s:s,s:o,s:o,s:o}", "id", t->id,
+			                         "name", str_or_null(t->name),
+			                         "createdAt", str_or_null(t->created_at),
+			                         "problems", problems_json(&t->problems)));
+			continue;
+		}
+		if (o->json) {
 			cli_print_json(json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", t->id,
 			                         "name", str_or_null(t->name),
 			                         "createdAt", str_or_null(t->created_at),
@@ -303,9 +287,37 @@ int cmd_threads(struct cli *cl, struct session *s)
 		putchar('\n');
 		put_problems(&t->problems, 2);
 	}
-out:
-	cl_threads_free(&threads);
-	json_decref(index_items);
+	o->n += (long)batch->n;
+	cli_progress(&o->pr, o->n);
+}
+
+int cmd_threads(struct cli *cl, struct session *s)
+{
+	const char *user = cl->argv[1];
+	char *table = NULL;
+	int rc = pick_table(s, &table);
+	if (rc)
+		return rc;
+	struct ddb_error err;
+	struct threads_out o = {.json = cl->json, .index_only = cl->index_only,
+	                        .pr = {.what = "threads", .streaming = true}};
+	long n = 0;
+	int drc = cl_user_threads_stream_sync(s, table, user, cl->index_only, print_threads, &o, &n,
+	                                      &err);
+	cli_progress_end(&o.pr);
+	if (!drc && n == 0) {
+		/* no threads: say so when the user does not exist either */
+		json_t *item = NULL;
+		drc = cl_get_item_sync(s, table, cl_key("USER#", user, "USER"), &item, &err);
+		if (!drc && !item)
+			rc = cli_fail(EXIT_PROBLEMS, "no user \"%s\" and no threads for it in %s", user, table);
+		json_decref(item);
+	}
+	if (drc) {
+		fflush(stdout);
+		rc = cli_ddb_error("listing threads", &err);
+		ddb_error_clear(&err);
+	}
 	free(table);
 	return rc;
 }

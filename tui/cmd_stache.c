@@ -18,30 +18,9 @@
 
 /* ---- shared helpers ---------------------------------------------------------- */
 
-struct progress {
-	const char *what;
-	bool shown;
-};
-
 static void progress_cb(long items, void *ud)
 {
-	struct progress *pr = ud;
-	fprintf(stderr, "\rddtree: reading %s: %ld", pr->what, items);
-	fflush(stderr);
-	pr->shown = true;
-}
-
-/* The callback for long reads, only when stderr is a terminal. */
-static stache_progress_fn progress_fn(void)
-{
-	return isatty(STDERR_FILENO) ? progress_cb : NULL;
-}
-
-static void progress_end(struct progress *pr)
-{
-	if (pr->shown)
-		fputs("\r\033[K", stderr);
-	pr->shown = false;
+	cli_progress(ud, items);
 }
 
 /* Report a failed read of `table` (exit 3) and clear the error. */
@@ -244,10 +223,10 @@ int cmd_namespaces(struct cli *cl, struct session *s)
 	}
 	struct stache_ns_list l = {0};
 	struct ddb_error e;
-	struct progress pr = {.what = "namespaces"};
+	struct cli_progress pr = {.what = "namespaces"};
 	struct pager *p = stache_ns_scan_pager(s, 0);
-	int drc = stache_ns_drain_sync(p, &l, progress_fn(), &pr, &e);
-	progress_end(&pr);
+	int drc = stache_ns_drain_sync(p, &l, progress_cb, &pr, &e);
+	cli_progress_end(&pr);
 	pager_free(p);
 	if (drc != 0) {
 		stache_ns_list_free(&l);
@@ -411,7 +390,7 @@ static void print_docs_table(const struct stache_row_list *l)
 static int load_documents(struct session *s, const char *ns, struct stache_row_list *l,
                           struct ddb_error *e)
 {
-	struct progress pr = {.what = "documents"};
+	struct cli_progress pr = {.what = "documents"};
 	for (int raw = 0; raw < 2; raw++) {
 		if (raw) {
 			char *a = stache_key_ns_gsi1pk(ns), *b = stache_key_ns_gsi1pk_raw(ns);
@@ -422,14 +401,14 @@ static int load_documents(struct session *s, const char *ns, struct stache_row_l
 				break;
 		}
 		struct pager *p = stache_docs_pager(s, ns, raw, 0);
-		int rc = stache_rows_drain_sync(p, l, progress_fn(), &pr, e);
+		int rc = stache_rows_drain_sync(p, l, progress_cb, &pr, e);
 		pager_free(p);
 		if (rc != 0) {
-			progress_end(&pr);
+			cli_progress_end(&pr);
 			return -1;
 		}
 	}
-	progress_end(&pr);
+	cli_progress_end(&pr);
 	stache_rows_sort_newest(l->v, l->n);
 	return 0;
 }

@@ -35,6 +35,13 @@ json=$(ddtree "${CT[@]}" --json threads bob@example.com)
 check "threads --json escapes control characters" contains "$json" 'print \u001B[31mERROR'
 tid=$(printf '%s\n' "$json" | grep '"name":"Which step ran first?"' | sed 's/.*"id":"\([^"]*\)".*/\1/')
 check "threads --json gives the thread id" test -n "$tid"
+# --index-only: the same threads in the same order, from the index alone
+full=$(ddtree "${CT[@]}" --json threads alice@example.com | jq -r '.id + " " + .name')
+brief=$(ddtree "${CT[@]}" --json threads alice@example.com --index-only | jq -r '.id + " " + .name')
+check "threads --index-only lists the same threads in the same order" test "$full" = "$brief"
+check "threads --index-only has threads" test -n "$brief"
+keys=$(ddtree "${CT[@]}" --json threads alice@example.com --index-only | jq -r 'keys | join(",")' | sort -u)
+check "threads --index-only gives only what the index holds" test "$keys" = "createdAt,id,name,problems"
 ddtree "${CT[@]}" threads nobody@example.com >/dev/null 2>&1; rc=$?
 check "threads of an unknown user exits 1" test "$rc" = 1
 

@@ -369,6 +369,116 @@ static void conv_cb(struct cl_conversation *c, const struct ddb_error *err, void
 	w->c = c;
 }
 
+/* ---- a user's threads streamed (the CLI's threads USER) ------------------------ */
+
+#define MANY 2345   /* three index pages of 1000, 24 chunks of 100 */
+
+struct streamed {
+	size_t batches, n;
+	char **ids, **times;
+	bool from_index_seen, full_seen, bad_user;
+};
+
+static void on_batch(const struct cl_threads *b, void *ud)
+{
+	struct streamed *r = ud;
+	assert_true(b->n > 0 && b->n <= 100);
+	r->batches++;
+	for (size_t i = 0; i < b->n; i++) {
+		assert_true(r->n < MANY);
+		r->ids[r->n] = strdup(b->v[i].id);
+		r->times[r->n] = strdup(b->v[i].created_at ? b->v[i].created_at : "");
+		r->n++;
+		if (b->v[i].from_index)
+			r->from_index_seen = true;
+		else
+			r->full_seen = true;
+		if (!b->v[i].from_index && (!b->v[i].user_id || strcmp(b->v[i].user_id, "uid-stream")))
+			r->bad_user = true;
+	}
+}
+
+static void streamed_free(struct streamed *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->ids[i]);
+		free(r->times[i]);
+	}
+	free(r->ids);
+	free(r->times);
+}
+
+static void test_stream_many_threads(void **st)
+{
+	(void)st;
+	/* threads as update_thread writes them, each a distinct update time */
+	json_t *writes = json_array();
+	for (int i = 0; i < MANY; i++) {
+		char pk[64], id[32], name[64], ts[64];
+		snprintf(id, sizeof id, "stream-%05d", i);
+		snprintf(pk, sizeof pk, "THREAD#%s", id);
+		snprintf(name, sizeof name, "Thread number %d", i);
+		snprintf(ts, sizeof ts, "2026-03-01T%02d:%02d:%02d.000000Z", i / 3600, i / 60 % 60, i % 60);
+		char uts[80];
+		snprintf(uts, sizeof uts, "TS#%s", ts);
+		json_array_append_new(writes, json_pack(
+			"{s:{s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}}",
+			"PutRequest", "Item", "PK", "S", pk, "SK", "S", "THREAD", "id", "S", id,
+			"name", "S", name, "createdAt", "S", ts, "userId", "S", "uid-stream",
+			"userIdentifier", "S", "stream@example.com", "UserThreadPK", "S",
+			"USER#stream@example.com", "UserThreadSK", "S", uts));
+	}
+	struct ddb_result *wr = ddb_batch_write_sync(s->ddb, table, writes);
+	assert_null(wr);
+	json_decref(writes);
+
+	for (int index_only = 0; index_only < 2; index_only++) {
+		struct streamed r = {.ids = calloc(MANY, sizeof(char *)), .times = calloc(MANY, sizeof(char *))};
+		long count = -1;
+		struct ddb_error err;
+		assert_int_equal(cl_user_threads_stream_sync(s, table, "stream@example.com", index_only,
+		                                             on_batch, &r, &count, &err), 0);
+		assert_int_equal(count, MANY);
+		assert_int_equal(r.n, MANY);
+		assert_true(r.batches >= MANY / 100);
+		assert_int_equal(r.from_index_seen, index_only);
+		assert_int_equal(r.full_seen, !index_only);
+		assert_false(r.bad_user);
+		/* most recently updated first, each thread once: the last written
+		 * (stream-02344) comes first */
+		assert_string_equal(r.ids[0], "stream-02344");
+		for (size_t i = 0; i < r.n; i++) {
+			char want[32];
+			snprintf(want, sizeof want, "stream-%05d", (int)(MANY - 1 - i));
+			assert_string_equal(r.ids[i], want);
+			if (i)
+				assert_true(strcmp(r.times[i - 1], r.times[i]) > 0);
+		}
+		streamed_free(&r);
+	}
+
+	/* a user without threads streams nothing, and says so */
+	long none = -1;
+	struct ddb_error err;
+	struct streamed r = {.ids = calloc(1, sizeof(char *)), .times = calloc(1, sizeof(char *))};
+	assert_int_equal(cl_user_threads_stream_sync(s, table, "nobody@example.com", false, on_batch,
+	                                             &r, &none, &err), 0);
+	assert_int_equal(none, 0);
+	assert_int_equal(r.batches, 0);
+	streamed_free(&r);
+
+	/* leave the demo data as it was for the tests after this one */
+	json_t *dels = json_array();
+	for (int i = 0; i < MANY; i++) {
+		char pk[64];
+		snprintf(pk, sizeof pk, "THREAD#stream-%05d", i);
+		json_array_append_new(dels, json_pack("{s:{s:{s:{s:s},s:{s:s}}}}", "DeleteRequest", "Key",
+		                                      "PK", "S", pk, "SK", "S", "THREAD"));
+	}
+	assert_null(ddb_batch_write_sync(s->ddb, table, dels));
+	json_decref(dels);
+}
+
 static void test_conversation_tree(void **st)
 {
 	(void)st;
@@ -818,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_user_threads_pages),
 		cmocka_unit_test(test_batch_get_threads),
+		cmocka_unit_test(test_stream_many_threads),
 		cmocka_unit_test(test_conversation_tree),
 		cmocka_unit_test(test_unowned_threads),
 		cmocka_unit_test(test_all_feedback),
