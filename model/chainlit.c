@@ -497,6 +497,23 @@ struct pager *cl_users_pager(struct session *s, const char *table, int limit)
 	return pager_new(s, "Scan", req);
 }
 
+struct pager *cl_users_and_feedback_pager(struct session *s, const char *table, int limit)
+{
+	struct ddb_expr e;
+	ddb_expr_init(&e);
+	const char *pk = ddb_expr_name(&e, "PK"), *sk = ddb_expr_name(&e, "SK");
+	char *f = util_xasprintf("(begins_with(%s, %s) AND %s = %s) OR (begins_with(%s, %s) AND "
+	                         "attribute_exists(%s))", pk, ddb_expr_value(&e, ddb_av_s("USER#")),
+	                         sk, ddb_expr_value(&e, ddb_av_s("USER")), sk,
+	                         ddb_expr_value(&e, ddb_av_s("STEP#")), ddb_expr_name(&e, "feedback"));
+	json_t *req = base_request(table, limit);
+	json_object_set_new(req, "FilterExpression", json_string(f));
+	free(f);
+	ddb_expr_apply(&e, req);
+	ddb_expr_free(&e);
+	return pager_new(s, "Scan", req);
+}
+
 /* " AND contains(#name, :search)" for an optional search, or "". */
 static char *name_filter(struct ddb_expr *e, const char *search)
 {

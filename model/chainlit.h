@@ -167,6 +167,9 @@ struct pager *cl_conversation_pager(struct session *s, const char *table, const 
 /* Every step with feedback: Scan begins_with(SK, "STEP#") AND
  * attribute_exists(feedback).  Decode the items with cl_steps_add. */
 struct pager *cl_feedback_pager(struct session *s, const char *table, int limit);
+/* Both of the above in one Scan (one read of the table instead of two):
+ * users and steps with feedback, told apart with cl_item_kind. */
+struct pager *cl_users_and_feedback_pager(struct session *s, const char *table, int limit);
 
 /* ---- Background work: fetching full threads, loading a conversation ---------- */
 

@@ -15,6 +15,8 @@ struct tree {
 	size_t nflat;
 	struct tnode *shown;         /* node whose list is in the list pane */
 	struct tnode *tables;        /* the Tables root: library roots go before it */
+	json_t *item;                /* tree_item's answer: the item of item_of */
+	const struct tnode *item_of;
 };
 
 struct tree;
@@ -67,13 +69,36 @@ static void tnode_free(struct tnode *n)
 	live_remove(n);
 	if (live_tree && live_tree->shown == n)
 		live_tree->shown = NULL;   /* a new node may get this address */
+	if (live_tree && live_tree->item_of == n) {
+		json_decref(live_tree->item);
+		live_tree->item = NULL;
+		live_tree->item_of = NULL;
+	}
 	if (n->ops && n->ops->free_data && n->data)
 		n->ops->free_data(n->data);
-	json_decref(n->item);
+	free(n->item_text);
 	free(n->label);
 	free(n->id);
 	free(n->problems);
 	free(n);
+}
+
+void tnode_set_item(struct tnode *n, const json_t *item)
+{
+	free(n->item_text);
+	/* JSON_ENCODE_ANY | exact text: strings may hold NUL (kept as \u0000) */
+	n->item_text = item ? json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	if (live_tree && live_tree->item_of == n) {
+		json_decref(live_tree->item);
+		live_tree->item = NULL;
+		live_tree->item_of = NULL;
+	}
+}
+
+json_t *tnode_item(const struct tnode *n)
+{
+	return n && n->item_text ? json_loads(n->item_text, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL)
+	                         : NULL;
 }
 
 void tnode_add(struct tnode *parent, struct tnode *child)
@@ -240,8 +265,10 @@ static void tree_enter(struct view *v, size_t i)
 	/* a leaf: focus its list, or show its item */
 	if (v->ui->list) {
 		v->ui->focus = 1;
-	} else if (n->item) {
-		ui_show_detail(v->ui, n->id ? n->id : n->label, n->item, n->problems);
+	} else if (n->item_text) {
+		json_t *item = tnode_item(n);
+		ui_show_detail(v->ui, n->id ? n->id : n->label, item, n->problems);
+		json_decref(item);
 	}
 }
 
@@ -289,7 +316,15 @@ static void tree_reload(struct view *v)
 static const json_t *tree_item(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	return i < t->nflat ? t->flat[i]->item : NULL;
+	if (i >= t->nflat)
+		return NULL;
+	/* parsed on demand and kept until another node is asked for */
+	if (t->item_of != t->flat[i]) {
+		json_decref(t->item);
+		t->item = tnode_item(t->flat[i]);
+		t->item_of = t->flat[i];
+	}
+	return t->item;
 }
 
 static const char *tree_id(struct view *v, size_t i)
@@ -309,6 +344,7 @@ static void tree_destroy(struct view *v)
 	struct tree *t = v->priv;
 	live_tree = NULL;
 	tnode_free(t->root);
+	json_decref(t->item);
 	free(t->flat);
 	free(t->depth);
 	free(t);

@@ -17,12 +17,14 @@
 
 #define THREAD_PAGE 50
 
-/* Per-table state: feedback counts per thread from one background Scan. */
+/* Per-table state: feedback counts per thread, read by the same background
+ * Scan as the users (one read of the table, not two). */
 struct cl_state {
 	char *table;
 	json_t *counts;          /* thread id -> [up, down, comments] */
 	bool counts_done;
-	struct pager *fb_pager;
+	bool hold_scan;          /* :user: start that Scan after the user's first page */
+	bool scan_held;          /* Conversations opened while held */
 	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
 	struct tnode *root;
 	struct ui *ui;
@@ -66,7 +68,8 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 {
 	struct thread_node *t = n->data;
 	char counts[64] = "";
-	json_t *c = st->counts ? json_object_get(st->counts, t->thread_id) : NULL;
+	/* counts only once the Scan is through: a partial count would mislead */
+	json_t *c = st->counts && st->counts_done ? json_object_get(st->counts, t->thread_id) : NULL;
 	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
 	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
 	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
@@ -80,8 +83,8 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 	n->role = down ? ROLE_DOWN : up ? ROLE_UP : t->name ? ROLE_NORMAL : ROLE_PROBLEM;
 	n->feedback_mark = up || down ? 1 : -1;
 	/* the :only filter */
-	bool show = st->only == ONLY_ALL || (st->only == ONLY_NEGATIVE && down > 0) ||
-	            (st->only == ONLY_COMMENTS && com > 0);
+	bool show = st->only == ONLY_ALL || !st->counts_done ||
+	            (st->only == ONLY_NEGATIVE && down > 0) || (st->only == ONLY_COMMENTS && com > 0);
 	n->hidden = !show;
 }
 
@@ -94,13 +97,14 @@ static void relabel_all(struct cl_state *st, struct tnode *n)
 	}
 }
 
-static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread *th)
+/* Set a thread node from a decoded thread (an index item or the full item). */
+static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th)
 {
-	struct thread_node *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
-	t->thread_id = strdup(th->id ? th->id : "?");
+	struct thread_node *t = n->data;
+	free(t->name);
 	t->name = th->name ? strdup(th->name) : NULL;
+	free(t->created);
+	t->created = NULL;
 	int64_t us;
 	if (th->created_at && time_parse(th->created_at, &us)) {
 		char buf[32];
@@ -108,17 +112,30 @@ static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread
 		buf[16] = '\0';   /* minutes are enough in the tree */
 		t->created = strdup(buf);
 	}
+	tnode_set_item(n, th->raw);
+	free(n->problems);
+	n->problems = th->problems.n ? problems_join(&th->problems) : NULL;
+	thread_label(st, n);
+}
+
+static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread *th)
+{
+	struct thread_node *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->thread_id = strdup(th->id ? th->id : "?");
 	struct tnode *n = tnode_new("", &thread_ops, t);
 	n->id = strdup(t->thread_id);
-	n->item = json_incref(th->raw);
-	if (th->problems.n)
-		n->problems = problems_join(&th->problems);
-	thread_label(st, n);
+	thread_fill(st, n, th);
 	return n;
 }
 
 /* ---- paging threads into a node ---------------------------------------------- */
 
+/* A page of a user's threads is drawn from the index page alone (time, name
+ * and id are all in the UserThread projection), so the first screen costs
+ * one Query; the BatchGetItem of the full THREAD items then fills in each
+ * node's raw item and problems, and only after it the next page may load. */
 struct threads_load {
 	struct ui *ui;
 	struct tnode *node;      /* the user (or "no user") node */
@@ -126,7 +143,16 @@ struct threads_load {
 	struct pager *pager;
 	struct tnode *more;      /* the "more..." node while one is shown; it owns us */
 	bool busy;               /* a page or a fetch is in flight */
+	struct tnode **partial;  /* nodes drawn from index items, waiting for their item */
+	size_t npartial;
 };
+
+static void threads_load_free(struct threads_load *L)
+{
+	pager_free(L->pager);
+	free(L->partial);
+	free(L);
+}
 
 /* The "more..." node owns the loader between pages; when it is freed (quit,
  * reload) with nothing in flight the loader goes too, else the answer in
@@ -137,8 +163,7 @@ static void more_free(void *d)
 	L->more = NULL;
 	if (L->busy)
 		return;
-	pager_free(L->pager);
-	free(L);
+	threads_load_free(L);
 }
 
 static void threads_next(struct threads_load *L);
@@ -159,32 +184,13 @@ static struct view *more_list(struct ui *ui, struct tnode *n)
 
 static const struct tnode_ops more_ops = {.list = more_list, .free_data = more_free};
 
-static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+static void scan_when_held(struct cl_state *st);
+
+/* A page is complete (or failed): offer the next one, report the error. */
+static void page_finished(struct threads_load *L, const struct ddb_error *err)
 {
-	struct threads_load *L = ud;
 	struct ui *ui = L->ui;
 	L->busy = false;
-	if (!tree_alive(ui, L->node, L->generation)) {
-		if (threads) {
-			cl_threads_free(threads);
-			free(threads);
-		}
-		pager_free(L->pager);
-		free(L);
-		return;
-	}
-	struct cl_state *st = state(ui);
-	if (L->more) {
-		L->more->data = NULL;    /* keep the loader: it goes on */
-		tnode_delete(L->more);   /* the new page goes where it was */
-		L->more = NULL;
-	}
-	if (threads) {
-		for (size_t i = 0; i < threads->n; i++)
-			tnode_add(L->node, thread_node_new(st, &threads->v[i]));
-		cl_threads_free(threads);
-		free(threads);
-	}
 	bool more = !err && !pager_done(L->pager);
 	if (more) {
 		L->more = tnode_new("more... (loads as you scroll)", &more_ops, L);
@@ -200,18 +206,57 @@ static void fetched(struct cl_threads *threads, const struct ddb_error *err, voi
 	} else {
 		tree_loaded(ui, L->node, NULL);
 	}
-	if (!more) {
-		pager_free(L->pager);
-		free(L);
+	if (state(ui))
+		scan_when_held(state(ui));
+	if (!more)
+		threads_load_free(L);
+}
+
+static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th);
+
+static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+{
+	struct threads_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || !state(ui)) {
+		if (threads) {
+			cl_threads_free(threads);
+			free(threads);
+		}
+		L->busy = false;
+		if (!L->more)
+			threads_load_free(L);
+		return;
 	}
+	/* one thread per index item, in their order: complete the nodes */
+	for (size_t i = 0; threads && i < threads->n && i < L->npartial; i++)
+		thread_fill(state(ui), L->partial[i], &threads->v[i]);
+	if (threads) {
+		cl_threads_free(threads);
+		free(threads);
+	}
+	L->npartial = 0;
+	page_finished(L, err);
 }
 
 static void threads_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
 	struct threads_load *L = ud;
 	struct ui *ui = L->ui;
-	if (err || !tree_alive(ui, L->node, L->generation) || !state(ui)) {
-		fetched(NULL, err, L);   /* reports the error, or frees a loader whose node is gone */
+	if (!tree_alive(ui, L->node, L->generation) || !state(ui)) {
+		L->busy = false;
+		if (!L->more)
+			threads_load_free(L);
+		return;
+	}
+	if (L->more) {
+		L->more->data = NULL;    /* keep the loader: it goes on */
+		tnode_delete(L->more);   /* the new page goes where it was */
+		L->more = NULL;
+		tree_changed(ui);
+	}
+	if (err) {
+		page_finished(L, err);
 		return;
 	}
 	/* Chainlit's search filter can give empty pages with more to come */
@@ -219,7 +264,30 @@ static void threads_page(struct pager *p, const json_t *items, const struct ddb_
 		threads_next(L);
 		return;
 	}
-	cl_threads_fetch(ui->s, state(ui)->table, items, fetched, L);
+	struct cl_state *st = state(ui);
+	struct cl_threads page = {0};
+	cl_threads_add(&page, items);
+	json_t *want = json_array();
+	L->partial = realloc(L->partial, (page.n ? page.n : 1) * sizeof *L->partial);
+	if (!L->partial)
+		abort();
+	L->npartial = 0;
+	for (size_t i = 0; i < page.n; i++) {
+		struct tnode *n = thread_node_new(st, &page.v[i]);
+		tnode_add(L->node, n);
+		if (page.v[i].from_index) {
+			L->partial[L->npartial++] = n;
+			json_array_append(want, json_array_get(items, i));
+		}
+	}
+	cl_threads_free(&page);
+	/* drawn now; the full items follow */
+	tree_loaded(ui, L->node, NULL);
+	if (L->npartial)
+		cl_threads_fetch(ui->s, st->table, want, fetched, L);
+	else
+		page_finished(L, NULL);
+	json_decref(want);
 }
 
 static void threads_next(struct threads_load *L)
@@ -278,70 +346,11 @@ struct users_load {
 	long n;
 };
 
-static void users_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+/* Feedback counts from the steps of a Scan page. */
+static void count_feedback(struct cl_state *st, const json_t *steps_items)
 {
-	struct users_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation)) {
-		pager_free(p);
-		free(L);
-		return;
-	}
-	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "users: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
-		         err->message ? err->message : ddb_error_kind_text(err->kind));
-		tree_loaded(ui, L->node, msg);
-		pager_free(p);
-		free(L);
-		return;
-	}
-	struct cl_users us = {0};
-	cl_users_add(&us, items);
-	for (size_t i = 0; i < us.n; i++) {
-		bool dup = false;   /* :user may have added this one already */
-		for (size_t k = 0; k < L->node->nkids && !dup; k++)
-			dup = L->node->kids[k]->ops == &user_ops && L->node->kids[k]->id &&
-			      us.v[i].identifier && !strcmp(L->node->kids[k]->id, us.v[i].identifier);
-		if (dup)
-			continue;
-		struct user_node *u = calloc(1, sizeof *u);
-		if (!u)
-			abort();
-		u->identifier = strdup(us.v[i].identifier ? us.v[i].identifier : "?");
-		struct tnode *k = tnode_new(u->identifier, &user_ops, u);
-		k->id = strdup(u->identifier);
-		k->item = json_incref(us.v[i].raw);
-		if (us.v[i].problems.n) {
-			k->problems = problems_join(&us.v[i].problems);
-			k->role = ROLE_PROBLEM;
-		}
-		tnode_add(L->node, k);
-		L->n++;
-	}
-	cl_users_free(&us);
-	if (!pager_done(p) && pager_next(p, users_page, L)) {
-		tree_changed(ui);
-		return;
-	}
-	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
-	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
-	tree_loaded(ui, L->node, NULL);
-	pager_free(p);
-	free(L);
-}
-
-/* The feedback counts: one Scan of every step with feedback, in the background. */
-static void counts_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
-{
-	struct cl_state *st = ud;
-	if (err) {
-		st->counts_done = true;
-		ui_message(st->ui, true, "feedback counts: %s", err->message ? err->message : ddb_error_kind_text(err->kind));
-		return;
-	}
 	struct cl_steps steps = {0};
-	cl_steps_add(&steps, items);
+	cl_steps_add(&steps, steps_items);
 	for (size_t i = 0; i < steps.n; i++) {
 		struct cl_step *s = &steps.v[i];
 		if (!s->has_feedback || !s->thread_id)
@@ -359,14 +368,81 @@ static void counts_page(struct pager *p, const json_t *items, const struct ddb_e
 			json_array_set_new(c, 2, json_integer(json_integer_value(json_array_get(c, 2)) + 1));
 	}
 	cl_steps_free(&steps);
-	if (!pager_done(p) && pager_next(p, counts_page, st))
-		return;
-	st->counts_done = true;
-	relabel_all(st, st->root);
-	tree_changed(st->ui);
 }
 
-static void conversations_expand(struct ui *ui, struct tnode *n)
+static void add_users(struct users_load *L, const json_t *items)
+{
+	struct cl_users us = {0};
+	cl_users_add(&us, items);
+	for (size_t i = 0; i < us.n; i++) {
+		bool dup = false;   /* :user may have added this one already */
+		for (size_t k = 0; k < L->node->nkids && !dup; k++)
+			dup = L->node->kids[k]->ops == &user_ops && L->node->kids[k]->id &&
+			      us.v[i].identifier && !strcmp(L->node->kids[k]->id, us.v[i].identifier);
+		if (dup)
+			continue;
+		struct user_node *u = calloc(1, sizeof *u);
+		if (!u)
+			abort();
+		u->identifier = strdup(us.v[i].identifier ? us.v[i].identifier : "?");
+		struct tnode *k = tnode_new(u->identifier, &user_ops, u);
+		k->id = strdup(u->identifier);
+		tnode_set_item(k, us.v[i].raw);
+		if (us.v[i].problems.n) {
+			k->problems = problems_join(&us.v[i].problems);
+			k->role = ROLE_PROBLEM;
+		}
+		tnode_add(L->node, k);
+		L->n++;
+	}
+	cl_users_free(&us);
+}
+
+static void users_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct users_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || !state(ui)) {
+		pager_free(p);
+		free(L);
+		return;
+	}
+	struct cl_state *st = state(ui);
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "users: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
+		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		st->counts_done = true;
+		relabel_all(st, st->root);
+		tree_loaded(ui, L->node, msg);
+		pager_free(p);
+		free(L);
+		return;
+	}
+	json_t *users = json_array(), *steps = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+		json_array_append(cl_item_kind(it) == CL_ITEM_USER ? users : steps, it);
+	add_users(L, users);
+	count_feedback(st, steps);
+	json_decref(users);
+	json_decref(steps);
+	if (!pager_done(p) && pager_next(p, users_page, L)) {
+		tree_changed(ui);
+		return;
+	}
+	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
+	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
+	st->counts_done = true;
+	relabel_all(st, st->root);
+	tree_loaded(ui, L->node, NULL);
+	pager_free(p);
+	free(L);
+}
+
+/* The users and the feedback counts: one Scan, in the background. */
+static void start_scan(struct ui *ui, struct tnode *n)
 {
 	struct cl_state *st = state(ui);
 	struct users_load *L = calloc(1, sizeof *L);
@@ -375,14 +451,32 @@ static void conversations_expand(struct ui *ui, struct tnode *n)
 	L->ui = ui;
 	L->node = n;
 	L->generation = n->generation;
-	L->pager = cl_users_pager(ui->s, st->table, 0);
+	json_object_clear(st->counts);
+	st->counts_done = false;
+	st->scan_held = false;
+	L->pager = cl_users_and_feedback_pager(ui->s, st->table, 0);
 	pager_next(L->pager, users_page, L);
-	if (!st->fb_pager) {
-		json_object_clear(st->counts);
-		st->counts_done = false;
-		st->fb_pager = cl_feedback_pager(ui->s, st->table, 0);
-		pager_next(st->fb_pager, counts_page, st);
+}
+
+static void conversations_expand(struct ui *ui, struct tnode *n)
+{
+	struct cl_state *st = state(ui);
+	if (st->hold_scan) {
+		/* :user opened Conversations: that user's first page comes first,
+		 * then the full-table Scan (which would slow it down) */
+		st->hold_scan = false;
+		st->scan_held = true;
+		return;
 	}
+	start_scan(ui, n);
+}
+
+static void scan_when_held(struct cl_state *st)
+{
+	if (!st->scan_held)
+		return;
+	st->scan_held = false;
+	start_scan(st->ui, st->root);
 }
 
 static void free_state(void *d)
@@ -390,7 +484,6 @@ static void free_state(void *d)
 	struct cl_state *st = d;
 	if (st->ui)
 		st->ui->chainlit = NULL;
-	pager_free(st->fb_pager);
 	json_decref(st->counts);
 	json_decref(st->drafts);
 	free(st->table);
@@ -1329,8 +1422,11 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 			found->id = strdup(arg);
 			tnode_add(st->root, found);
 		}
+		if (!st->root->loaded && !st->root->loading)
+			st->hold_scan = true;   /* see conversations_expand */
 		st->root->expanded = true;
 		tree_reveal(ui, found);
+		st->hold_scan = false;
 		return true;
 	}
 	if (!strcmp(cmd, "only")) {
@@ -1343,7 +1439,7 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 		if (strcmp(arg, "negative") && strcmp(arg, "comments") && strcmp(arg, "all"))
 			ui_message(ui, true, ":only negative|comments|all");
 		else if (!st->counts_done)
-			ui_message(ui, false, "feedback counts are still loading; the filter applies as they arrive");
+			ui_message(ui, false, "feedback counts are still loading; the filter applies once they are in");
 		relabel_all(st, st->root);
 		tree_changed(ui);
 		return true;

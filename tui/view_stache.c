@@ -220,7 +220,7 @@ static struct tnode *ns_node(const struct stache_ns *ns, bool expandable)
 	                            strdup(name));
 	free(label);
 	k->id = ns->id ? strdup(ns->id) : NULL;
-	k->item = json_incref(ns->raw);
+	tnode_set_item(k, ns->raw);
 	if (ns->problems.n) {
 		k->problems = problems_join(&ns->problems);
 		k->role = ROLE_PROBLEM;

@@ -88,6 +88,24 @@ check "] selects a thread with feedback" bash -c "tail -1 '$WORK/fbnext.txt' | g
 check ":only negative hides threads without thumbs down" \
 	bash -c "! grep -E '^ +20[0-9-]+ [0-9:]+ \+[0-9]+-0 ' '$WORK/negative.txt' && grep -qE '\+[0-9]+-[1-9]' '$WORK/negative.txt'"
 
+# :user reads that user's first page before the full-table Scan, and the
+# users and the feedback counts come from one Scan, not two
+cat >"$WORK/s7b" <<SCRIPT
+:user alice@example.com
+:save-display $WORK/user-first.txt
+q
+SCRIPT
+run_script 140x60 "$WORK/s7b" "${ARGS[@]}" --debug "$WORK/s7b.trace"
+first_query=$(grep -n 'DynamoDB_20120810.Query' "$WORK/s7b.trace" | head -1 | cut -d: -f1)
+first_scan=$(grep -n 'DynamoDB_20120810.Scan' "$WORK/s7b.trace" | head -1 | cut -d: -f1)
+check ":user sends the user's Query before the users Scan ($first_query < $first_scan)" \
+	test "${first_query:-999999}" -lt "${first_scan:-0}"
+scans=$(grep -c 'X-Amz-Target: DynamoDB_20120810.Scan' "$WORK/s7b.trace")
+shared=$(grep -c '"FilterExpression":"(begins_with(.*) OR (begins_with(.*attribute_exists' "$WORK/s7b.trace")
+check "the users and the feedback counts share one Scan ($scans Scans, $shared for both)" \
+	bash -c "[ $scans -ge 1 ] && [ $scans = $shared ]"
+check "the counts are shown once the Scan is in" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9]+-[0-9]+" "$WORK/user-first.txt"
+
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
 DOC=$(ddb Scan "{\"TableName\":\"${PREFIX}stache-documents\",\"FilterExpression\":\"SK = :m\",\"ExpressionAttributeValues\":{\":m\":{\"S\":\"METADATA\"}},\"Limit\":1000}" |
