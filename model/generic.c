@@ -29,6 +29,24 @@ static const char *attr_type(const json_t *desc, const char *name)
 	return "S";
 }
 
+int generic_export_segments(struct session *s, const char *table)
+{
+	struct ddb_result *r = ddb_call_sync(s->ddb, "DescribeTable", json_pack("{s:s}", "TableName", table));
+	long long size = 0;
+	if (r->err.kind == DDB_OK) {
+		const json_t *v = json_object_get(json_object_get(r->body, "Table"), "TableSizeBytes");
+		if (json_is_integer(v))
+			size = json_integer_value(v);
+		else if (json_is_real(v))
+			size = (long long)json_real_value(v);
+	}
+	ddb_result_free(r);
+	if (size <= 0)
+		return 1;   /* unknown (or the Scan will report why) */
+	long long n = size / GENERIC_SEGMENT_BYTES + 1;
+	return n > GENERIC_AUTO_SEGMENTS ? GENERIC_AUTO_SEGMENTS : (int)n;
+}
+
 int generic_get_item(struct session *s, const char *table, const char *pk, const char *sk,
                      json_t **item, char **err)
 {

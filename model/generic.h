@@ -22,4 +22,13 @@ typedef void (*generic_progress_fn)(long items, long pages, void *ud);
 int generic_export(struct session *s, const char *table, int segments, generic_page_fn page,
                    generic_progress_fn progress, void *ud, struct ddb_error *err);
 
+/* How many segments an export of `table` should use when none is asked
+ * for: one per GENERIC_SEGMENT_BYTES of TableSizeBytes (DescribeTable),
+ * at most GENERIC_AUTO_SEGMENTS; 1 when the size is unknown.  Each Scan page
+ * waits for the previous one's LastEvaluatedKey, so a single segment is
+ * bound by the round trip, whatever the table's capacity. */
+#define GENERIC_SEGMENT_BYTES (8LL << 20)
+#define GENERIC_AUTO_SEGMENTS 8
+int generic_export_segments(struct session *s, const char *table);
+
 #endif

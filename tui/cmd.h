@@ -16,7 +16,7 @@ struct cli {
 	const char *prefix;  /* demo --prefix */
 	const char *value;   /* feedback set --value up|down */
 	const char *comment; /* feedback set --comment TEXT (NULL: none given) */
-	int segments;        /* export --segments N (0: 1) */
+	int segments;        /* export --segments N (0: from the table's size) */
 	bool index_only;     /* threads --index-only: no BatchGetItem */
 	int argc;            /* positional words: argv[0] is the command */
 	char **argv;

@@ -59,7 +59,9 @@ static void export_progress(long items, long pages, void *ud)
 int cmd_export(struct cli *cl, struct session *s)
 {
 	struct ddb_error err;
-	int rc = generic_export(s, cl->argv[1], cl->segments ? cl->segments : 1, export_page,
+	/* no --segments: as many as the table's size calls for (see generic.h) */
+	int segments = cl->segments ? cl->segments : generic_export_segments(s, cl->argv[1]);
+	int rc = generic_export(s, cl->argv[1], segments, export_page,
 	                        export_progress, NULL, &err);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);

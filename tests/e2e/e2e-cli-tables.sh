@@ -2,7 +2,7 @@
 # The command line end to end: --help, --version, usage errors, the demo
 # tables, `tables` in both output forms, and a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 19
 
 out=$("$DDTREE_BIN" --help); rc=$?
 check "--help exits 0" test "$rc" = 0
@@ -27,6 +27,24 @@ check "the Stache documents table is detected" contains "$line" "stache-document
 out=$(ddtree --json tables | grep "\"${PREFIX}stache-namespaces\"")
 check "--json gives one object per table with its layout" \
 	contains "$out" '"layout":"stache-namespaces"'
+
+# export without --segments: one segment per 8 MB of the table's size (as
+# the server reports it), so a table of about 10 MB is read in two
+make_table "${PREFIX}big"
+big=$(head -c 390000 /dev/zero | tr '\0' 'x')
+for i in $(seq 1 26); do
+	printf '{"TableName":"%sbig","Item":{"PK":{"S":"big%d"},"SK":{"S":"x"},"blob":{"S":"%s"}}}' \
+		"$PREFIX" "$i" "$big" >"$WORK/put.json"
+	ddb PutItem "@$WORK/put.json" >/dev/null
+done
+size=$(ddb DescribeTable "{\"TableName\":\"${PREFIX}big\"}" | jq '.Table.TableSizeBytes // 0')
+want=$(( size > 0 ? size / 8388608 + 1 : 1 )); [ "$want" -gt 8 ] && want=8
+n=$(ddtree export "${PREFIX}big" --debug "$WORK/export.trace" | wc -l)
+check "export without --segments gives every item" test "$n" = 26
+got=$(grep -o '"TotalSegments":[0-9]*' "$WORK/export.trace" | sort -u | cut -d: -f2)
+check "export picks its segments from TableSizeBytes ($size bytes: ${want}, got ${got:-1})" test "${got:-1}" = "$want"
+n=$(ddtree export "${PREFIX}big" --segments 1 --debug "$WORK/export1.trace" | wc -l)
+check "--segments 1 reads in one segment" bash -c "[ $n = 26 ] && ! grep -q TotalSegments '$WORK/export1.trace'"
 
 # a dead endpoint: a clear error, exit 3, no hang
 start=$(date +%s)
