@@ -10,8 +10,9 @@
 #   curl-read.sh threads-full TABLE USER [LIMIT [CHUNK]]
 #                                   the same, then BatchGetItem of every THREAD
 #                                   item, CHUNK (100) keys a request, all by one
-#                                   curl process (what `ddtree threads` and the
-#                                   browser do)
+#                                   curl process, one after the other, once the
+#                                   index is read; UnprocessedKeys resent (what
+#                                   `ddtree threads` and the browser also do)
 #   curl-read.sh docs TABLE NAMESPACE [LIMIT] Query GSI1 NAMESPACE#ns, newest first
 #   curl-read.sh scan TABLE [LIMIT]           Scan every item
 #   curl-read.sh users TABLE [LIMIT]          Scan for user items (as the browser)
@@ -152,7 +153,7 @@ feedback)
 		  ExpressionAttributeValues: {":s": {S: "STEP#"}}}')"
 	;;
 *)
-	sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

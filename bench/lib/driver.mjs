@@ -147,16 +147,30 @@ function scanRead(id, table, rounds) {
 function readsPlan() {
   return [
     {
-      id: "threads", title: `all threads of ${BIG} via the UserThread index (Query, ScanIndexForward false)`,
-      rounds: ROUNDS, expect: scaled(20000),
+      // what the targets are judged on for this read: the index Query alone,
+      // by every tool (ddtree --index-only: no BatchGetItem)
+      id: "threads", title: `all threads of ${BIG} via the UserThread index (Query only, ScanIndexForward false)`,
+      rounds: ROUNDS, expect: scaled(20000), judged: true,
       tools: {
-        ddtree: { ...tool.ddtree("threads", BIG, "--json"), count: "lines" },
+        ddtree: { ...tool.ddtree("threads", BIG, "--json", "--index-only"), count: "lines" },
         curl: { ...tool.curl("threads", T.chainlit, BIG, "1000"), count: "summary" },
         sdk: { ...tool.sdk("threads", T.chainlit, BIG, "1000"), count: "lines" },
         awscli: { ...tool.aws(...awsQuery(T.chainlit, "UserThread", "UserThreadPK", `USER#${BIG}`)), count: "awsjson" },
-        // not a competitor: the same index Query plus BatchGetItem of every
-        // THREAD item, which is what `ddtree threads` does besides the Query
-        "curl (Query + BatchGetItem)": { ...tool.curl("threads-full", T.chainlit, BIG, "1000", "100"), count: "summary", extra: true },
+      },
+    },
+    {
+      // the same work as `ddtree threads USER`: the index Query, then
+      // BatchGetItem of every THREAD item (100 keys a request).  curl: one
+      // process, the BatchGetItems one after the other once the index is
+      // read; the SDK: 4 in flight alongside the next index pages.  The AWS
+      // CLI cannot chain the two in one command: not in this read.
+      id: "threads-full", title: `all threads of ${BIG} with the full THREAD items (Query on UserThread + BatchGetItem)`,
+      rounds: ROUNDS, expect: scaled(20000), judged: false,
+      note: "The AWS CLI is left out: it cannot run the Query and the BatchGetItems of its keys in one command.",
+      tools: {
+        ddtree: { ...tool.ddtree("threads", BIG, "--json"), count: "lines" },
+        curl: { ...tool.curl("threads-full", T.chainlit, BIG, "1000", "100"), count: "summary" },
+        sdk: { ...tool.sdk("threads-full", T.chainlit, BIG, "1000", "100", "4"), count: "lines" },
       },
     },
     {
@@ -179,7 +193,8 @@ function cmdReads() {
   const plan = readsPlan();
   const res = {};
   for (const r of plan) {
-    res[r.id] = { title: r.title, rounds: r.rounds, expect: r.expect ?? null, tools: {} };
+    res[r.id] = { title: r.title, rounds: r.rounds, expect: r.expect ?? null, judged: r.judged ?? true,
+      note: r.note ?? null, tools: {} };
     for (const [name, t] of Object.entries(r.tools))
       res[r.id].tools[name] = { command: t.show, extra: !!t.extra, ms: [], rss_kb: [], items: null, out_bytes: null };
   }
@@ -226,12 +241,15 @@ function cmdReads() {
       rec.ratio_vs_ddtree = per.length ? Math.round(median(per) * 100) / 100 : null;
       rec.ratio_of_medians = Math.round((rec.median_ms / dd.median_ms) * 100) / 100;
     }
-    const c = rr.tools.curl.median_ms, s = rr.tools.sdk.median_ms, a = rr.tools.awscli.median_ms;
+    // reads without the AWS CLI (threads-full) have null there
+    const c = rr.tools.curl.median_ms, s = rr.tools.sdk.median_ms, a = rr.tools.awscli?.median_ms ?? null;
     const verdict = (ms) => ({
       vs_curl: Math.round((ms / c) * 100) / 100,
+      vs_sdk: Math.round((ms / s) * 100) / 100,
       at_most_sdk: ms <= s,
       within_1_1x_curl: ms <= 1.1 * c,
-      aws_2_5x_slower: a >= 2.5 * ms,
+      aws_2_5x_slower: a == null ? null : a >= 2.5 * ms,
+      aws_over_ddtree: a == null ? null : Math.round((a / ms) * 100) / 100,
     });
     rr.targets = {};
     for (const [name, rec] of Object.entries(rr.tools))

@@ -2,7 +2,7 @@
 # bench/lib/measure.sh: the measuring part of bench/run, against ENDPOINT (or
 # the DDTREE_TEST_ENDPOINT that scripts/dynamodb-local sets).  Expects the
 # environment bench/run exports: DDTREE, BENCH_SEED, BENCH_DIR, RESULTS,
-# BENCH_SCALE, ROUNDS, SCAN_ROUNDS, BENCH_ONLY, BENCH_REPORT.
+# RESULTS_MD, BENCH_SCALE, ROUNDS, SCAN_ROUNDS, BENCH_ONLY, BENCH_REPORT.
 set -euo pipefail
 
 ENDPOINT=${ENDPOINT:-${DDTREE_TEST_ENDPOINT:?no endpoint}}
@@ -66,6 +66,6 @@ part memory && driver memory
 
 [ -z "$BENCH_ONLY" ] && driver machine end
 if [ -n "$BENCH_REPORT" ]; then
-	node "$BENCH_DIR/lib/report.mjs" "$RESULTS" "$BENCH_DIR/RESULTS.md"
+	node "$BENCH_DIR/lib/report.mjs" "$RESULTS" "${RESULTS_MD:-$BENCH_DIR/RESULTS.md}"
 fi
 echo "bench: done in $(( $(date +%s) - t_start )) s" >&2
