@@ -525,7 +525,9 @@ int aws_profile_read_file(const char *path, char **text, size_t *len, char **err
 	*text = NULL;
 	*len = 0;
 	*err = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO or a terminal must not hang the open or the read
+	 * below (it changes nothing for a regular file) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
@@ -537,9 +539,28 @@ int aws_profile_read_file(const char *path, char **text, size_t *len, char **err
 		close(fd);
 		return -1;
 	}
+	if (S_ISCHR(st.st_mode)) {
+		/* botocore and the AWS CLI take AWS_CONFIG_FILE=/dev/null as an
+		 * empty file: so does ddtree, for any device that reads as empty */
+		char probe;
+		ssize_t r;
+		while ((r = read(fd, &probe, 1)) < 0 && errno == EINTR)
+			;
+		if (r == 0) {
+			close(fd);
+			if (!(*text = calloc(1, 1))) {
+				*err = strdup("out of memory");
+				return -1;
+			}
+			return 0;
+		}
+	}
 	if (!S_ISREG(st.st_mode)) {
 		*err = util_fmt("cannot read %s: %s", path,
-		           S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+		           S_ISDIR(st.st_mode) ? "it is a directory"
+		           : S_ISCHR(st.st_mode) ? "not a regular file (a device is read only when "
+		                                   "empty, like /dev/null)"
+		           : "not a regular file");
 		close(fd);
 		return -1;
 	}

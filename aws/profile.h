@@ -73,8 +73,10 @@ void aws_profile_section_free(struct aws_profile_section *s);
 bool aws_profile_name_valid(const char *name, size_t len);
 
 /* Read a whole file (at most 4 MiB, no NUL bytes).  A missing file is not
- * an error: returns 0 with *text NULL.  Otherwise *text is malloc'd and
- * NUL-terminated; free it with aws_wipe_free. */
+ * an error: returns 0 with *text NULL.  A character device that reads as
+ * empty (/dev/null) is an empty file; other devices, FIFOs and directories
+ * are errors.  Otherwise *text is malloc'd and NUL-terminated; free it with
+ * aws_wipe_free. */
 int aws_profile_read_file(const char *path, char **text, size_t *len, char **err);
 
 /* Where the two files are: $AWS_CONFIG_FILE / $AWS_SHARED_CREDENTIALS_FILE

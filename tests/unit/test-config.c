@@ -767,6 +767,46 @@ static void file_overrides_and_parse_errors(void **state)
 	free(p);
 }
 
+/* AWS_CONFIG_FILE=/dev/null and AWS_SHARED_CREDENTIALS_FILE=/dev/null are
+ * empty files to botocore and the AWS CLI: no profiles, no error. */
+static void files_dev_null_are_empty(void **state)
+{
+	struct aws_conf_opts o = { 0 };
+	struct aws_conf c;
+	struct aws_credentials cr;
+	char *err;
+
+	set_files("[default]\nregion = ap-south-1\n",
+	          "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	setenv("AWS_REGION", "eu-north-1", 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	resolve_ok(&o, &c);
+	assert_string_equal(c.profile, "default");
+	assert_string_equal(c.region, "eu-north-1");
+	creds_ok(&c, 1000, &cr);
+	assert_string_equal(cr.access_key_id, "AKIDENV");
+	assert_string_equal(cr.source, "environment");
+	aws_credentials_free(&cr);
+	aws_conf_free(&c);
+
+	/* no profile is read from them (not the ones in ~/.aws either) */
+	unsetenv("AWS_REGION");
+	o.region = "us-east-1";
+	o.profile = "default";
+	err = resolve_err(&o);
+	assert_null(strstr(err, "not a regular file"));
+	assert_null(strstr(err, "AKIDFILE"));
+	free(err);
+	o.profile = "x";
+	err = resolve_err(&o);
+	assert_contains(err, "profile 'x' (from --profile)");
+	assert_null(strstr(err, "not a regular file"));
+	free(err);
+}
+
 static void partial_keys_and_tokens(void **state)
 {
 	struct aws_conf c;
@@ -1420,6 +1460,7 @@ int main(void)
 		TEST(loopback_detection),
 		TEST(ca_bundle_and_max_attempts),
 		TEST(file_overrides_and_parse_errors),
+		TEST(files_dev_null_are_empty),
 		TEST(partial_keys_and_tokens),
 		TEST(unsupported_sources_explained),
 		TEST(s3_service_default_endpoint),

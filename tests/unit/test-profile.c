@@ -355,6 +355,38 @@ static void read_file_missing_and_present(void **state)
 	rmdir(dir);
 }
 
+/* /dev/null reads as an empty file, as botocore and the AWS CLI take it
+ * (AWS_CONFIG_FILE=/dev/null); other devices and directories are refused. */
+static void read_file_dev_null_is_empty(void **state)
+{
+	char *text = NULL, *err = NULL;
+	size_t len = 99;
+	struct aws_profile_file f = { 0 };
+
+	assert_int_equal(aws_profile_read_file("/dev/null", &text, &len, &err), 0);
+	assert_null(err);
+	assert_non_null(text);
+	assert_int_equal(len, 0);
+	assert_string_equal(text, "");
+	assert_int_equal(aws_profile_parse(text, len, AWS_PROFILE_CONFIG, "/dev/null", &f, &err), 0);
+	assert_int_equal(f.profiles.n, 0);
+	aws_profile_file_free(&f);
+	aws_wipe_free(text);
+
+	/* a device with data is not a config file */
+	text = NULL;
+	assert_int_equal(aws_profile_read_file("/dev/zero", &text, &len, &err), -1);
+	assert_null(text);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "/dev/zero"));
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+	err = NULL;
+	assert_int_equal(aws_profile_read_file("/", &text, &len, &err), -1);
+	assert_non_null(strstr(err, "directory"));
+	free(err);
+}
+
 static void paths_expand_tilde(void **state)
 {
 	char *cfg, *cred, *err;
@@ -445,6 +477,7 @@ int main(void)
 		cmocka_unit_test(sections_by_file_kind),
 		cmocka_unit_test(errors_name_file_and_line_not_content),
 		cmocka_unit_test(read_file_missing_and_present),
+		cmocka_unit_test(read_file_dev_null_is_empty),
 		cmocka_unit_test(paths_expand_tilde),
 		cmocka_unit_test(profile_selection),
 		cmocka_unit_test(name_validity),
