@@ -18,7 +18,7 @@
 	X(ACT_ENTER,       "open",           "<Enter> l <Right>", false, "open / expand the selected line") \
 	X(ACT_BACK,        "back",           "h <Left> <Backspace>", false, "collapse / go back") \
 	X(ACT_NEXT_PANE,   "next-pane",      "<Tab>",           false, "switch between the tree and the list") \
-	X(ACT_ESCAPE,      "escape",         "<Esc>",           false, "cancel a load, clear the filter, close the overlay") \
+	X(ACT_ESCAPE,      "escape",         "<Esc>",           false, "clear the filter, else cancel a load or close the overlay") \
 	X(ACT_FILTER,      "filter",         "/",               false, "filter the list as you type") \
 	X(ACT_NEXT_MATCH,  "next-match",     "n",               false, "next line matching the filter") \
 	X(ACT_PREV_MATCH,  "prev-match",     "N",               false, "previous line matching the filter") \

@@ -154,14 +154,35 @@ void view_set_filter_none(struct view *v)
 	v->fmap = NULL;
 }
 
+/* After the filter is cleared: scroll so that the selected row stays on the
+ * screen row `row` it had under the filter (as tig and htop do), or, when
+ * that is in the bottom third of the pane, a third from the top, so that
+ * what follows it (a node's children) shows. */
+static void view_place_cursor(struct view *v, size_t row)
+{
+	size_t body = v->ui && v->ui->rows > 4 ? (size_t)v->ui->rows - 3 : 1;
+	size_t n = vis_count(v);
+	if (row > body * 2 / 3)
+		row = body / 3;
+	v->top = v->cursor > row ? v->cursor - row : 0;
+	/* no blank rows at the bottom, unless a load may still fill them */
+	if (!v->loading && v->top + body > n)
+		v->top = n > body ? n - body : 0;
+}
+
 static void view_set_filter(struct view *v, const char *f)
 {
 	size_t keep = view_selected(v);
+	size_t row = v->cursor >= v->top ? v->cursor - v->top : 0;   /* on screen */
+	bool had = v->filter != NULL;
 	free(v->filter);
 	v->filter = f && *f ? strdup(f) : NULL;
 	view_refilter(v);
-	if (!v->filter && keep != (size_t)-1)
+	if (!v->filter && keep != (size_t)-1) {
 		v->cursor = keep;   /* clearing the filter keeps the selected row */
+		if (had)
+			view_place_cursor(v, row);
+	}
 	if (v->ops->select && view_selected(v) != keep)
 		v->ops->select(v, view_selected(v));
 }
@@ -376,7 +397,8 @@ static void draw(struct ui *ui)
 			role = ROLE_ERROR;
 	} else if (v->loading || (ui->list && ui->list->loading) || ui->tree->loading) {
 		struct view *lv = v->loading ? v : ui->list && ui->list->loading ? ui->list : ui->tree;
-		snprintf(st, sizeof st, " loading %s %s %s  (Esc cancels)", lv->title, lv->progress, net);
+		snprintf(st, sizeof st, " loading %s %s %s  (Esc %s)", lv->title, lv->progress, net,
+		         v->filter ? "clears the filter" : "cancels");
 	} else if (v->error) {
 		snprintf(st, sizeof st, " error: %s  (R retries)", v->error);
 		role = ROLE_ERROR;
@@ -745,11 +767,15 @@ static void handle_action(struct ui *ui, enum action a)
 			ui->focus = !ui->focus;
 		break;
 	case ACT_ESCAPE:
+		/* the filter first: "/x<Enter><Enter><Esc>" can be typed while
+		 * a load runs; the next Esc cancels it */
+		if (v->filter) {
+			view_set_filter(v, NULL);
+			break;
+		}
 		v->load_all = false;
 		if (v->loading && v->ops->cancel)
 			v->ops->cancel(v);
-		else if (v->filter)
-			view_set_filter(v, NULL);
 		else if (ui->detail) {
 			view_free(ui->detail);
 			ui->detail = NULL;
@@ -952,18 +978,63 @@ static void pump_network(struct ui *ui, int timeout_ms)
 	ui_tick(ui);
 }
 
+/* How long one wait for loads may last: DDTREE_SCRIPT_WAIT seconds (default
+ * 300; 0 does not wait). */
+static double script_wait_limit(void)
+{
+	const char *e = getenv("DDTREE_SCRIPT_WAIT");
+	if (!e || !*e)
+		return 300;
+	char *end;
+	errno = 0;
+	double s = strtod(e, &end);
+	if (errno || *end || !(s >= 0) || s > 86400) {
+		fprintf(stderr, "ddtree: DDTREE_SCRIPT_WAIT=%s is not a number of seconds "
+		        "(0 to 86400); waiting 300 s\n", e);
+		return 300;
+	}
+	return s;
+}
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wait until nothing is loading, so the test never sleeps; after `limit`
+ * seconds say so on stderr and go on. */
+static void script_wait(struct ui *ui, double limit, int lineno)
+{
+	if (limit <= 0 || !any_loading(ui))
+		return;
+	double end = mono_seconds() + limit;
+	for (;;) {
+		double left = end - mono_seconds();
+		if (left <= 0) {
+			fprintf(stderr, "ddtree: DDTREE_SCRIPT line %d: gave up waiting for loads after "
+			        "%g s (DDTREE_SCRIPT_WAIT); going on while they run\n", lineno, limit);
+			return;
+		}
+		pump_network(ui, left < 0.1 ? (int)(left * 1000) + 1 : 100);
+		draw(ui);
+		if (!any_loading(ui))
+			return;
+	}
+}
+
 static void run_script(struct ui *ui, FILE *f)
 {
 	char line[4096];
+	double limit = script_wait_limit();
+	int lineno = 0;
 	while (!ui->quit && fgets(line, sizeof line, f)) {
+		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		/* wait for pending loads (bounded) so the test never sleeps */
-		for (int i = 0; i < 600 && any_loading(ui); i++) {
-			pump_network(ui, 100);
-			draw(ui);
-		}
+		script_wait(ui, limit, lineno);
 		if (line[0] == ':') {   /* a command, even while a prompt is open */
 			char *cmd = line + 1;
 			if (!strncmp(cmd, "system ", 7)) {
@@ -985,10 +1056,7 @@ static void run_script(struct ui *ui, FILE *f)
 			for (int i = 0; i < n && !ui->quit; i++) {
 				handle_key(ui, keys[i]);
 				draw(ui);
-				for (int k = 0; k < 600 && any_loading(ui); k++) {
-					pump_network(ui, 100);
-					draw(ui);
-				}
+				script_wait(ui, limit, lineno);
 			}
 		}
 		draw(ui);
