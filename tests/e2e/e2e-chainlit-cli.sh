@@ -4,7 +4,7 @@
 # made safe (an escape sequence in a thread name prints as ^[), the
 # read-only refusal before any request, and table detection.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 37
 
 ddtree demo --prefix "$PREFIX" >/dev/null 2>"$WORK/err"; rc=$?
 check "demo creates the tables" test "$rc" = 0
