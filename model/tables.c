@@ -173,6 +173,7 @@ struct load {
 	int describing;
 	struct ddb_error err;
 	bool failed;
+	bool skip_named;
 };
 
 struct describe_slot {
@@ -249,8 +250,35 @@ static void list_done(struct ddb_result *r, void *ud)
 		load_finish(L);
 		return;
 	}
-	L->describing = (int)L->tl.n;
+	const struct session *s = L->s;
+	const struct {
+		const char *name;
+		enum table_layout layout;
+	} roles[] = {{s->namespace_table, LAYOUT_STACHE_NAMESPACES},
+	             {s->documents_table, LAYOUT_STACHE_DOCUMENTS},
+	             {s->chainlit_table, LAYOUT_CHAINLIT}};
+	bool *skip = calloc(L->tl.n, sizeof *skip);
+	if (!skip)
+		abort();
+	L->describing = 0;
 	for (size_t k = 0; k < L->tl.n; k++) {
+		for (size_t ri = 0; L->skip_named && ri < sizeof roles / sizeof roles[0]; ri++)
+			if (roles[ri].name && !strcmp(roles[ri].name, L->tl.v[k].name)) {
+				L->tl.v[k].layout = roles[ri].layout;
+				L->tl.v[k].named = true;
+				skip[k] = true;
+			}
+		if (!skip[k])
+			L->describing++;
+	}
+	if (L->describing == 0) {
+		free(skip);
+		load_finish(L);
+		return;
+	}
+	for (size_t k = 0; k < L->tl.n; k++) {
+		if (skip[k])
+			continue;
 		struct describe_slot *d = malloc(sizeof *d);
 		if (!d)
 			abort();
@@ -259,6 +287,7 @@ static void list_done(struct ddb_result *r, void *ud)
 		ddb_submit(L->s->ddb, "DescribeTable",
 		           json_pack("{s:s}", "TableName", L->tl.v[k].name), describe_done, d);
 	}
+	free(skip);
 }
 
 static void list_page(struct load *L, const char *start)
@@ -269,15 +298,26 @@ static void list_page(struct load *L, const char *start)
 	ddb_submit(L->s->ddb, "ListTables", req, list_done, L);
 }
 
-void tables_load(struct session *s, tables_done_fn cb, void *ud)
+static void load_start(struct session *s, bool skip_named, tables_done_fn cb, void *ud)
 {
 	struct load *L = calloc(1, sizeof *L);
 	if (!L)
 		abort();
+	L->skip_named = skip_named;
 	L->s = s;
 	L->cb = cb;
 	L->ud = ud;
 	list_page(L, NULL);
+}
+
+void tables_load(struct session *s, tables_done_fn cb, void *ud)
+{
+	load_start(s, false, cb, ud);
+}
+
+void tables_load_named(struct session *s, tables_done_fn cb, void *ud)
+{
+	load_start(s, true, cb, ud);
 }
 
 struct sync_out {

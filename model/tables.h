@@ -35,6 +35,8 @@ struct table_info {
 	long long item_count;    /* approximate; -1 when unknown */
 	long long size_bytes;
 	char *error;             /* DescribeTable failed: why */
+	bool named;              /* not described (tables_load_named): the layout is
+	                            the one the session names this table for */
 };
 
 struct table_list {
@@ -52,6 +54,12 @@ typedef void (*tables_done_fn)(struct table_list *tl, const struct ddb_error *er
 /* List every table (all ListTables pages) and describe each, several at a
  * time.  The callback owns nothing: tl is freed when it returns. */
 void tables_load(struct session *s, tables_done_fn cb, void *ud);
+/* The same, but a table the session already names (--chainlit-table, ...)
+ * is not described: its layout is taken from that role and `named` is set.
+ * For the browser's start: DescribeTable of a large table is slow on some
+ * servers (DynamoDB Local counts its items: 175 ms for 221,623), and
+ * nothing needs its answer then. */
+void tables_load_named(struct session *s, tables_done_fn cb, void *ud);
 
 /* Fill the session's table names that were not given (flags/environment)
  * from the endpoint's tables: a layout with exactly one table is used; a

@@ -526,7 +526,8 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 	}
 	for (size_t i = 0; i < tl->n; i++) {
 		char label[512];
-		snprintf(label, sizeof label, "%s  [%s]", tl->v[i].name, table_layout_name(tl->v[i].layout));
+		snprintf(label, sizeof label, "%s  [%s%s]", tl->v[i].name, table_layout_name(tl->v[i].layout),
+		         tl->v[i].named ? ", as named" : "");
 		struct table_node *tn = calloc(1, sizeof *tn);
 		if (!tn)
 			abort();
@@ -545,7 +546,7 @@ static void tables_expand(struct ui *ui, struct tnode *n)
 	if (!c)
 		abort();
 	*c = (struct tables_load_ctx){ui, n, n->generation};
-	tables_load(ui->s, tables_done, c);
+	tables_load_named(ui->s, tables_done, c);
 }
 
 static const struct tnode_ops tables_root_ops = {.expand = tables_expand};

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 30
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -95,7 +95,7 @@ cat >"$WORK/s7b" <<SCRIPT
 :save-display $WORK/user-first.txt
 q
 SCRIPT
-run_script 140x60 "$WORK/s7b" "${ARGS[@]}" --debug "$WORK/s7b.trace"
+run_script 140x60 "$WORK/s7b" --chainlit-table "${PREFIX}chainlit" --debug "$WORK/s7b.trace"
 first_query=$(grep -n 'DynamoDB_20120810.Query' "$WORK/s7b.trace" | head -1 | cut -d: -f1)
 first_scan=$(grep -n 'DynamoDB_20120810.Scan' "$WORK/s7b.trace" | head -1 | cut -d: -f1)
 check ":user sends the user's Query before the users Scan ($first_query < $first_scan)" \
@@ -104,6 +104,10 @@ scans=$(grep -c 'X-Amz-Target: DynamoDB_20120810.Scan' "$WORK/s7b.trace")
 shared=$(grep -c '"FilterExpression":"(begins_with(.*) OR (begins_with(.*attribute_exists' "$WORK/s7b.trace")
 check "the users and the feedback counts share one Scan ($scans Scans, $shared for both)" \
 	bash -c "[ $scans -ge 1 ] && [ $scans = $shared ]"
+check "the browser does not describe the tables it was given" \
+	bash -c "! grep -q '\"TableName\":\"${PREFIX}chainlit\"}' '$WORK/s7b.trace'"
+check "... but does describe the others (to find their layout)" \
+	grep -q "\"TableName\":\"${PREFIX}stache-documents\"}" "$WORK/s7b.trace"
 check "the counts are shown once the Scan is in" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9]+-[0-9]+" "$WORK/user-first.txt"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
