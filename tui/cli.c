@@ -72,6 +72,8 @@ static void usage(FILE *f)
 	        "  --debug FILE              write a request/response trace (secrets redacted)\n"
 	        "  --max-attempts N          attempts per request, retries included (default 3)\n"
 	        "  --timeout SECONDS         time limit for one attempt (default 30)\n"
+	        "  -c, --command CMD         browser: run the : command CMD at start, e.g.\n"
+	        "                            -c ':user alice@example.com' (may be repeated)\n"
 	        "  -h, --help                this help\n"
 	        "  -V, --version             version\n\n"
 	        "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
@@ -239,6 +241,7 @@ static const struct option long_opts[] = {
 	{"comment", required_argument, NULL, OPT_COMMENT},
 	{"segments", required_argument, NULL, OPT_SEGMENTS},
 	{"index-only", no_argument, NULL, OPT_INDEX_ONLY},
+	{"command", required_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -257,9 +260,11 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 int cli_main(int argc, char **argv)
 {
 	struct cli cl = {0};
+	char *start_cmds[argc > 0 ? argc : 1];   /* -c: at most one per argument */
+	cl.commands = start_cmds;
 	int c, n;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVc:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ENDPOINT: cl.so.aws.endpoint_url = optarg; break;
 		case OPT_REGION: cl.so.aws.region = optarg; break;
@@ -298,6 +303,9 @@ int cli_main(int argc, char **argv)
 			cl.segments = n;
 			break;
 		case OPT_INDEX_ONLY: cl.index_only = true; break;
+		case 'c':
+			cl.commands[cl.ncommands++] = optarg;
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
 		default:
@@ -364,7 +372,7 @@ int cli_main(int argc, char **argv)
 		fprintf(stderr, "ddtree: the browser needs a terminal (or give a command; see --help)\n");
 		rc = EXIT_USAGE;
 	} else
-		rc = ui_run(s);
+		rc = ui_run(s, cl.commands, cl.ncommands);
 	session_close(s);
 	return rc;
 }

@@ -18,6 +18,8 @@ struct cli {
 	const char *comment; /* feedback set --comment TEXT (NULL: none given) */
 	int segments;        /* export --segments N (0: from the table's size) */
 	bool index_only;     /* threads --index-only: no BatchGetItem */
+	char **commands;     /* browser: -c/--command, in order */
+	size_t ncommands;
 	int argc;            /* positional words: argv[0] is the command */
 	char **argv;
 };

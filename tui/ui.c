@@ -1083,7 +1083,7 @@ static void load_config(struct ui *ui)
 	free(errors);
 }
 
-int ui_run(struct session *s)
+int ui_run(struct session *s, char *const *commands, size_t ncommands)
 {
 	struct ui ui_ = {.s = s};
 	struct ui *ui = &ui_;
@@ -1144,6 +1144,13 @@ int ui_run(struct session *s)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < ncommands; i++) {
+		char *c = strdup(commands[i][0] == ':' ? commands[i] + 1 : commands[i]);
+		if (!c)
+			abort();
+		run_command(ui, c);
+		free(c);
+	}
 	if (sf) {
 		run_script(ui, sf);
 		fclose(sf);

@@ -125,7 +125,9 @@ void ui_copy(struct ui *ui, const char *what, const char *text);
 int ui_list_width(const struct ui *ui);
 
 /* Run the browser until the user quits. */
-int ui_run(struct session *s);
+/* The browser.  `commands` (n of them, may be NULL) are ":" commands run
+ * once the panes exist, as if typed (ddtree -c ':user alice@example.com'). */
+int ui_run(struct session *s, char *const *commands, size_t n);
 
 /* Views (tui/view_*.c). */
 struct view *tree_view_new(struct ui *ui);

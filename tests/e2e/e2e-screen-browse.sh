@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 31
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -109,6 +109,12 @@ check "the browser does not describe the tables it was given" \
 check "... but does describe the others (to find their layout)" \
 	grep -q "\"TableName\":\"${PREFIX}stache-documents\"}" "$WORK/s7b.trace"
 check "the counts are shown once the Scan is in" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9]+-[0-9]+" "$WORK/user-first.txt"
+
+# -c runs a : command at start (k9s's -c): the browser opens on a user's threads
+printf ':save-display %s\nq\n' "$WORK/c-user.txt" >"$WORK/s7c"
+run_script 140x60 "$WORK/s7c" "${ARGS[@]}" -c ':user alice@example.com'
+check "-c ':user ID' opens on that user's threads" \
+	bash -c "grep -q 'alice@example.com' '$WORK/c-user.txt' && grep -qE '^ +20[0-9-]+ [0-9:]+' '$WORK/c-user.txt'"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
