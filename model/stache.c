@@ -802,9 +802,8 @@ void stache_row_list_free(struct stache_row_list *l)
 	l->n = 0;
 }
 
-static int row_cmp_newest(const void *a, const void *b)
+int stache_row_cmp_newest(const struct stache_row *x, const struct stache_row *y)
 {
-	const struct stache_row *x = a, *y = b;
 	if (x->when_ok != y->when_ok)
 		return x->when_ok ? -1 : 1;
 	if (x->when_ok && x->when_us != y->when_us)
@@ -815,6 +814,11 @@ static int row_cmp_newest(const void *a, const void *b)
 	if (!c)
 		c = strcmp_null(x->sk, y->sk);
 	return c;
+}
+
+static int row_cmp_newest(const void *a, const void *b)
+{
+	return stache_row_cmp_newest(a, b);
 }
 
 void stache_rows_sort_newest(struct stache_row *v, size_t n)

@@ -137,6 +137,8 @@ void stache_row_list_free(struct stache_row_list *l);
 /* Newest first by parsed time (any format of model/timefmt.h); rows whose
  * time does not parse go last; ties by PK. */
 void stache_rows_sort_newest(struct stache_row *v, size_t n);
+/* The order of stache_rows_sort_newest (uses when_ok, when_us, when, pk, sk). */
+int stache_row_cmp_newest(const struct stache_row *a, const struct stache_row *b);
 
 /* ---- Keys ------------------------------------------------------------------ */
 

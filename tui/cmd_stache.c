@@ -3,6 +3,7 @@
  * tables come from the session, or are found by their layout. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
 #include "model/stache.h"
@@ -316,7 +317,7 @@ static void created_text(const struct stache_row *r, char *buf, int len)
 		snprintf(buf, (size_t)len, "%s", r->when ? r->when : "?");
 }
 
-static void print_doc_json(const struct stache_row *r)
+static json_t *doc_json(const struct stache_row *r)
 {
 	json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:b,s:o}",
 	                      "doc_id", str_or_null(r->doc_id), "namespace", str_or_null(r->namespace_),
@@ -335,62 +336,150 @@ static void print_doc_json(const struct stache_row *r)
 		json_object_set_new(o, "file_size", json_integer(r->file_size));
 	if (r->deleted_at)
 		json_object_set_new(o, "deleted_at", json_string(r->deleted_at));
-	cli_print_json(o);
+	return o;
 }
 
-static void print_docs_table(const struct stache_row_list *l)
+/* What is printed of one document, kept instead of its decoded item while
+ * the rest is read (the rows are sorted before printing): a parsed item
+ * takes about ten times its size in memory, this about its printed size. */
+struct doc_line {
+	struct stache_row key;   /* only the sort fields; when, pk, sk owned */
+	char *json;              /* --json: the whole line */
+	char *when, *name, *type, *chunks, *doc_id, *problems;
+	const char *status;
+};
+
+struct doc_lines {
+	struct doc_line *v;
+	size_t n, cap;
+	bool json;
+	struct cli_progress pr;
+	long items;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? util_xstrdup(s) : NULL;
+}
+
+static void doc_line_set(struct doc_line *d, const struct stache_row *r, bool json)
+{
+	memset(d, 0, sizeof *d);
+	d->key.when_ok = r->when_ok;
+	d->key.when_us = r->when_us;
+	d->key.when = dup_or_null(r->when);
+	d->key.pk = dup_or_null(r->pk);
+	d->key.sk = dup_or_null(r->sk);
+	if (json) {
+		json_t *o = doc_json(r);
+		d->json = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_decref(o);
+		return;
+	}
+	char when[64], chunks[24] = "?";
+	created_text(r, when, sizeof when);
+	d->when = util_xstrdup(when);
+	d->status = stache_status_name(r->status);
+	d->name = util_xstrdup(display_name(r));
+	d->type = type_text(r);
+	if (r->chunk_count >= 0)
+		snprintf(chunks, sizeof chunks, "%lld", r->chunk_count);
+	d->chunks = util_xstrdup(chunks);
+	d->doc_id = util_xstrdup(r->doc_id ? r->doc_id : "?");
+	if (r->problems.n || r->key_problems.n) {
+		char *pa = problems_join(&r->problems), *pb = problems_join(&r->key_problems);
+		d->problems = util_xasprintf("%s%s%s", pa, *pa && *pb ? "; " : "", pb);
+		free(pa);
+		free(pb);
+	}
+}
+
+static void doc_lines_free(struct doc_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct doc_line *d = &l->v[i];
+		free((char *)d->key.when);
+		free((char *)d->key.pk);
+		free((char *)d->key.sk);
+		free(d->json);
+		free(d->when);
+		free(d->name);
+		free(d->type);
+		free(d->chunks);
+		free(d->doc_id);
+		free(d->problems);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void doc_lines_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct doc_lines *l = ud;
+	(void)p;
+	if (err)
+		return;
+	size_t n = json_array_size(items);
+	for (size_t i = 0; i < n; i++) {
+		struct stache_row r;
+		stache_row_decode(json_array_get(items, i), &r);
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 256;
+			l->v = util_xrealloc(l->v, l->cap * sizeof *l->v);
+		}
+		doc_line_set(&l->v[l->n++], &r, l->json);
+		stache_row_clear(&r);
+	}
+	l->items += (long)n;
+	cli_progress(&l->pr, l->items);
+}
+
+static int doc_line_cmp(const void *a, const void *b)
+{
+	const struct doc_line *x = a, *y = b;
+	return stache_row_cmp_newest(&x->key, &y->key);
+}
+
+static void print_docs_table(const struct doc_lines *l)
 {
 	int wname = 8, wtype = 4;
 	for (size_t i = 0; i < l->n; i++) {
-		int w = text_cols(display_name(&l->v[i]));
+		int w = text_cols(l->v[i].name);
 		if (w > wname)
 			wname = w;
-		char *t = type_text(&l->v[i]);
-		if (text_cols(t) > wtype)
-			wtype = text_cols(t);
-		free(t);
+		if (text_cols(l->v[i].type) > wtype)
+			wtype = text_cols(l->v[i].type);
 	}
 	if (wname > 48)
 		wname = 48;
 	printf("%-19s  %-8s  %-*s  %-*s  %6s  %s\n", "CREATED", "STATUS", wname, "FILENAME", wtype,
 	       "TYPE", "CHUNKS", "DOC_ID");
 	for (size_t i = 0; i < l->n; i++) {
-		const struct stache_row *r = &l->v[i];
-		char when[64], chunks[24] = "?";
-		created_text(r, when, sizeof when);
-		put_padded(when, 19);
+		const struct doc_line *d = &l->v[i];
+		put_padded(d->when, 19);
 		fputs("  ", stdout);
-		put_padded(stache_status_name(r->status), 8);
+		put_padded(d->status, 8);
 		fputs("  ", stdout);
-		put_padded(display_name(r), wname);
+		put_padded(d->name, wname);
 		fputs("  ", stdout);
-		char *t = type_text(r);
-		put_padded(t, wtype);
-		free(t);
-		if (r->chunk_count >= 0)
-			snprintf(chunks, sizeof chunks, "%lld", r->chunk_count);
-		printf("  %6s  ", chunks);
-		cli_put_text(r->doc_id ? r->doc_id : "?");
+		put_padded(d->type, wtype);
+		printf("  %6s  ", d->chunks);
+		cli_put_text(d->doc_id);
 		putchar('\n');
-		if (r->problems.n || r->key_problems.n) {
-			char *a = problems_join(&r->problems), *b = problems_join(&r->key_problems);
+		if (d->problems) {
 			fputs("    ! ", stdout);
-			cli_put_text(a);
-			fputs(*a && *b ? "; " : "", stdout);
-			cli_put_text(b);
+			cli_put_text(d->problems);
 			putchar('\n');
-			free(a);
-			free(b);
 		}
 	}
 }
 
 /* Documents under NAMESPACE#<ns>, and under the unescaped pre-0.2.0 key
- * when that differs. */
-static int load_documents(struct session *s, const char *ns, struct stache_row_list *l,
+ * when that differs, newest first. */
+static int load_documents(struct session *s, const char *ns, struct doc_lines *l,
                           struct ddb_error *e)
 {
-	struct cli_progress pr = {.what = "documents"};
+	l->pr = (struct cli_progress){.what = "documents"};
 	for (int raw = 0; raw < 2; raw++) {
 		if (raw) {
 			char *a = stache_key_ns_gsi1pk(ns), *b = stache_key_ns_gsi1pk_raw(ns);
@@ -401,15 +490,21 @@ static int load_documents(struct session *s, const char *ns, struct stache_row_l
 				break;
 		}
 		struct pager *p = stache_docs_pager(s, ns, raw, 0);
-		int rc = stache_rows_drain_sync(p, l, progress_cb, &pr, e);
+		int rc = p ? pager_drain_sync(p, 0, doc_lines_page, l, e) : -1;
+		if (!p) {
+			memset(e, 0, sizeof *e);
+			e->kind = DDB_ERR_USAGE;
+			e->message = util_xstrdup("no documents table given");
+		}
 		pager_free(p);
 		if (rc != 0) {
-			cli_progress_end(&pr);
+			cli_progress_end(&l->pr);
 			return -1;
 		}
 	}
-	cli_progress_end(&pr);
-	stache_rows_sort_newest(l->v, l->n);
+	cli_progress_end(&l->pr);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, doc_line_cmp);
 	return 0;
 }
 
@@ -422,10 +517,10 @@ int cmd_documents(struct cli *cl, struct session *s)
 		return rc;
 	free(note);   /* without a registry the namespace is simply not checked */
 
-	struct stache_row_list l = {0};
+	struct doc_lines l = {.json = cl->json};
 	struct ddb_error e;
 	if (load_documents(s, ns, &l, &e) != 0) {
-		stache_row_list_free(&l);
+		doc_lines_free(&l);
 		return fail_ddb(s->documents_table, &e);
 	}
 	int registered = -1;   /* unknown without a namespace table */
@@ -433,14 +528,14 @@ int cmd_documents(struct cli *cl, struct session *s)
 		struct stache_ns one;
 		registered = stache_ns_get_sync(s, ns, &one, &e);
 		if (registered < 0) {
-			stache_row_list_free(&l);
+			doc_lines_free(&l);
 			return fail_ddb(s->namespace_table, &e);
 		}
 		if (registered)
 			stache_ns_clear(&one);
 	}
 	if (!l.n) {
-		stache_row_list_free(&l);
+		doc_lines_free(&l);
 		if (registered > 0) {
 			if (!cl->json) {
 				fputs("no documents in namespace ", stdout);
@@ -462,10 +557,11 @@ int cmd_documents(struct cli *cl, struct session *s)
 	}
 	if (cl->json) {
 		for (size_t i = 0; i < l.n; i++)
-			print_doc_json(&l.v[i]);
+			if (l.v[i].json)
+				puts(l.v[i].json);
 	} else {
 		print_docs_table(&l);
 	}
-	stache_row_list_free(&l);
+	doc_lines_free(&l);
 	return EXIT_OK;
 }
