@@ -420,6 +420,7 @@ void tree_reveal(struct ui *ui, struct tnode *n)
 			v->cursor = i;
 			break;
 		}
+	view_reveal_cursor(v);
 	ui->focus = 0;
 	expand(ui, n);
 	tree_select(v, view_selected(v));

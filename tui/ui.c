@@ -158,7 +158,7 @@ void view_set_filter_none(struct view *v)
  * screen row `row` it had under the filter (as tig and htop do), or, when
  * that is in the bottom third of the pane, a third from the top, so that
  * what follows it (a node's children) shows. */
-static void view_place_cursor(struct view *v, size_t row)
+static void view_place_cursor(struct view *v, size_t row, bool more_coming)
 {
 	size_t body = v->ui && v->ui->rows > 4 ? (size_t)v->ui->rows - 3 : 1;
 	size_t n = vis_count(v);
@@ -166,8 +166,16 @@ static void view_place_cursor(struct view *v, size_t row)
 		row = body / 3;
 	v->top = v->cursor > row ? v->cursor - row : 0;
 	/* no blank rows at the bottom, unless a load may still fill them */
-	if (!v->loading && v->top + body > n)
+	if (!v->loading && !more_coming && v->top + body > n)
 		v->top = n > body ? n - body : 0;
+}
+
+void view_reveal_cursor(struct view *v)
+{
+	size_t body = v->ui && v->ui->rows > 4 ? (size_t)v->ui->rows - 3 : 1;
+	bool on_screen = v->cursor >= v->top && v->cursor < v->top + body;
+	/* the node is about to be expanded: leave room for its children */
+	view_place_cursor(v, on_screen ? v->cursor - v->top : (size_t)-1, true);
 }
 
 static void view_set_filter(struct view *v, const char *f)
@@ -181,7 +189,7 @@ static void view_set_filter(struct view *v, const char *f)
 	if (!v->filter && keep != (size_t)-1) {
 		v->cursor = keep;   /* clearing the filter keeps the selected row */
 		if (had)
-			view_place_cursor(v, row);
+			view_place_cursor(v, row, false);
 	}
 	if (v->ops->select && view_selected(v) != keep)
 		v->ops->select(v, view_selected(v));

@@ -105,8 +105,12 @@ void view_free(struct view *v);
 void view_set_rows(struct view *v, size_t n);   /* after rows changed; keeps the cursor */
 void view_set_error(struct view *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void view_set_ddb_error(struct view *v, const char *what, const struct ddb_error *e);
-size_t view_selected(const struct view *v);
-void view_set_filter_none(struct view *v);      /* drop the filter (no refresh) */     /* row index under the cursor, or (size_t)-1 */
+size_t view_selected(const struct view *v);     /* row index under the cursor, or (size_t)-1 */
+void view_set_filter_none(struct view *v);      /* drop the filter (no refresh) */
+/* After the cursor jumped (tree_reveal, :user): scroll so the selected
+ * line is on the screen with what follows it (a third from the top when it
+ * would be in the bottom third or off the screen). */
+void view_reveal_cursor(struct view *v);
 /* Show v in the list pane (the previous list view is freed). */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional

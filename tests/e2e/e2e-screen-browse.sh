@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -115,6 +115,23 @@ printf ':save-display %s\nq\n' "$WORK/c-user.txt" >"$WORK/s7c"
 run_script 140x60 "$WORK/s7c" "${ARGS[@]}" -c ':user alice@example.com'
 check "-c ':user ID' opens on that user's threads" \
 	bash -c "grep -q 'alice@example.com' '$WORK/c-user.txt' && grep -qE '^ +20[0-9-]+ [0-9:]+' '$WORK/c-user.txt'"
+
+# :user on a user that lands at the bottom of a small pane (one not listed
+# yet goes last): it is scrolled to a third from the top, with room below
+# it for its threads, not left on the bottom row
+cat >"$WORK/s7d" <<SCRIPT
+/Conversations
+<Enter>
+<Enter>
+<Esc>
+:user zed@example.com
+:save-display $WORK/reveal.txt
+q
+SCRIPT
+run_script 100x12 "$WORK/s7d" "${ARGS[@]}"
+at=$(grep -n -- '- zed@example.com' "$WORK/reveal.txt" | cut -d: -f1)
+check ":user scrolls the user to a third of the pane, not its bottom (line ${at:-none} of 12)" \
+	bash -c "[ -n '$at' ] && [ '$at' -le 7 ]"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
