@@ -482,6 +482,19 @@ static json_t *base_request(const char *table, int limit)
 	return req;
 }
 
+/* A Scan of `table` with FilterExpression `filter` (taken) and the
+ * placeholders of `e` (freed). */
+static struct pager *filtered_scan(struct session *s, const char *table, int limit,
+                                   struct ddb_expr *e, char *filter)
+{
+	json_t *req = base_request(table, limit);
+	json_object_set_new(req, "FilterExpression", json_string(filter));
+	free(filter);
+	ddb_expr_apply(e, req);
+	ddb_expr_free(e);
+	return pager_new(s, "Scan", req);
+}
+
 struct pager *cl_users_pager(struct session *s, const char *table, int limit)
 {
 	struct ddb_expr e;
@@ -489,12 +502,7 @@ struct pager *cl_users_pager(struct session *s, const char *table, int limit)
 	char *f = util_xasprintf("begins_with(%s, %s) AND %s = %s", ddb_expr_name(&e, "PK"),
 	                    ddb_expr_value(&e, ddb_av_s("USER#")), ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("USER")));
-	json_t *req = base_request(table, limit);
-	json_object_set_new(req, "FilterExpression", json_string(f));
-	free(f);
-	ddb_expr_apply(&e, req);
-	ddb_expr_free(&e);
-	return pager_new(s, "Scan", req);
+	return filtered_scan(s, table, limit, &e, f);
 }
 
 struct pager *cl_users_and_feedback_pager(struct session *s, const char *table, int limit)
@@ -506,12 +514,7 @@ struct pager *cl_users_and_feedback_pager(struct session *s, const char *table, 
 	                         "attribute_exists(%s))", pk, ddb_expr_value(&e, ddb_av_s("USER#")),
 	                         sk, ddb_expr_value(&e, ddb_av_s("USER")), sk,
 	                         ddb_expr_value(&e, ddb_av_s("STEP#")), ddb_expr_name(&e, "feedback"));
-	json_t *req = base_request(table, limit);
-	json_object_set_new(req, "FilterExpression", json_string(f));
-	free(f);
-	ddb_expr_apply(&e, req);
-	ddb_expr_free(&e);
-	return pager_new(s, "Scan", req);
+	return filtered_scan(s, table, limit, &e, f);
 }
 
 /* " AND contains(#name, :search)" for an optional search, or "". */
@@ -556,12 +559,7 @@ struct pager *cl_unowned_threads_pager(struct session *s, const char *table,
 	                    ddb_expr_value(&e, ddb_av_s("THREAD")),
 	                    ddb_expr_name(&e, "UserThreadPK"), *sf ? " AND " : "", sf);
 	free(sf);
-	json_t *req = base_request(table, limit);
-	json_object_set_new(req, "FilterExpression", json_string(f));
-	free(f);
-	ddb_expr_apply(&e, req);
-	ddb_expr_free(&e);
-	return pager_new(s, "Scan", req);
+	return filtered_scan(s, table, limit, &e, f);
 }
 
 struct pager *cl_conversation_pager(struct session *s, const char *table, const char *thread_id)
@@ -585,12 +583,7 @@ struct pager *cl_feedback_pager(struct session *s, const char *table, int limit)
 	ddb_expr_init(&e);
 	char *f = util_xasprintf("begins_with(%s, %s) AND attribute_exists(%s)", ddb_expr_name(&e, "SK"),
 	                    ddb_expr_value(&e, ddb_av_s("STEP#")), ddb_expr_name(&e, "feedback"));
-	json_t *req = base_request(table, limit);
-	json_object_set_new(req, "FilterExpression", json_string(f));
-	free(f);
-	ddb_expr_apply(&e, req);
-	ddb_expr_free(&e);
-	return pager_new(s, "Scan", req);
+	return filtered_scan(s, table, limit, &e, f);
 }
 
 /* ---- Jobs -------------------------------------------------------------------- */
