@@ -13,6 +13,7 @@
 // Environment: ENDPOINT, DDTREE (the binary), PREFIX (table prefix), RESULTS,
 // WORK (scratch directory), ROUNDS (5), SCAN_ROUNDS (3: the big Scan),
 // FS_SLOW_ROUNDS (1: scripted first screens that wait for full-table Scans),
+// FS_PTY_REPS (3: first screens under a pty per round),
 // SCALE (1 = the full data set), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -297,18 +298,203 @@ function firstThreadRow(file, user) {
 // One curl request for the first page of USER's threads (what the browser's
 // first page costs at the floor).
 function curlPage(user, limit) {
+  const out = path.join(WORK, "page.json");
+  const x = run("curl", ["-o", out, ...curlPageArgs(user, limit)]);
+  const n = JSON.parse(fs.readFileSync(out, "utf8")).Count;
+  return { ...x, items: n, bytes: fs.statSync(out).size };
+}
+
+// ---- the first screen under a pseudo-terminal (util-linux script) ----------------------
+//
+// The precise measure: `script -qfec "exec CMD" /dev/null` gives CMD a new
+// pseudo-terminal and copies what it writes there to our pipe as it comes
+// (-f: flushed at every write; -e: CMD's exit status; -q: no messages;
+// /dev/null: no typescript).  No screen is polled and no key is typed: the
+// browser is started with `-c ':user USER'` and the time is taken when the
+// bytes of USER's first thread row arrive.  The pty has no window size
+// (script's stdin is a pipe), so ncurses takes LINES and COLUMNS: 120x40 as
+// in tmux (checked: the largest row and column the stream addresses are kept).
+// The same harness runs one curl request for the page, and `echo`, so the
+// overhead of the harness (script, sh, the pty) can be told apart.  Times are
+// taken when bytes arrive, not at script's exit: once its child has exited,
+// script keeps reading the terminal until 10 ms pass without output
+// (util-linux lib/pty-session.c), so its exit comes about 10 ms late.
+const shq = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${String(s).replace(/'/g, "'\\''")}'`);
+const ESC_RE = /\x1b(\[[\d;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78DEHM])/g;
+
+// descendants of pid (children first), from /proc
+function descendants(pid) {
+  const out = [];
+  const walk = (p) => {
+    let kids = [];
+    try {
+      for (const t of fs.readdirSync(`/proc/${p}/task`))
+        kids.push(...fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch { /* gone */ }
+    for (const k of kids) {
+      out.push(k);
+      walk(k);
+    }
+  };
+  walk(pid);
+  return out;
+}
+const pidAlive = (pid) => {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+};
+const killPid = (pid) => {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch { /* gone meanwhile */ }
+};
+
+// Run argv under script.  match(text) -> {row} or null is tried on the text
+// received so far at every chunk; when it matches, `quit` (if given) is
+// written to the terminal.  Resolves with the times (ms from spawn): match_ms,
+// first_byte_ms, last_byte_ms, exit_ms, quit_ms (from writing `quit` to
+// script's exit), quit_mark_ms (from writing `quit` to the bytes holding
+// quitMark, e.g. the terminal restored), and whether a process had to be killed.
+function ptyRun(argv, { match = null, quit = null, quitMark = null, timeoutMs = 120000, quitTimeoutMs = 5000 } = {}) {
+  const home = path.join(WORK, "home");
+  fs.mkdirSync(home, { recursive: true });
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    const child = spawn("script", ["-qfec", "exec " + argv.map(shq).join(" "), "/dev/null"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...env, HOME: home, TERM: "xterm-256color", LANG: "C.UTF-8", LINES: "40", COLUMNS: "120" },
+    });
+    const chunks = [];
+    let text = "", firstByte = null, lastByte = null, matchMs = null, row = null, quitAt = null, quitMarkMs = null;
+    let afterQuit = "";
+    let pids = [], killed = false, timedOut = null, stderr = "";
+    const learnPids = () => {
+      for (const p of descendants(child.pid)) if (!pids.includes(p)) pids.push(p);
+    };
+    const killAll = (why) => {
+      timedOut = timedOut ?? why;
+      learnPids();
+      for (const p of pids) if (pidAlive(p)) {
+        killed = true;
+        killPid(p);
+      }
+      killPid(child.pid);
+    };
+    let timer = setTimeout(() => killAll("no match"), timeoutMs);
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdin.on("error", () => {});
+    child.stdout.on("data", (d) => {
+      const t = now();
+      if (firstByte == null) {
+        firstByte = t;
+        learnPids();
+      }
+      lastByte = t;
+      chunks.push(d);
+      if (quitAt != null && quitMark && quitMarkMs == null) {
+        afterQuit += d.toString("latin1");
+        if (quitMark.test(afterQuit)) quitMarkMs = t - quitAt;
+      }
+      if (match && matchMs == null) {
+        text = Buffer.concat(chunks).toString("utf8");
+        const m = match(text);
+        if (m) {
+          matchMs = t;
+          row = m.row;
+          learnPids();
+          if (quit != null) {
+            quitAt = now();
+            child.stdin.write(quit);
+            clearTimeout(timer);
+            timer = setTimeout(() => killAll("no exit after quit"), quitTimeoutMs);
+          }
+        }
+      }
+    });
+    child.on("close", (code, signal) => {
+      const exitMs = now();
+      clearTimeout(timer);
+      child.stdin.destroy();
+      // what script started must be gone; a process still there 2 s after
+      // script's exit is killed and counted
+      const left = pids.filter(pidAlive);
+      let lingered = false;
+      const t1 = Date.now();
+      while (left.some(pidAlive) && Date.now() - t1 < 2000) sleepMs(10);
+      for (const p of left) if (pidAlive(p)) {
+        lingered = true;
+        killPid(p);
+      }
+      const out = Buffer.concat(chunks).toString("utf8");
+      // the screen size the stream addresses: the largest row of "ESC[r;cH",
+      // "ESC[rd" and column of "ESC[r;cH", "ESC[cG"
+      let rows = 0, cols = 0;
+      for (const m of out.matchAll(/\x1b\[(\d+)(?:;(\d+))?([HdG])/g)) {
+        if (m[3] === "G") cols = Math.max(cols, Number(m[1]));
+        else rows = Math.max(rows, Number(m[1]));
+        if (m[3] === "H" && m[2]) cols = Math.max(cols, Number(m[2]));
+      }
+      resolve({
+        status: code, signal, stderr, out, bytes: Buffer.byteLength(out),
+        match_ms: round1(matchMs), row, first_byte_ms: round1(firstByte), last_byte_ms: round1(lastByte),
+        exit_ms: round1(exitMs), quit_ms: quitAt != null ? round1(exitMs - quitAt) : null, quit_mark_ms: round1(quitMarkMs),
+        timed_out: timedOut, killed: killed || lingered, lingered, screen: { rows, cols },
+      });
+    });
+  });
+}
+
+// The first thread row of USER in the stream of the browser: a "YYYY-MM-DD
+// HH:MM" after the user's name has been written (the thread rows are drawn
+// below it).  The row's text: up to the next cursor move, escapes removed.
+function threadRowIn(text, user) {
+  const u = text.indexOf(user);
+  if (u < 0) return null;
+  const re = /\d{4}-\d\d-\d\d \d\d:\d\d/g;
+  re.lastIndex = u + user.length;
+  const m = re.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m.index, m.index + 400);
+  const end = rest.search(/\x1b\[[\d;]*[HdfAB]|\r|\n/);
+  return { row: (end < 0 ? rest : rest.slice(0, end)).replace(ESC_RE, "").trim() };
+}
+
+// The one-page Query of curlPage, as curl arguments (its output to stdout).
+function curlPageArgs(user, limit) {
   const body = JSON.stringify({
     TableName: T.chainlit, IndexName: "UserThread", KeyConditionExpression: "#pk = :pk",
     ExpressionAttributeNames: { "#pk": "UserThreadPK" }, ExpressionAttributeValues: { ":pk": { S: `USER#${user}` } },
     ScanIndexForward: false, Limit: limit,
   });
-  const out = path.join(WORK, "page.json");
-  const x = run("curl", ["-sS", "--fail-with-body", "-o", out, "--aws-sigv4", "aws:amz:us-east-1:dynamodb",
+  return ["-sS", "--fail-with-body", "--aws-sigv4", "aws:amz:us-east-1:dynamodb",
     "--user", `${env.AWS_ACCESS_KEY_ID}:${env.AWS_SECRET_ACCESS_KEY}`,
     "-H", "Content-Type: application/x-amz-json-1.0", "-H", "X-Amz-Target: DynamoDB_20120810.Query",
-    "--data-binary", body, `${E}/`]);
-  const n = JSON.parse(fs.readFileSync(out, "utf8")).Count;
-  return { ...x, items: n, bytes: fs.statSync(out).size };
+    "--data-binary", body, `${E}/`];
+}
+
+const ptyDdtreeArgs = (user) => [D, "--endpoint-url", E, "--chainlit-table", T.chainlit, "-c", `:user ${user}`];
+
+async function ptyDdtree(user) {
+  // on quit, endwin() leaves the alternate screen: ESC[?1049l
+  const x = await ptyRun(ptyDdtreeArgs(user), { match: (t) => threadRowIn(t, user), quit: "q", quitMark: /\x1b\[\?1049l/ });
+  if (x.match_ms == null)
+    log(`pty ddtree: no thread row of ${user} (${x.timed_out ?? `exit ${x.status}`}): ` +
+      JSON.stringify(x.out.replace(ESC_RE, " ").slice(-300)) + " " + x.stderr.slice(-300));
+  return x;
+}
+
+async function ptyCurl(user, limit) {
+  const x = await ptyRun(["curl", ...curlPageArgs(user, limit)]);
+  let items = null;
+  try {
+    items = JSON.parse(x.out.trim()).Count;
+  } catch { /* checked by the caller */ }
+  if (x.status !== 0 || items == null) throw new Error(`curl under script: exit ${x.status}: ${x.out.slice(-300)} ${x.stderr}`);
+  return { ...x, items };
 }
 
 // tmux: what a person sees.  Start the browser in a private tmux server and
@@ -386,27 +572,78 @@ function tmuxFirstScreen(user, how) {
   return { ready_ms: round1(ready), listed_ms: round1(listed), drawn_ms: round1(drawn), row, lingered };
 }
 
-function cmdFirstScreen(label, user, slowRounds) {
+async function cmdFirstScreen(label, user, slowRounds) {
   const res = { label, user, table: T.chainlit };
   res.table_items = tableItems(T.chainlit);
   const rounds = ROUNDS;
   // scripted runs wait for every load, including two full-table Scans: on a
   // large table they take minutes, so they run FS_SLOW_ROUNDS times
   const slow = slowRounds ?? (res.table_items > 20000 ? FS_SLOW_ROUNDS : rounds);
-  const seq = { quit: [], curl_page: [], tmux_ready: [], tmux_user: [], tmux_tree_listed: [],
-    scripted_user: [], scripted_tree: [] };
+  // the pty runs are cheap: FS_PTY_REPS of each per round
+  const reps = Number(env.FS_PTY_REPS || 3);
+  res.pty_reps = reps;
+  res.pty_command = `script -qfec "exec ddtree --endpoint-url $E --chainlit-table ${T.chainlit} -c ':user ${user}'" /dev/null`;
+  res.pty_curl_command = `script -qfec "exec curl ... (the one-page Query)" /dev/null`;
+  const seq = { quit: [], curl_page: [], pty_echo: [], pty_echo_tail: [], pty_curl: [], pty_curl_exit: [], pty_ddtree: [],
+    pty_ddtree_first_byte: [],
+    pty_ddtree_quit: [], pty_ddtree_quit_exit: [], tmux_ready: [], tmux_user: [], tmux_tree_listed: [], scripted_user: [], scripted_tree: [] };
   const rss = { quit: [], scripted_user: [] };
   const disp = path.join(WORK, "display.txt");
+  res.pty_runs = 0;
+  res.pty_killed = 0;
+  res.pty_screens = [];
+  const settle = () => sleepMs(200);
   for (let i = 0; i < rounds; i++) {
     // start-up alone
     let x = browser([":quit"]);
     seq.quit.push(round1(x.ms));
     rss.quit.push(x.rss_kb);
-    // one request for the page, at the floor
-    const p = curlPage(user, PAGE);
-    seq.curl_page.push(round1(p.ms));
-    res.curl_page_items = p.items;
-    res.curl_page_bytes = p.bytes;
+    // the page at the floor (one curl request), the same through the pty,
+    // the pty alone, and the browser through the pty: interleaved, each
+    // repetition starting with the next one
+    const steps = {
+      curl_page: async () => {
+        const p = curlPage(user, PAGE);
+        seq.curl_page.push(round1(p.ms));
+        res.curl_page_items = p.items;
+        res.curl_page_bytes = p.bytes;
+        const first = JSON.parse(fs.readFileSync(path.join(WORK, "page.json"), "utf8")).Items?.[0];
+        res.curl_page_first_name = first?.name?.S ?? null;
+      },
+      pty_echo: async () => {
+        const t = await ptyRun(["echo", "x"]);
+        seq.pty_echo.push(t.first_byte_ms);
+        // script's wait after its child's exit (about 10 ms, see above)
+        seq.pty_echo_tail.push(round1(t.exit_ms - t.last_byte_ms));
+      },
+      pty_curl: async () => {
+        const c = await ptyCurl(user, PAGE);
+        seq.pty_curl.push(c.last_byte_ms);
+        seq.pty_curl_exit.push(c.exit_ms);
+        res.pty_curl_items = c.items;
+      },
+      pty_ddtree: async () => {
+        const d = await ptyDdtree(user);
+        seq.pty_ddtree.push(d.match_ms);
+        // its first bytes: ncurses' initscr() (the alternate screen)
+        seq.pty_ddtree_first_byte.push(d.first_byte_ms);
+        seq.pty_ddtree_quit.push(d.timed_out ? null : d.quit_mark_ms);
+        seq.pty_ddtree_quit_exit.push(d.timed_out ? null : d.quit_ms);
+        res.pty_runs++;
+        if (d.killed) res.pty_killed++;
+        if (d.row) res.pty_row = d.row;
+        res.pty_screens.push(`${d.screen.cols}x${d.screen.rows}`);
+        if (d.timed_out) res.pty_timeouts = [...(res.pty_timeouts ?? []), d.timed_out];
+      },
+    };
+    const names = Object.keys(steps);
+    for (let r = 0; r < reps; r++) {
+      const k = i * reps + r;
+      for (let j = 0; j < names.length; j++) {
+        await steps[names[(j + k) % names.length]]();
+        settle();
+      }
+    }
     // what a person sees (tmux), with :user
     const tv = tmuxFirstScreen(user, "user");
     res.lingered = (res.lingered ?? 0) + (tv.lingered ? 1 : 0);
@@ -431,22 +668,46 @@ function cmdFirstScreen(label, user, slowRounds) {
       seq.scripted_tree.push(round1(x.ms));
       res.scripted_tree_row = firstThreadRow(disp, user);
     }
-    log(`first screen ${label} round ${i + 1}: quit ${seq.quit.at(-1)} ms, curl page ${seq.curl_page.at(-1)} ms, ` +
+    const last = (k) => seq[k].slice(-reps).join("/");
+    log(`first screen ${label} round ${i + 1}: quit ${seq.quit.at(-1)} ms, curl page ${last("curl_page")} ms, ` +
+      `pty: echo ${last("pty_echo")}, curl ${last("pty_curl")}, ddtree ${last("pty_ddtree")} (q: screen ${last("pty_ddtree_quit")}, ` +
+      `exit ${last("pty_ddtree_quit_exit")}) ms, ` +
       `tmux :user ${seq.tmux_user.at(-1)} ms` + (i < slow ? `, tmux tree: listed after ${seq.tmux_tree_listed.at(-1)} ms, ` +
       `scripted :user ${seq.scripted_user.at(-1)} ms, scripted tree ${seq.scripted_tree.at(-1)} ms` : ""));
   }
   res.ms = seq;
   res.rss_kb = rss;
+  // the first row drawn is the first item of the page (its name, cut to the column)
+  const shown = (res.pty_row || "").replace(/^\d{4}-\d\d-\d\d \d\d:\d\d\s+(\+\d+-\d+\S*\s+)?/, "");
+  res.pty_row_is_first_item = !!res.pty_row &&
+    (res.curl_page_first_name ? shown.length > 0 && res.curl_page_first_name.startsWith(shown) : shown.startsWith("(no name)"));
+  if (!res.pty_row_is_first_item)
+    log(`first screen ${label}: the pty row ${JSON.stringify(res.pty_row)} is not the page's first item ${JSON.stringify(res.curl_page_first_name)}`);
   const med = (v) => round1(median(v.filter((x) => x != null)));
   res.median_ms = Object.fromEntries(Object.entries(seq).map(([k, v]) => [k, med(v)]));
   const m = res.median_ms;
   const ratio = (a) => (a == null || !m.curl_page ? null : Math.round((a / m.curl_page) * 100) / 100);
   res.ratios_vs_curl_page = {
+    pty_ddtree: ratio(m.pty_ddtree),
+    pty_curl: ratio(m.pty_curl),
     tmux_user: ratio(m.tmux_user),
     tmux_tree_listed: ratio(m.tmux_tree_listed),
     scripted_user: ratio(m.scripted_user),
     scripted_user_minus_quit: m.scripted_user != null ? ratio(m.scripted_user - m.quit) : null,
     scripted_tree: ratio(m.scripted_tree),
+  };
+  // the browser against curl through the same harness
+  res.ratio_pty_ddtree_vs_pty_curl = m.pty_ddtree != null && m.pty_curl ?
+    Math.round((m.pty_ddtree / m.pty_curl) * 100) / 100 : null;
+  // the same, as medians of the ratios within each repetition (the runs of a
+  // repetition are next to each other: steadier when the server's load changes)
+  const paired = (xs, ys) => {
+    const r = xs.map((x, k) => (x != null && ys[k] ? x / ys[k] : null)).filter((x) => x != null);
+    return r.length ? Math.round(median(r) * 100) / 100 : null;
+  };
+  res.paired_ratios = {
+    pty_ddtree_vs_curl_page: paired(seq.pty_ddtree, seq.curl_page),
+    pty_ddtree_vs_pty_curl: paired(seq.pty_ddtree, seq.pty_curl),
   };
   write(`first-screen-${label}.json`, res);
 }
@@ -615,7 +876,7 @@ function cmdMachine() {
 
 const [cmd, ...rest] = process.argv.slice(2);
 if (cmd === "reads") cmdReads();
-else if (cmd === "first-screen") cmdFirstScreen(rest[0], rest[1], rest[2] != null ? Number(rest[2]) : undefined);
+else if (cmd === "first-screen") await cmdFirstScreen(rest[0], rest[1], rest[2] != null ? Number(rest[2]) : undefined);
 else if (cmd === "memory") await cmdMemory();
 else if (cmd === "machine") cmdMachine();
 else {
