@@ -414,63 +414,43 @@ void cl_element_clear(struct cl_element *e)
 
 /* ---- Lists ---------------------------------------------------------------- */
 
-void cl_users_add(struct cl_users *l, const json_t *items)
-{
-	size_t n = json_array_size(items);
-	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
-	for (size_t i = 0; i < n; i++)
-		cl_user_decode(&l->v[l->n++], json_array_get(items, i));
-}
-
-void cl_users_free(struct cl_users *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		cl_user_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 static const char *const index_attrs[] = {"PK", "SK", "UserThreadPK", "UserThreadSK", "id", "name", NULL};
 
-void cl_threads_add(struct cl_threads *l, const json_t *items)
+/* A thread list holds index items (from the user's threads) and full ones. */
+static void thread_decode_any(struct cl_thread *t, const json_t *item)
 {
-	size_t n = json_array_size(items);
-	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
-	for (size_t i = 0; i < n; i++) {
-		const json_t *it = json_array_get(items, i);
-		if (json_object_get(it, "UserThreadSK") && only_attrs(it, index_attrs))
-			cl_thread_decode_index(&l->v[l->n++], it);
-		else
-			cl_thread_decode(&l->v[l->n++], it);
+	if (json_object_get(item, "UserThreadSK") && only_attrs(item, index_attrs))
+		cl_thread_decode_index(t, item);
+	else
+		cl_thread_decode(t, item);
+}
+
+/* Defines LIST_add (grows `v` by the items' count and decodes each with
+ * `decode`) and LIST_free (clears each with `clear`) for struct LIST. */
+#define CL_LIST_FUNCS(list, decode, clear) \
+	void list##_add(struct list *l, const json_t *items) \
+	{ \
+		size_t n = json_array_size(items); \
+		l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v); \
+		for (size_t i = 0; i < n; i++) \
+			decode(&l->v[l->n++], json_array_get(items, i)); \
+	} \
+	void list##_free(struct list *l) \
+	{ \
+		for (size_t i = 0; i < l->n; i++) \
+			clear(&l->v[i]); \
+		free(l->v); \
+		l->v = NULL; \
+		l->n = 0; \
 	}
-}
 
-void cl_threads_free(struct cl_threads *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		cl_thread_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
+/* cl_users_add, cl_users_free, cl_threads_add, cl_threads_free, cl_steps_add,
+ * cl_steps_free */
+CL_LIST_FUNCS(cl_users, cl_user_decode, cl_user_clear)
+CL_LIST_FUNCS(cl_threads, thread_decode_any, cl_thread_clear)
+CL_LIST_FUNCS(cl_steps, cl_step_decode, cl_step_clear)
 
-void cl_steps_add(struct cl_steps *l, const json_t *items)
-{
-	size_t n = json_array_size(items);
-	l->v = util_xrealloc(l->v, (l->n + n) * sizeof *l->v);
-	for (size_t i = 0; i < n; i++)
-		cl_step_decode(&l->v[l->n++], json_array_get(items, i));
-}
-
-void cl_steps_free(struct cl_steps *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		cl_step_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
+#undef CL_LIST_FUNCS
 
 /* ---- Repositories ------------------------------------------------------------- */
 
