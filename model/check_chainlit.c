@@ -303,6 +303,28 @@ static void free_refs(struct ref *v, size_t n)
 	free(v);
 }
 
+/* The refs whose target is no step of their thread: steps' parentIds
+ * (step-orphan) or, with `for_ids`, elements' forIds (element-orphan). */
+static void find_orphans(struct scan *sc, const struct ref *v, size_t n, bool for_ids)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *k = join_key(v[i].pk, v[i].target);
+		if (!json_object_get(sc->steps, k)) {
+			json_t *key = ref_key(&v[i]);
+			if (for_ids)
+				findings_add(sc->out, sc->table, key, "element-orphan",
+				             "the step %s that %s belongs to is not in the thread",
+				             v[i].target, v[i].sk);
+			else
+				findings_add(sc->out, sc->table, key, "step-orphan",
+				             "the parent step %s of %s is not in the thread",
+				             v[i].target, v[i].sk);
+			json_decref(key);
+		}
+		free(k);
+	}
+}
+
 int check_chainlit(struct session *s, struct findings *out, check_progress_fn progress, void *ud,
                    struct ddb_error *err)
 {
@@ -318,28 +340,8 @@ int check_chainlit(struct session *s, struct findings *out, check_progress_fn pr
 	pager_free(p);
 	if (rc == 0) {
 		find_cycles(&sc);
-		for (size_t i = 0; i < sc.n_parents; i++) {
-			char *k = join_key(sc.parents[i].pk, sc.parents[i].target);
-			if (!json_object_get(sc.steps, k)) {
-				json_t *key = ref_key(&sc.parents[i]);
-				findings_add(out, sc.table, key, "step-orphan",
-				             "the parent step %s of %s is not in the thread",
-				             sc.parents[i].target, sc.parents[i].sk);
-				json_decref(key);
-			}
-			free(k);
-		}
-		for (size_t i = 0; i < sc.n_for_ids; i++) {
-			char *k = join_key(sc.for_ids[i].pk, sc.for_ids[i].target);
-			if (!json_object_get(sc.steps, k)) {
-				json_t *key = ref_key(&sc.for_ids[i]);
-				findings_add(out, sc.table, key, "element-orphan",
-				             "the step %s that %s belongs to is not in the thread",
-				             sc.for_ids[i].target, sc.for_ids[i].sk);
-				json_decref(key);
-			}
-			free(k);
-		}
+		find_orphans(&sc, sc.parents, sc.n_parents, false);
+		find_orphans(&sc, sc.for_ids, sc.n_for_ids, true);
 		const char *pk;
 		json_t *key;
 		json_object_foreach(sc.content, pk, key)
