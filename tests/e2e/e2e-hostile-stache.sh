@@ -43,12 +43,6 @@ count_items() {
 	printf '{"TableName":"%s","Select":"COUNT"}' "$1" >"$WORK/count.json"
 	ddbf Scan "$WORK/count.json" | jq -r .Count
 }
-no_sanitizer() {
-	if grep -qE 'runtime error:|AddressSanitizer|LeakSanitizer' "$1"; then
-		grep -E -m 5 'runtime error:|Sanitizer' "$1" | sed 's/^/# /'
-		return 1
-	fi
-}
 # browse NAME SIZE SCRIPT: the browser on SCRIPT, bounded; two checks
 browse() {
 	local name=$1 size=$2 script=$3 rc
@@ -59,9 +53,6 @@ browse() {
 	check "browser '$name' ($size) exits 0 within 120 s (status $rc)" test "$rc" = 0
 	check "browser '$name': no sanitizer report" no_sanitizer "$WORK/$name.err"
 }
-has_esc() { LC_ALL=C grep -q $'\x1b' "$@"; }
-has_c1() { LC_ALL=C grep -qP '\xc2[\x80-\x9f]' "$@"; }
-has_bidi() { LC_ALL=C grep -qP '\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c' "$@"; }
 # none TEST FILES...: TEST is false for every file; the others are listed
 none() {
 	local t=$1 f bad=0
@@ -370,30 +361,7 @@ check "no raw bidi control in any saved screen" none has_bidi "$S"/*.txt
 check "every screen has its size (lines = rows, no line wider than the columns)" geometry_ok
 
 # ---- 4. the CLI -------------------------------------------------------------------------
-# cli_clean RC WANT: the last run exited WANT, no sanitizer spoke, no raw
-# ESC / C1 / bidi control in its stdout or stderr
-cli_clean() {
-	local ok=1
-	[ "$1" = "$2" ] || ok=0
-	no_sanitizer "$WORK/cli.err" || ok=0
-	has_esc "$WORK/cli.out" "$WORK/cli.err" && ok=0
-	has_c1 "$WORK/cli.out" "$WORK/cli.err" && ok=0
-	has_bidi "$WORK/cli.out" "$WORK/cli.err" && ok=0
-	[ $ok = 1 ] || head -c 600 "$WORK/cli.err" | sed 's/^/# stderr: /'
-	[ $ok = 1 ]
-}
-cli() {
-	local name=$1 want=$2 rc j
-	shift 2
-	for j in "" --json; do
-		timeout -k 5 60 "$DDTREE_BIN" --endpoint-url "$E" "${ARGS[@]}" $j "$@" \
-			>"$WORK/cli.out" 2>"$WORK/cli.err"
-		rc=$?
-		check "ddtree $j $name: exit $want (got $rc), no sanitizer report, no raw escape" \
-			cli_clean "$rc" "$want"
-		cp "$WORK/cli.out" "$WORK/cli-$name$j.out"
-	done
-}
+# cli (tests/e2e/lib.sh): two checks a run
 cli namespaces 0 namespaces
 cli documents-hx 0 documents hx
 cli documents-hash 0 documents 'hx/c#%25::x'

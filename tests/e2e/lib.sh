@@ -99,3 +99,43 @@ same_screen() {
 	sed 's/^/# /' "$WORK/diff"
 	return 1
 }
+
+# --- hostile data: the CLI must not crash nor pass escapes through ------------------
+# no_sanitizer FILE: no sanitizer (ASan, UBSan, LSan) spoke in FILE (stderr)
+no_sanitizer() {
+	if grep -qE 'runtime error:|AddressSanitizer|LeakSanitizer' "$1"; then
+		grep -E -m 5 'runtime error:|Sanitizer' "$1" | sed 's/^/# /'
+		return 1
+	fi
+}
+# the raw bytes a terminal would obey
+has_esc() { LC_ALL=C grep -q $'\x1b' "$@"; }
+has_c1() { LC_ALL=C grep -qP '\xc2[\x80-\x9f]' "$@"; }
+has_bidi() { LC_ALL=C grep -qP '\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c' "$@"; }
+# cli_clean RC WANT: the last run exited WANT, no sanitizer spoke, no raw
+# ESC / C1 / bidi control in its stdout or stderr
+cli_clean() {
+	local ok=1
+	[ "$1" = "$2" ] || ok=0
+	no_sanitizer "$WORK/cli.err" || ok=0
+	has_esc "$WORK/cli.out" "$WORK/cli.err" && ok=0
+	has_c1 "$WORK/cli.out" "$WORK/cli.err" && ok=0
+	has_bidi "$WORK/cli.out" "$WORK/cli.err" && ok=0
+	[ $ok = 1 ] || head -c 600 "$WORK/cli.err" | sed 's/^/# stderr: /'
+	[ $ok = 1 ]
+}
+# cli NAME WANT_RC ARGS...: ddtree with the caller's ARGS (an array) and ARGS...,
+# without and with --json, bounded; two checks (rc, no sanitizer, no raw
+# escapes); the output is kept as $WORK/cli-NAME.out and $WORK/cli-NAME--json.out
+cli() {
+	local name=$1 want=$2 rc j
+	shift 2
+	for j in "" --json; do
+		timeout -k 5 60 "$DDTREE_BIN" --endpoint-url "$E" "${ARGS[@]}" $j "$@" \
+			>"$WORK/cli.out" 2>"$WORK/cli.err"
+		rc=$?
+		check "ddtree $j $name: exit $want (got $rc), no sanitizer report, no raw escape" \
+			cli_clean "$rc" "$want"
+		cp "$WORK/cli.out" "$WORK/cli-$name$j.out"
+	done
+}
