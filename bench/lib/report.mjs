@@ -186,7 +186,7 @@ if (firstScreens.length) {
     "brings them); the time until the user is listed, the earliest a person could open it that way (a lower bound of that path).");
   p("- *scripted*: the whole process time of `DDTREE_SCRIPT` scripts that do the same and quit (`:user USER`, `:save-display`, " +
     "`:quit`; and `<Enter>`, `/USER`, `<Enter>`, `<Enter>`, `<Esc>`, `j`, `:save-display`, `:quit`).  Each line waits for " +
-    "the loads in flight, so these include the two full-table Scans that opening Conversations starts.");
+    "the loads in flight, so these include the full-table Scan (users and steps with feedback) that opening Conversations starts.");
   p();
   p("| table | user | table items | start-up | one curl page | tmux, `:user` | tmux, tree: user listed | scripted `:user` | scripted `:user` minus start-up | scripted tree |");
   p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -230,8 +230,8 @@ if (memory) {
     `"more..." node has loaded), in one run of ${memory.script_lines} script lines that took ${ms(memory.ms)}: first ` +
     `${memory.threads_20k?.users?.[0]}, then the four heavy users.  Start-up and quit alone: ${mb(memory.base.rss_kb)}.  ` +
     `Bytes received: curl's size of the same pages (index pages of ${memory.page} and BatchGetItem of their THREAD items, ` +
-    `as the browser fetches them), plus the users Scan (${mbB(memory.users_scan.bytes)}) and the feedback-count Scan ` +
-    `(${mbB(memory.feedback_scan.bytes)}) that opening Conversations starts.`);
+    `as the browser fetches them), plus what the Scan that opening Conversations starts returns: the users ` +
+    `(${mbB(memory.users_scan.bytes)}) and the steps with feedback (${mbB(memory.feedback_scan.bytes)}), measured as two curl Scans.`);
   p();
   p("| paged through | threads | tree rows | peak RSS | bytes received | (RSS - base) / bytes | RSS per thread | bytes per thread | RSS <= 2 x bytes + base | how the RSS was taken |");
   p("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
