@@ -25,6 +25,7 @@ struct cl_state {
 	bool counts_done;
 	bool hold_scan;          /* :user: start that Scan after the user's first page */
 	bool scan_held;          /* Conversations opened while held */
+	json_t *listed;          /* identifiers of the user nodes (the Scan skips them) */
 	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
 	struct tnode *root;
 	struct ui *ui;
@@ -370,21 +371,22 @@ static void count_feedback(struct cl_state *st, const json_t *steps_items)
 	cl_steps_free(&steps);
 }
 
-static void add_users(struct users_load *L, const json_t *items)
+static void add_users(struct cl_state *st, struct users_load *L, const json_t *items)
 {
 	struct cl_users us = {0};
 	cl_users_add(&us, items);
 	for (size_t i = 0; i < us.n; i++) {
-		bool dup = false;   /* :user may have added this one already */
-		for (size_t k = 0; k < L->node->nkids && !dup; k++)
-			dup = L->node->kids[k]->ops == &user_ops && L->node->kids[k]->id &&
-			      us.v[i].identifier && !strcmp(L->node->kids[k]->id, us.v[i].identifier);
-		if (dup)
+		/* :user may have added this one already; a set, not a walk of the
+		 * children: a table can hold many thousands of users */
+		const char *ident = us.v[i].identifier;
+		if (ident && json_object_get(st->listed, ident))
 			continue;
+		if (ident)
+			json_object_set_new(st->listed, ident, json_true());
 		struct user_node *u = calloc(1, sizeof *u);
 		if (!u)
 			abort();
-		u->identifier = strdup(us.v[i].identifier ? us.v[i].identifier : "?");
+		u->identifier = strdup(ident ? ident : "?");
 		struct tnode *k = tnode_new(u->identifier, &user_ops, u);
 		k->id = strdup(u->identifier);
 		tnode_set_item(k, us.v[i].raw);
@@ -424,7 +426,7 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	json_t *it;
 	json_array_foreach(items, i, it)
 		json_array_append(cl_item_kind(it) == CL_ITEM_USER ? users : steps, it);
-	add_users(L, users);
+	add_users(st, L, users);
 	count_feedback(st, steps);
 	json_decref(users);
 	json_decref(steps);
@@ -454,6 +456,10 @@ static void start_scan(struct ui *ui, struct tnode *n)
 	json_object_clear(st->counts);
 	st->counts_done = false;
 	st->scan_held = false;
+	json_object_clear(st->listed);
+	for (size_t i = 0; i < n->nkids; i++)
+		if (n->kids[i]->ops == &user_ops && n->kids[i]->id)
+			json_object_set_new(st->listed, n->kids[i]->id, json_true());
 	L->pager = cl_users_and_feedback_pager(ui->s, st->table, 0);
 	pager_next(L->pager, users_page, L);
 }
@@ -485,6 +491,7 @@ static void free_state(void *d)
 	if (st->ui)
 		st->ui->chainlit = NULL;
 	json_decref(st->counts);
+	json_decref(st->listed);
 	json_decref(st->drafts);
 	free(st->table);
 	free(st);
@@ -502,6 +509,7 @@ void chainlit_tree_roots(struct ui *ui)
 		abort();
 	st->table = strdup(ui->s->chainlit_table);
 	st->counts = json_object();
+	st->listed = json_object();
 	st->drafts = json_object();
 	st->ui = ui;
 	ui->chainlit = st;
@@ -1421,6 +1429,7 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 			found = tnode_new(arg, &user_ops, u);
 			found->id = strdup(arg);
 			tnode_add(st->root, found);
+			json_object_set_new(st->listed, arg, json_true());
 		}
 		if (!st->root->loaded && !st->root->loading)
 			st->hold_scan = true;   /* see conversations_expand */

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 33
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -93,6 +93,9 @@ check ":only negative hides threads without thumbs down" \
 cat >"$WORK/s7b" <<SCRIPT
 :user alice@example.com
 :save-display $WORK/user-first.txt
+/alice@example.com
+<Enter>
+:save-display $WORK/user-filter.txt
 q
 SCRIPT
 run_script 140x60 "$WORK/s7b" --chainlit-table "${PREFIX}chainlit" --debug "$WORK/s7b.trace"
@@ -108,6 +111,8 @@ check "the browser does not describe the tables it was given" \
 	bash -c "! grep -q '\"TableName\":\"${PREFIX}chainlit\"}' '$WORK/s7b.trace'"
 check "... but does describe the others (to find their layout)" \
 	grep -q "\"TableName\":\"${PREFIX}stache-documents\"}" "$WORK/s7b.trace"
+check "the user :user added is not listed again by the Scan" \
+	test "$(grep -c -- '[-+] alice@example.com' "$WORK/user-filter.txt")" = 1
 check "the counts are shown once the Scan is in" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9]+-[0-9]+" "$WORK/user-first.txt"
 
 # -c runs a : command at start (k9s's -c): the browser opens on a user's threads
