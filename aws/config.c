@@ -9,10 +9,12 @@
  * A provider answers "found", "not here" (with a reason, collected for the
  * message when nothing is found) or a hard error that ends the search (a
  * half-configured source, a failing credential_process, a profile that needs
- * something ddtree cannot do yet).  Assume role, web identity and SSO are
+ * something ddtree cannot do yet).  Assume role and web identity are
  * providers already, slotted where botocore tries them; today they only
- * explain what to do instead.  Container and IMDS providers go after the
- * config file's keys.
+ * explain what to do instead.  SSO (in its botocore slot) and container
+ * credentials (after the config file's keys) ask a web service, through
+ * credfetch.c, each time the cached credentials near their expiry.  IMDS
+ * would go last.
  */
 #include "aws/util.h"
 #include "aws/config.h"
@@ -30,6 +32,7 @@
 
 #include <openssl/crypto.h>
 
+#include "aws/credfetch.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
 
@@ -543,18 +546,206 @@ static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
 	               util_fmt("web identity (web_identity_token_file in profile %s, "
 	                   "AWS_WEB_IDENTITY_TOKEN_FILE)", f->profile),
 	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
-	if (rc < 0)
-		return -1;
+	return rc < 0 ? -1 : 0;
+}
 
-	/* SSO (IAM Identity Center) */
-	err = NULL;
-	if (prof_get_nonempty(f, "sso_session"))
-		err = unsupported(f, "sso_session (IAM Identity Center)");
-	else if (prof_get_nonempty(f, "sso_start_url"))
-		err = unsupported(f, "sso_start_url (IAM Identity Center)");
-	return chain_add(c, "SSO", util_fmt("SSO (sso_session, sso_start_url) in profile %s",
-	                                f->profile),
-	                 keys_resolve, keys_free, verdict(err, strdup("not configured")));
+static bool is_true(const char *v);
+static bool region_valid(const char *s);
+
+/* ---- SSO and container credentials (credfetch.c) ------------------------- */
+
+struct sso_data {
+	struct aws_sso_conf conf;
+	char *source;               /* "SSO (profile x)" */
+};
+
+static void sso_free(void *data)
+{
+	struct sso_data *d = data;
+
+	aws_sso_conf_free(&d->conf);
+	free(d->source);
+	free(d);
+}
+
+static int sso_resolve(const struct cred_provider *p, time_t now,
+                       struct aws_credentials *out, char **msg)
+{
+	const struct sso_data *d = p->data;
+
+	if (aws_sso_fetch(&d->conf, now, out, msg) < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	out->source = strdup(d->source);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+/* The SSO settings of the profile, new style (sso_session naming an
+ * [sso-session NAME] section) or legacy (sso_start_url and sso_region in
+ * the profile).  NULL, or a message for a half-configured profile. */
+static char *sso_conf_build(const struct files *f, const char *session, const char *ca_bundle,
+                            struct aws_sso_conf *sc)
+{
+	const char *start, *region, *acct, *role, *home, *v;
+	const char *p_start = prof_get_nonempty(f, "sso_start_url");
+	const char *p_region = prof_get_nonempty(f, "sso_region");
+	const char *ign;
+	char hex[41], *url = NULL, *err = NULL;
+	bool lo;
+
+	if (session) {
+		const struct aws_profile_section *s = aws_profile_find(&f->cfg.sso_sessions, session);
+		if (!s)
+			return util_fmt("profile %s has sso_session = %s, but %s has no "
+			                "[sso-session %s] section", f->profile, session, f->cfg_path,
+			                session);
+		start = aws_profile_get(s, "sso_start_url");
+		region = aws_profile_get(s, "sso_region");
+		if (!start || !*start || !region || !*region)
+			return util_fmt("[sso-session %s] in %s needs sso_start_url and sso_region",
+			                session, f->cfg_path);
+		if ((p_start && strcmp(p_start, start) != 0) ||
+		    (p_region && strcmp(p_region, region) != 0))
+			return util_fmt("profile %s has an sso_start_url or sso_region that differs "
+			                "from its [sso-session %s]: remove them from the profile",
+			                f->profile, session);
+	} else {
+		start = p_start;
+		region = p_region;
+		if (!region)
+			return util_fmt("profile %s has sso_start_url but no sso_region", f->profile);
+	}
+	acct = prof_get_nonempty(f, "sso_account_id");
+	role = prof_get_nonempty(f, "sso_role_name");
+	if (!acct || !role)
+		return util_fmt("profile %s uses SSO but lacks %s: ddtree needs the account and "
+		                "role to ask for credentials", f->profile,
+		                !acct && !role ? "sso_account_id and sso_role_name" :
+		                !acct ? "sso_account_id" : "sso_role_name");
+	if (!region_valid(region))
+		return util_fmt("the sso_region of profile %s is not a region name", f->profile);
+	home = aws_profile_home();
+	if (!home)
+		return strdup("cannot find the home directory (for ~/.aws/sso/cache): set HOME");
+	if (aws_sso_cache_key(session ? session : start, hex) < 0)
+		return strdup("cannot compute the SSO token cache's name (SHA-1)");
+
+	/* the portal: AWS_ENDPOINT_URL_SSO, as the SDKs let tests override it */
+	ign = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	if ((v = env("AWS_ENDPOINT_URL_SSO")) &&
+	    !is_true(ign ? ign : prof_get(f, "ignore_configured_endpoint_urls"))) {
+		if (endpoint_check(v, "AWS_ENDPOINT_URL_SSO", false, &url, &lo, &err) < 0)
+			return err;
+	} else {
+		url = util_fmt("https://portal.sso.%s.amazonaws.com%s", region,
+		               strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+	}
+	sc->portal_url = url;
+	sc->profile = strdup(f->profile);
+	sc->session = xstrdup(session);
+	sc->start_url = strdup(start);
+	sc->region = strdup(region);
+	sc->account_id = strdup(acct);
+	sc->role_name = strdup(role);
+	sc->cache_path = util_fmt("%s/.aws/sso/cache/%s.json", home, hex);
+	sc->ca_bundle = xstrdup(ca_bundle);
+	if (!sc->portal_url || !sc->profile || (session && !sc->session) || !sc->start_url ||
+	    !sc->region || !sc->account_id || !sc->role_name || !sc->cache_path ||
+	    (ca_bundle && !sc->ca_bundle))
+		return strdup("out of memory");
+	return NULL;
+}
+
+static int add_sso(struct aws_cred_chain *c, const struct files *f, const char *ca_bundle)
+{
+	const char *session = prof_get_nonempty(f, "sso_session");
+	char *where = util_fmt("SSO (sso_session, sso_start_url) in profile %s", f->profile);
+	struct sso_data *d;
+	char *err;
+
+	if (!session && !prof_get_nonempty(f, "sso_start_url"))
+		return chain_add(c, "SSO", where, keys_resolve, keys_free,
+		                 verdict(NULL, strdup("not configured")));
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	err = sso_conf_build(f, session, ca_bundle, &d->conf);
+	if (err) {
+		sso_free(d);
+		return chain_add(c, "SSO", where, keys_resolve, keys_free, verdict(err, NULL));
+	}
+	d->source = util_fmt("SSO (profile %s)", f->profile);
+	if (!d->source) {
+		sso_free(d);
+		d = NULL;
+	}
+	return chain_add(c, "SSO", where, sso_resolve, sso_free, d);
+}
+
+struct container_data {
+	struct aws_container_conf conf;
+	char *source;               /* "container credentials (AWS_CONTAINER_...)" */
+};
+
+static void container_free(void *data)
+{
+	struct container_data *d = data;
+
+	aws_container_conf_free(&d->conf);
+	free(d->source);
+	free(d);
+}
+
+static int container_resolve(const struct cred_provider *p, time_t now,
+                             struct aws_credentials *out, char **msg)
+{
+	const struct container_data *d = p->data;
+
+	if (aws_container_fetch(&d->conf, out, msg) < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	out->source = strdup(d->source);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+static int add_container(struct aws_cred_chain *c, const char *ca_bundle)
+{
+	char *where = strdup("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
+	                     "AWS_CONTAINER_CREDENTIALS_FULL_URI)");
+	struct container_data *d = calloc(1, sizeof *d);
+	char *err = NULL;
+	int r;
+
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	r = aws_container_conf_from_env(&d->conf, ca_bundle, &err);
+	if (r <= 0) {
+		container_free(d);
+		return chain_add(c, "container", where, keys_resolve, keys_free,
+		                 r < 0 ? verdict(or_oom(err), NULL) : verdict(NULL, strdup("not set")));
+	}
+	d->source = util_fmt("container credentials (%s)", d->conf.url_source);
+	if (!d->source) {
+		container_free(d);
+		d = NULL;
+	}
+	return chain_add(c, "container", where, container_resolve, container_free, d);
 }
 
 /* Why a file's profile has no keys. */
@@ -612,7 +803,8 @@ static int add_process(struct aws_cred_chain *c, const struct files *f)
 	                 process_resolve, process_free, d);
 }
 
-static struct aws_cred_chain *chain_build(const struct files *f, bool loopback)
+static struct aws_cred_chain *chain_build(const struct files *f, bool loopback,
+                                          const char *ca_bundle)
 {
 	struct aws_cred_chain *c = calloc(1, sizeof *c);
 
@@ -625,10 +817,11 @@ static struct aws_cred_chain *chain_build(const struct files *f, bool loopback)
 	c->loopback = loopback;
 	c->margin = AWS_CREDS_REFRESH_MARGIN;
 	c->profile = strdup(f->profile);
-	/* botocore's order (AWS-CLIENT.md 4.1); container and IMDS go last */
+	/* botocore's order (AWS-CLIENT.md 4.1); IMDS would go last */
 	if (!c->profile || add_env(c, f) < 0 || add_unsupported(c, f) < 0 ||
-	    add_file_keys(c, f, true) < 0 || add_process(c, f) < 0 ||
-	    add_file_keys(c, f, false) < 0) {
+	    add_sso(c, f, ca_bundle) < 0 || add_file_keys(c, f, true) < 0 ||
+	    add_process(c, f) < 0 || add_file_keys(c, f, false) < 0 ||
+	    add_container(c, ca_bundle) < 0) {
 		chain_free(c);
 		return NULL;
 	}
@@ -1027,7 +1220,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 			goto fail;
 	}
 
-	out->creds = chain_build(&f, loopback);
+	out->creds = chain_build(&f, loopback, out->ca_bundle);
 	if (!out->creds)
 		goto nomem;
 	free(url);

@@ -2,7 +2,8 @@
  * resolved the way botocore and the AWS CLI do (see README "Configuration").
  *
  * Reads the environment and the shared config/credentials files; runs
- * credential_process commands.  Knows nothing of DynamoDB tables.
+ * credential_process commands; asks the SSO portal and the container
+ * credentials endpoint (aws/credfetch.c).  Knows nothing of DynamoDB tables.
  */
 #ifndef DDTREE_AWS_CONFIG_H
 #define DDTREE_AWS_CONFIG_H
@@ -27,7 +28,9 @@ struct aws_credentials {
 	char *session_token;       /* NULL when none */
 	time_t expiration;         /* 0 = never expires */
 	char *source;              /* "environment", "shared credentials file (profile x)",
-	                              "credential_process (profile x)", "placeholder for local endpoint" */
+	                              "credential_process (profile x)", "SSO (profile x)",
+	                              "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+	                              "placeholder for local endpoint" */
 };
 
 struct aws_cred_chain;         /* opaque; the ordered providers and a cache */

@@ -626,6 +626,11 @@ static const char *home_dir(void)
 	return pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
 }
 
+const char *aws_profile_home(void)
+{
+	return home_dir();
+}
+
 static int file_path(const char *env, const char *leaf, char **out, char **err)
 {
 	const char *v = getenv(env);

@@ -84,6 +84,9 @@ int aws_profile_read_file(const char *path, char **text, size_t *len, char **err
  * (the password database when HOME is unset).  0, or -1 with *err. */
 int aws_profile_paths(char **config_path, char **credentials_path, char **err);
 
+/* The home directory: $HOME, else the password database's; NULL if none. */
+const char *aws_profile_home(void);
+
 /* The profile to use: `cli` (--profile) > AWS_PROFILE > AWS_DEFAULT_PROFILE
  * (only when AWS_PROFILE is unset) > "default".  Empty values count as
  * unset.  *source gets "--profile", "AWS_PROFILE", "AWS_DEFAULT_PROFILE" or

@@ -439,6 +439,8 @@ static void nothing_found_lists_sources(void **state)
 		"web identity", "SSO (sso_session, sso_start_url) in profile default: not configured",
 		"shared credentials file", "credential_process in profile default: not set",
 		"config file",
+		"container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI): not set",
 	};
 	const char *last;
 
@@ -869,18 +871,20 @@ static void unsupported_sources_explained(void **state)
 	free(err);
 	aws_conf_free(&c);
 
+	/* SSO is supported (tests/unit/test-credfetch.c); a half-configured
+	 * SSO profile is an error that says what is missing */
 	o.profile = "sso";
 	resolve_ok(&o, &c);
 	err = creds_err(&c, 1000);
-	assert_contains(err, "sso_session");
-	assert_contains(err, "aws configure export-credentials --profile sso");
+	assert_contains(err, "sso_session = corp");
+	assert_contains(err, "no [sso-session corp] section");
 	free(err);
 	aws_conf_free(&c);
 
 	o.profile = "legacy";
 	resolve_ok(&o, &c);
 	err = creds_err(&c, 1000);
-	assert_contains(err, "sso_start_url");
+	assert_contains(err, "has sso_start_url but no sso_region");
 	free(err);
 	aws_conf_free(&c);
 
