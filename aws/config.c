@@ -9,12 +9,14 @@
  * A provider answers "found", "not here" (with a reason, collected for the
  * message when nothing is found) or a hard error that ends the search (a
  * half-configured source, a failing credential_process, a profile that needs
- * something ddtree cannot do yet).  Assume role and web identity are
- * providers already, slotted where botocore tries them; today they only
- * explain what to do instead.  SSO (in its botocore slot) and container
- * credentials (after the config file's keys) ask a web service, through
- * credfetch.c, each time the cached credentials near their expiry.  IMDS
- * would go last.
+ * something ddtree cannot do, such as an MFA prompt or IMDS).  Assume role
+ * and web identity (in their botocore slots) ask STS through sts.c; a role's
+ * source credentials come from a sub-chain built the same way for the
+ * source_profile (or from credential_source), resolved anew each time the
+ * role's credentials near expiry; loops are found when the chain is built.
+ * SSO (in its botocore slot) and container credentials (after the config
+ * file's keys) ask a web service, through credfetch.c, each time the cached
+ * credentials near their expiry.  IMDS would go last.
  */
 #include "aws/util.h"
 #include "aws/config.h"
@@ -35,6 +37,7 @@
 #include "aws/credfetch.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/sts.h"
 
 static char *xstrdup(const char *s)
 {
@@ -239,6 +242,9 @@ struct aws_cred_chain {
 	struct cred_provider *prov;
 	size_t n, cap;
 	char *profile;
+	char *nothing;          /* a source chain's lead when nothing is found
+	                           ("profile a's source_profile b has no credentials");
+	                           NULL for the top-level chain */
 	bool loopback;          /* placeholder credentials when nothing is found */
 	time_t margin;
 	bool cached;
@@ -359,6 +365,7 @@ static void chain_free(struct aws_cred_chain *c)
 	}
 	free(c->prov);
 	free(c->profile);
+	free(c->nothing);
 	aws_credentials_free(&c->cache);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -415,6 +422,11 @@ struct files {
 	bool cfg_exists, cred_exists;
 	struct aws_profile_file cfg, cred;
 	const struct aws_profile_section *cfgp, *credp;  /* the profile in each */
+	/* for the STS calls of assume role and web identity */
+	const char *ca_bundle;
+	const char *sts_region;     /* NULL: the global endpoint (no region was set) */
+	char *sts_url;              /* AWS_ENDPOINT_URL_STS, checked, or NULL */
+	char *sts_err;              /* why AWS_ENDPOINT_URL_STS is refused, or NULL */
 };
 
 /* A property of the profile, the credentials file winning. */
@@ -479,22 +491,24 @@ fail:
 	"  credential_process = aws configure export-credentials --profile %s\n" \
 	"and run ddtree with --profile %s-ddtree."
 
-static char *unsupported(const struct files *f, const char *what)
+/* `lead`, then the credential_process workaround for f's profile. */
+static char *unsupported(const struct files *f, const char *lead)
 {
 	char *tail = util_fmt(WORKAROUND, f->cfg_path, f->profile, f->profile, f->profile);
-	char *msg = tail ? util_fmt("profile %s uses %s, which ddtree cannot do yet. %s",
-	                       f->profile, what, tail) : NULL;
+	char *msg = tail ? util_fmt("%s %s", lead, tail) : NULL;
 
 	free(tail);
 	return or_oom(msg);
 }
 
-static int add_env(struct aws_cred_chain *c, const struct files *f)
+/* The environment's keys; `always` for credential_source = Environment,
+ * which reads them even when --profile was given. */
+static int add_env(struct aws_cred_chain *c, const struct files *f, bool always)
 {
 	const char *where = "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 	struct keys_data *d;
 
-	if (strcmp(f->profile_source, "--profile") == 0) {
+	if (!always && strcmp(f->profile_source, "--profile") == 0) {
 		d = verdict(NULL, strdup("not used because --profile was given"));
 	} else {
 		const char *tok = env("AWS_SESSION_TOKEN");
@@ -517,36 +531,6 @@ static int add_env(struct aws_cred_chain *c, const struct files *f)
 		}
 	}
 	return chain_add(c, "environment", strdup(where), keys_resolve, keys_free, d);
-}
-
-static int add_unsupported(struct aws_cred_chain *c, const struct files *f)
-{
-	char *err;
-	int rc;
-
-	/* assume role: role_arn with source_profile or credential_source */
-	err = NULL;
-	if (prof_get_nonempty(f, "role_arn") && !prof_get_nonempty(f, "web_identity_token_file"))
-		err = unsupported(f, "role_arn (assume role)");
-	rc = chain_add(c, "assume role", util_fmt("assume role (role_arn) in profile %s", f->profile),
-	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
-	if (rc < 0)
-		return -1;
-
-	/* web identity: the profile's or the environment's */
-	err = NULL;
-	if (prof_get_nonempty(f, "web_identity_token_file") && prof_get_nonempty(f, "role_arn"))
-		err = unsupported(f, "web_identity_token_file (web identity)");
-	else if (env("AWS_WEB_IDENTITY_TOKEN_FILE") && env("AWS_ROLE_ARN"))
-		err = or_oom(strdup("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set "
-		                    "(web identity), which ddtree cannot do yet. Export keys "
-		                    "instead, e.g. eval \"$(aws configure export-credentials "
-		                    "--format env)\", or unset those two variables."));
-	rc = chain_add(c, "web identity",
-	               util_fmt("web identity (web_identity_token_file in profile %s, "
-	                   "AWS_WEB_IDENTITY_TOKEN_FILE)", f->profile),
-	               keys_resolve, keys_free, verdict(err, strdup("not configured")));
-	return rc < 0 ? -1 : 0;
 }
 
 static bool is_true(const char *v);
@@ -803,22 +787,425 @@ static int add_process(struct aws_cred_chain *c, const struct files *f)
 	                 process_resolve, process_free, d);
 }
 
-static struct aws_cred_chain *chain_build(const struct files *f, bool loopback,
-                                          const char *ca_bundle)
+/* ---- assume role and web identity (sts.c) --------------------------------- */
+
+#define ROLE_CHAIN_MAX 16
+
+/* The profiles met on the way down a chain of roles, for loop detection. */
+struct visit {
+	const char *names[ROLE_CHAIN_MAX + 1];
+	size_t n;
+};
+
+static int chain_resolve(struct aws_cred_chain *c, time_t now,
+                         struct aws_credentials *out, char **err);
+
+/* An empty chain; takes ownership of `nothing` (may be NULL). */
+static struct aws_cred_chain *chain_new(const char *profile, char *nothing)
 {
 	struct aws_cred_chain *c = calloc(1, sizeof *c);
 
-	if (!c)
+	if (!c) {
+		free(nothing);
 		return NULL;
+	}
 	if (pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(nothing);
 		free(c);
 		return NULL;
 	}
-	c->loopback = loopback;
 	c->margin = AWS_CREDS_REFRESH_MARGIN;
-	c->profile = strdup(f->profile);
+	c->nothing = nothing;
+	c->profile = strdup(profile);
+	if (!c->profile) {
+		chain_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The same files, seen from another profile (a shallow copy: nothing is
+ * ever freed through it). */
+static struct files files_for(const struct files *f, const char *profile)
+{
+	struct files g = *f;
+
+	g.profile = profile;
+	g.cfgp = aws_profile_find(&f->cfg.profiles, profile);
+	g.credp = aws_profile_find(&f->cred.profiles, profile);
+	return g;
+}
+
+/* botocore's _has_static_credentials */
+static bool has_static_keys(const struct files *f)
+{
+	return prof_get_nonempty(f, "aws_access_key_id") ||
+	       prof_get_nonempty(f, "aws_secret_access_key");
+}
+
+/* The STS endpoint: NULL, or a message. */
+static char *sts_conf_build(const struct files *f, struct aws_sts_conf *sc)
+{
+	if (f->sts_err)
+		return or_oom(strdup(f->sts_err));
+	if (aws_sts_conf_make(f->sts_url, f->sts_region, f->ca_bundle, sc) < 0)
+		return strdup("out of memory");
+	return NULL;
+}
+
+struct role_data {
+	struct aws_sts_conf sts;
+	char *profile, *role_arn, *session_name, *external_id;
+	int duration;                 /* 0: STS's default */
+	char *source;                 /* "assume role (profile x)" */
+	struct aws_cred_chain *from;  /* where the source credentials come from */
+};
+
+static void role_free(void *data)
+{
+	struct role_data *d = data;
+
+	aws_sts_conf_free(&d->sts);
+	free(d->profile);
+	free(d->role_arn);
+	free(d->session_name);
+	free(d->external_id);
+	free(d->source);
+	chain_free(d->from);
+	free(d);
+}
+
+/* The source credentials are resolved anew at each call, so a role whose
+ * credentials expire is assumed again with fresh ones (a new SSO fetch, a
+ * new credential_process run, the next role of a chain assumed again). */
+static int role_resolve(const struct cred_provider *p, time_t now,
+                        struct aws_credentials *out, char **msg)
+{
+	const struct role_data *d = p->data;
+	const struct aws_assume_role a = {
+		.profile = d->profile, .role_arn = d->role_arn, .session_name = d->session_name,
+		.external_id = d->external_id, .duration_seconds = d->duration,
+	};
+	struct aws_credentials src;
+	int r;
+
+	if (chain_resolve(d->from, now, &src, msg) < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	r = aws_sts_assume_role(&d->sts, &a, &src, now, out, msg);
+	aws_credentials_free(&src);
+	if (r < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	out->source = strdup(d->source);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+static int parse_duration(const char *v, int *out)
+{
+	long n = 0;
+	const char *p = v;
+
+	for (; *p && isdigit((unsigned char)*p) && n <= 100000; p++)
+		n = n * 10 + (*p - '0');
+	if (p == v || *p || n < 900 || n > 43200)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int add_role(struct aws_cred_chain *c, const struct files *f, struct visit *v);
+static int add_web_identity(struct aws_cred_chain *c, const struct files *f, bool use_env);
+
+/* The providers of a source_profile (botocore's
+ * _resolve_credentials_from_profile): another role when the profile has a
+ * role_arn and no keys of its own, else its own providers without the
+ * environment: web identity, SSO, the two files' keys, credential_process. */
+static struct aws_cred_chain *source_chain(const struct files *g, const char *parent,
+                                           struct visit *v)
+{
+	struct aws_cred_chain *c = chain_new(g->profile,
+		util_fmt("profile %s's source_profile %s has no credentials", parent, g->profile));
+	int rc;
+
+	if (!c || !c->nothing) {
+		chain_free(c);
+		return NULL;
+	}
+	if (prof_get_nonempty(g, "role_arn") && !prof_get_nonempty(g, "web_identity_token_file") &&
+	    !has_static_keys(g))
+		rc = add_role(c, g, v);
+	else
+		rc = add_web_identity(c, g, false) < 0 || add_sso(c, g, g->ca_bundle) < 0 ||
+		     add_file_keys(c, g, true) < 0 || add_process(c, g) < 0 ||
+		     add_file_keys(c, g, false) < 0 ? -1 : 0;
+	if (rc < 0) {
+		chain_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* source_profile = sp: NULL with *from, or a message (a missing profile, a
+ * loop). */
+static char *source_profile_chain(const struct files *f, const char *sp, struct visit *v,
+                                  struct aws_cred_chain **from)
+{
+	struct files g = files_for(f, sp);
+	bool seen = false;
+
+	if (!g.cfgp && !g.credp)
+		return util_fmt("profile %s has source_profile = %s, but there is no profile %s "
+		                "in %s or %s", f->profile, sp, sp, f->cfg_path, f->cred_path);
+	for (size_t i = 0; i < v->n; i++)
+		seen = seen || strcmp(v->names[i], sp) == 0;
+	/* a profile may name itself to use its own keys; any other return is a loop */
+	if (seen && strcmp(sp, f->profile) == 0 && !has_static_keys(&g))
+		return util_fmt("profile %s names itself as source_profile but has no "
+		                "aws_access_key_id and aws_secret_access_key of its own to "
+		                "assume role %s with", f->profile, prof_get_nonempty(f, "role_arn"));
+	if (seen && strcmp(sp, f->profile) != 0) {
+		char *path = NULL, *msg;
+		size_t n = 0;
+		FILE *ms = open_memstream(&path, &n);
+		if (!ms)
+			return strdup("out of memory");
+		for (size_t i = 0; i < v->n; i++)
+			fprintf(ms, "%s -> ", v->names[i]);
+		fprintf(ms, "%s", sp);
+		if (fclose(ms) != 0) {
+			free(path);
+			return strdup("out of memory");
+		}
+		msg = util_fmt("the source_profile settings make a loop (%s): a chain of roles "
+		               "must end at a profile with credentials of its own", path);
+		free(path);
+		return or_oom(msg);
+	}
+	if (v->n >= ROLE_CHAIN_MAX)
+		return util_fmt("the chain of roles from profile %s is longer than %d profiles",
+		                v->names[0], ROLE_CHAIN_MAX);
+	v->names[v->n++] = sp;
+	*from = source_chain(&g, f->profile, v);
+	return *from ? NULL : strdup("out of memory");
+}
+
+/* credential_source = cs: NULL with *from, or a message. */
+static char *credential_source_chain(const struct files *f, const char *cs,
+                                     struct aws_cred_chain **from)
+{
+	char *lead;
+
+	if (strcmp(cs, "Ec2InstanceMetadata") == 0) {
+		lead = util_fmt("profile %s has credential_source = Ec2InstanceMetadata: not "
+		                "supported: IMDS (EC2 instance metadata) is a source ddtree "
+		                "cannot use yet.", f->profile);
+		if (!lead)
+			return strdup("out of memory");
+		char *msg = unsupported(f, lead);
+		free(lead);
+		return msg;
+	}
+	if (strcmp(cs, "Environment") != 0 && strcmp(cs, "EcsContainer") != 0)
+		return util_fmt("profile %s has credential_source = %s, which is none of "
+		                "Environment, EcsContainer and Ec2InstanceMetadata", f->profile, cs);
+	*from = chain_new(f->profile, util_fmt("profile %s has credential_source = %s, but "
+	                                       "found no credentials there", f->profile, cs));
+	if (!*from || !(*from)->nothing)
+		return strdup("out of memory");
+	if (strcmp(cs, "Environment") == 0 ? add_env(*from, f, true) < 0
+	                                   : add_container(*from, f->ca_bundle) < 0)
+		return strdup("out of memory");
+	return NULL;
+}
+
+static char *mfa_message(const struct files *f)
+{
+	char *msg = util_fmt(
+		"profile %s has mfa_serial: assuming role %s needs a code from your MFA device, "
+		"and ddtree cannot ask for one (its screen owns the terminal). Let the AWS CLI "
+		"ask instead: run `aws sts get-caller-identity --profile %s` once in a terminal "
+		"(it asks for the code and caches the role's credentials), and add a profile "
+		"that hands them to ddtree, e.g. in %s:\n"
+		"  [profile %s-ddtree]\n"
+		"  credential_process = aws configure export-credentials --profile %s\n"
+		"and run ddtree with --profile %s-ddtree.",
+		f->profile, prof_get_nonempty(f, "role_arn"), f->profile, f->cfg_path, f->profile,
+		f->profile, f->profile);
+
+	return or_oom(msg);
+}
+
+/* Assume role: the profile's role_arn (without web_identity_token_file,
+ * which makes it web identity), with source_profile or credential_source.
+ * Every configuration error, loops included, is found here and reported
+ * when credentials are asked for, before any request. */
+static int add_role(struct aws_cred_chain *c, const struct files *f, struct visit *v)
+{
+	const char *arn = prof_get_nonempty(f, "role_arn");
+	const char *sp = prof_get_nonempty(f, "source_profile");
+	const char *cs = prof_get_nonempty(f, "credential_source");
+	const char *dur = prof_get_nonempty(f, "duration_seconds");
+	const char *sn = prof_get_nonempty(f, "role_session_name");
+	const char *ext = prof_get_nonempty(f, "external_id");
+	char *where = util_fmt("assume role (role_arn) in profile %s", f->profile);
+	struct role_data *d;
+	char *err = NULL;
+
+	if (!arn || prof_get_nonempty(f, "web_identity_token_file"))
+		return chain_add(c, "assume role", where, keys_resolve, keys_free,
+		                 verdict(NULL, strdup("not configured")));
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	if (sp && cs)
+		err = util_fmt("profile %s has both source_profile and credential_source (as "
+		               "botocore, ddtree refuses that): keep the one that says whose "
+		               "credentials assume role %s", f->profile, arn);
+	else if (!sp && !cs)
+		err = util_fmt("profile %s has role_arn but neither source_profile nor "
+		               "credential_source: add source_profile = <a profile whose "
+		               "credentials may assume role %s>", f->profile, arn);
+	else if (prof_get_nonempty(f, "mfa_serial"))
+		err = mfa_message(f);
+	else if (dur && parse_duration(dur, &d->duration) < 0)
+		err = util_fmt("duration_seconds of profile %s must be a whole number of seconds "
+		               "from 900 to 43200", f->profile);
+	else if (!(err = sts_conf_build(f, &d->sts)))
+		err = cs ? credential_source_chain(f, cs, &d->from)
+		         : source_profile_chain(f, sp, v, &d->from);
+	if (err) {
+		role_free(d);
+		return chain_add(c, "assume role", where, keys_resolve, keys_free,
+		                 verdict(err, NULL));
+	}
+	d->profile = strdup(f->profile);
+	d->role_arn = strdup(arn);
+	d->session_name = xstrdup(sn);
+	d->external_id = xstrdup(ext);
+	d->source = util_fmt("assume role (profile %s)", f->profile);
+	if (!d->profile || !d->role_arn || (sn && !d->session_name) ||
+	    (ext && !d->external_id) || !d->source) {
+		role_free(d);
+		d = NULL;
+	}
+	return chain_add(c, "assume role", where, role_resolve, role_free, d);
+}
+
+struct wi_data {
+	struct aws_sts_conf sts;
+	char *what;                 /* "web identity (profile x)" or "(AWS_WEB_IDENTITY_TOKEN_FILE)" */
+	char *role_arn, *session_name, *token_file, *token_file_from;
+};
+
+static void wi_free(void *data)
+{
+	struct wi_data *d = data;
+
+	aws_sts_conf_free(&d->sts);
+	free(d->what);
+	free(d->role_arn);
+	free(d->session_name);
+	free(d->token_file);
+	free(d->token_file_from);
+	free(d);
+}
+
+static int wi_resolve(const struct cred_provider *p, time_t now,
+                      struct aws_credentials *out, char **msg)
+{
+	const struct wi_data *d = p->data;
+	const struct aws_web_identity w = {
+		.what = d->what, .role_arn = d->role_arn, .session_name = d->session_name,
+		.token_file = d->token_file, .token_file_from = d->token_file_from,
+	};
+
+	if (aws_sts_web_identity(&d->sts, &w, now, out, msg) < 0) {
+		*msg = or_oom(*msg);
+		return PROV_ERROR;
+	}
+	out->source = strdup(d->what);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return PROV_ERROR;
+	}
+	return PROV_FOUND;
+}
+
+/* Web identity, as botocore reads it: each of the token file, the role ARN
+ * and the session name from its environment variable (unless --profile was
+ * given, or this is a source profile), else from the profile. */
+static int add_web_identity(struct aws_cred_chain *c, const struct files *f, bool use_env)
+{
+	const char *tf_env = use_env ? env("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+	const char *arn_env = use_env ? env("AWS_ROLE_ARN") : NULL;
+	const char *sn_env = use_env ? env("AWS_ROLE_SESSION_NAME") : NULL;
+	const char *tf = tf_env ? tf_env : prof_get_nonempty(f, "web_identity_token_file");
+	const char *arn = arn_env ? arn_env : prof_get_nonempty(f, "role_arn");
+	const char *sn = sn_env ? sn_env : prof_get_nonempty(f, "role_session_name");
+	char *where = util_fmt("web identity (web_identity_token_file in profile %s%s)",
+	                       f->profile, use_env ? ", AWS_WEB_IDENTITY_TOKEN_FILE" : "");
+	struct wi_data *d;
+	char *err;
+
+	if (!tf)
+		return chain_add(c, "web identity", where, keys_resolve, keys_free,
+		                 verdict(NULL, strdup("not configured")));
+	if (!arn)
+		return chain_add(c, "web identity", where, keys_resolve, keys_free,
+		                 verdict(util_fmt("%s is set, but no role ARN to assume with the "
+		                                  "web identity token: set AWS_ROLE_ARN or "
+		                                  "role_arn in profile %s",
+		                                  tf_env ? "AWS_WEB_IDENTITY_TOKEN_FILE" :
+		                                  "web_identity_token_file", f->profile), NULL));
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	err = sts_conf_build(f, &d->sts);
+	if (err) {
+		wi_free(d);
+		return chain_add(c, "web identity", where, keys_resolve, keys_free,
+		                 verdict(err, NULL));
+	}
+	d->what = tf_env ? strdup("web identity (AWS_WEB_IDENTITY_TOKEN_FILE)")
+	                 : util_fmt("web identity (profile %s)", f->profile);
+	d->token_file_from = tf_env ? strdup("AWS_WEB_IDENTITY_TOKEN_FILE")
+	                            : util_fmt("web_identity_token_file of profile %s", f->profile);
+	d->role_arn = strdup(arn);
+	d->session_name = xstrdup(sn);
+	d->token_file = strdup(tf);
+	if (!d->what || !d->token_file_from || !d->role_arn || (sn && !d->session_name) ||
+	    !d->token_file) {
+		wi_free(d);
+		d = NULL;
+	}
+	return chain_add(c, "web identity", where, wi_resolve, wi_free, d);
+}
+
+static struct aws_cred_chain *chain_build(const struct files *f, bool loopback,
+                                          const char *ca_bundle)
+{
+	struct aws_cred_chain *c = chain_new(f->profile, NULL);
+	struct visit v = { .names = { f->profile }, .n = 1 };
+
+	if (!c)
+		return NULL;
+	c->loopback = loopback;
 	/* botocore's order (AWS-CLIENT.md 4.1); IMDS would go last */
-	if (!c->profile || add_env(c, f) < 0 || add_unsupported(c, f) < 0 ||
+	if (add_env(c, f, false) < 0 || add_role(c, f, &v) < 0 ||
+	    add_web_identity(c, f, strcmp(f->profile_source, "--profile") != 0) < 0 ||
 	    add_sso(c, f, ca_bundle) < 0 || add_file_keys(c, f, true) < 0 ||
 	    add_process(c, f) < 0 || add_file_keys(c, f, false) < 0 ||
 	    add_container(c, ca_bundle) < 0) {
@@ -876,6 +1263,12 @@ static int chain_resolve(struct aws_cred_chain *c, time_t now,
 			return -1;
 		}
 		return 0;
+	}
+	if (c->nothing) {
+		*err = or_oom(util_fmt("%s. Tried, in order: %s.", c->nothing,
+		                       tried ? tried : "(out of memory)"));
+		free(tried);
+		return -1;
 	}
 	*err = or_oom(util_fmt("no AWS credentials found for profile %s. Tried, in order: %s. "
 	                  "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure`, "
@@ -945,6 +1338,8 @@ static void files_free(struct files *f)
 {
 	free(f->cfg_path);
 	free(f->cred_path);
+	free(f->sts_url);
+	free(f->sts_err);
 	aws_profile_file_free(&f->cfg);
 	aws_profile_file_free(&f->cred);
 }
@@ -1218,6 +1613,22 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		free(where);
 		if (r < 0)
 			goto fail;
+	}
+
+	/* STS, for assume role and web identity: the region resolved here (none
+	 * when it is only the local endpoint's default: the global endpoint),
+	 * AWS_ENDPOINT_URL_STS as the SDKs let tests override it */
+	f.ca_bundle = out->ca_bundle;
+	f.sts_region = strcmp(out->region_source, "default for local endpoint") == 0 ? NULL
+	                                                                          : out->region;
+	v = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	if (!is_true(v ? v : prof_get(&f, "ignore_configured_endpoint_urls")) &&
+	    (v = env("AWS_ENDPOINT_URL_STS"))) {
+		bool sts_lo;
+		char *sts_err = NULL;
+		if (endpoint_check(v, "AWS_ENDPOINT_URL_STS", false, &f.sts_url, &sts_lo,
+		                   &sts_err) < 0)
+			f.sts_err = or_oom(sts_err);
 	}
 
 	out->creds = chain_build(&f, loopback, out->ca_bundle);

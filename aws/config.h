@@ -3,7 +3,7 @@
  *
  * Reads the environment and the shared config/credentials files; runs
  * credential_process commands; asks the SSO portal and the container
- * credentials endpoint (aws/credfetch.c).  Knows nothing of DynamoDB tables.
+ * credentials endpoint (aws/credfetch.c) and STS (aws/sts.c).  Knows nothing of DynamoDB tables.
  */
 #ifndef DDTREE_AWS_CONFIG_H
 #define DDTREE_AWS_CONFIG_H
@@ -29,6 +29,8 @@ struct aws_credentials {
 	time_t expiration;         /* 0 = never expires */
 	char *source;              /* "environment", "shared credentials file (profile x)",
 	                              "credential_process (profile x)", "SSO (profile x)",
+	                              "assume role (profile x)", "web identity (profile x)",
+	                              "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)",
 	                              "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
 	                              "placeholder for local endpoint" */
 };

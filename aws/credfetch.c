@@ -1,7 +1,7 @@
 /* aws/credfetch.c: SSO and container credentials (see credfetch.h).
  *
- * One small blocking GET helper serves both: a libcurl easy handle with a
- * hard time limit, http/https only, no redirects, TLS verified, the reply
+ * One small blocking HTTP helper serves both (and the STS calls of sts.c):
+ * a libcurl easy handle with a hard time limit, http/https only, no redirects, TLS verified, the reply
  * capped at 64 KiB and wiped when freed.  Header values that carry tokens
  * live in a curl_slist that is wiped before it is freed.  No debug callback
  * is installed, so nothing of these exchanges reaches the --debug trace.
@@ -69,16 +69,10 @@ static bool has_control(const char *s)
 	return false;
 }
 
-/* ---- the GET ----------------------------------------------------------- */
+/* ---- the request ----------------------------------------------------------- */
 
-struct reply {
-	long status;
-	char *body;
-	size_t len, cap;
-	bool overflow;
-};
 
-static void reply_free(struct reply *r)
+void aws_http_reply_free(struct aws_http_reply *r)
 {
 	if (r->body) {
 		OPENSSL_cleanse(r->body, r->cap);
@@ -89,7 +83,7 @@ static void reply_free(struct reply *r)
 
 static size_t write_cb(char *data, size_t size, size_t n, void *ud)
 {
-	struct reply *r = ud;
+	struct aws_http_reply *r = ud;
 	size_t add = size * n;
 
 	if (r->len + add > REPLY_MAX) {
@@ -132,14 +126,12 @@ static void curl_global(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-enum get_result { GET_OK = 0, GET_TIMEOUT = 1, GET_FAILED = 2 };
+enum get_result { GET_OK = AWS_HTTP_OK, GET_TIMEOUT = AWS_HTTP_TIMEOUT,
+                  GET_FAILED = AWS_HTTP_FAILED };
 
-/* GET url with one extra header (may be NULL; it is a secret).  GET_OK with
- * r->status set, or GET_TIMEOUT / GET_FAILED with *why (a curl message that
- * names at most the host). */
-static enum get_result http_get(const char *url, const char *header, const char *ca_bundle,
-                                bool no_proxy, long timeout_ms, struct reply *r,
-                                char **why)
+int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
+                  const void *body, size_t body_len, const char *ca_bundle,
+                  bool no_proxy, long timeout_ms, struct aws_http_reply *r, char **why)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
@@ -154,16 +146,24 @@ static enum get_result http_get(const char *url, const char *header, const char 
 		*why = strdup("cannot start libcurl");
 		return GET_FAILED;
 	}
-	if (header) {
-		h = curl_slist_append(NULL, header);
-		if (!h) {
+	for (size_t i = 0; i < n_headers; i++) {
+		struct curl_slist *nh = curl_slist_append(h, headers[i]);
+		if (!nh) {
+			slist_wipe_free(h);
 			curl_easy_cleanup(e);
 			*why = strdup("out of memory");
 			return GET_FAILED;
 		}
+		h = nh;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	if (body) {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	} else {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	}
 	if (h)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "ddtree");
@@ -196,10 +196,23 @@ static enum get_result http_get(const char *url, const char *header, const char 
 		*why = util_fmt("the reply is larger than %d KiB", REPLY_MAX / 1024);
 	else
 		*why = strdup(*errbuf ? errbuf : curl_easy_strerror(rc));
-	reply_free(r);
+	aws_http_reply_free(r);
 	if (!*why)
 		*why = strdup("out of memory");
 	return rc == CURLE_OPERATION_TIMEDOUT ? GET_TIMEOUT : GET_FAILED;
+}
+
+/* GET url with one extra header (may be NULL; it is a secret).  GET_OK with
+ * r->status set, or GET_TIMEOUT / GET_FAILED with *why (a curl message that
+ * names at most the host). */
+static enum get_result http_get(const char *url, const char *header, const char *ca_bundle,
+                                bool no_proxy, long timeout_ms, struct aws_http_reply *r,
+                                char **why)
+{
+	const char *hs[1] = { header };
+
+	return (enum get_result)aws_http_call(url, hs, header ? 1 : 0, NULL, 0, ca_bundle,
+	                                      no_proxy, timeout_ms, r, why);
 }
 
 /* "2 s" or "1.5 s" */
@@ -383,7 +396,7 @@ int aws_sso_fetch(const struct aws_sso_conf *c, time_t now,
 	char *token = NULL, *header = NULL, *url = NULL, *acct = NULL, *role = NULL;
 	char *why = NULL, *limit = NULL;
 	long timeout = sso_timeout_ms;
-	struct reply r;
+	struct aws_http_reply r;
 	enum get_result g;
 	int rc = -1;
 
@@ -436,7 +449,7 @@ int aws_sso_fetch(const struct aws_sso_conf *c, time_t now,
 	} else {
 		rc = 0;
 	}
-	reply_free(&r);
+	aws_http_reply_free(&r);
 done:
 	if (rc < 0 && !*err)
 		*err = strdup("out of memory");
@@ -722,7 +735,7 @@ int aws_container_fetch(const struct aws_container_conf *c,
 	if (!what)
 		goto done;
 	for (int attempt = 1; attempt <= AWS_CONTAINER_ATTEMPTS; attempt++) {
-		struct reply r;
+		struct aws_http_reply r;
 		char *why = NULL;
 		enum get_result g;
 
@@ -747,19 +760,19 @@ int aws_container_fetch(const struct aws_container_conf *c,
 		if (r.status == 200) {
 			if (aws_container_parse_reply(r.body ? r.body : "", r.len, what, out, err) == 0)
 				rc = 0;
-			reply_free(&r);
+			aws_http_reply_free(&r);
 			goto done;
 		}
 		if (r.status == 429 || r.status >= 500) {
 			last = util_fmt("HTTP %ld", r.status);
-			reply_free(&r);
+			aws_http_reply_free(&r);
 			continue;
 		}
 		*err = util_fmt("%s: HTTP %ld%s", what, r.status,
 		                r.status == 401 || r.status == 403 ?
 		                " (check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or "
 		                "AWS_CONTAINER_AUTHORIZATION_TOKEN)" : "");
-		reply_free(&r);
+		aws_http_reply_free(&r);
 		goto done;
 	}
 	*err = util_fmt("%s failed after %d attempts: %s", what, AWS_CONTAINER_ATTEMPTS,

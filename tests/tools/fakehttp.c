@@ -9,7 +9,8 @@
  *
  * It prints "http://127.0.0.1:PORT" on stdout once it listens, answers the
  * --reply entries in order (the last repeats; default 200 with an empty
- * body) and exits 0 on SIGTERM/SIGINT or after --idle-exit seconds (default
+ * body; a body that starts with '<' is sent as text/xml, any other as
+ * application/json) and exits 0 on SIGTERM/SIGINT or after --idle-exit seconds (default
  * 60) without a request.  Only 127.0.0.1 is ever bound.
  */
 #include "fakehttp.h"
@@ -25,12 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define HEAD_MAX (64 * 1024)
+#define BODY_MAX (64 * 1024)
 
 struct fakehttp {
 	int fd;
@@ -100,38 +103,83 @@ static size_t read_head(int fd, char *buf, size_t cap)
 	return 0;
 }
 
-static void log_request(const struct fakehttp *s, const char *head)
+/* Where the head ends (just after its blank line). */
+static const char *head_end(const char *head)
+{
+	const char *crlf = strstr(head, "\r\n\r\n"), *lf = strstr(head, "\n\n");
+
+	if (crlf && (!lf || crlf < lf))
+		return crlf + 4;
+	return lf ? lf + 2 : NULL;
+}
+
+/* The Content-Length of the head (0 when absent). */
+static size_t content_length(const char *head, const char *end)
+{
+	for (const char *p = head; p && p < end; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncasecmp(p, "Content-Length:", 15) == 0)
+			return (size_t)strtoul(p + 15, NULL, 10);
+	}
+	return 0;
+}
+
+/* Log the request line and headers, a blank line, and when there is one
+ * the body and another blank line. */
+static void log_request(const struct fakehttp *s, const char *head, const char *body,
+                        size_t blen)
 {
 	FILE *f;
-	const char *end = strstr(head, "\r\n\r\n");
+	const char *end = head_end(head);
 
 	if (!s->log_path || !(f = fopen(s->log_path, "a")))
 		return;
-	if (!end)
-		end = strstr(head, "\n\n");
 	for (const char *p = head; p < end; p++)
 		if (*p != '\r')
 			fputc(*p, f);
-	fputs("\n\n", f);
+	if (blen) {
+		fwrite(body, 1, blen, f);
+		fputs("\n\n", f);
+	}
 	fclose(f);
 }
 
 static void serve_one(struct fakehttp *s, int c)
 {
 	static char head[HEAD_MAX];   /* one connection at a time */
+	static char body[BODY_MAX];
 	struct timeval tv = { 5, 0 };
 	const struct fakehttp_reply *r;
+	const char *end;
 	char hdr[256];
-	size_t blen;
+	size_t n, blen, got;
 	int k;
 
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (!read_head(c, head, sizeof head))
+	if (!(n = read_head(c, head, sizeof head)))
 		return;
+	/* the body: what came with the head, then the rest */
+	end = head_end(head);
+	blen = content_length(head, end);
+	if (blen > BODY_MAX)
+		blen = BODY_MAX;
+	got = (size_t)(head + n - end);
+	if (got > blen)
+		got = blen;
+	memcpy(body, end, got);
+	while (got < blen) {
+		ssize_t rr = recv(c, body + got, blen - got, 0);
+		if (rr < 0 && errno == EINTR)
+			continue;
+		if (rr <= 0)
+			break;
+		got += (size_t)rr;
+	}
 	k = atomic_fetch_add(&s->requests, 1);
 	r = &s->plan[(size_t)k < s->n ? (size_t)k : s->n - 1];
-	log_request(s, head);
+	log_request(s, head, body, got);
 	if (r->delay_ms > 0) {
 		long long until = now_ms() + r->delay_ms;
 		while (!atomic_load(&s->stop) && now_ms() < until) {
@@ -140,9 +188,10 @@ static void serve_one(struct fakehttp *s, int c)
 		}
 	}
 	blen = r->body ? strlen(r->body) : 0;
-	snprintf(hdr, sizeof hdr, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	snprintf(hdr, sizeof hdr, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
 	         "Content-Length: %zu\r\nConnection: close\r\n\r\n", r->status,
-	         reason(r->status), blen);
+	         reason(r->status), blen && r->body[0] == '<' ? "text/xml" : "application/json",
+	         blen);
 	send_all(c, hdr, strlen(hdr));
 	if (blen)
 		send_all(c, r->body, blen);

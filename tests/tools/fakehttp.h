@@ -2,8 +2,9 @@
  *
  * It binds 127.0.0.1 on a free port, answers each request with the next
  * canned reply of its plan (the last one repeats), one connection at a
- * time, "Connection: close", and appends every request's line and headers to
- * a log file before it answers.  Unit tests run it on a thread
+ * time, "Connection: close", and appends every request's line and headers
+ * (and its body, when it has one: Content-Length) to a log file before it
+ * answers.  Unit tests run it on a thread
  * (fakehttp_start); the fakehttp program (fakehttp.c's main) serves the
  * end-to-end tests.
  */
@@ -22,7 +23,9 @@ struct fakehttp;
 
 /* Start serving `plan` (copied; n >= 1) on a thread.  `log_path` (may be
  * NULL) gets, per request, the request line, the header lines and a blank
- * line, CRs removed.  NULL on failure. */
+ * line, CRs removed; then, for a request with a body, the body and another
+ * blank line.  A reply body that starts with '<' goes as text/xml.  NULL on
+ * failure. */
 struct fakehttp *fakehttp_start(const struct fakehttp_reply *plan, size_t n,
                                 const char *log_path);
 /* "http://127.0.0.1:PORT" */

@@ -861,13 +861,16 @@ static void unsupported_sources_explained(void **state)
 	          "[profile sso]\nregion = us-east-1\nsso_session = corp\n"
 	          "[profile legacy]\nregion = us-east-1\nsso_start_url = https://x\n"
 	          "[profile wi]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
-	          "web_identity_token_file = /tok\n",
+	          "web_identity_token_file = /tok\n"
+	          "[profile imds]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
+	          "credential_source = Ec2InstanceMetadata\n",
 	          "[admin]\naws_access_key_id = A\naws_secret_access_key = B\n");
+	/* assume role and web identity are supported (tests/unit/test-sts.c);
+	 * what they lack is reported before any request */
 	resolve_ok(&o, &c);
 	err = creds_err(&c, 1000);
-	assert_contains(err, "role_arn");
-	assert_contains(err, "credential_process = aws configure export-credentials --profile admin");
-	assert_contains(err, "--profile admin-ddtree");
+	assert_contains(err, "profile admin has source_profile = default, but there is no "
+	                "profile default");
 	free(err);
 	aws_conf_free(&c);
 
@@ -891,7 +894,18 @@ static void unsupported_sources_explained(void **state)
 	o.profile = "wi";
 	resolve_ok(&o, &c);
 	err = creds_err(&c, 1000);
-	assert_contains(err, "web_identity_token_file");
+	assert_contains(err, "web identity (profile wi): the web identity token file /tok "
+	                "(web_identity_token_file of profile wi) does not exist");
+	free(err);
+	aws_conf_free(&c);
+
+	/* an IMDS source is explained, with the workaround */
+	o.profile = "imds";
+	resolve_ok(&o, &c);
+	err = creds_err(&c, 1000);
+	assert_contains(err, "not supported: IMDS");
+	assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
+	assert_contains(err, "--profile imds-ddtree");
 	free(err);
 	aws_conf_free(&c);
 
@@ -902,7 +916,8 @@ static void unsupported_sources_explained(void **state)
 	setenv("AWS_REGION", "us-east-1", 1);
 	resolve_ok(&o, &c);
 	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_WEB_IDENTITY_TOKEN_FILE");
+	assert_contains(err, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity "
+	                "token file /tok (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist");
 	free(err);
 	aws_conf_free(&c);
 	/* ...but environment keys come first */

@@ -1,0 +1,550 @@
+/* aws/sts.c: STS AssumeRole and AssumeRoleWithWebIdentity (see sts.h).
+ *
+ * A form POST through credfetch.c's aws_http_call, signed with aws/sigv4
+ * (service sts) for AssumeRole, unsigned for web identity.  The XML reply is
+ * read with a small tag scanner: four leaves under Credentials, or Code and
+ * Message under ErrorResponse/Error.  Every buffer that holds a secret (the
+ * body with the web identity token, the Authorization and token headers,
+ * the reply) is wiped before it is freed.
+ */
+#include "aws/util.h"
+#include "aws/sts.h"
+
+#include <ctype.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "aws/credfetch.h"
+#include "aws/credproc.h"
+#include "aws/profile.h"
+#include "aws/sigv4.h"
+
+#define MSG_MAX 400                        /* of STS's Code or Message */
+#define STS_PAUSE_MS 200
+
+static _Atomic long sts_timeout_ms = AWS_STS_TIMEOUT_MS;
+
+void aws_sts_set_timeout_ms(long ms)
+{
+	sts_timeout_ms = ms > 0 ? ms : AWS_STS_TIMEOUT_MS;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void creds_clear(struct aws_credentials *c)
+{
+	aws_wipe_free(c->access_key_id);
+	aws_wipe_free(c->secret_access_key);
+	aws_wipe_free(c->session_token);
+	free(c->source);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- the endpoint ------------------------------------------------------ */
+
+void aws_sts_conf_free(struct aws_sts_conf *c)
+{
+	if (!c)
+		return;
+	free(c->url);
+	free(c->base);
+	free(c->host);
+	free(c->path);
+	free(c->region);
+	free(c->ca_bundle);
+	memset(c, 0, sizeof *c);
+}
+
+int aws_sts_conf_make(const char *endpoint, const char *region, const char *ca_bundle,
+                      struct aws_sts_conf *out)
+{
+	const char *auth, *path;
+
+	memset(out, 0, sizeof *out);
+	if (endpoint)
+		out->base = strdup(endpoint);
+	else if (region)
+		out->base = util_fmt("https://sts.%s.amazonaws.com%s", region,
+		                     strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+	else
+		out->base = strdup("https://sts.amazonaws.com");
+	if (!out->base)
+		goto fail;
+	auth = strstr(out->base, "://");
+	auth = auth ? auth + 3 : out->base;
+	path = auth + strcspn(auth, "/");
+	out->host = strndup(auth, (size_t)(path - auth));
+	out->path = strdup(*path ? path : "/");
+	out->url = *path ? strdup(out->base) : util_fmt("%s/", out->base);
+	out->region = strdup(region ? region : "us-east-1");
+	out->ca_bundle = xstrdup(ca_bundle);
+	out->no_proxy = aws_url_is_loopback(out->base);
+	if (!out->host || !out->path || !out->url || !out->region || (ca_bundle && !out->ca_bundle))
+		goto fail;
+	return 0;
+fail:
+	aws_sts_conf_free(out);
+	return -1;
+}
+
+/* ---- the XML reply ----------------------------------------------------- */
+
+static void put_utf8(char **o, unsigned long cp)
+{
+	char *p = *o;
+
+	if (cp < 0x80) {
+		*p++ = (char)cp;
+	} else if (cp < 0x800) {
+		*p++ = (char)(0xc0 | (cp >> 6));
+		*p++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*p++ = (char)(0xe0 | (cp >> 12));
+		*p++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*p++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*p++ = (char)(0xf0 | (cp >> 18));
+		*p++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*p++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*p++ = (char)(0x80 | (cp & 0x3f));
+	}
+	*o = p;
+}
+
+char *aws_xml_text(const char *s, size_t n)
+{
+	static const struct { const char *name; char c; } ent[] = {
+		{ "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' },
+	};
+	char *out = malloc(n + 1), *o = out;
+	size_t i = 0;
+
+	if (!out)
+		return NULL;
+	while (i < n) {
+		const char *semi;
+		size_t len;
+		bool ok = false;
+
+		if (s[i] == '<' || s[i] == '\0')
+			goto bad;
+		if (s[i] != '&') {
+			*o++ = s[i++];
+			continue;
+		}
+		semi = memchr(s + i, ';', n - i);
+		if (!semi || semi - (s + i) > 12)
+			goto bad;
+		len = (size_t)(semi - (s + i)) - 1;       /* the name between & and ; */
+		if (len >= 2 && s[i + 1] == '#') {
+			unsigned long cp = 0;
+			bool hex = s[i + 2] == 'x';
+			size_t j = hex ? 3 : 2;
+			ok = i + j < (size_t)(semi - s);
+			for (; ok && s + i + j < semi; j++) {
+				int c = (unsigned char)s[i + j];
+				if (hex && isxdigit(c))
+					cp = cp * 16 + (unsigned long)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+				else if (!hex && isdigit(c))
+					cp = cp * 10 + (unsigned long)(c - '0');
+				else
+					ok = false;
+			}
+			ok = ok && cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+			if (ok)
+				put_utf8(&o, cp);
+		} else {
+			for (size_t k = 0; k < sizeof ent / sizeof ent[0]; k++) {
+				if (strlen(ent[k].name) == len && memcmp(s + i + 1, ent[k].name, len) == 0) {
+					*o++ = ent[k].c;
+					ok = true;
+					break;
+				}
+			}
+		}
+		if (!ok)
+			goto bad;
+		i = (size_t)(semi - s) + 1;
+	}
+	*o = '\0';
+	return out;
+bad:
+	OPENSSL_cleanse(out, n + 1);
+	free(out);
+	return NULL;
+}
+
+/* The content of the first element `tag` in [s, s+n): true with *v and *vn
+ * (an empty element <tag/> has length 0).  Attributes are skipped; a
+ * namespace prefix is not expected (STS uses a default namespace). */
+static bool xml_elem(const char *s, size_t n, const char *tag, const char **v, size_t *vn)
+{
+	size_t tl = strlen(tag);
+	const char *end = s + n, *p = s;
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+		const char *q = p + 1, *gt, *c;
+
+		p++;
+		if ((size_t)(end - q) <= tl || memcmp(q, tag, tl) != 0)
+			continue;
+		q += tl;
+		if (*q != '>' && *q != '/' && !isspace((unsigned char)*q))
+			continue;                          /* a longer name */
+		gt = memchr(q, '>', (size_t)(end - q));
+		if (!gt)
+			return false;
+		if (gt[-1] == '/') {
+			*v = gt + 1;
+			*vn = 0;
+			return true;
+		}
+		for (c = gt + 1; c < end && (c = memchr(c, '<', (size_t)(end - c))); c++) {
+			const char *r = c + 2 + tl;
+			if ((size_t)(end - c) < tl + 3 || c[1] != '/' || memcmp(c + 2, tag, tl) != 0)
+				continue;
+			while (r < end && isspace((unsigned char)*r))
+				r++;
+			if (r < end && *r == '>') {
+				*v = gt + 1;
+				*vn = (size_t)(c - gt - 1);
+				return true;
+			}
+		}
+		return false;
+	}
+	return false;
+}
+
+/* A leaf's decoded, trimmed text: 1, 0 absent, -1 malformed or no memory. */
+static int xml_leaf(const char *s, size_t n, const char *tag, char **out)
+{
+	const char *v;
+	size_t vn;
+
+	*out = NULL;
+	if (!xml_elem(s, n, tag, &v, &vn))
+		return 0;
+	while (vn > 0 && isspace((unsigned char)*v))
+		v++, vn--;
+	while (vn > 0 && isspace((unsigned char)v[vn - 1]))
+		vn--;
+	*out = aws_xml_text(v, vn);
+	return *out ? 1 : -1;
+}
+
+/* Make server text safe to show: control characters become '?', at most
+ * MSG_MAX bytes. */
+static char *tame(char *s)
+{
+	if (!s)
+		return NULL;
+	if (strlen(s) > MSG_MAX)
+		strcpy(s + MSG_MAX - 3, "...");
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+int aws_sts_parse_reply(const char *xml, size_t len, const char *result,
+                        struct aws_credentials *out, char **code, char **message)
+{
+	const char *r, *cr, *er;
+	size_t rn, crn, ern;
+	char *exp = NULL;
+
+	memset(out, 0, sizeof *out);
+	*code = *message = NULL;
+	if (xml_elem(xml, len, result, &r, &rn) && xml_elem(r, rn, "Credentials", &cr, &crn)) {
+		if (xml_leaf(cr, crn, "AccessKeyId", &out->access_key_id) == 1 &&
+		    xml_leaf(cr, crn, "SecretAccessKey", &out->secret_access_key) == 1 &&
+		    xml_leaf(cr, crn, "SessionToken", &out->session_token) == 1 &&
+		    xml_leaf(cr, crn, "Expiration", &exp) == 1 &&
+		    *out->access_key_id && *out->secret_access_key && *out->session_token &&
+		    aws_rfc3339_parse(exp, &out->expiration) == 0) {
+			free(exp);
+			return 0;
+		}
+		free(exp);
+		creds_clear(out);
+		return -1;
+	}
+	if (xml_elem(xml, len, "ErrorResponse", &er, &ern) &&
+	    xml_elem(er, ern, "Error", &er, &ern)) {
+		xml_leaf(er, ern, "Code", code);
+		xml_leaf(er, ern, "Message", message);
+		tame(*code);
+		tame(*message);
+		return 1;
+	}
+	return -1;
+}
+
+/* ---- the call ---------------------------------------------------------- */
+
+/* Append "&Name=" and the URI-encoded value. */
+static void form_add(FILE *ms, const char *name, const char *value)
+{
+	char *enc = aws_uri_encode(value, strlen(value), false);
+
+	fprintf(ms, "&%s=%s", name, enc ? enc : "");
+	aws_wipe_free(enc);
+}
+
+/* Close a memstream: its text, or NULL (wiped) when it failed. */
+static char *ms_close(FILE *ms, char **buf, size_t *len)
+{
+	if (fclose(ms) != 0) {
+		aws_wipe_free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	if (len)
+		*len = strlen(*buf);
+	return *buf;
+}
+
+static char *default_session_name(const char *given, time_t now)
+{
+	return given && *given ? strdup(given) : util_fmt("botocore-session-%lld", (long long)now);
+}
+
+char *aws_sts_assume_role_body(const struct aws_assume_role *a, time_t now)
+{
+	char *buf = NULL, *name = default_session_name(a->session_name, now), dur[24];
+	size_t n = 0;
+	FILE *ms;
+
+	if (!name || !(ms = open_memstream(&buf, &n))) {
+		free(name);
+		return NULL;
+	}
+	fputs("Action=AssumeRole&Version=" AWS_STS_API_VERSION, ms);
+	form_add(ms, "RoleArn", a->role_arn);
+	form_add(ms, "RoleSessionName", name);
+	if (a->duration_seconds > 0) {
+		snprintf(dur, sizeof dur, "%d", a->duration_seconds);
+		form_add(ms, "DurationSeconds", dur);
+	}
+	if (a->external_id && *a->external_id)
+		form_add(ms, "ExternalId", a->external_id);
+	free(name);
+	return ms_close(ms, &buf, NULL);
+}
+
+/* Does s hold any of the secrets (NULL ones skipped)? */
+static bool quotes(const char *s, const char *const *secrets, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (secrets[i] && strlen(secrets[i]) >= 4 && strstr(s, secrets[i]))
+			return true;
+	return false;
+}
+
+/* POST the form (up to AWS_STS_ATTEMPTS attempts) and read the reply.
+ * `headers` are the lines to send; `action` and `subject` name the call in
+ * messages ("AssumeRole", "role ARN (profile x)"); `secrets` are withheld
+ * from STS's messages.  0, or -1 with *err. */
+static int sts_post(const struct aws_sts_conf *c, const char *const *headers, size_t nh,
+                    const char *body, size_t blen, const char *action, const char *result,
+                    const char *subject, const char *const *secrets, size_t nsecrets,
+                    struct aws_credentials *out, char **err)
+{
+	long limit = sts_timeout_ms;
+	char *last = NULL;
+	int rc = -1;
+
+	for (int attempt = 1; attempt <= AWS_STS_ATTEMPTS; attempt++) {
+		struct aws_http_reply r;
+		char *why = NULL, *code = NULL, *msg = NULL;
+		int g, p;
+
+		if (attempt > 1) {
+			struct timespec ts = { 0, STS_PAUSE_MS * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		g = aws_http_call(c->url, headers, nh, body, blen, c->ca_bundle, c->no_proxy,
+		                  limit, &r, &why);
+		free(last);
+		last = NULL;
+		if (g == AWS_HTTP_TIMEOUT) {
+			last = util_fmt("no answer within %ld.%03ld s", limit / 1000, limit % 1000);
+			free(why);
+			continue;
+		}
+		if (g != AWS_HTTP_OK) {
+			last = why;
+			continue;
+		}
+		p = aws_sts_parse_reply(r.body ? r.body : "", r.len, result, out, &code, &msg);
+		if (quotes(code, secrets, nsecrets) || quotes(msg, secrets, nsecrets)) {
+			free(msg);
+			msg = strdup("(withheld: it quotes a secret)");
+		}
+		if (r.status == 200 && p == 0) {
+			rc = 0;
+		} else if ((r.status == 429 || r.status >= 500) && attempt < AWS_STS_ATTEMPTS) {
+			creds_clear(out);
+			last = util_fmt("HTTP %ld", r.status);
+		} else if (p == 1) {
+			creds_clear(out);
+			*err = util_fmt("STS %s for %s failed (HTTP %ld from %s): %s%s%s", action,
+			                subject, r.status, c->base, code ? code : "(no code)",
+			                msg ? ": " : "", msg ? msg : "");
+		} else if (r.status == 200) {
+			creds_clear(out);
+			*err = util_fmt("STS %s for %s: the reply from %s is not the expected XML "
+			                "(%s/Credentials with AccessKeyId, SecretAccessKey, "
+			                "SessionToken and Expiration)", action, subject, c->base, result);
+		} else {
+			creds_clear(out);
+			*err = util_fmt("STS %s for %s failed: %s answered HTTP %ld", action, subject,
+			                c->base, r.status);
+		}
+		free(code);
+		free(msg);
+		aws_http_reply_free(&r);
+		if (rc == 0 || *err)
+			goto done;
+	}
+	*err = util_fmt("STS %s for %s failed after %d attempts at %s: %s", action, subject,
+	                AWS_STS_ATTEMPTS, c->base, last ? last : "?");
+done:
+	free(last);
+	if (rc < 0 && !*err)
+		*err = strdup("out of memory");
+	return rc;
+}
+
+int aws_sts_assume_role(const struct aws_sts_conf *c, const struct aws_assume_role *a,
+                        const struct aws_credentials *src, time_t now,
+                        struct aws_credentials *out, char **err)
+{
+	char *body = aws_sts_assume_role_body(a, now), *subject = NULL;
+	char *lines[6] = { 0 };
+	const char *secrets[] = { src->secret_access_key, src->session_token };
+	struct aws_header sh[] = {
+		{ "Content-Type", AWS_STS_CONTENT_TYPE },
+		{ "Host", c->host },
+	};
+	struct aws_sigv4_params sp = {
+		.access_key_id = src->access_key_id,
+		.secret_access_key = src->secret_access_key,
+		.session_token = src->session_token,
+		.region = c->region,
+		.service = "sts",
+		.when = time(NULL),
+	};
+	struct aws_sigv4_request rq = {
+		.method = "POST", .path = c->path, .query = NULL,
+		.headers = sh, .n_headers = sizeof sh / sizeof sh[0],
+	};
+	struct aws_sigv4_result sr;
+	size_t nl = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	subject = util_fmt("role %s (profile %s)", a->role_arn, a->profile);
+	if (!body || !subject)
+		goto done;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	if (aws_sigv4_sign(&sp, &rq, &sr) != 0) {
+		*err = util_fmt("STS AssumeRole for %s: cannot sign the request (the source "
+		                "credentials are malformed)", subject);
+		goto done;
+	}
+	lines[nl++] = util_fmt("Host: %s", c->host);
+	lines[nl++] = strdup("Content-Type: " AWS_STS_CONTENT_TYPE);
+	lines[nl++] = util_fmt("X-Amz-Date: %s", sr.amz_date);
+	if (sr.security_token)
+		lines[nl++] = util_fmt("X-Amz-Security-Token: %s", sr.security_token);
+	lines[nl++] = util_fmt("Authorization: %s", sr.authorization);
+	lines[nl++] = strdup("Expect:");
+	aws_sigv4_result_free(&sr);
+	for (size_t i = 0; i < nl; i++)
+		if (!lines[i])
+			goto done;
+	rc = sts_post(c, (const char *const *)lines, nl, body, strlen(body), "AssumeRole",
+	              "AssumeRoleResult", subject, secrets, 2, out, err);
+done:
+	if (rc < 0 && !*err)
+		*err = strdup("out of memory");
+	for (size_t i = 0; i < nl; i++)
+		aws_wipe_free(lines[i]);
+	free(body);
+	free(subject);
+	return rc;
+}
+
+int aws_sts_web_identity(const struct aws_sts_conf *c, const struct aws_web_identity *w,
+                         time_t now, struct aws_credentials *out, char **err)
+{
+	char *token = NULL, *why = NULL, *body = NULL, *name = NULL, *subject = NULL;
+	char *lines[3] = { 0 };
+	size_t len = 0, blen = 0;
+	FILE *ms;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	*err = NULL;
+	if (aws_profile_read_file(w->token_file, &token, &len, &why) < 0) {
+		*err = util_fmt("%s: cannot read the web identity token file (%s): %s", w->what,
+		                w->token_file_from, why ? why : "?");
+		free(why);
+		return -1;
+	}
+	if (!token) {
+		*err = util_fmt("%s: the web identity token file %s (%s) does not exist", w->what,
+		                w->token_file, w->token_file_from);
+		return -1;
+	}
+	while (len > 0 && isspace((unsigned char)token[len - 1]))
+		token[--len] = '\0';                   /* a trailing newline is not the token's */
+	if (len == 0) {
+		*err = util_fmt("%s: the web identity token file %s (%s) is empty", w->what,
+		                w->token_file, w->token_file_from);
+		goto done;
+	}
+	name = default_session_name(w->session_name, now);
+	subject = util_fmt("role %s (%s)", w->role_arn, w->what);
+	if (!name || !subject || !(ms = open_memstream(&body, &blen)))
+		goto done;
+	fputs("Action=AssumeRoleWithWebIdentity&Version=" AWS_STS_API_VERSION, ms);
+	form_add(ms, "RoleArn", w->role_arn);
+	form_add(ms, "RoleSessionName", name);
+	form_add(ms, "WebIdentityToken", token);
+	if (!ms_close(ms, &body, &blen))
+		goto done;
+	lines[0] = util_fmt("Host: %s", c->host);
+	lines[1] = strdup("Content-Type: " AWS_STS_CONTENT_TYPE);
+	lines[2] = strdup("Expect:");
+	if (!lines[0] || !lines[1] || !lines[2])
+		goto done;
+	{
+		const char *secrets[] = { token };
+		rc = sts_post(c, (const char *const *)lines, 3, body, blen,
+		              "AssumeRoleWithWebIdentity", "AssumeRoleWithWebIdentityResult",
+		              subject, secrets, 1, out, err);
+	}
+done:
+	if (rc < 0 && !*err)
+		*err = strdup("out of memory");
+	for (size_t i = 0; i < 3; i++)
+		free(lines[i]);
+	aws_wipe_free(token);
+	aws_wipe_free(body);
+	free(name);
+	free(subject);
+	return rc;
+}
