@@ -552,6 +552,12 @@ static void tables_expand(struct ui *ui, struct tnode *n)
 
 static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
 
+bool tree_tables_known(struct ui *ui)
+{
+	struct tree *t = ui->tree ? ui->tree->priv : NULL;
+	return !t || !t->tables || t->tables->loaded;
+}
+
 struct view *tree_view_new(struct ui *ui)
 {
 	struct tree *t = calloc(1, sizeof *t);

@@ -912,9 +912,12 @@ static void handle_key(struct ui *ui, int ch)
 }
 
 /* After network callbacks: go on with a "load every page" (G). */
+static void run_start_commands(struct ui *ui);
+
 static void ui_tick(struct ui *ui)
 {
 	static long repaired_seen;
+	run_start_commands(ui);
 	struct ddb_stats stt;
 	ddb_client_stats(ui->s->ddb, &stt);
 	if (stt.repaired > repaired_seen) {
@@ -988,6 +991,24 @@ static void pump_network(struct ui *ui, int timeout_ms)
 
 /* How long one wait for loads may last: DDTREE_SCRIPT_WAIT seconds (default
  * 300; 0 does not wait). */
+/* The -c commands, as if typed, once the start-up table list has come (it
+ * finds the library tables that were not named, and :user needs them). */
+static void run_start_commands(struct ui *ui)
+{
+	if (!ui->n_start_cmds || !tree_tables_known(ui))
+		return;
+	char *const *cmds = ui->start_cmds;
+	size_t n = ui->n_start_cmds;
+	ui->n_start_cmds = 0;
+	for (size_t i = 0; i < n && !ui->quit; i++) {
+		char *c = strdup(cmds[i][0] == ':' ? cmds[i] + 1 : cmds[i]);
+		if (!c)
+			abort();
+		run_command(ui, c);
+		free(c);
+	}
+}
+
 static double script_wait_limit(void)
 {
 	const char *e = getenv("DDTREE_SCRIPT_WAIT");
@@ -1037,6 +1058,9 @@ static void run_script(struct ui *ui, FILE *f)
 	char line[4096];
 	double limit = script_wait_limit();
 	int lineno = 0;
+	/* the -c commands first, once the start-up loads are in */
+	script_wait(ui, limit, 0);
+	run_start_commands(ui);
 	while (!ui->quit && fgets(line, sizeof line, f)) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -1152,13 +1176,8 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	for (size_t i = 0; i < ncommands; i++) {
-		char *c = strdup(commands[i][0] == ':' ? commands[i] + 1 : commands[i]);
-		if (!c)
-			abort();
-		run_command(ui, c);
-		free(c);
-	}
+	ui->start_cmds = commands;
+	ui->n_start_cmds = ncommands;
 	if (sf) {
 		run_script(ui, sf);
 		fclose(sf);

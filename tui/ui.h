@@ -96,6 +96,8 @@ struct ui {
 	void *confirm_ud;
 	void *stache, *chainlit;            /* per-library browser state */
 	int rows, cols;
+	char *const *start_cmds;            /* -c commands, run once the tables are known */
+	size_t n_start_cmds;
 };
 
 /* Frame API for views. */
@@ -111,6 +113,9 @@ void view_set_filter_none(struct view *v);      /* drop the filter (no refresh) 
  * line is on the screen with what follows it (a third from the top when it
  * would be in the bottom third or off the screen). */
 void view_reveal_cursor(struct view *v);
+/* Has the start-up table list (which finds the library tables that were
+ * not named) arrived, or failed? */
+bool tree_tables_known(struct ui *ui);
 /* Show v in the list pane (the previous list view is freed). */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional

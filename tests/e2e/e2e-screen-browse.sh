@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 34
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -120,6 +120,8 @@ printf ':save-display %s\nq\n' "$WORK/c-user.txt" >"$WORK/s7c"
 run_script 140x60 "$WORK/s7c" "${ARGS[@]}" -c ':user alice@example.com'
 check "-c ':user ID' opens on that user's threads" \
 	bash -c "grep -q 'alice@example.com' '$WORK/c-user.txt' && grep -qE '^ +20[0-9-]+ [0-9:]+' '$WORK/c-user.txt'"
+check "-c runs after the start-up table list: the cursor stays on the user ($(tail -1 "$WORK/c-user.txt" | cut -c1-8))" \
+	bash -c "tail -1 '$WORK/c-user.txt' | grep -qE '^ *5/'"
 
 # :user on a user that lands at the bottom of a small pane (one not listed
 # yet goes last): it is scrolled to a third from the top, with room below

@@ -6,7 +6,7 @@
 # time; after Esc clears a tree filter the selected node keeps its place on
 # the screen, with its children below it.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 17
 
 PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
@@ -110,5 +110,19 @@ check "after Esc the user's threads show below it" eval 'grep -qE "^ +20[0-9-]+ 
 check "the user is not left on the pane's bottom row" \
 	eval '! sed -n 11p "$WORK/f1-cleared.txt" | grep -q -- "- dave-bot"'
 [ "$T_FAILED" = 0 ] || sed 's/^/# /' "$WORK/f1-cleared.txt"
+
+# ---- -c waits for the start-up table list ----
+# The table list is held 3 s; -c ':user' must run after it (it finds the
+# tables not named, and its arrival used to move the cursor back to the
+# first root), as if typed once the browser is ready.
+proxy slowc --plan 'stall*1' --stall-ms 3000
+tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$P" "${ARGS[@]}" -c ':user alice@example.com'
+check "-c ':user ID' opens the user's threads after a slow table list" tmux_wait "- alice@example.com" 30
+sleep 1
+status=$(tmux_screen | tail -1)
+check "the cursor is on the user, not back on the first root ($(printf '%s' "$status" | cut -c1-10))" \
+	bash -c "printf '%s\n' '$status' | grep -qE '^ *5/'"
+tmux_keys q
+check "q quits" tmux_dead
 
 exit 0
