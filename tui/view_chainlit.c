@@ -797,6 +797,68 @@ static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current
 
 static void fb_write_ctx(struct fb_ctx *c);
 
+/* What one step's feedback adds to its thread's counts ([up, down,
+ * comments]), decoded as count_feedback decodes the Scan's steps. */
+static void fb_contribution(const json_t *fb_av, long out[3])
+{
+	out[0] = out[1] = out[2] = 0;
+	if (!fb_av)
+		return;
+	json_t *item = json_pack("{s:{s:s},s:{s:s},s:O}", "PK", "S", "THREAD#t", "SK", "S", "STEP#s",
+	                         "feedback", fb_av);
+	if (!item)
+		return;
+	struct cl_step s;
+	cl_step_decode(&s, item);
+	if (s.has_feedback) {
+		if (s.feedback.vote == 1)
+			out[0] = 1;
+		else if (s.feedback.vote == 0)
+			out[1] = 1;
+		out[2] = s.feedback.comment && *s.feedback.comment;
+	}
+	cl_step_clear(&s);
+	json_decref(item);
+}
+
+static void relabel_thread(struct cl_state *st, struct tnode *n, const char *thread_id)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		struct tnode *k = n->kids[i];
+		if (k->ops == &thread_ops && !strcmp(((struct thread_node *)k->data)->thread_id, thread_id))
+			thread_label(st, k);
+		else
+			relabel_thread(st, k, thread_id);
+	}
+}
+
+/* A step's feedback went from `before` to `after` (attribute values, NULL
+ * for none): keep the thread's counts in the tree true to what is stored.
+ * Only once the Scan is through: before that it may still count this step. */
+static void counts_update(struct ui *ui, const char *thread_id, const json_t *before,
+                          const json_t *after)
+{
+	struct cl_state *st = state(ui);
+	if (!st || !st->counts_done || !thread_id)
+		return;
+	long b[3], a[3];
+	fb_contribution(before, b);
+	fb_contribution(after, a);
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2])
+		return;
+	json_t *c = json_object_get(st->counts, thread_id);
+	if (!c) {
+		c = json_pack("[i,i,i]", 0, 0, 0);
+		json_object_set_new(st->counts, thread_id, c);
+	}
+	for (size_t k = 0; k < 3; k++) {
+		json_int_t v = json_integer_value(json_array_get(c, k)) + a[k] - b[k];
+		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
+	}
+	relabel_thread(st, st->root, thread_id);
+	tree_changed(ui);
+}
+
 static void fb_done(struct fb_result *res, void *ud)
 {
 	struct fb_ctx *c = ud;
@@ -808,8 +870,12 @@ static void fb_done(struct fb_result *res, void *ud)
 		ui_message(ui, false, "feedback %s", c->is_delete ? "deleted" : "saved");
 		if (st && dk)
 			json_object_del(st->drafts, dk);
+		counts_update(ui, c->thread_id, c->seen,
+		              c->is_delete ? NULL : json_object_get(res->item, "feedback"));
 		break;
 	case FB_CONFLICT:
+		/* the counts follow what is stored now */
+		counts_update(ui, c->thread_id, c->seen, json_object_get(res->item, "feedback"));
 		/* show both versions; the typed text is kept in the conflict view */
 		conflict_open(ui, c, json_object_get(res->item, "feedback"));
 		c = NULL;

@@ -4,7 +4,7 @@
 # After each, the stored step is read back directly and compared with the
 # exact shape Chainlit writes (SCHEMAS.md B.5).
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 28
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 CT="${PREFIX}chainlit"
@@ -161,6 +161,40 @@ check "read-only refuses +" grep -q "read-only: --read-only was given" "$WORK/ro
 check "read-only refuses the form" grep -q "read-only" "$WORK/ro-e.txt"
 check "read-only wrote nothing" no_feedback "$SID"
 check "the header says read-only" grep -q "\[read-only\]" "$WORK/ro.txt"
+
+# 9. the tree's feedback counts follow the browser's own writes (no R on
+# Conversations needed): the first thread of alice's ends with a thumbs up
+# with a comment (+1-0 and the comment mark); - makes it +0-1, D removes it
+cat >"$WORK/s9" <<SCRIPT
+:user alice@example.com
+j
+:save-display $WORK/counts0.txt
+<Tab>
+G
+-
+:save-display $WORK/counts-down.txt
+:only negative
+:save-display $WORK/counts-neg.txt
+:only all
+D
+y
+:save-display $WORK/counts-del.txt
+:only comments
+:save-display $WORK/counts-com.txt
+SCRIPT
+run_script 120x30 "$WORK/s9" "${ARGS[@]}"
+# the first thread's line: the one after the user's
+when=$(grep -A1 -- '- alice@example.com' "$WORK/counts0.txt" | tail -1 | sed -nE 's/^ +(20[0-9-]+ [0-9:]+) .*/\1/p')
+line_of() { grep -E "^ +$when" "$1" | head -1; }
+check "the first thread shows +1-0 and a comment before the writes ($(line_of "$WORK/counts0.txt"))" \
+	bash -c "[ -n '$when' ] && grep -qE '^ +$when \+1-0✎ ' '$WORK/counts0.txt'"
+check "- on its step turns the thread's counts into +0-1 ($(line_of "$WORK/counts-down.txt"))" \
+	grep -qE "^ +$when \+0-1✎ " "$WORK/counts-down.txt"
+check ":only negative uses the new counts (the thread is shown)" grep -qE "^ +$when " "$WORK/counts-neg.txt"
+check "deleting its only feedback removes the counts ($(line_of "$WORK/counts-del.txt"))" \
+	bash -c "grep -q 'feedback deleted' '$WORK/counts-del.txt' && grep -qE '^ +$when  [^ ]' '$WORK/counts-del.txt'"
+check ":only comments uses the new counts (the thread is hidden)" \
+	bash -c "! grep -qE '^ +$when ' '$WORK/counts-com.txt'"
 
 # 8. feedback on a step that no longer exists is refused and creates nothing
 ddb DeleteItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}}}" >/dev/null
