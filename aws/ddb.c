@@ -86,6 +86,7 @@ struct ddb_client {
 	bool stop;                    /* guarded by mu */
 	bool closing;                 /* cancel_all: new calls end at once (mu) */
 	bool cancel_all_req;          /* the worker marks every call it holds (mu) */
+	bool cancel_reads_req;        /* ... every read it holds (mu) */
 	struct list submitted;        /* caller -> worker (mu) */
 	struct list done;             /* worker -> caller (mu) */
 	int pending;                  /* submitted and not dispatched (mu) */
@@ -110,6 +111,18 @@ static const struct { const char *name; } ops[] = {
 	{"BatchWriteItem"}, {"CreateTable"}, {"DeleteTable"},
 	{"TransactWriteItems"}, {"TransactGetItems"}, {"UpdateTable"},
 };
+
+/* Reads may be cancelled by the user (Esc); a write in flight is never
+ * abandoned that way: its outcome would be unknown. */
+static bool call_reads(const struct ddb_call *x)
+{
+	static const char *const reads[] = {"ListTables", "DescribeTable", "GetItem", "BatchGetItem",
+	                                    "Query", "Scan", "TransactGetItems"};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
+		if (!strcmp(x->op, reads[i]))
+			return true;
+	return false;
+}
 
 const char *ddb_error_kind_text(enum ddb_error_kind k)
 {
@@ -879,14 +892,15 @@ static void *worker_main(void *arg)
 			x->state = ST_QUEUED;
 			list_push(&c->ready, x);
 		}
-		if (c->cancel_all_req) {
-			c->cancel_all_req = false;
+		if (c->cancel_all_req || c->cancel_reads_req) {
+			bool all = c->cancel_all_req;
+			c->cancel_all_req = c->cancel_reads_req = false;
 			for (struct ddb_call *y = c->ready.head; y; y = y->next)
-				y->cancel = true;
+				y->cancel = y->cancel || all || call_reads(y);
 			for (struct ddb_call *y = c->waiting.head; y; y = y->next)
-				y->cancel = true;
+				y->cancel = y->cancel || all || call_reads(y);
 			for (struct ddb_call *y = active.head; y; y = y->next)
-				y->cancel = true;
+				y->cancel = y->cancel || all || call_reads(y);
 		}
 		/* collect cancellations */
 		struct ddb_call *cancels[64];
@@ -1188,6 +1202,17 @@ void ddb_cancel(ddb_client *c, ddb_call *call)
 {
 	pthread_mutex_lock(&c->mu);
 	call->cancel = true;
+	pthread_mutex_unlock(&c->mu);
+	curl_multi_wakeup(c->multi);
+}
+
+void ddb_client_cancel_reads(ddb_client *c)
+{
+	pthread_mutex_lock(&c->mu);
+	for (struct ddb_call *x = c->submitted.head; x; x = x->next)
+		if (call_reads(x))
+			x->cancel = true;
+	c->cancel_reads_req = true;
 	pthread_mutex_unlock(&c->mu);
 	curl_multi_wakeup(c->multi);
 }

@@ -98,6 +98,9 @@ void ddb_cancel(ddb_client *c, ddb_call *call);
 /* Cancel every call in flight and end every later one at once (quitting:
  * paged loads stop asking for more). */
 void ddb_client_cancel_all(ddb_client *c);
+/* Cancel every read in flight or queued now (Esc); writes go on, and later
+ * calls are sent as usual. */
+void ddb_client_cancel_reads(ddb_client *c);
 
 /* Readable when finished calls wait to be dispatched. */
 int ddb_client_fd(ddb_client *c);

@@ -405,7 +405,8 @@ static void draw(struct ui *ui)
 			role = ROLE_ERROR;
 	} else if (v->loading || (ui->list && ui->list->loading) || ui->tree->loading) {
 		struct view *lv = v->loading ? v : ui->list && ui->list->loading ? ui->list : ui->tree;
-		snprintf(st, sizeof st, " loading %s %s %s  (Esc %s)", lv->title, lv->progress, net,
+		snprintf(st, sizeof st, " loading %s %s %s  (Esc %s)", lv == ui->tree ? "the tree" : lv->title,
+		         lv->progress, net,
 		         v->filter ? "clears the filter" : "cancels");
 	} else if (v->error) {
 		snprintf(st, sizeof st, " error: %s  (R retries)", v->error);
@@ -782,9 +783,14 @@ static void handle_action(struct ui *ui, enum action a)
 			break;
 		}
 		v->load_all = false;
-		if (v->loading && v->ops->cancel)
+		if (v->loading && v->ops->cancel) {
 			v->ops->cancel(v);
-		else if (ui->detail) {
+		} else if (v->loading) {
+			/* the tree's loads belong to its nodes: stop the reads in
+			 * flight; each node reports "cancelled" (R loads it again) */
+			ddb_client_cancel_reads(ui->s->ddb);
+			ui_message(ui, false, "cancelled: R on a node loads it again");
+		} else if (ui->detail) {
 			view_free(ui->detail);
 			ui->detail = NULL;
 		} else if (ui->focus == 1)

@@ -6,7 +6,7 @@
 # time; after Esc clears a tree filter the selected node keeps its place on
 # the screen, with its children below it.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 20
 
 PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
@@ -122,6 +122,21 @@ sleep 1
 status=$(tmux_screen | tail -1)
 check "the cursor is on the user, not back on the first root ($(printf '%s' "$status" | cut -c1-10))" \
 	bash -c "printf '%s\n' '$status' | grep -qE '^ *5/'"
+tmux_keys q
+check "q quits" tmux_dead
+
+# ---- Esc cancels the tree's loads ----
+# Every request held 60 s: the start-up table list and the Conversations
+# Scan hang; Esc stops them at once (the tree has no load of its own to
+# cancel: the reads in flight are cancelled) and each node says so.
+proxy stallesc --random 'stall=1' --stall-ms 60000
+tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$P" --timeout 120 "${ARGS[@]}"
+tmux_wait "Conversations" >/dev/null
+tmux_keys /Conversations Enter Enter Escape
+tmux_wait "loading the tree" 10 >/dev/null
+tmux_keys Escape
+check "Esc on the tree cancels its loads" tmux_wait "cancelled" 5
+check "... and the nodes stop loading" bash -c "! tmux -L '$T_TMUX' capture-pane -p -t 0 | grep -q '^~ '"
 tmux_keys q
 check "q quits" tmux_dead
 
