@@ -797,11 +797,12 @@ static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current
 
 static void fb_write_ctx(struct fb_ctx *c);
 
-/* What one step's feedback adds to its thread's counts ([up, down,
- * comments]), decoded as count_feedback decodes the Scan's steps. */
-static void fb_contribution(const json_t *fb_av, long out[3])
+/* A feedback attribute value ({"M": ...}, or NULL for none) decoded as the
+ * steps are: *vote 1 up, 0 down, -1 anything else; *comment malloc'd or NULL. */
+static void fb_peek(const json_t *fb_av, int *vote, char **comment)
 {
-	out[0] = out[1] = out[2] = 0;
+	*vote = -1;
+	*comment = NULL;
 	if (!fb_av)
 		return;
 	json_t *item = json_pack("{s:{s:s},s:{s:s},s:O}", "PK", "S", "THREAD#t", "SK", "S", "STEP#s",
@@ -811,14 +812,27 @@ static void fb_contribution(const json_t *fb_av, long out[3])
 	struct cl_step s;
 	cl_step_decode(&s, item);
 	if (s.has_feedback) {
-		if (s.feedback.vote == 1)
-			out[0] = 1;
-		else if (s.feedback.vote == 0)
-			out[1] = 1;
-		out[2] = s.feedback.comment && *s.feedback.comment;
+		*vote = s.feedback.vote;
+		*comment = s.feedback.comment ? strdup(s.feedback.comment) : NULL;
 	}
 	cl_step_clear(&s);
 	json_decref(item);
+}
+
+/* What one step's feedback adds to its thread's counts ([up, down,
+ * comments]), decoded as count_feedback decodes the Scan's steps. */
+static void fb_contribution(const json_t *fb_av, long out[3])
+{
+	out[0] = out[1] = out[2] = 0;
+	int vote;
+	char *comment;
+	fb_peek(fb_av, &vote, &comment);
+	if (vote == 1)
+		out[0] = 1;
+	else if (vote == 0)
+		out[1] = 1;
+	out[2] = comment && *comment;
+	free(comment);
 }
 
 static void relabel_thread(struct cl_state *st, struct tnode *n, const char *thread_id)
@@ -877,6 +891,7 @@ static void fb_done(struct fb_result *res, void *ud)
 		/* the counts follow what is stored now */
 		counts_update(ui, c->thread_id, c->seen, json_object_get(res->item, "feedback"));
 		/* show both versions; the typed text is kept in the conflict view */
+		ui_message(ui, false, NULL);   /* no longer "saving feedback..." */
 		conflict_open(ui, c, json_object_get(res->item, "feedback"));
 		c = NULL;
 		break;
@@ -1382,13 +1397,32 @@ static bool conflict_key(struct view *v, int ch)
 	}
 	if (ch == 'e' || ch == 'E') {
 		struct fb_ctx *c = k->c;
+		if (c->is_delete) {
+			/* a delete has nothing of its own to edit: edit theirs */
+			int vote;
+			char *comment;
+			fb_peek(k->current, &vote, &comment);
+			form_open(ui, c->thread_id, c->step_id, "step (after a conflict)", k->current,
+			          k->current ? vote : 1, comment);
+			free(comment);
+			return true;
+		}
 		form_open(ui, c->thread_id, c->step_id, "step (after a conflict)", k->current,
 		          c->value, c->comment);
 		return true;   /* the form replaced (and freed) this view */
 	}
 	if (ch == 'r' || ch == 'R' || ch == 27 || ch == 'q') {
+		/* theirs is kept: the draft goes, so e edits the stored version */
+		struct fb_ctx *c = k->c;
+		k->c = NULL;
+		struct cl_state *st = state(ui);
+		char *dk = draft_key(c->thread_id, c->step_id);
+		if (st && dk)
+			json_object_del(st->drafts, dk);
+		free(dk);
 		ui_message(ui, false, "kept the stored feedback");
-		char *tid = strdup(k->c->thread_id);
+		char *tid = strdup(c->thread_id);
+		fb_ctx_free(c);
 		conflict_close(ui, tid);
 		free(tid);
 		return true;
@@ -1434,8 +1468,12 @@ static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current
 	describe_fb(&k->lines, c->is_delete ? "Yours (delete)" : "Yours", NULL,
 	            c->is_delete ? -1 : c->value, c->comment, c->is_delete);
 	lines_add(&k->lines, "");
-	lines_add(&k->lines, "o: overwrite with yours (only if it is still as shown)   "
-	                     "e: edit yours   r/Esc: keep the stored one (reload)");
+	if (c->is_delete)
+		lines_add(&k->lines, "o: delete it anyway (only if it is still as shown)   "
+		                     "e: edit the stored one   r/Esc: keep the stored one (reload)");
+	else
+		lines_add(&k->lines, "o: overwrite with yours (only if it is still as shown)   "
+		                     "e: edit yours   r/Esc: keep the stored one (reload)");
 	struct view *v = view_new(ui, &conflict_ops, k, "feedback conflict");
 	ui_set_overlay(ui, v);
 	view_set_rows(v, k->lines.n);

@@ -4,7 +4,7 @@
 # After each, the stored step is read back directly and compared with the
 # exact shape Chainlit writes (SCHEMAS.md B.5).
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 35
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 CT="${PREFIX}chainlit"
@@ -195,6 +195,51 @@ check "deleting its only feedback removes the counts ($(line_of "$WORK/counts-de
 	bash -c "grep -q 'feedback deleted' '$WORK/counts-del.txt' && grep -qE '^ +$when  [^ ]' '$WORK/counts-del.txt'"
 check ":only comments uses the new counts (the thread is hidden)" \
 	bash -c "! grep -qE '^ +$when ' '$WORK/counts-com.txt'"
+
+# 10. conflicts, the second writer being ddtree feedback set: after "keep
+# theirs" (r), e edits the stored version, not the discarded draft; a delete
+# conflict offers what a delete can do (delete anyway, keep theirs, edit
+# theirs), and the status line no longer says "saving feedback..."
+W="$DDTREE_BIN --endpoint-url $E --chainlit-table $CT feedback set $TID $SID"
+cat >"$WORK/s10" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+e
+v1XYZ
+:system $W --value up --comment v4 >/dev/null
+<C-s>
+:save-display $WORK/conflict-set.txt
+r
+e
+:save-display $WORK/after-keep-e.txt
+<Esc>
+D
+:system $W --value down --comment c5 >/dev/null
+y
+:save-display $WORK/conflict-del.txt
+e
+:save-display $WORK/conflict-del-e.txt
+<Esc>
+D
+:system $W --value up --comment c6 >/dev/null
+y
+o
+:save-display $WORK/conflict-del-o.txt
+SCRIPT
+run_script 120x30 "$WORK/s10" "${ARGS[@]}"
+check "a set conflict shows theirs (v4) and mine (v1XYZ)" \
+	bash -c "grep -q '^ *v4' '$WORK/conflict-set.txt' && grep -q '^ *v1XYZ' '$WORK/conflict-set.txt'"
+check "after r (keep theirs), e edits the stored comment, not the dropped draft" \
+	bash -c "grep -q '^ *v4▏' '$WORK/after-keep-e.txt' && ! grep -q v1XYZ '$WORK/after-keep-e.txt'"
+check "a delete conflict offers to delete anyway and to edit the stored one, not to edit mine" \
+	bash -c "grep -q 'o: delete it anyway' '$WORK/conflict-del.txt' && grep -q 'e: edit the stored one' '$WORK/conflict-del.txt' && ! grep -q 'edit yours' '$WORK/conflict-del.txt'"
+check "the status line does not say 'saving feedback...' under a conflict" \
+	bash -c "! grep -q 'saving feedback' '$WORK/conflict-set.txt' && ! grep -q 'saving feedback' '$WORK/conflict-del.txt'"
+check "e after a delete conflict edits theirs (thumbs down, c5)" \
+	bash -c "grep -q '( ) thumbs up   (\*) thumbs down' '$WORK/conflict-del-e.txt' && grep -q '^ *c5▏' '$WORK/conflict-del-e.txt'"
+check "o after a delete conflict deletes theirs" grep -q 'feedback deleted' "$WORK/conflict-del-o.txt"
+check "... and nothing is stored" no_feedback "$SID"
 
 # 8. feedback on a step that no longer exists is refused and creates nothing
 ddb DeleteItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}}}" >/dev/null
