@@ -264,7 +264,7 @@ int cli_main(int argc, char **argv)
 	cl.commands = start_cmds;
 	int c, n;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hVc:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVc:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ENDPOINT: cl.so.aws.endpoint_url = optarg; break;
 		case OPT_REGION: cl.so.aws.region = optarg; break;
@@ -308,13 +308,20 @@ int cli_main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
-		default:
-			if (optopt)
-				fprintf(stderr, "ddtree: option -%c is unknown or needs a value (see --help)\n", optopt);
-			else
-				fprintf(stderr, "ddtree: option %s is unknown or needs a value (see --help)\n",
-				        argv[optind - 1]);
+		case ':': {
+			/* a value is missing: name the option as it was written */
+			char *o = text_sanitize_line(argv[optind - 1]);
+			fprintf(stderr, "ddtree: option %s needs a value (see --help)\n", o ? o : "");
+			free(o);
 			return EXIT_USAGE;
+		}
+		default: {
+			char *o = text_sanitize_line(optopt > 0 && optopt < 128 ? (char[]){'-', (char)optopt, 0}
+			                                                     : argv[optind - 1]);
+			fprintf(stderr, "ddtree: unknown option %s (see --help)\n", o ? o : "");
+			free(o);
+			return EXIT_USAGE;
+		}
 		}
 	}
 	if (cl.so.read_only && cl.so.write) {

@@ -2,7 +2,7 @@
 # The command line end to end: --help, --version, usage errors, the demo
 # tables, `tables` in both output forms, and a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 22
 
 out=$("$DDTREE_BIN" --help); rc=$?
 check "--help exits 0" test "$rc" = 0
@@ -13,6 +13,11 @@ check "--version prints the version" contains "$out" "ddtree 0."
 "$DDTREE_BIN" --endpoint-url "$E" no-such-command 2>"$WORK/err"; rc=$?
 check "unknown command exits 2" test "$rc" = 2
 check "unknown command is named" grep -q "unknown command 'no-such-command'" "$WORK/err"
+"$DDTREE_BIN" --endpoint-url 2>"$WORK/err"; rc=$?
+check "a missing option value exits 2" test "$rc" = 2
+check "... and names the option" grep -qx "ddtree: option --endpoint-url needs a value (see --help)" "$WORK/err"
+"$DDTREE_BIN" --no-such-option tables 2>"$WORK/err"
+check "an unknown option is named" grep -qx "ddtree: unknown option --no-such-option (see --help)" "$WORK/err"
 
 ddtree demo --prefix "$PREFIX" 2>"$WORK/err" >/dev/null; rc=$?
 check "demo creates the tables" test "$rc" = 0
