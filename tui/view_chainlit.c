@@ -1019,7 +1019,7 @@ static bool steps_action(struct view *v, enum action a)
 		snprintf(label, sizeof label, "%s %s", s->type ? s->type : "step", s->name ? s->name : "");
 		form_open(v->ui, ktid, ksid, label,
 		          s->has_feedback ? s->feedback.av : NULL,
-		          s->has_feedback && s->feedback.vote >= 0 ? s->feedback.vote : 1,
+		          s->has_feedback ? s->feedback.vote : 1,
 		          draft ? draft : s->has_feedback ? s->feedback.comment : NULL);
 		free(dk);
 		return true;
@@ -1085,10 +1085,14 @@ enum { F_VALUE, F_COMMENT, F_SAVE, F_CANCEL, F_COUNT };
 struct form {
 	char *thread_id, *step_id, *label;
 	json_t *seen;
-	int value;
+	int value;               /* 1 up, 0 down, -1 none chosen (the stored value was invalid) */
+	char *note;              /* why no value is chosen, or NULL */
 	char *text;              /* the comment being typed (UTF-8) */
 	size_t len, cap, cur;    /* cursor: byte offset */
 	int field;
+	struct lines lines;      /* laid out for a screen of rows x cols */
+	int rows, cols;
+	size_t box_top;          /* the first comment line shown */
 };
 
 static void form_insert(struct form *f, const char *s, size_t n)
@@ -1152,48 +1156,125 @@ static void form_vertical(struct form *f, int dir)
 	f->cur = i;
 }
 
-static struct lines form_lines_cache;
+#define FORM_BAR "\xe2\x96\x8f"   /* the comment's cursor */
 
+/* The form is laid out for the screen it is on: the title, the value, the
+ * comment label and the buttons always show (and a note on an invalid
+ * stored value), then as much of the comment as fits, scrolled to keep the
+ * cursor's line in view; the ids, a blank line, the box's rules and the
+ * hint at the bottom go first when the screen is short. */
 static void form_render(struct view *v)
 {
 	struct form *f = v->priv;
-	struct lines *l = &form_lines_cache;
+	struct ui *ui = v->ui;
+	struct lines *l = &f->lines;
 	lines_free(l);
+	f->rows = ui->rows;
+	f->cols = ui->cols;
+	bool focus = f->field == F_COMMENT;
+	const char *text = f->text ? f->text : "";
+	/* the comment, wrapped, with the cursor shown as a bar when the field has focus */
+	char *shown = NULL;
+	if (asprintf(&shown, "%.*s%s%s", (int)f->cur, text, focus ? FORM_BAR : "", text + f->cur) < 0)
+		shown = NULL;
+	struct lines box = {0};
+	wrap_text(&box, shown ? shown : "", ui->cols > 20 ? ui->cols - 4 : 60, 4);
+	free(shown);
+	if (!box.n)
+		lines_add(&box, "");
+	/* the line of the cursor: the k-th bar of the wrapped text, when k bars
+	 * come before the cursor in the text itself */
+	size_t cur_line = (size_t)-1;
+	if (focus) {
+		size_t k = 0;
+		for (const char *q = text; (q = strstr(q, FORM_BAR)) && (size_t)(q - text) < f->cur; q++)
+			k++;
+		for (size_t i = 0; i < box.n && cur_line == (size_t)-1; i++)
+			for (const char *q = box.v[i]; (q = strstr(q, FORM_BAR)); q++)
+				if (k-- == 0) {
+					cur_line = i;
+					break;
+				}
+	}
+	/* header, the view's title and the status line take 3 rows */
+	long avail = (long)ui->rows - 3;
+	long need = 4 + (f->note ? 1 : 0);   /* title, value, comment label, buttons */
+	bool hint = f->seen != NULL, blank = true, ids = true, rules = true;
+	long want = box.n < 3 ? (long)box.n : 3;
+#define FORM_OPT ((long)hint + blank + ids + 2 * rules)
+	if (need + FORM_OPT + want > avail)
+		hint = false;
+	if (need + FORM_OPT + want > avail)
+		blank = false;
+	if (need + FORM_OPT + want > avail)
+		ids = false;
+	if (need + FORM_OPT + want > avail)
+		rules = false;
+	long room = avail - need - FORM_OPT;
+#undef FORM_OPT
+	size_t box_h = room < 1 ? 1 : (size_t)room < box.n ? (size_t)room : box.n;
+	if (f->box_top + box_h > box.n)
+		f->box_top = box.n - box_h;
+	if (cur_line != (size_t)-1) {
+		if (cur_line < f->box_top)
+			f->box_top = cur_line;
+		else if (cur_line >= f->box_top + box_h)
+			f->box_top = cur_line - box_h + 1;
+	}
 	char buf[512];
 	snprintf(buf, sizeof buf, "Feedback on %s", f->label);
 	lines_add(l, buf);
-	snprintf(buf, sizeof buf, "thread %s  step %s", f->thread_id, f->step_id);
-	lines_add(l, buf);
-	lines_add(l, "");
+	if (ids) {
+		snprintf(buf, sizeof buf, "thread %s  step %s", f->thread_id, f->step_id);
+		lines_add(l, buf);
+	}
+	if (blank)
+		lines_add(l, "");
 	snprintf(buf, sizeof buf, "%s Value:    (%c) thumbs up   (%c) thumbs down      Left/Right or Space",
 	         f->field == F_VALUE ? ">" : " ", f->value == 1 ? '*' : ' ', f->value == 0 ? '*' : ' ');
 	lines_add(l, buf);
+	if (f->note) {
+		snprintf(buf, sizeof buf, "            %s", f->note);
+		lines_add(l, buf);
+	}
 	snprintf(buf, sizeof buf, "%s Comment:  (empty = none; Enter: new line; Ctrl-S: save)",
-	         f->field == F_COMMENT ? ">" : " ");
+	         focus ? ">" : " ");
 	lines_add(l, buf);
-	/* the text, with the cursor shown as a block when the field has focus */
-	char *shown = NULL;
-	if (asprintf(&shown, "%.*s%s%s", (int)f->cur, f->text ? f->text : "",
-	             f->field == F_COMMENT ? "\xe2\x96\x8f" : "", f->text ? f->text + f->cur : "") < 0)
-		shown = NULL;
-	lines_add(l, "  ----");
-	wrap_text(l, shown ? shown : "", v->ui->cols > 20 ? v->ui->cols - 4 : 60, 4);
-	free(shown);
-	lines_add(l, "  ----");
+	size_t below = box.n - f->box_top - box_h;
+	if (rules) {
+		if (f->box_top)
+			snprintf(buf, sizeof buf, "  ---- (%zu more line%s above)", f->box_top,
+			         f->box_top == 1 ? "" : "s");
+		else
+			snprintf(buf, sizeof buf, "  ----");
+		lines_add(l, buf);
+	}
+	for (size_t i = f->box_top; i < f->box_top + box_h; i++)
+		lines_add(l, box.v[i]);
+	if (rules) {
+		if (below)
+			snprintf(buf, sizeof buf, "  ---- (%zu more line%s below)", below, below == 1 ? "" : "s");
+		else
+			snprintf(buf, sizeof buf, "  ----");
+		lines_add(l, buf);
+	}
+	lines_free(&box);
 	snprintf(buf, sizeof buf, "  %s[ Save ]%s   %s[ Cancel ]%s      Tab: next field   Esc: cancel",
 	         f->field == F_SAVE ? ">" : " ", f->field == F_SAVE ? "<" : " ",
 	         f->field == F_CANCEL ? ">" : " ", f->field == F_CANCEL ? "<" : " ");
 	lines_add(l, buf);
-	if (f->seen)
+	if (hint)
 		lines_add(l, "  (the save is refused if someone else changes this feedback meanwhile)");
 	view_set_rows(v, l->n);
 }
 
 static void form_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
-	(void)v;
-	if (i < form_lines_cache.n)
-		snprintf(buf, len, "%s", form_lines_cache.v[i]);
+	struct form *f = v->priv;
+	if (f->rows != v->ui->rows || f->cols != v->ui->cols)
+		form_render(v);   /* lay it out again after a resize */
+	if (i < f->lines.n)
+		snprintf(buf, len, "%s", f->lines.v[i]);
 	if (i == 0)
 		*role = ROLE_TITLE;
 }
@@ -1201,13 +1282,19 @@ static void form_row(struct view *v, size_t i, char *buf, size_t len, enum color
 static void form_close(struct ui *ui)
 {
 	ui_set_overlay(ui, NULL);
-	lines_free(&form_lines_cache);
 }
 
 static void form_save(struct view *v)
 {
 	struct form *f = v->priv;
 	struct ui *ui = v->ui;
+	if (f->value != 0 && f->value != 1) {
+		/* the stored value was neither: the user chooses */
+		ui_message(ui, true, "choose thumbs up or thumbs down first");
+		f->field = F_VALUE;
+		form_render(v);
+		return;
+	}
 	struct fb_ctx *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
@@ -1237,7 +1324,9 @@ static bool form_key(struct view *v, int ch)
 	if (ch == '\t' || ch == KEY_BTAB) {
 		f->field = (f->field + (ch == '\t' ? 1 : F_COUNT - 1)) % F_COUNT;
 	} else if (f->field == F_VALUE) {
-		if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
+		if ((ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ') && f->value != 0 && f->value != 1)
+			f->value = ch == KEY_RIGHT ? 0 : 1;   /* none chosen yet: up is on the left */
+		else if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
 			f->value = !f->value;
 		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
 			f->field = F_COMMENT;
@@ -1296,7 +1385,9 @@ static void form_destroy(struct view *v)
 	free(f->step_id);
 	free(f->label);
 	free(f->text);
+	free(f->note);
 	json_decref(f->seen);
+	lines_free(&f->lines);
 	free(f);
 }
 
@@ -1318,6 +1409,17 @@ static void form_open(struct ui *ui, const char *thread_id, const char *step_id,
 	f->label = strdup(label);
 	f->seen = seen ? json_deep_copy(seen) : NULL;
 	f->value = value;
+	if ((value != 0 && value != 1) && seen) {
+		/* an invalid stored value (the Slack integration's 2...): nothing
+		 * is preselected, and the form says why */
+		const char *n = ddb_av_get_n(json_object_get(json_object_get(seen, "M"), "value"));
+		if (asprintf(&f->note, n ? "stored value %.40s is not 0 or 1: choose thumbs up or down"
+		                         : "the stored value is missing or not a number: choose thumbs up "
+		                           "or down", n) < 0)
+			f->note = NULL;
+	} else if (value != 0 && value != 1) {
+		f->value = 1;
+	}
 	f->cap = 64;
 	f->text = calloc(1, f->cap);
 	if (!f->text)

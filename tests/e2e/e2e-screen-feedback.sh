@@ -4,7 +4,7 @@
 # After each, the stored step is read back directly and compared with the
 # exact shape Chainlit writes (SCHEMAS.md B.5).
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 41
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 CT="${PREFIX}chainlit"
@@ -240,6 +240,46 @@ check "e after a delete conflict edits theirs (thumbs down, c5)" \
 	bash -c "grep -q '( ) thumbs up   (\*) thumbs down' '$WORK/conflict-del-e.txt' && grep -q '^ *c5▏' '$WORK/conflict-del-e.txt'"
 check "o after a delete conflict deletes theirs" grep -q 'feedback deleted' "$WORK/conflict-del-o.txt"
 check "... and nothing is stored" no_feedback "$SID"
+
+# 11. the form scrolls its comment to the cursor: a 15-line comment at
+# 80x24 keeps the line being typed and the buttons on the screen; at 50x10
+# the comment is still there (the form drops its ids and rules first)
+{
+	printf ':thread %s\n/%s\n<Enter>\ne\n' "$TID" "$SID"
+	for i in $(seq 1 14); do printf 'line %s of a long comment<Enter>\n' "$i"; done
+	printf 'line 15 typed\n:save-display %s\n' "$WORK/form-long.txt"
+	printf ':resize 50x10\n:save-display %s\n' "$WORK/form-small.txt"
+	printf '<Up><Up><Up><Up><Up><Up>\n:save-display %s\n<Esc>\n' "$WORK/form-small-up.txt"
+} >"$WORK/s11"
+run_script 80x24 "$WORK/s11" "${ARGS[@]}"
+check "80x24, a 15-line comment: the line being typed and the buttons are on the screen" \
+	bash -c "grep -q '^ *line 15 typed▏' '$WORK/form-long.txt' && grep -q '\[ Save \]' '$WORK/form-long.txt' && grep -q '(2 more lines above)' '$WORK/form-long.txt'"
+check "50x10: the comment's cursor line and the buttons are on the screen" \
+	bash -c "grep -q '^ *line 15 typed▏' '$WORK/form-small.txt' && grep -q '\[ Save \]' '$WORK/form-small.txt'"
+check "50x10: the comment scrolls up with the cursor" \
+	bash -c "grep -q '^ *line 9 of a l▏ong' '$WORK/form-small-up.txt' && ! grep -q 'line 15' '$WORK/form-small-up.txt' && grep -q '\[ Save \]' '$WORK/form-small-up.txt'"
+
+# 12. an invalid stored value (2, as a Slack integration wrote it): the
+# form selects neither and says why; saving asks for a choice first
+slack="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"2\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"rated 2 by the Slack integration\"}}}"
+ddb UpdateItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}},\"UpdateExpression\":\"SET #f = :f\",\"ExpressionAttributeNames\":{\"#f\":\"feedback\"},\"ExpressionAttributeValues\":{\":f\":$slack}}" >/dev/null
+cat >"$WORK/s12" <<SCRIPT
+:thread $TID
+/$SID
+<Enter>
+e
+:save-display $WORK/form-invalid.txt
+<C-s>
+:save-display $WORK/form-invalid-save.txt
+<Right>
+<C-s>
+SCRIPT
+run_script 120x30 "$WORK/s12" "${ARGS[@]}"
+check "stored value 2: neither thumbs is selected, and the form says why" \
+	bash -c "grep -q '( ) thumbs up   ( ) thumbs down' '$WORK/form-invalid.txt' && grep -q 'stored value 2 is not 0 or 1' '$WORK/form-invalid.txt'"
+check "saving without a choice is refused and asks for one" grep -q "choose thumbs up or thumbs down first" "$WORK/form-invalid-save.txt"
+want="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"rated 2 by the Slack integration\"}}}"
+check "once chosen (Right: thumbs down), the save stores 0 and keeps the comment" fb_equal "$(step_item "$SID")" "$want"
 
 # 8. feedback on a step that no longer exists is refused and creates nothing
 ddb DeleteItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}}}" >/dev/null
