@@ -352,6 +352,8 @@ int ui_list_width(const struct ui *ui)
 	return ui->detail ? ui->cols : ui->cols - tree_width(ui->cols) - 1;
 }
 
+static void detail_sync(struct view *v);
+
 static void draw(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
@@ -375,6 +377,7 @@ static void draw(struct ui *ui)
 	if (ui->help) {
 		draw_help(ui);
 	} else if (ui->detail) {
+		detail_sync(ui->detail);
 		draw_view(ui, ui->detail, 1, 0, body_h, cols, true);
 	} else {
 		int tw = tree_width(cols);
@@ -454,14 +457,31 @@ static void detail_build(struct view *v)
 	view_set_rows(v, d->lines.n);
 }
 
+/* Before drawing: re-wrap after a resize, keeping the cursor at the same
+ * place in the text (proportionally: the lines are wrapped anew) and on the
+ * same screen row where it can be, and never past the end. */
+static const struct view_ops detail_ops;
+
+static void detail_sync(struct view *v)
+{
+	if (v->ops != &detail_ops)
+		return;   /* another overlay (a form, the conflict view) */
+	struct detail *d = v->priv;
+	if (d->width == v->ui->cols || v->ui->cols <= 20)
+		return;
+	size_t old_n = d->lines.n, keep = v->cursor;
+	size_t row = v->cursor >= v->top ? v->cursor - v->top : 0;
+	detail_build(v);
+	size_t n = d->lines.n;
+	v->cursor = old_n > 1 && n ? (size_t)((double)keep * (double)(n - 1) / (double)(old_n - 1) + 0.5) : 0;
+	if (n && v->cursor >= n)
+		v->cursor = n - 1;
+	view_place_cursor(v, row, false);
+}
+
 static void detail_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
 	struct detail *d = v->priv;
-	if (d->width != v->ui->cols && v->ui->cols > 20) {
-		size_t keep = v->cursor;
-		detail_build(v);   /* re-wrap after a resize */
-		v->cursor = keep;
-	}
 	if (i < d->lines.n) {
 		snprintf(buf, len, "%s", d->lines.v[i]);
 		if (d->problems && *d->problems && i == 0)

@@ -4,7 +4,7 @@
 # type, the raw view, the filter and a resize.  Expected screens live in
 # tests/e2e/screens/.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 
 T="${PREFIX}raw"
 make_table "$T"
@@ -52,3 +52,23 @@ check "after a resize no line is wider than 50 columns" \
 check "the narrow screen has 16 lines" test "$(wc -l <"$WORK/narrow.txt")" = 16
 check "no raw escape character reached any screen" \
 	bash -c "! grep -q $'\x1b' $WORK/*.txt"
+
+# The detail view across a resize: item#2's long text wraps to more lines at
+# 40 columns than at 120; with the cursor on the last line, widening keeps
+# the cursor inside the text (it said 23/21) and fills the screen from the top
+cat >"$WORK/rs" <<SCRIPT
+:table $T
+/item#2
+<Enter><Enter>
+G
+:save-display $WORK/rs-narrow.txt
+:resize 120x40
+:save-display $WORK/rs-wide.txt
+q
+SCRIPT
+run_script 40x15 "$WORK/rs" "${ARGS[@]}"
+narrow=$(tail -1 "$WORK/rs-narrow.txt" | awk '{print $1}')
+wide=$(tail -1 "$WORK/rs-wide.txt" | awk '{print $1}')
+check "the detail view's cursor stays inside the text after a resize ($narrow -> $wide)" \
+	bash -c "[ '${wide%/*}' -le '${wide#*/}' ] && [ '${narrow#*/}' -gt '${wide#*/}' ]"
+check "... and the text is drawn from its first line" grep -q "PK" "$WORK/rs-wide.txt"
