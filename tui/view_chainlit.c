@@ -26,6 +26,8 @@ struct cl_state {
 	bool hold_scan;          /* :user: start that Scan after the user's first page */
 	bool scan_held;          /* Conversations opened while held */
 	json_t *listed;          /* identifiers of the user nodes (the Scan skips them) */
+	json_t *pending;         /* identifiers :user added a node for, no USER item seen yet */
+	bool users_done;         /* the Scan went through without an error */
 	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
 	struct tnode *root;
 	struct ui *ui;
@@ -186,6 +188,7 @@ static struct view *more_list(struct ui *ui, struct tnode *n)
 static const struct tnode_ops more_ops = {.list = more_list, .free_data = more_free};
 
 static void scan_when_held(struct cl_state *st);
+static void user_loaded(struct cl_state *st, struct tnode *n, bool more);
 
 /* A page is complete (or failed): offer the next one, report the error. */
 static void page_finished(struct threads_load *L, const struct ddb_error *err)
@@ -206,6 +209,8 @@ static void page_finished(struct threads_load *L, const struct ddb_error *err)
 		tree_loaded(ui, L->node, msg);
 	} else {
 		tree_loaded(ui, L->node, NULL);
+		if (state(ui))
+			user_loaded(state(ui), L->node, more);
 	}
 	if (state(ui))
 		scan_when_held(state(ui));
@@ -313,6 +318,8 @@ static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)
 
 struct user_node {
 	char *identifier;
+	bool by_command;         /* added by :user, no USER item seen (yet) */
+	bool no_threads;         /* its load found no thread */
 };
 
 static void free_user_node(void *d)
@@ -330,6 +337,25 @@ static void user_expand(struct ui *ui, struct tnode *n)
 }
 
 static const struct tnode_ops user_ops = {.expand = user_expand, .free_data = free_user_node};
+
+/* A node :user added for an identifier with no USER item and no thread
+ * is kept (threads may come), but the status line says so, once both the
+ * user's load and the users Scan are through. */
+static void say_no_user(struct cl_state *st, struct tnode *n)
+{
+	struct user_node *u = n->data;
+	if (n->ops == &user_ops && u->by_command && u->no_threads && !n->item_text && st->users_done)
+		ui_message(st->ui, false, "no user %s and no threads for it", u->identifier);
+}
+
+static void user_loaded(struct cl_state *st, struct tnode *n, bool more)
+{
+	if (n->ops != &user_ops)
+		return;
+	struct user_node *u = n->data;
+	u->no_threads = !more && !n->nkids;
+	say_no_user(st, n);
+}
 
 static void unowned_expand(struct ui *ui, struct tnode *n)
 {
@@ -379,6 +405,22 @@ static void add_users(struct cl_state *st, struct users_load *L, const json_t *i
 		/* :user may have added this one already; a set, not a walk of the
 		 * children: a table can hold many thousands of users */
 		const char *ident = us.v[i].identifier;
+		if (ident && json_object_get(st->pending, ident)) {
+			/* the node :user added: it has a USER item after all */
+			json_object_del(st->pending, ident);
+			for (size_t k = 0; k < st->root->nkids; k++) {
+				struct tnode *n = st->root->kids[k];
+				if (n->ops != &user_ops || !n->id || strcmp(n->id, ident))
+					continue;
+				((struct user_node *)n->data)->by_command = false;
+				tnode_set_item(n, us.v[i].raw);
+				if (us.v[i].problems.n && !n->problems) {
+					n->problems = problems_join(&us.v[i].problems);
+					n->role = ROLE_PROBLEM;
+				}
+				break;
+			}
+		}
 		if (ident && json_object_get(st->listed, ident))
 			continue;
 		if (ident)
@@ -437,8 +479,12 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
 	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
 	st->counts_done = true;
+	st->users_done = true;
 	relabel_all(st, st->root);
 	tree_loaded(ui, L->node, NULL);
+	if (json_object_size(st->pending))
+		for (size_t k = 0; k < st->root->nkids; k++)
+			say_no_user(st, st->root->kids[k]);
 	pager_free(p);
 	free(L);
 }
@@ -455,11 +501,16 @@ static void start_scan(struct ui *ui, struct tnode *n)
 	L->generation = n->generation;
 	json_object_clear(st->counts);
 	st->counts_done = false;
+	st->users_done = false;
 	st->scan_held = false;
 	json_object_clear(st->listed);
+	json_object_clear(st->pending);
 	for (size_t i = 0; i < n->nkids; i++)
-		if (n->kids[i]->ops == &user_ops && n->kids[i]->id)
+		if (n->kids[i]->ops == &user_ops && n->kids[i]->id) {
 			json_object_set_new(st->listed, n->kids[i]->id, json_true());
+			if (((struct user_node *)n->kids[i]->data)->by_command && !n->kids[i]->item_text)
+				json_object_set_new(st->pending, n->kids[i]->id, json_true());
+		}
 	L->pager = cl_users_and_feedback_pager(ui->s, st->table, 0);
 	pager_next(L->pager, users_page, L);
 }
@@ -492,6 +543,7 @@ static void free_state(void *d)
 		st->ui->chainlit = NULL;
 	json_decref(st->counts);
 	json_decref(st->listed);
+	json_decref(st->pending);
 	json_decref(st->drafts);
 	free(st->table);
 	free(st);
@@ -510,6 +562,7 @@ void chainlit_tree_roots(struct ui *ui)
 	st->table = strdup(ui->s->chainlit_table);
 	st->counts = json_object();
 	st->listed = json_object();
+	st->pending = json_object();
 	st->drafts = json_object();
 	st->ui = ui;
 	ui->chainlit = st;
@@ -1632,10 +1685,12 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 			if (!u)
 				abort();
 			u->identifier = strdup(arg);
+			u->by_command = true;
 			found = tnode_new(arg, &user_ops, u);
 			found->id = strdup(arg);
 			tnode_add(st->root, found);
 			json_object_set_new(st->listed, arg, json_true());
+			json_object_set_new(st->pending, arg, json_true());
 		}
 		if (!st->root->loaded && !st->root->loading)
 			st->hold_scan = true;   /* see conversations_expand */

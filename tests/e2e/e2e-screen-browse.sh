@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 36
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -139,6 +139,26 @@ run_script 100x12 "$WORK/s7d" "${ARGS[@]}"
 at=$(grep -n -- '- zed@example.com' "$WORK/reveal.txt" | cut -d: -f1)
 check ":user scrolls the user to a third of the pane, not its bottom (line ${at:-none} of 12)" \
 	bash -c "[ -n '$at' ] && [ '$at' -le 7 ]"
+
+# :user for an identifier with no USER item and no thread: the node stays
+# (threads may come without a USER item) and the status line says so, both
+# when the users Scan follows the user's load and when it came before
+printf ':user nobody@x\n:save-display %s\nq\n' "$WORK/nobody.txt" >"$WORK/s7e"
+run_script 100x20 "$WORK/s7e" "${ARGS[@]}"
+check ":user nobody@x keeps its node and says there is no such user nor threads" \
+	bash -c "grep -q -- '- nobody@x' '$WORK/nobody.txt' && tail -1 '$WORK/nobody.txt' | grep -q 'no user nobody@x and no threads for it'"
+cat >"$WORK/s7f" <<SCRIPT
+/Conversations
+<Enter>
+<Enter>
+<Esc>
+:user nobody@x
+:save-display $WORK/nobody2.txt
+q
+SCRIPT
+run_script 100x20 "$WORK/s7f" "${ARGS[@]}"
+check "... also when the users were listed before" \
+	bash -c "grep -q -- '- nobody@x' '$WORK/nobody2.txt' && tail -1 '$WORK/nobody2.txt' | grep -q 'no user nobody@x and no threads for it'"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
