@@ -437,6 +437,7 @@ static void draw(struct ui *ui)
 
 struct detail {
 	json_t *item;
+	char *id;                /* what y copies, or NULL */
 	char *problems;
 	bool raw;
 	struct lines lines;
@@ -506,6 +507,13 @@ static bool detail_action(struct view *v, enum action a)
 		free(s);
 		return true;
 	}
+	if (a == ACT_COPY_ID) {
+		if (d->id && *d->id)
+			ui_copy(v->ui, "id", d->id);
+		else
+			ui_message(v->ui, false, "y: this item has no id (Y copies its JSON)");
+		return true;
+	}
 	return false;
 }
 
@@ -513,6 +521,7 @@ static void detail_destroy(struct view *v)
 {
 	struct detail *d = v->priv;
 	json_decref(d->item);
+	free(d->id);
 	free(d->problems);
 	lines_free(&d->lines);
 	free(d);
@@ -542,10 +551,17 @@ void ui_confirm(struct ui *ui, const char *text, void (*fn)(struct ui *ui, bool 
 
 void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const char *problems)
 {
+	ui_show_detail_id(ui, title, title, item, problems);
+}
+
+void ui_show_detail_id(struct ui *ui, const char *title, const char *id, const json_t *item,
+                       const char *problems)
+{
 	struct detail *d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
 	d->item = json_deep_copy(item);
+	d->id = id ? strdup(id) : NULL;
 	d->problems = problems ? strdup(problems) : NULL;
 	view_free(ui->detail);
 	ui->detail = view_new(ui, &detail_ops, d, "%s  (r: raw DynamoDB JSON, Esc: back)",
@@ -777,7 +793,7 @@ static void handle_action(struct ui *ui, enum action a)
 		else if (sel != (size_t)-1 && v->ops->item && v->ops->item(v, sel)) {
 			char *pr = v->ops->problems ? v->ops->problems(v, sel) : NULL;
 			const char *id = v->ops->id ? v->ops->id(v, sel) : NULL;
-			ui_show_detail(ui, id ? id : v->title, v->ops->item(v, sel), pr);
+			ui_show_detail_id(ui, id ? id : v->title, id, v->ops->item(v, sel), pr);
 			free(pr);
 		}
 		break;
@@ -840,11 +856,13 @@ static void handle_action(struct ui *ui, enum action a)
 		break;
 	case ACT_RAW:
 	case ACT_COPY_JSON:
-		if (sel != (size_t)-1 && v->ops->item && v->ops->item(v, sel)) {
+		if (!(sel != (size_t)-1 && v->ops->item && v->ops->item(v, sel))) {
+			ui_message(ui, false, "%s: no item here", action_info[a].name);
+		} else {
 			if (a == ACT_RAW) {
 				char *pr = v->ops->problems ? v->ops->problems(v, sel) : NULL;
-				ui_show_detail(ui, v->ops->id ? v->ops->id(v, sel) : v->title,
-				               v->ops->item(v, sel), pr);
+				const char *id = v->ops->id ? v->ops->id(v, sel) : NULL;
+				ui_show_detail_id(ui, id ? id : v->title, id, v->ops->item(v, sel), pr);
 				free(pr);
 				detail_action(ui->detail, ACT_RAW);
 			} else {
@@ -857,6 +875,8 @@ static void handle_action(struct ui *ui, enum action a)
 	case ACT_COPY_ID:
 		if (sel != (size_t)-1 && v->ops->id && v->ops->id(v, sel))
 			ui_copy(ui, "id", v->ops->id(v, sel));
+		else
+			ui_message(ui, false, "%s: no id here", action_info[a].name);
 		break;
 	case ACT_HELP:
 		ui->help = true;

@@ -121,6 +121,9 @@ void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional
  * problem text. */
 void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const char *problems);
+/* The same with the id y copies given apart (NULL: none). */
+void ui_show_detail_id(struct ui *ui, const char *title, const char *id, const json_t *item,
+                       const char *problems);
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Ask a yes/no question in the status line; fn runs with the answer. */
 void ui_confirm(struct ui *ui, const char *text, void (*fn)(struct ui *ui, bool yes, void *ud),

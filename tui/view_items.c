@@ -137,6 +137,16 @@ static const json_t *items_item(struct view *v, size_t i)
 	return json_array_get(it->items, i);
 }
 
+/* For y: the partition key of a generic item, as the usual names go (the
+ * key schema is not read for a raw table). */
+static const char *items_id(struct view *v, size_t i)
+{
+	struct items *it = v->priv;
+	const json_t *item = json_array_get(it->items, i);
+	const char *id = ddb_item_s(item, "PK");
+	return id ? id : ddb_item_s(item, "id");
+}
+
 static void items_destroy(struct view *v)
 {
 	struct items *it = v->priv;
@@ -153,6 +163,7 @@ static const struct view_ops items_ops = {
 	.reload = items_reload,
 	.cancel = items_cancel,
 	.item = items_item,
+	.id = items_id,
 	.destroy = items_destroy,
 };
 

@@ -4,7 +4,7 @@
 # type, the raw view, the filter and a resize.  Expected screens live in
 # tests/e2e/screens/.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 18
 
 T="${PREFIX}raw"
 make_table "$T"
@@ -72,3 +72,19 @@ wide=$(tail -1 "$WORK/rs-wide.txt" | awk '{print $1}')
 check "the detail view's cursor stays inside the text after a resize ($narrow -> $wide)" \
 	bash -c "[ '${wide%/*}' -le '${wide#*/}' ] && [ '${narrow#*/}' -gt '${wide#*/}' ]"
 check "... and the text is drawn from its first line" grep -q "PK" "$WORK/rs-wide.txt"
+
+# y in the detail view copies the item's id (it did nothing); on a row
+# without an item, Y says so instead of nothing
+cat >"$WORK/yk" <<SCRIPT
+:table $T
+/item#1
+<Enter><Enter>
+y
+:save-display $WORK/y-detail.txt
+q
+SCRIPT
+run_script 100x15 "$WORK/yk" "${ARGS[@]}"
+check "y in the detail view copies the id" grep -q "copied id: item#1" "$WORK/y-detail.txt"
+printf '/Trash\n<Enter>\nY\n:save-display %s\nq\n' "$WORK/y-none.txt" >"$WORK/yn"
+run_script 100x15 "$WORK/yn" "${ARGS[@]}"
+check "Y on a node without an item says so" grep -q "no item here" "$WORK/y-none.txt"
