@@ -19,6 +19,20 @@ struct st_state {
 	struct tnode *root, *problems, *trash;
 };
 
+/* The data of a namespace node. */
+struct ns_data {
+	char *name;               /* the display name (relabelled with the count) */
+	char *note;               /* a problem the label shows, or NULL */
+};
+
+static void ns_data_free(void *p)
+{
+	struct ns_data *nd = p;
+	free(nd->name);
+	free(nd->note);
+	free(nd);
+}
+
 /* ---- documents (the list pane) ---------------------------------------------- */
 
 struct docs {
@@ -89,11 +103,13 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 	         pager_pages(p) == 1 ? "" : "s", v->more_available ? ", more" : "");
 	view_set_rows(v, d->rows.n);
 	if (!v->more_available && d->node && tree_alive(v->ui, d->node, d->generation) && d->ns) {
-		/* the count is known once every page is in */
+		/* the count is known once every page is in; a problem the label
+		 * showed (a missing parent, a cycle) stays in it */
+		const struct ns_data *nd = d->node->data;
+		const char *nm = nd && nd->name ? nd->name : d->node->id ? d->node->id : "";
 		char *lab = NULL;
-		const char *base = d->node->id ? d->node->id : "";
-		const char *nm = d->node->data ? d->node->data : base;
-		if (asprintf(&lab, "%s  (%zu docs)", nm, d->rows.n) >= 0) {
+		if (asprintf(&lab, "%s  (%zu docs%s%s)", nm, d->rows.n, nd && nd->note ? "; " : "",
+		             nd && nd->note ? nd->note : "") >= 0) {
 			free(d->node->label);
 			d->node->label = lab;
 			tree_changed(v->ui);
@@ -206,18 +222,24 @@ static struct view *ns_list(struct ui *ui, struct tnode *n)
 	return docs_view_new(ui, n->id, n);
 }
 
-/* data: the display name (for relabelling with counts) */
-static const struct tnode_ops ns_ops = {.expand = ns_expand, .list = ns_list, .free_data = free};
-static const struct tnode_ops ns_leaf_ops = {.list = ns_list, .free_data = free};
+/* data: struct ns_data (for relabelling with counts) */
+static const struct tnode_ops ns_ops = {.expand = ns_expand, .list = ns_list, .free_data = ns_data_free};
+static const struct tnode_ops ns_leaf_ops = {.list = ns_list, .free_data = ns_data_free};
 
-static struct tnode *ns_node(const struct stache_ns *ns, bool expandable)
+/* A namespace node; note (may be NULL) is a problem shown in its label,
+ * "Archive 2024  (parent archive is missing)", and in the problem colour. */
+static struct tnode *ns_node(const struct stache_ns *ns, bool expandable, const char *note)
 {
 	const char *name = ns->name ? ns->name : ns->id ? ns->id : "?";
+	struct ns_data *nd = calloc(1, sizeof *nd);
+	if (!nd)
+		abort();
+	nd->name = strdup(name);
+	nd->note = note ? strdup(note) : NULL;
 	char *label = NULL;
-	if (asprintf(&label, "%s", name) < 0)
+	if (asprintf(&label, "%s%s%s%s", name, note ? "  (" : "", note ? note : "", note ? ")" : "") < 0)
 		label = NULL;
-	struct tnode *k = tnode_new(label ? label : "?", expandable ? &ns_ops : &ns_leaf_ops,
-	                            strdup(name));
+	struct tnode *k = tnode_new(label ? label : "?", expandable ? &ns_ops : &ns_leaf_ops, nd);
 	free(label);
 	k->id = ns->id ? strdup(ns->id) : NULL;
 	tnode_set_item(k, ns->raw);
@@ -225,6 +247,8 @@ static struct tnode *ns_node(const struct stache_ns *ns, bool expandable)
 		k->problems = problems_join(&ns->problems);
 		k->role = ROLE_PROBLEM;
 	}
+	if (note)
+		k->role = ROLE_PROBLEM;
 	return k;
 }
 
@@ -271,7 +295,7 @@ static void level_page(struct pager *p, const json_t *items, const struct ddb_er
 		/* a namespace naming itself as parent would expand forever: shown
 		 * as a leaf (the check lists it as a cycle) */
 		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
-		tnode_add(L->node, ns_node(ns, !self));
+		tnode_add(L->node, ns_node(ns, !self, NULL));
 	}
 	tree_loaded(ui, L->node, NULL);
 	pager_free(p);
@@ -332,30 +356,28 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 		return;
 	struct stache_tree t;
 	stache_tree_build(L->list.v, L->list.n, &t);
+	/* orphans and cycle members expand into their children like any
+	 * namespace (through parent_id-index: a cycle comes round to its first
+	 * member, which ns_expand stops as its own ancestor; a namespace that
+	 * is its own parent stays a leaf, as in level_page) */
 	for (size_t i = 0; i < t.orphans.n; i++) {
 		const struct stache_ns *ns = &L->list.v[t.orphans.v[i]];
-		struct tnode *k = ns_node(ns, false);
-		char *lab = NULL;
-		if (asprintf(&lab, "%s  (parent %s is missing)", k->label,
-		             ns->parent_id ? ns->parent_id : "not set") >= 0) {
-			free(k->label);
-			k->label = lab;
-		}
-		k->role = ROLE_PROBLEM;
-		tnode_add(L->node, k);
+		char *note = NULL;
+		if (asprintf(&note, "parent %s is missing", ns->parent_id ? ns->parent_id : "not set") < 0)
+			note = NULL;
+		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
+		tnode_add(L->node, ns_node(ns, !self, note));
+		free(note);
 	}
 	for (size_t c = 0; c < t.n_cycles; c++)
 		for (size_t i = 0; i < t.cycles[c].n; i++) {
 			const struct stache_ns *ns = &L->list.v[t.cycles[c].v[i]];
-			struct tnode *k = ns_node(ns, false);
-			char *lab = NULL;
-			if (asprintf(&lab, "%s  (cycle %zu: parent %s)", k->label, c + 1,
-			             ns->parent_id ? ns->parent_id : "?") >= 0) {
-				free(k->label);
-				k->label = lab;
-			}
-			k->role = ROLE_PROBLEM;
-			tnode_add(L->node, k);
+			char *note = NULL;
+			if (asprintf(&note, "cycle %zu: parent %s", c + 1, ns->parent_id ? ns->parent_id : "?") < 0)
+				note = NULL;
+			bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
+			tnode_add(L->node, ns_node(ns, !self, note));
+			free(note);
 		}
 	if (!t.orphans.n && !t.n_cycles) {
 		struct tnode *k = tnode_new("(none: every namespace reaches a root)", NULL, NULL);
@@ -410,6 +432,25 @@ static void root_free(void *d)
 
 static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_free};
 
+/* The Stache roots go first whenever they are added (a switch of tables
+ * adds them again, after the Conversations root; the table list can find
+ * the Stache tables after Conversations was added): the roots stay
+ * Namespaces, Orphan and cyclic namespaces, Trash, Conversations, Tables. */
+static void roots_first(struct ui *ui, struct st_state *st)
+{
+	struct tnode *top = st->root->parent;
+	struct tnode *mine[] = {st->root, st->problems, st->trash};
+	size_t at = 0;
+	for (size_t m = 0; top && m < sizeof mine / sizeof *mine; m++)
+		for (size_t i = at; mine[m] && i < top->nkids; i++)
+			if (top->kids[i] == mine[m]) {
+				memmove(&top->kids[at + 1], &top->kids[at], (i - at) * sizeof *top->kids);
+				top->kids[at++] = mine[m];
+				break;
+			}
+	tree_changed(ui);
+}
+
 void stache_tree_roots(struct ui *ui)
 {
 	if (ui->stache || (!ui->s->namespace_table && !ui->s->documents_table))
@@ -433,6 +474,16 @@ void stache_tree_roots(struct ui *ui)
 		st->trash = tnode_new("Trash", &trash_ops, NULL);
 		tree_add_root(ui, st->trash);
 	}
+	roots_first(ui, st);
+}
+
+/* Is the list pane showing the trash? */
+static bool trash_shown(struct ui *ui)
+{
+	if (!ui->list || ui->list->ops != &docs_ops)
+		return false;
+	const struct docs *d = ui->list->priv;
+	return !d->ns && !d->doc_id;
 }
 
 bool stache_command(struct ui *ui, const char *cmd, const char *arg)
@@ -487,7 +538,12 @@ bool stache_command(struct ui *ui, const char *cmd, const char *arg)
 		return true;
 	}
 	if (!strcmp(cmd, "trash")) {
-		ui_show_list(ui, docs_view_new(ui, NULL, NULL));
+		/* the tree's cursor goes to the Trash node, whose list is the trash */
+		struct st_state *st = ui->stache;
+		if (st && st->trash)
+			tree_reveal(ui, st->trash);
+		if (!trash_shown(ui))
+			ui_show_list(ui, docs_view_new(ui, NULL, NULL));
 		ui->focus = 1;
 		return true;
 	}

@@ -128,7 +128,7 @@ r
 r
 :save-display $S/100x30-d-orphan.txt
 <Esc><Esc>
-/hx/cy2
+/ns hx/cy2
 <Enter>
 r
 r

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 41
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -188,6 +188,47 @@ SCRIPT
 run_script 140x200 "$WORK/s9" "${ARGS[@]}"
 n3=$(grep -cE "^ +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] " "$WORK/autoload.txt")
 check "moving the cursor loads the next page ahead ($n3 threads)" test "$n3" -gt 50
+
+# orphans and cycle members expand into their children like any namespace,
+# and keep their problem in the label once their documents are counted
+cat >"$WORK/s10" <<SCRIPT
+/Orphan
+<Enter><Esc>
+<Enter>
+j
+:save-display $WORK/orphan-sel.txt
+l
+jjl
+jl
+jl
+:save-display $WORK/orphan-open.txt
+q
+SCRIPT
+run_script 160x40 "$WORK/s10" "${ARGS[@]}"
+check "an orphan namespace expands into its children (Q4 under Archive 2024)" \
+	bash -c "grep -q -- '- Archive 2024' '$WORK/orphan-open.txt' && grep -qE '^ +\+ Q4' '$WORK/orphan-open.txt'"
+check "a cycle member expands too, and the loop stops where it comes round" \
+	bash -c "grep -qE '^ +- Beta  \(0 docs\)' '$WORK/orphan-open.txt' && grep -q 'its own ancestor' '$WORK/orphan-open.txt'"
+check "the problem stays in the label once the documents are counted" \
+	bash -c "grep -q 'Archive 2024  (0 docs; parent archive is mis' '$WORK/orphan-sel.txt' && grep -q 'Alpha  (0 docs; cycle 1: parent projects/be' '$WORK/orphan-open.txt'"
+
+# :trash selects the Trash node; switching tables keeps the roots' order
+cat >"$WORK/s13" <<SCRIPT
+:trash
+<Tab>
+:save-display $WORK/trash-cmd.txt
+:namespace-table ${PREFIX}stache-namespaces
+:save-display $WORK/roots-ns.txt
+:chainlit-table ${PREFIX}chainlit
+:save-display $WORK/roots-cl.txt
+q
+SCRIPT
+run_script 140x30 "$WORK/s13" "${ARGS[@]}"
+check ":trash puts the tree's cursor on Trash" \
+	bash -c "grep -q '^  Trash' '$WORK/trash-cmd.txt' && tail -1 '$WORK/trash-cmd.txt' | grep -qE '^ *3/' && grep -q 'trash (newest first)' '$WORK/trash-cmd.txt'"
+roots() { sed -n '3,7p' "$1" | sed -E 's/^[-+ ] //' | awk '{print $1}' | paste -sd, -; }
+check "the roots keep their order when tables are switched ($(roots "$WORK/roots-ns.txt") / $(roots "$WORK/roots-cl.txt"))" \
+	bash -c "[ '$(roots "$WORK/roots-ns.txt")' = Namespaces,Orphan,Trash,Conversations,Tables ] && [ '$(roots "$WORK/roots-cl.txt")' = Namespaces,Orphan,Trash,Conversations,Tables ]"
 
 # hostile thread names: the escape sequence is shown, never sent
 cat >"$WORK/s4" <<SCRIPT
