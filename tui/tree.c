@@ -17,6 +17,13 @@ struct tree {
 	struct tnode *tables;        /* the Tables root: library roots go before it */
 	json_t *item;                /* tree_item's answer: the item of item_of */
 	const struct tnode *item_of;
+	struct view *view;           /* the tree view (set by tree_changed) */
+	/* The node under the cursor was freed: until the cursor moves or the
+	 * load that freed it reports (tree_loaded), the cursor keeps its index
+	 * (a page of nodes replaces a "more..." node at the same place) instead
+	 * of following a node. */
+	bool cursor_gone;
+	size_t gone_cursor;          /* v->cursor when it was freed */
 };
 
 struct tree;
@@ -67,6 +74,14 @@ static void tnode_free(struct tnode *n)
 		return;
 	tnode_clear(n);
 	live_remove(n);
+	if (live_tree && live_tree->view) {
+		/* the node under the cursor goes: the cursor keeps its place */
+		size_t sel = view_selected(live_tree->view);
+		if (sel < live_tree->nflat && live_tree->flat[sel] == n) {
+			live_tree->cursor_gone = true;
+			live_tree->gone_cursor = live_tree->view->cursor;
+		}
+	}
 	if (live_tree && live_tree->shown == n)
 		live_tree->shown = NULL;   /* a new node may get this address */
 	if (live_tree && live_tree->item_of == n) {
@@ -219,6 +234,7 @@ static void tree_select(struct view *v, size_t i)
 {
 	(void)i;
 	struct tree *t = v->priv;
+	t->cursor_gone = false;   /* the cursor is on a node again */
 	show_list_for(v->ui, t, selected_node(v));
 	/* fetch ahead: a "more..." node within a screen below the cursor loads
 	 * its page now (its list op starts the load and returns no view) */
@@ -293,23 +309,58 @@ static void tree_back(struct view *v, size_t i)
 		}
 }
 
+/* Put the cursor on flat row `row` (through the filter when one is on);
+ * false when that row is filtered out. */
+static bool cursor_to_row(struct view *v, size_t row)
+{
+	if (!v->filter) {
+		v->cursor = row;
+		return true;
+	}
+	for (size_t k = 0; k < v->nf; k++)
+		if (v->fmap[k] == row) {
+			v->cursor = k;
+			return true;
+		}
+	return false;
+}
+
+/* Put the cursor on node n if it is on screen. */
+static bool cursor_to_node(struct view *v, const struct tnode *n)
+{
+	struct tree *t = v->priv;
+	for (size_t i = 0; i < t->nflat; i++)
+		if (t->flat[i] == n)
+			return cursor_to_row(v, i);
+	return false;
+}
+
+/* R: reload the node under the cursor, which keeps the cursor and stays
+ * collapsed when it was: an expanded node reloads its children in place, a
+ * collapsed one drops them (they load again when it is next expanded), a
+ * leaf reloads what its list shows.  An error or note (a leaf with no list)
+ * reloads the node it belongs to, and the cursor goes there. */
 static void tree_reload(struct view *v)
 {
+	struct tree *t = v->priv;
 	struct tnode *n = selected_node(v);
 	if (!n)
 		return;
-	/* reload the node under the cursor (or its parent when it is a leaf) */
-	if (!n->expandable && n->parent && n->parent->parent)
+	if (!n->expandable && !(n->ops && n->ops->list) && n->parent && n->parent != t->root)
 		n = n->parent;
-	if (!n->expandable)
-		return;
-	n->generation++;
-	tnode_clear(n);
-	n->loaded = false;
-	n->loading = false;
-	struct tree *t = v->priv;
+	if (n->expandable) {
+		n->generation++;
+		tnode_clear(n);
+		n->loaded = false;
+		n->loading = false;
+		if (n->expanded)
+			expand(v->ui, n);
+		else
+			tree_changed(v->ui);
+		cursor_to_node(v, n);
+	}
+	/* its list, loaded again */
 	t->shown = NULL;
-	expand(v->ui, n);
 	tree_select(v, view_selected(v));
 }
 
@@ -388,23 +439,54 @@ static const struct view_ops tree_ops = {
 	.destroy = tree_destroy,
 };
 
+static bool is_live(const struct tnode *n)
+{
+	for (size_t i = 0; i < nlive; i++)
+		if (live[i] == n)
+			return true;
+	return false;
+}
+
+/* Flatten again, the cursor staying on the same node object wherever it
+ * now is (nodes come and go above it as pages load), or on its nearest
+ * visible ancestor when it was hidden or collapsed away; when the node
+ * under it was freed, the cursor keeps its index (see cursor_gone). */
 void tree_changed(struct ui *ui)
 {
 	struct view *v = ui->tree;
 	struct tree *t = v->priv;
-	struct tnode *keep = selected_node(v);
+	t->view = v;
+	if (t->cursor_gone && v->cursor != t->gone_cursor)
+		t->cursor_gone = false;   /* moved since: the node there now is the one to keep */
+	bool by_index = t->cursor_gone;
+	size_t old_cursor = v->cursor;
+	struct tnode *keep = by_index ? NULL : selected_node(v);
 	flatten(t);
 	bool loading = false;
-	size_t cur = 0;
+	size_t row = (size_t)-1;
 	for (size_t i = 0; i < t->nflat; i++) {
 		loading |= t->flat[i]->loading;
 		if (t->flat[i] == keep)
-			cur = i;
+			row = i;
 	}
 	v->loading = loading;
 	view_set_rows(v, t->nflat);
-	if (!v->filter)
-		v->cursor = cur;
+	if (by_index) {
+		size_t n = v->filter ? v->nf : t->nflat;
+		v->cursor = old_cursor < n ? old_cursor : n ? n - 1 : 0;
+		t->gone_cursor = v->cursor;
+		return;
+	}
+	if (row == (size_t)-1 && keep && is_live(keep))
+		for (const struct tnode *a = keep->parent; a && a != t->root && row == (size_t)-1;
+		     a = a->parent)
+			for (size_t i = 0; i < t->nflat; i++)
+				if (t->flat[i] == a) {
+					row = i;
+					break;
+				}
+	if (row != (size_t)-1)
+		cursor_to_row(v, row);
 }
 
 void tree_reveal(struct ui *ui, struct tnode *n)
@@ -437,6 +519,15 @@ void tree_loaded(struct ui *ui, struct tnode *n, const char *err)
 		ui_message(ui, true, "%s", err);
 	}
 	tree_changed(ui);
+	struct tree *t = ui->tree->priv;
+	if (t->cursor_gone) {
+		/* the load that freed the node under the cursor has put its nodes
+		 * in: from now on the cursor follows the node it is on, whose list
+		 * the list pane shows (the freed node's is gone) */
+		t->cursor_gone = false;
+		if (!t->shown)
+			tree_select(ui->tree, view_selected(ui->tree));
+	}
 }
 
 void tree_add_root(struct ui *ui, struct tnode *root)

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 44
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -211,6 +211,50 @@ check "a cycle member expands too, and the loop stops where it comes round" \
 	bash -c "grep -qE '^ +- Beta  \(0 docs\)' '$WORK/orphan-open.txt' && grep -q 'its own ancestor' '$WORK/orphan-open.txt'"
 check "the problem stays in the label once the documents are counted" \
 	bash -c "grep -q 'Archive 2024  (0 docs; parent archive is mis' '$WORK/orphan-sel.txt' && grep -q 'Alpha  (0 docs; cycle 1: parent projects/be' '$WORK/orphan-open.txt'"
+
+# R keeps the cursor on its node: on a thread it reloads the thread's steps;
+# on a collapsed node it does not expand it
+cat >"$WORK/s11" <<SCRIPT
+:user alice@example.com
+jjjjjjj
+:save-display $WORK/r-before.txt
+R
+:save-display $WORK/r-after.txt
+/Orphan
+<Enter><Esc>
+R
+<F5>
+:save-display $WORK/r-collapsed.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s11" "${ARGS[@]}"
+pos_before=$(tail -1 "$WORK/r-before.txt" | awk '{print $1}')
+pos_after=$(tail -1 "$WORK/r-after.txt" | awk '{print $1}')
+check "R on a thread keeps the cursor and its steps ($pos_before -> $pos_after)" \
+	bash -c "[ '$pos_before' = '$pos_after' ] && [ '${pos_before%%/*}' -gt 1 ] && grep -q ' steps, ' '$WORK/r-after.txt'"
+check "R and F5 on a collapsed node keep it collapsed, the cursor on it" \
+	bash -c "grep -q '^+ Orphan and cyclic' '$WORK/r-collapsed.txt' && tail -1 '$WORK/r-collapsed.txt' | grep -qE '^ *2/'"
+
+# when a page of threads replaces the "more..." node under the cursor, the
+# cursor keeps its place (the first new thread), not the first line
+cat >"$WORK/s12" <<SCRIPT
+/Conversations
+<Enter><Esc>
+<Enter>
+G
+k
+l
+G
+:save-display $WORK/more-before.txt
+k
+:save-display $WORK/more-after.txt
+q
+SCRIPT
+run_script 100x20 "$WORK/s12" "${ARGS[@]}"
+more_at=$(grep -n 'more\.\.\.' "$WORK/more-before.txt" | head -1 | cut -d: -f1)
+more_row=$(( ${more_at:-2} - 2 ))
+check "a page replacing 'more...' under the cursor keeps the cursor there (row $more_row: $(tail -1 "$WORK/more-after.txt" | awk '{print $1}'))" \
+	bash -c "[ $more_row -gt 1 ] && tail -1 '$WORK/more-after.txt' | grep -qE '^ *$more_row/' && sed -n '${more_at}p' '$WORK/more-after.txt' | grep -qE '^ +20[0-9-]+ ' && grep -q ' steps, ' '$WORK/more-after.txt'"
 
 # :trash selects the Trash node; switching tables keeps the roots' order
 cat >"$WORK/s13" <<SCRIPT
