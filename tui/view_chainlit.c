@@ -1648,7 +1648,21 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 			ui_message(ui, true, ":thread THREAD_ID");
 			return true;
 		}
-		ui_show_list(ui, steps_view_new(ui, arg));
+		/* a thread already in the tree: put the tree's cursor on it too */
+		struct tnode *found = NULL;
+		for (size_t u = 0; u < st->root->nkids && !found; u++) {
+			struct tnode *un = st->root->kids[u];
+			for (size_t k = 0; k < un->nkids && !found; k++)
+				if (un->kids[k]->ops == &thread_ops && un->kids[k]->id &&
+				    !strcmp(un->kids[k]->id, arg))
+					found = un->kids[k];
+		}
+		if (found) {
+			st->root->expanded = true;
+			tree_reveal(ui, found);   /* selects it: its steps fill the list */
+		} else {
+			ui_show_list(ui, steps_view_new(ui, arg));
+		}
 		ui->focus = 1;
 		return true;
 	}

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 46
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -159,6 +159,21 @@ SCRIPT
 run_script 100x20 "$WORK/s7f" "${ARGS[@]}"
 check "... also when the users were listed before" \
 	bash -c "grep -q -- '- nobody@x' '$WORK/nobody2.txt' && tail -1 '$WORK/nobody2.txt' | grep -q 'no user nobody@x and no threads for it'"
+
+# :thread ID on a thread the tree holds puts the tree's cursor on it too
+TID3=$("$DDTREE_BIN" --endpoint-url "$E" "${ARGS[@]}" --json threads alice@example.com | jq -r .id | sed -n 3p)
+cat >"$WORK/s7t" <<SCRIPT
+:user alice@example.com
+:thread $TID3
+:save-display $WORK/thread-list.txt
+<Tab>
+:save-display $WORK/thread-tree.txt
+q
+SCRIPT
+run_script 140x40 "$WORK/s7t" "${ARGS[@]}"
+check ":thread ID shows the conversation" grep -qE "(user_message|assistant_message)" "$WORK/thread-list.txt"
+check ":thread ID selects that thread in the tree (the third of alice's: row 8)" \
+	bash -c "tail -1 '$WORK/thread-tree.txt' | grep -qE '^ *8/'"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
