@@ -596,6 +596,7 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		if (amb)
 			ui_message(ui, true, "%s", amb);
 		free(amb);
+		struct tnode *was = selected_node(ui->tree);
 		stache_tree_roots(ui);
 		chainlit_tree_roots(ui);
 		struct tree *t = ui->tree->priv;
@@ -604,8 +605,15 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 			c->node->expanded = false;   /* the library roots say more */
 			c->node->loaded = true;
 			tree_changed(ui);
-			ui->tree->cursor = 0;        /* start on the first library root */
-			tree_select(ui->tree, 0);
+			/* start on the first library root, unless the user has already
+			 * gone somewhere (a root named on the command line): roots
+			 * found now go above it, the cursor stays with its node */
+			size_t at = 0;
+			for (size_t i = 0; was && was != t->tables && i < t->nflat; i++)
+				if (t->flat[i] == was)
+					at = i;
+			ui->tree->cursor = at;
+			tree_select(ui->tree, at);
 		}
 	}
 	if (err) {

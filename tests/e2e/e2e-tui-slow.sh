@@ -6,7 +6,7 @@
 # time; after Esc clears a tree filter the selected node keeps its place on
 # the screen, with its children below it.
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 22
 
 PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
@@ -137,6 +137,25 @@ tmux_wait "loading the tree" 10 >/dev/null
 tmux_keys Escape
 check "Esc on the tree cancels its loads" tmux_wait "cancelled" 5
 check "... and the nodes stop loading" bash -c "! tmux -L '$T_TMUX' capture-pane -p -t 0 | grep -q '^~ '"
+tmux_keys q
+check "q quits" tmux_dead
+
+# ---- the start-up table list does not move the cursor ----
+# The list is held 3 s; meanwhile the user opens Conversations and goes
+# down to a user: when the list arrives the cursor stays there (it was sent
+# back to the first root).
+proxy slowt --plan 'stall*1' --stall-ms 3000
+tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$P" --chainlit-table "${PREFIX}chainlit"
+tmux_wait "Conversations" >/dev/null
+tmux_keys Enter
+tmux_wait "alice@example.com" 10 >/dev/null
+tmux_keys j
+sleep 4
+tmux_keys y   # copies the id of the node under the cursor: a user's
+sleep 0.5
+status=$(tmux_screen | tail -1)
+check "the table list's arrival leaves the cursor where the user put it ($(printf '%s' "$status" | cut -c1-40))" \
+	bash -c "printf '%s\n' '$status' | grep -qE 'copied id: [^ ]'"
 tmux_keys q
 check "q quits" tmux_dead
 
