@@ -1037,21 +1037,42 @@ static void pump_network(struct ui *ui, int timeout_ms)
 
 /* How long one wait for loads may last: DDTREE_SCRIPT_WAIT seconds (default
  * 300; 0 does not wait). */
-/* The -c commands, as if typed, once the start-up table list has come (it
- * finds the library tables that were not named, and :user needs them). */
+/* Can -c command `c` run now?  The library commands need their table: one
+ * named on the command line is there at once, one to be detected only once
+ * the start-up table list has come.  (Waiting for that list when it is not
+ * needed would put its DescribeTable calls before the first screen.) */
+static bool start_cmd_ready(struct ui *ui, const char *c)
+{
+	if (tree_tables_known(ui))
+		return true;
+	size_t w = strcspn(c, " ");
+	static const char *const chainlit[] = {"user", "thread", "only"};
+	static const char *const stache[] = {"namespace", "documents", "document", "trash"};
+	for (size_t i = 0; i < sizeof chainlit / sizeof chainlit[0]; i++)
+		if (strlen(chainlit[i]) == w && !strncmp(c, chainlit[i], w))
+			return ui->s->chainlit_table != NULL;
+	for (size_t i = 0; i < sizeof stache / sizeof stache[0]; i++)
+		if (strlen(stache[i]) == w && !strncmp(c, stache[i], w))
+			return ui->s->namespace_table && ui->s->documents_table;
+	return true;
+}
+
+/* The -c commands, in order, as if typed as soon as each can run. */
 static void run_start_commands(struct ui *ui)
 {
-	if (!ui->n_start_cmds || !tree_tables_known(ui))
-		return;
-	char *const *cmds = ui->start_cmds;
-	size_t n = ui->n_start_cmds;
-	ui->n_start_cmds = 0;
-	for (size_t i = 0; i < n && !ui->quit; i++) {
-		char *c = strdup(cmds[i][0] == ':' ? cmds[i] + 1 : cmds[i]);
-		if (!c)
+	while (ui->n_start_cmds && !ui->quit) {
+		const char *c = ui->start_cmds[0][0] == ':' ? ui->start_cmds[0] + 1 : ui->start_cmds[0];
+		while (*c == ' ')
+			c++;
+		if (!start_cmd_ready(ui, c))
+			return;
+		char *copy = strdup(c);
+		if (!copy)
 			abort();
-		run_command(ui, c);
-		free(c);
+		ui->start_cmds++;
+		ui->n_start_cmds--;
+		run_command(ui, copy);
+		free(copy);
 	}
 }
 
@@ -1228,6 +1249,7 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 		run_script(ui, sf);
 		fclose(sf);
 	} else {
+		run_start_commands(ui);   /* those that can run before any answer */
 		while (!ui->quit && !got_signal) {
 			draw(ui);
 			struct pollfd fds[2] = {

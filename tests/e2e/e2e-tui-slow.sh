@@ -111,13 +111,14 @@ check "the user is not left on the pane's bottom row" \
 	eval '! sed -n 11p "$WORK/f1-cleared.txt" | grep -q -- "- dave-bot"'
 [ "$T_FAILED" = 0 ] || sed 's/^/# /' "$WORK/f1-cleared.txt"
 
-# ---- -c waits for the start-up table list ----
-# The table list is held 3 s; -c ':user' must run after it (it finds the
-# tables not named, and its arrival used to move the cursor back to the
-# first root), as if typed once the browser is ready.
+# ---- -c and a slow start-up table list ----
+# The table list is held 3 s.  -c ':user' runs at once when the Chainlit
+# table is named (a library command whose table must be detected waits for
+# the list); the list's arrival must not move the cursor off the user (it
+# used to send it back to the first root).
 proxy slowc --plan 'stall*1' --stall-ms 3000
 tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$P" "${ARGS[@]}" -c ':user alice@example.com'
-check "-c ':user ID' opens the user's threads after a slow table list" tmux_wait "- alice@example.com" 30
+check "-c ':user ID' opens the user's threads while the table list is slow" tmux_wait "- alice@example.com" 30
 sleep 1
 status=$(tmux_screen | tail -1)
 check "the cursor is on the user, not back on the first root ($(printf '%s' "$status" | cut -c1-10))" \
