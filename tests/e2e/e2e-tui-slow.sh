@@ -119,7 +119,8 @@ check "the user is not left on the pane's bottom row" \
 proxy slowc --plan 'stall*1' --stall-ms 3000
 tmux_start 120 30 "$DDTREE_BIN" --endpoint-url "$P" "${ARGS[@]}" -c ':user alice@example.com'
 check "-c ':user ID' opens the user's threads while the table list is slow" tmux_wait "- alice@example.com" 30
-sleep 1
+# until the list (and the user's first page) are in: nothing loads any more
+for i in $(seq 1 100); do tmux_screen | tail -1 | grep -q '^ *loading' || break; sleep 0.1; done
 status=$(tmux_screen | tail -1)
 check "the cursor is on the user, not back on the first root ($(printf '%s' "$status" | cut -c1-10))" \
 	bash -c "printf '%s\n' '$status' | grep -qE '^ *5/'"
@@ -151,7 +152,8 @@ tmux_wait "Conversations" >/dev/null
 tmux_keys Enter
 tmux_wait "alice@example.com" 10 >/dev/null
 tmux_keys j
-sleep 4
+sleep 3
+for i in $(seq 1 100); do tmux_screen | tail -1 | grep -q '^ *loading' || break; sleep 0.1; done
 tmux_keys y   # copies the id of the node under the cursor: a user's
 sleep 0.5
 status=$(tmux_screen | tail -1)
