@@ -331,7 +331,9 @@ static void draw_help(struct ui *ui)
 		ui->help_top = l.n > (size_t)(rows - 2) ? l.n - (size_t)(rows - 2) : 0;
 	for (int i = 1; i < rows - 1; i++) {
 		size_t k = ui->help_top + (size_t)(i - 1);
-		draw_text(i, 0, cols, k < l.n ? l.v[k] : "", true);
+		/* a help longer than the screen says so on its last row */
+		bool more = i == rows - 2 && k + 1 < l.n;
+		draw_text(i, 0, cols, more ? "  -- more below: j, PgDn, G --" : k < l.n ? l.v[k] : "", true);
 	}
 	lines_free(&l);
 }
@@ -763,6 +765,14 @@ static void handle_action(struct ui *ui, enum action a)
 			ui->help_top++;
 		else if (a == ACT_UP && ui->help_top)
 			ui->help_top--;
+		else if (a == ACT_PAGE_DOWN)
+			ui->help_top += ui->rows > 4 ? (size_t)ui->rows - 4 : 1;   /* draw_help clamps */
+		else if (a == ACT_PAGE_UP)
+			ui->help_top -= ui->help_top < (size_t)ui->rows - 4 ? ui->help_top : (size_t)ui->rows - 4;
+		else if (a == ACT_FIRST)
+			ui->help_top = 0;
+		else if (a == ACT_LAST)
+			ui->help_top = (size_t)-1 / 2;
 		return;
 	}
 	if (action_info[a].writes && ui->s->read_only) {

@@ -3,6 +3,7 @@
  * and feedback editing (form, quick up/down, delete, conflicts). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "tui/detail.h"
@@ -1724,6 +1725,14 @@ bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
 			ui_message(ui, true, ":only negative|comments|all");
 		else if (!st->counts_done)
 			ui_message(ui, false, "feedback counts are still loading; the filter applies once they are in");
+		/* the root says which threads it shows */
+		free(st->root->label);
+		st->root->label = util_fmt("Conversations%s  (%s)",
+		                           st->only == ONLY_NEGATIVE ? " [only: thumbs down]"
+		                           : st->only == ONLY_COMMENTS ? " [only: with comments]" : "",
+		                           st->table);
+		if (!st->root->label)
+			abort();
 		relabel_all(st, st->root);
 		tree_changed(ui);
 		return true;

@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 46
+plan 49
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -87,6 +87,7 @@ check "threads show their feedback counts" grep -qE "^ +20[0-9-]+ [0-9:]+ \+[0-9
 check "] selects a thread with feedback" bash -c "tail -1 '$WORK/fbnext.txt' | grep -qvE '^ 1/'"
 check ":only negative hides threads without thumbs down" \
 	bash -c "! grep -E '^ +20[0-9-]+ [0-9:]+ \+[0-9]+-0 ' '$WORK/negative.txt' && grep -qE '\+[0-9]+-[1-9]' '$WORK/negative.txt'"
+check ":only negative says so on the Conversations node" grep -q "Conversations \[only: thumbs down\]" "$WORK/negative.txt"
 
 # :user reads that user's first page before the full-table Scan, and the
 # users and the feedback counts come from one Scan, not two
@@ -174,6 +175,18 @@ run_script 140x40 "$WORK/s7t" "${ARGS[@]}"
 check ":thread ID shows the conversation" grep -qE "(user_message|assistant_message)" "$WORK/thread-list.txt"
 check ":thread ID selects that thread in the tree (the third of alice's: row 8)" \
 	bash -c "tail -1 '$WORK/thread-tree.txt' | grep -qE '^ *8/'"
+
+# the help on a short screen says there is more, and G goes to its end
+cat >"$WORK/sh" <<SCRIPT
+?
+:save-display $WORK/help1.txt
+G
+:save-display $WORK/help2.txt
+q
+SCRIPT
+run_script 100x15 "$WORK/sh" "${ARGS[@]}"
+check "a help longer than the screen says there is more" grep -q -- "-- more below" "$WORK/help1.txt"
+check "G in the help goes to its end" bash -c "grep -q 'Esc or q closes this help' '$WORK/help2.txt' && ! grep -q -- '-- more below' '$WORK/help2.txt'"
 
 # :document finds a document by id alone; :chainlit-table switches tables;
 # moving near "more..." loads the next page without selecting it; 80x24
