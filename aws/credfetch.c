@@ -52,15 +52,6 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void creds_clear(struct aws_credentials *c)
-{
-	aws_wipe_free(c->access_key_id);
-	aws_wipe_free(c->secret_access_key);
-	aws_wipe_free(c->session_token);
-	free(c->source);
-	memset(c, 0, sizeof *c);
-}
-
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
@@ -81,6 +72,23 @@ void aws_http_reply_free(struct aws_http_reply *r)
 	memset(r, 0, sizeof *r);
 }
 
+void aws_curl_defaults(CURL *e, const char *ca_bundle, bool no_proxy)
+{
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* always on */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (ca_bundle)
+		curl_easy_setopt(e, CURLOPT_CAINFO, ca_bundle);
+	if (no_proxy)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+}
+
 static size_t write_cb(char *data, size_t size, size_t n, void *ud)
 {
 	struct aws_http_reply *r = ud;
@@ -90,26 +98,7 @@ static size_t write_cb(char *data, size_t size, size_t n, void *ud)
 		r->overflow = true;
 		return 0;                 /* ends the transfer */
 	}
-	if (r->len + add + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-		char *np;
-		while (cap < r->len + add + 1)
-			cap *= 2;
-		np = malloc(cap);
-		if (!np)
-			return 0;
-		if (r->body) {
-			memcpy(np, r->body, r->len);
-			OPENSSL_cleanse(r->body, r->cap);
-			free(r->body);
-		}
-		r->body = np;
-		r->cap = cap;
-	}
-	memcpy(r->body + r->len, data, add);
-	r->len += add;
-	r->body[r->len] = '\0';
-	return add;
+	return util_secure_append(&r->body, &r->len, &r->cap, data, add) == 0 ? add : 0;
 }
 
 static void slist_wipe_free(struct curl_slist *l)
@@ -170,21 +159,9 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* always on */
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	if (ca_bundle)
-		curl_easy_setopt(e, CURLOPT_CAINFO, ca_bundle);
-	if (no_proxy)
-		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	aws_curl_defaults(e, ca_bundle, no_proxy);
 	rc = curl_easy_perform(e);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
@@ -324,7 +301,7 @@ int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *ou
 	out->session_token = strdup(tok);
 	json_decref(root);
 	if (!out->access_key_id || !out->secret_access_key || !out->session_token) {
-		creds_clear(out);
+		aws_credentials_free(out);
 		*err = strdup("out of memory");
 		return -1;
 	}
@@ -673,7 +650,7 @@ int aws_container_parse_reply(const char *json, size_t len, const char *what,
 	return 0;
 fail:
 	json_decref(root);
-	creds_clear(out);
+	aws_credentials_free(out);
 	if (!*err)
 		*err = strdup("out of memory");
 	return -1;

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "aws/config.h"
 
 /* ---- the blocking request (also used by sts.c) ------------------------- */
@@ -29,6 +31,12 @@ struct aws_http_reply {
 	size_t len, cap;
 	bool overflow;
 };
+
+/* The transfer settings every request of ddtree's shares (the DynamoDB
+ * client's too): no signals, TLS verification always on, http and https
+ * only, no redirects, the CA bundle when one is set, no proxy when
+ * `no_proxy` (loopback endpoints). */
+void aws_curl_defaults(CURL *e, const char *ca_bundle, bool no_proxy);
 
 /* One request: a POST of body (body_len bytes) when body is not NULL, else a
  * GET; `headers` are whole "Name: value" lines (they may hold secrets and

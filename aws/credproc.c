@@ -54,26 +54,7 @@ static int buf_add(struct buf *b, const char *s, size_t n)
 		b->overflow = true;
 		n = b->max - b->n;
 	}
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *np;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		np = malloc(cap);
-		if (!np)
-			return -1;
-		if (b->p) {
-			memcpy(np, b->p, b->n);
-			OPENSSL_cleanse(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return 0;
+	return util_secure_append(&b->p, &b->n, &b->cap, s, n);
 }
 
 static void buf_wipe(struct buf *b)
@@ -271,15 +252,6 @@ int aws_rfc3339_parse(const char *s, time_t *out)
 
 /* ---- output ------------------------------------------------------------ */
 
-static void creds_clear(struct aws_credentials *c)
-{
-	aws_wipe_free(c->access_key_id);
-	aws_wipe_free(c->secret_access_key);
-	aws_wipe_free(c->session_token);
-	free(c->source);
-	memset(c, 0, sizeof *c);
-}
-
 /* A required or optional string member; 1 found, 0 absent, -1 wrong type. */
 static int member_str(json_t *o, const char *key, const char **out)
 {
@@ -354,7 +326,7 @@ int aws_credproc_parse(const char *json, size_t len, const char *what,
 	return 0;
 fail:
 	json_decref(root);
-	creds_clear(out);
+	aws_credentials_free(out);
 	return -1;
 }
 

@@ -8,6 +8,7 @@
 
 #include "aws/util.h"
 #include "aws/ddb.h"
+#include "aws/credfetch.h"
 #include "aws/sigv4.h"
 
 #include <curl/curl.h>
@@ -754,21 +755,9 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.request_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* always on */
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	if (c->conf->ca_bundle)
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->conf->ca_bundle);
-	if (c->conf->endpoint_is_loopback)
-		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	aws_curl_defaults(e, c->conf->ca_bundle, c->conf->endpoint_is_loopback);
 	if (c->trace) {
 		fprintf(c->trace, "* %s attempt %d\n", x->op, x->attempts);
 		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, trace_cb);

@@ -39,15 +39,6 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void creds_clear(struct aws_credentials *c)
-{
-	aws_wipe_free(c->access_key_id);
-	aws_wipe_free(c->secret_access_key);
-	aws_wipe_free(c->session_token);
-	free(c->source);
-	memset(c, 0, sizeof *c);
-}
-
 /* ---- the endpoint ------------------------------------------------------ */
 
 void aws_sts_conf_free(struct aws_sts_conf *c)
@@ -275,7 +266,7 @@ int aws_sts_parse_reply(const char *xml, size_t len, const char *result,
 			return 0;
 		}
 		free(exp);
-		creds_clear(out);
+		aws_credentials_free(out);
 		return -1;
 	}
 	if (xml_elem(xml, len, "ErrorResponse", &er, &ern) &&
@@ -393,20 +384,20 @@ static int sts_post(const struct aws_sts_conf *c, const char *const *headers, si
 		if (r.status == 200 && p == 0) {
 			rc = 0;
 		} else if ((r.status == 429 || r.status >= 500) && attempt < AWS_STS_ATTEMPTS) {
-			creds_clear(out);
+			aws_credentials_free(out);
 			last = util_fmt("HTTP %ld", r.status);
 		} else if (p == 1) {
-			creds_clear(out);
+			aws_credentials_free(out);
 			*err = util_fmt("STS %s for %s failed (HTTP %ld from %s): %s%s%s", action,
 			                subject, r.status, c->base, code ? code : "(no code)",
 			                msg ? ": " : "", msg ? msg : "");
 		} else if (r.status == 200) {
-			creds_clear(out);
+			aws_credentials_free(out);
 			*err = util_fmt("STS %s for %s: the reply from %s is not the expected XML "
 			                "(%s/Credentials with AccessKeyId, SecretAccessKey, "
 			                "SessionToken and Expiration)", action, subject, c->base, result);
 		} else {
-			creds_clear(out);
+			aws_credentials_free(out);
 			*err = util_fmt("STS %s for %s failed: %s answered HTTP %ld", action, subject,
 			                c->base, r.status);
 		}

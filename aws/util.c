@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 char *util_vfmt(const char *f, va_list ap)
 {
 	char *s = NULL;
@@ -59,4 +61,27 @@ void *util_xcalloc(size_t n, size_t size)
 	if (!p)
 		abort();
 	return p;
+}
+
+int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	if (*n + len + 1 > *cap) {
+		size_t c = *cap ? *cap : 1024;
+		while (c < *n + len + 1)
+			c *= 2;
+		char *np = malloc(c);
+		if (!np)
+			return -1;
+		if (*p) {
+			memcpy(np, *p, *n);
+			OPENSSL_cleanse(*p, *cap);
+			free(*p);
+		}
+		*p = np;
+		*cap = c;
+	}
+	memcpy(*p + *n, s, len);
+	*n += len;
+	(*p)[*n] = '\0';
+	return 0;
 }

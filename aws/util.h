@@ -17,5 +17,10 @@ char *util_xasprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
 char *util_xstrdup(const char *s);
 void *util_xrealloc(void *p, size_t n);
 void *util_xcalloc(size_t n, size_t size);
+/* Append len bytes of s to the buffer *p (n used, cap allocated), keeping a
+ * NUL after the data.  For buffers that may hold secrets: growth copies into
+ * a new block and wipes the old one, so no stale copy is left in freed
+ * memory.  0, or -1 when out of memory (the buffer is unchanged). */
+int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t len);
 
 #endif
