@@ -9,26 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 plan 18
 
-FAKE="${DDTREE_BUILDDIR:-.}/tests/tools/fakehttp"
-FPID=
 BEARER="e2e-bearer-SECRET-$$"
 CT_TOKEN="e2e-container-SECRET-$$"
 trap 'fake_stop; t_cleanup' EXIT
-# fake_start LOG REPLY...: start the fake server; its URL in $FAKE_URL
-fake_start() {
-	local log=$1 i
-	shift
-	: >"$WORK/fake.url"
-	"$FAKE" --log "$log" --idle-exit 120 "$@" >"$WORK/fake.url" 2>"$WORK/fake.err" &
-	FPID=$!
-	for i in $(seq 1 50); do
-		FAKE_URL=$(head -n 1 "$WORK/fake.url")
-		[ -n "$FAKE_URL" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-fake_stop() { [ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null; FPID=; }
 # no_secrets FILE...: none of the planted secrets is in the files
 no_secrets() { ! grep -qF -e "$BEARER" -e e2e-secret-SECRET -e e2e-session-SECRET -e "$CT_TOKEN" "$@"; }
 

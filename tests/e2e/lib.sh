@@ -139,3 +139,23 @@ cli() {
 		cp "$WORK/cli.out" "$WORK/cli-$name$j.out"
 	done
 }
+
+# --- tests/tools/fakehttp: a loopback stand-in for the SSO portal, STS and
+# the container credentials endpoint -------------------------------------
+FAKE="${DDTREE_BUILDDIR:-.}/tests/tools/fakehttp"
+FPID=
+# fake_start LOG REPLY...: start the fake server; its URL in $FAKE_URL
+fake_start() {
+	local log=$1 i
+	shift
+	: >"$WORK/fake.url"
+	"$FAKE" --log "$log" --idle-exit 120 "$@" >"$WORK/fake.url" 2>"$WORK/fake.err" &
+	FPID=$!
+	for i in $(seq 1 50); do
+		FAKE_URL=$(head -n 1 "$WORK/fake.url")
+		[ -n "$FAKE_URL" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+fake_stop() { [ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null; FPID=; }
