@@ -95,71 +95,89 @@ static int push_word(char ***argv, size_t *n, struct buf *w)
 	return 0;
 }
 
+/* botocore splits the command line with Python's shlex.split() (POSIX mode,
+ * no comments) and so does this, character for character:
+ *   - words are separated by space, tab, CR and LF (not by \f or \v);
+ *   - outside quotes a backslash takes the next character as it is, any
+ *     character, a newline too (no line continuation);
+ *   - between single quotes everything is literal;
+ *   - between double quotes a backslash escapes only " and \; before any
+ *     other character it stays ("\$x" is \$x, not $x as in sh);
+ *   - # starts no comment; $, ~, globs, ; | & < > are ordinary characters.
+ * An unclosed quote or a backslash at the very end is an error (shlex raises
+ * ValueError); so is a line with no word at all (botocore would fail to run
+ * it).  tests/unit/test-config.c compares against shlex's own answers. */
+static bool split_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int aws_credproc_split(const char *cmdline, char ***argv_out, char **err)
 {
+	enum { BETWEEN, WORD, SINGLE, DOUBLE } st = BETWEEN;
 	struct buf w = { .max = (size_t)-1 / 2 };
 	char **argv = NULL;
 	size_t n = 0;
-	bool in_word = false;
 	const char *p = cmdline ? cmdline : "";
 	const char *msg = NULL;
 
 	*argv_out = NULL;
 	*err = NULL;
-	while (*p) {
-		char c = *p++;
+	for (; *p; p++) {
+		char c = *p;
 		int r = 0;
 
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (in_word && push_word(&argv, &n, &w) < 0)
-				goto nomem;
-			in_word = false;
-			continue;
-		}
-		in_word = true;
-		if (c == '\\') {
-			if (*p == '\0') {
-				msg = "ends with a lone backslash";
-				goto fail;
-			}
-			if (*p == '\n') {      /* line continuation */
-				p++;
+		switch (st) {
+		case BETWEEN:
+		case WORD:
+			if (split_space(c)) {
+				if (st == WORD && push_word(&argv, &n, &w) < 0)
+					goto nomem;
+				st = BETWEEN;
 				continue;
 			}
-			r = buf_add(&w, p++, 1);
-		} else if (c == '\'') {
-			const char *q = strchr(p, '\'');
-			if (!q) {
-				msg = "has an unbalanced single quote";
-				goto fail;
-			}
-			r = buf_add(&w, p, (size_t)(q - p));
-			p = q + 1;
-		} else if (c == '"') {
-			for (;;) {
-				if (*p == '\0') {
-					msg = "has an unbalanced double quote";
+			st = WORD;
+			if (c == '\'') {
+				st = SINGLE;
+			} else if (c == '"') {
+				st = DOUBLE;
+			} else if (c == '\\') {
+				if (p[1] == '\0') {
+					msg = "ends with a lone backslash";
 					goto fail;
 				}
-				if (*p == '"') {
-					p++;
-					break;
-				}
-				if (*p == '\\' && p[1] && strchr("$`\"\\\n", p[1])) {
-					if (p[1] != '\n')
-						r |= buf_add(&w, p + 1, 1);
-					p += 2;
-					continue;
-				}
-				r |= buf_add(&w, p++, 1);
+				r = buf_add(&w, ++p, 1);
+			} else {
+				r = buf_add(&w, &c, 1);
 			}
-		} else {
-			r = buf_add(&w, &c, 1);
+			break;
+		case SINGLE:
+			if (c == '\'')
+				st = WORD;
+			else
+				r = buf_add(&w, &c, 1);
+			break;
+		case DOUBLE:
+			if (c == '"') {
+				st = WORD;
+			} else if (c == '\\' && (p[1] == '"' || p[1] == '\\')) {
+				r = buf_add(&w, ++p, 1);
+			} else {
+				/* a backslash before anything else stays; the character
+				 * after it is taken by the next turn */
+				r = buf_add(&w, &c, 1);
+			}
+			break;
 		}
 		if (r < 0)
 			goto nomem;
 	}
-	if (in_word && push_word(&argv, &n, &w) < 0)
+	if (st == SINGLE || st == DOUBLE) {
+		msg = st == SINGLE ? "has an unbalanced single quote"
+		                   : "has an unbalanced double quote";
+		goto fail;
+	}
+	if (st == WORD && push_word(&argv, &n, &w) < 0)
 		goto nomem;
 	if (n == 0) {
 		msg = "is empty";

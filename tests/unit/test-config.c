@@ -1215,19 +1215,78 @@ static void process_command_line_quoting(void **state)
 	aws_conf_free(&c);
 }
 
+/* aws_credproc_split against Python's shlex.split, which botocore uses.  Each
+ * expected result was printed by Python 3.11 for its input and pasted here:
+ *   python3 -c 'import shlex, sys
+ *   print("".join("[%s]" % w for w in shlex.split(sys.argv[1])))' "$input"
+ * ("[w]" is one word; the bad inputs made shlex.split raise ValueError). */
 static void process_split(void **state)
 {
 	static const struct { const char *in; const char *out; } ok[] = {
 		{ "a b\tc\n d", "[a][b][c][d]" },
+		{ "a\rb", "[a][b]" },
 		{ "  'x y'  ", "[x y]" },
 		{ "a'b'\"c\"d", "[abcd]" },
-		{ "\"$x \\$y \\a\"", "[$x $y \\a]" },
-		{ "a\\\nb", "[ab]" },
+		{ "\"$x \\$y \\a\"", "[$x \\$y \\a]" },
+		{ "\"\\`date\\`\"", "[\\`date\\`]" },
+		{ "\"a\\\"b\"", "[a\"b]" },
+		{ "\"a\\\\b\"", "[a\\b]" },
+		{ "\"a\\\\\\\"b\"", "[a\\\"b]" },
+		{ "\"\\n\\t\"", "[\\n\\t]" },
+		{ "\"a\\'b\"", "[a\\'b]" },
+		{ "'a\\b'", "[a\\b]" },
+		{ "'a\\'", "[a\\]" },
+		{ "'a\"b'", "[a\"b]" },
+		{ "\"a'b\"", "[a'b]" },
+		{ "a\\\nb", "[a\nb]" },
+		{ "a\\ b\\'c", "[a b'c]" },
+		{ "\\a\\b\\\\c", "[ab\\c]" },
+		{ "\\$HOME \\~ \\*", "[$HOME][~][*]" },
+		{ "\\\"x\\\"", "[\"x\"]" },
+		{ "\\#x", "[#x]" },
+		{ "\"a\\\nb\"", "[a\\\nb]" },
+		{ "'a\\\nb'", "[a\\\nb]" },
 		{ "'it'\\''s'", "[it's]" },
 		{ "\"\" ''", "[][]" },
-		{ "a\\ b\\'c", "[a b'c]" },
+		{ "'' x ''", "[][x][]" },
+		{ "a\"\"b", "[ab]" },
+		{ "a'' b", "[a][b]" },
+		{ "x#y # z", "[x#y][#][z]" },
+		{ "#comment", "[#comment]" },
+		{ "$HOME ~ *.txt a;b a|b a&&b (x) <in >out", "[$HOME][~][*.txt][a;b][a|b][a&&b][(x)][<in][>out]" },
+		{ "a=b c='d e'", "[a=b][c=d e]" },
+		{ "\"a\"'b'c\\ d", "[abc d]" },
+		{ "\t\n\r x \t\n\r", "[x]" },
+		{ "a\\\tb", "[a\tb]" },
+		{ "a\\\rb", "[a\rb]" },
+		{ "\"multi\nline\"", "[multi\nline]" },
+		{ "'one\ttab'", "[one\ttab]" },
+		{ "caf\303\251 \"\303\274\303\237\"", "[caf\303\251][\303\274\303\237]" },
+		{ "\302\240a", "[\302\240a]" },
+		{ "a\fb\vc", "[a\fb\vc]" },
+		{ "\"\\\\\"", "[\\]" },
+		{ "\\\\\\\\", "[\\\\]" },
+		{ "\"a\"\"b\"", "[ab]" },
+		{ "'a''b'", "[ab]" },
+		{ "\"'\"'\"'", "['\"]" },
+		{ "aws configure export-credentials --profile 'prod admin'", "[aws][configure][export-credentials][--profile][prod admin]" },
+		{ "/usr/bin/env \"PATH=/x y\" helper --arg=\"v w\"", "[/usr/bin/env][PATH=/x y][helper][--arg=v w]" },
+		{ "sh -c 'sleep 300 & echo {}'", "[sh][-c][sleep 300 & echo {}]" },
 	};
-	static const char *bad[] = { "", "   ", "'open", "\"open", "a\\", "\"a\\\"" };
+	/* shlex.split raises ValueError on these ("No closing quotation", "No
+	 * escaped character") ... */
+	static const char *bad[] = {
+		"'open",  /* No closing quotation */
+		"\"open",  /* No closing quotation */
+		"a\\",  /* No escaped character */
+		"\"a\\\"",  /* No closing quotation */
+		"\"a\\",  /* No escaped character */
+		"x \"y",  /* No closing quotation */
+		"ok 'a'\"b",  /* No closing quotation */
+		"\\\\\\",  /* No escaped character */
+		/* ... and returns no word for these, which cannot be run */
+		"", "   ", " \t\r\n",
+	};
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		char **argv, *err = NULL, buf[256] = "";
@@ -1237,6 +1296,8 @@ static void process_split(void **state)
 			strcat(buf, *a);
 			strcat(buf, "]");
 		}
+		if (strcmp(buf, ok[i].out) != 0)
+			print_error("# case %zu: %s\n", i, ok[i].in);
 		assert_string_equal(buf, ok[i].out);
 		aws_credproc_argv_free(argv);
 	}
