@@ -1,10 +1,13 @@
 /* aws/credproc.c: run a credential_process command and read its JSON.
  *
- * The child is started with posix_spawn (no shell), stdin from /dev/null,
- * stdout and stderr into pipes that we drain with poll() until both close,
- * then reaped.  Past the time limit it is killed with SIGKILL and reaped.
- * Output beyond the caps is read and thrown away so the child never blocks
- * on a full pipe.
+ * The child is started with posix_spawn (no shell) in a process group of
+ * its own, stdin from /dev/null, stdout and stderr into pipes that we read
+ * with poll() until it exits; then we take what it left in the pipes and
+ * stop, without waiting for end of file (a background child of the helper
+ * may hold the pipes open).  Past the time limit, or when it stops trying
+ * to use the terminal, its whole process group is killed with SIGKILL and
+ * it is reaped.  Output beyond the caps is read and thrown away so the
+ * child never blocks on a full pipe.
  */
 #include "aws/util.h"
 #include "aws/credproc.h"
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,71 +99,89 @@ static int push_word(char ***argv, size_t *n, struct buf *w)
 	return 0;
 }
 
+/* botocore splits the command line with Python's shlex.split() (POSIX mode,
+ * no comments) and so does this, character for character:
+ *   - words are separated by space, tab, CR and LF (not by \f or \v);
+ *   - outside quotes a backslash takes the next character as it is, any
+ *     character, a newline too (no line continuation);
+ *   - between single quotes everything is literal;
+ *   - between double quotes a backslash escapes only " and \; before any
+ *     other character it stays ("\$x" is \$x, not $x as in sh);
+ *   - # starts no comment; $, ~, globs, ; | & < > are ordinary characters.
+ * An unclosed quote or a backslash at the very end is an error (shlex raises
+ * ValueError); so is a line with no word at all (botocore would fail to run
+ * it).  tests/unit/test-config.c compares against shlex's own answers. */
+static bool split_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int aws_credproc_split(const char *cmdline, char ***argv_out, char **err)
 {
+	enum { BETWEEN, WORD, SINGLE, DOUBLE } st = BETWEEN;
 	struct buf w = { .max = (size_t)-1 / 2 };
 	char **argv = NULL;
 	size_t n = 0;
-	bool in_word = false;
 	const char *p = cmdline ? cmdline : "";
 	const char *msg = NULL;
 
 	*argv_out = NULL;
 	*err = NULL;
-	while (*p) {
-		char c = *p++;
+	for (; *p; p++) {
+		char c = *p;
 		int r = 0;
 
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (in_word && push_word(&argv, &n, &w) < 0)
-				goto nomem;
-			in_word = false;
-			continue;
-		}
-		in_word = true;
-		if (c == '\\') {
-			if (*p == '\0') {
-				msg = "ends with a lone backslash";
-				goto fail;
-			}
-			if (*p == '\n') {      /* line continuation */
-				p++;
+		switch (st) {
+		case BETWEEN:
+		case WORD:
+			if (split_space(c)) {
+				if (st == WORD && push_word(&argv, &n, &w) < 0)
+					goto nomem;
+				st = BETWEEN;
 				continue;
 			}
-			r = buf_add(&w, p++, 1);
-		} else if (c == '\'') {
-			const char *q = strchr(p, '\'');
-			if (!q) {
-				msg = "has an unbalanced single quote";
-				goto fail;
-			}
-			r = buf_add(&w, p, (size_t)(q - p));
-			p = q + 1;
-		} else if (c == '"') {
-			for (;;) {
-				if (*p == '\0') {
-					msg = "has an unbalanced double quote";
+			st = WORD;
+			if (c == '\'') {
+				st = SINGLE;
+			} else if (c == '"') {
+				st = DOUBLE;
+			} else if (c == '\\') {
+				if (p[1] == '\0') {
+					msg = "ends with a lone backslash";
 					goto fail;
 				}
-				if (*p == '"') {
-					p++;
-					break;
-				}
-				if (*p == '\\' && p[1] && strchr("$`\"\\\n", p[1])) {
-					if (p[1] != '\n')
-						r |= buf_add(&w, p + 1, 1);
-					p += 2;
-					continue;
-				}
-				r |= buf_add(&w, p++, 1);
+				r = buf_add(&w, ++p, 1);
+			} else {
+				r = buf_add(&w, &c, 1);
 			}
-		} else {
-			r = buf_add(&w, &c, 1);
+			break;
+		case SINGLE:
+			if (c == '\'')
+				st = WORD;
+			else
+				r = buf_add(&w, &c, 1);
+			break;
+		case DOUBLE:
+			if (c == '"') {
+				st = WORD;
+			} else if (c == '\\' && (p[1] == '"' || p[1] == '\\')) {
+				r = buf_add(&w, ++p, 1);
+			} else {
+				/* a backslash before anything else stays; the character
+				 * after it is taken by the next turn */
+				r = buf_add(&w, &c, 1);
+			}
+			break;
 		}
 		if (r < 0)
 			goto nomem;
 	}
-	if (in_word && push_word(&argv, &n, &w) < 0)
+	if (st == SINGLE || st == DOUBLE) {
+		msg = st == SINGLE ? "has an unbalanced single quote"
+		                   : "has an unbalanced double quote";
+		goto fail;
+	}
+	if (st == WORD && push_word(&argv, &n, &w) < 0)
 		goto nomem;
 	if (n == 0) {
 		msg = "is empty";
@@ -404,72 +426,164 @@ static char *clean_stderr(const struct buf *b)
 }
 
 struct child {
-	pid_t pid;
-	int out, err;        /* read ends, -1 when closed */
+	pid_t pid;           /* also its process group's id */
+	bool reaped;         /* then pid and the group are no longer ours */
+	int out, err;        /* read ends (non-blocking), -1 when closed */
 	struct buf so, se;
 };
 
-/* Drain both pipes until EOF or the deadline.  0, 1 on timeout, -1 error. */
-static int drain(struct child *c, long long deadline)
+/* While the pipes are quiet, how often to ask whether the helper exited
+ * (its exit wakes no poll() while a background child of it holds the
+ * pipes open). */
+#define POLL_SLICE_MS 20
+/* After the helper exited: at most this much more per pipe when FIONREAD
+ * cannot say how much it left there. */
+#define REST_MAX (1024 * 1024)
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Read from *fd into b up to `limit` bytes, or until it would block or ends
+ * (then *fd is closed).  0, or -1 out of memory or a read error (errno). */
+static int read_some(int *fd, struct buf *b, size_t limit, char *chunk, size_t size)
+{
+	while (limit > 0) {
+		ssize_t n = read(*fd, chunk, limit < size ? limit : size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			close_fd(fd);
+			return 0;
+		}
+		if (buf_add(b, chunk, (size_t)n) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		limit -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The helper has exited, so everything it wrote is already in the pipes:
+ * take what is there now and stop.  We do not wait for end of file: a
+ * background child of the helper (`sleep 300 & echo {...}`) may hold the
+ * write ends open for as long as it lives. */
+static int take_rest(struct child *c, char *chunk, size_t size)
+{
+	int *fds[2] = { &c->out, &c->err };
+	struct buf *bufs[2] = { &c->so, &c->se };
+
+	for (int i = 0; i < 2; i++) {
+		int avail = 0;
+
+		if (*fds[i] < 0)
+			continue;
+		if (ioctl(*fds[i], FIONREAD, &avail) < 0 || avail < 0)
+			avail = REST_MAX;
+		if (read_some(fds[i], bufs[i], (size_t)avail, chunk, size) < 0)
+			return -1;
+		close_fd(fds[i]);
+	}
+	return 0;
+}
+
+enum wait_end { HELPER_EXITED, HELPER_TIMED_OUT, HELPER_ON_TTY, HELPER_WAIT_FAILED };
+
+/* Read the helper's output until it exits (then what it left in the pipes)
+ * or the deadline passes.  *status is set for HELPER_EXITED and
+ * HELPER_ON_TTY (stopped by SIGTTIN or SIGTTOU: it tried to use the
+ * terminal from its background process group).  HELPER_WAIT_FAILED leaves
+ * errno set. */
+static enum wait_end wait_helper(struct child *c, int *status, long long deadline)
 {
 	char chunk[4096];
+	enum wait_end end;
+	int e;
 
-	while (c->out >= 0 || c->err >= 0) {
+	for (;;) {
+		pid_t r = waitpid(c->pid, status, WNOHANG | WUNTRACED);
+
+		if (r == c->pid && WIFSTOPPED(*status)) {
+			int sig = WSTOPSIG(*status);
+			if (sig == SIGTTIN || sig == SIGTTOU) {
+				end = HELPER_ON_TTY;
+				break;
+			}
+			/* stopped by someone else: the time limit still runs */
+		} else if (r == c->pid) {
+			c->reaped = true;
+			end = take_rest(c, chunk, sizeof chunk) < 0 ? HELPER_WAIT_FAILED
+			                                           : HELPER_EXITED;
+			break;
+		} else if (r < 0 && errno != EINTR) {
+			end = HELPER_WAIT_FAILED;
+			break;
+		}
+
+		long long left = deadline - now_ms();
 		struct pollfd pf[2];
 		int np = 0;
-		long long left = deadline - now_ms();
 
-		if (left <= 0)
-			return 1;
+		if (left <= 0) {
+			end = HELPER_TIMED_OUT;
+			break;
+		}
 		if (c->out >= 0)
 			pf[np++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
 		if (c->err >= 0)
 			pf[np++] = (struct pollfd){ .fd = c->err, .events = POLLIN };
-		int r = poll(pf, (nfds_t)np, left > 1000 ? 1000 : (int)left);
-		if (r < 0) {
+		/* with both pipes at end of file the helper is about to exit:
+		 * look more often */
+		int slice = np ? POLL_SLICE_MS : 5;
+		if (poll(pf, (nfds_t)np, left > slice ? slice : (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			end = HELPER_WAIT_FAILED;
+			break;
 		}
 		for (int i = 0; i < np; i++) {
+			bool is_out = pf[i].fd == c->out;
+
 			if (!pf[i].revents)
 				continue;
-			bool is_out = pf[i].fd == c->out;
-			ssize_t n = read(pf[i].fd, chunk, sizeof chunk);
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				close(pf[i].fd);
-				if (is_out)
-					c->out = -1;
-				else
-					c->err = -1;
-				continue;
-			}
-			if (buf_add(is_out ? &c->so : &c->se, chunk, (size_t)n) < 0) {
-				OPENSSL_cleanse(chunk, sizeof chunk);
-				return -1;
+			/* one chunk a turn, so a helper that writes without end
+			 * cannot keep us from the clock */
+			if (read_some(is_out ? &c->out : &c->err, is_out ? &c->so : &c->se,
+			              sizeof chunk, chunk, sizeof chunk) < 0) {
+				end = HELPER_WAIT_FAILED;
+				goto out;
 			}
 		}
 	}
+out:
+	e = errno;
 	OPENSSL_cleanse(chunk, sizeof chunk);
-	return 0;
+	errno = e;
+	return end;
 }
 
-/* Wait for the child until the deadline.  0 reaped, 1 timeout, -1 error. */
-static int reap(pid_t pid, int *status, long long deadline)
+/* End the helper's whole process group (it leads it: the group's id is its
+ * pid, which stays ours until we reap it) and reap the helper. */
+static void kill_group(struct child *c)
 {
-	for (;;) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (now_ms() >= deadline)
-			return 1;
-		struct timespec ts = { 0, 5 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
+	int status;
+
+	if (c->reaped)
+		return;
+	if (kill(-c->pid, SIGKILL) < 0)
+		kill(c->pid, SIGKILL);
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	c->reaped = true;
 }
 
 static int spawn(struct child *c, const char *path, char **argv, char **err)
@@ -480,7 +594,8 @@ static int spawn(struct child *c, const char *path, char **argv, char **err)
 	sigset_t none, all;
 	int rc;
 
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	    fcntl(po[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(pe[0], F_SETFL, O_NONBLOCK) < 0) {
 		*err = util_fmt("cannot make a pipe: %s", strerror(errno));
 		goto fail;
 	}
@@ -495,7 +610,11 @@ static int spawn(struct child *c, const char *path, char **argv, char **err)
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	/* and in a process group of its own, so that on timeout we can end it
+	 * together with everything it started */
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+	                              POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawn(&c->pid, path, &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
@@ -510,10 +629,8 @@ static int spawn(struct child *c, const char *path, char **argv, char **err)
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++) {
-		if (po[i] >= 0)
-			close(po[i]);
-		if (pe[i] >= 0)
-			close(pe[i]);
+		close_fd(&po[i]);
+		close_fd(&pe[i]);
 	}
 	return -1;
 }
@@ -527,7 +644,8 @@ int aws_credproc_run(const char *cmdline, const char *what,
 	char **argv = NULL, *path = NULL, *why = NULL, *msg;
 	long limit = timeout_ms;
 	long long deadline;
-	int status = 0, r, rc = -1;
+	enum wait_end end;
+	int status = 0, rc = -1;
 
 	memset(out, 0, sizeof *out);
 	*err = NULL;
@@ -545,28 +663,36 @@ int aws_credproc_run(const char *cmdline, const char *what,
 		goto done;
 	}
 	deadline = now_ms() + limit;
-	r = drain(&c, deadline);
-	if (r == 0)
-		r = reap(c.pid, &status, deadline);
-	if (r < 0 && errno == ECHILD) {
+	end = wait_helper(&c, &status, deadline);
+	if (end == HELPER_WAIT_FAILED && errno == ECHILD && !c.reaped) {
 		/* someone else (a SIGCHLD handler?) reaped it: the pid may be reused */
 		*err = util_fmt("%s: its exit status was lost (was it reaped elsewhere?)", what);
 		goto done;
 	}
-	if (r != 0) {
+	if (end != HELPER_EXITED) {
 		int e = errno;
-		kill(c.pid, SIGKILL);
-		while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (r > 0 && limit % 1000 == 0)
+		kill_group(&c);
+		if (end == HELPER_ON_TTY)
+			*err = util_fmt("%s tried to use the terminal (to ask for a code or a "
+			           "password?), which ddtree does not let it do, and was stopped; "
+			           "run it once in a terminal so that it caches what it asks for",
+			           what);
+		else if (end == HELPER_TIMED_OUT && limit % 1000 == 0)
 			*err = util_fmt("%s timed out after %ld s and was stopped", what, limit / 1000);
-		else if (r > 0)
+		else if (end == HELPER_TIMED_OUT)
 			*err = util_fmt("%s timed out after %ld.%03ld s and was stopped",
 			           what, limit / 1000, limit % 1000);
 		else
 			*err = util_fmt("%s: cannot read its output: %s", what, strerror(e));
 		goto done;
 	}
+	/* The helper has exited.  Whatever it left running in the background
+	 * keeps running: a shell does the same after `cmd &`, and so does
+	 * botocore (Popen.communicate() kills nothing; it only waits for end of
+	 * file, which is why the AWS CLI hangs on `sleep 300 & echo {...}` and
+	 * we do not).  A helper may start a cache or agent on purpose, and the
+	 * group is no longer ours to end once its leader is reaped.  Only a
+	 * helper that outlives the time limit is ended with its whole group. */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		msg = clean_stderr(&c.se);
 		if (WIFSIGNALED(status))

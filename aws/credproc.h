@@ -1,11 +1,12 @@
 /* aws/credproc.h: running a profile's credential_process (AWS-CLIENT.md 4.5).
  *
  * Private to aws/: config.c uses it, the unit tests call it directly.
- * The command line is split like a POSIX shell would split it, but no shell
- * runs: no variables, no ~, no globbing.  The program gets /dev/null as
- * stdin; its stdout (at most 64 KiB) must be the JSON document, its stderr
- * (the first 8 KiB) is kept for error messages and never reaches our own
- * stderr or the terminal.
+ * The command line is split into words as botocore splits it (Python's
+ * shlex.split), but no shell runs: no variables, no ~, no globbing.  The
+ * program runs in a process group of its own and gets /dev/null as stdin;
+ * its stdout (at most 64 KiB) must be the JSON document, its stderr (the
+ * first 8 KiB) is kept for error messages and never reaches our own stderr
+ * or the terminal.
  */
 #ifndef DDTREE_AWS_CREDPROC_H
 #define DDTREE_AWS_CREDPROC_H
@@ -19,8 +20,11 @@
 #define AWS_CREDPROC_TIMEOUT_MS (60 * 1000)
 
 /* Split `cmdline` into a NULL-terminated, malloc'd argv (free with
- * aws_credproc_argv_free).  Single quotes, double quotes and backslashes
- * work as in sh.  0, or -1 with *err (unbalanced quote, empty command). */
+ * aws_credproc_argv_free) exactly as Python's shlex.split(cmdline) does
+ * (botocore uses it): quotes and backslashes mostly as in sh, but a
+ * backslash inside double quotes escapes only " and \, and one outside
+ * quotes before a newline keeps the newline.  0, or -1 with *err (unbalanced
+ * quote, trailing backslash, empty command). */
 int aws_credproc_split(const char *cmdline, char ***argv, char **err);
 void aws_credproc_argv_free(char **argv);
 

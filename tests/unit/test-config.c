@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1156,6 +1157,166 @@ static void process_timeout(void **state)
 	free(p);
 }
 
+/* The pids a helper wrote to ~/NAME, one a line, into pids[max]; how many. */
+static int read_pids(const char *name, pid_t *pids, int max)
+{
+	char *p = path_in_home(name);
+	FILE *f = fopen(p, "r");
+	long pid;
+	int n = 0;
+
+	assert_non_null(f);
+	while (n < max && fscanf(f, "%ld", &pid) == 1) {
+		assert_true(pid > 1);
+		pids[n++] = (pid_t)pid;
+	}
+	fclose(f);
+	free(p);
+	assert_true(n > 0);
+	return n;
+}
+
+static pid_t read_pid(const char *name)
+{
+	pid_t pid;
+
+	read_pids(name, &pid, 1);
+	return pid;
+}
+
+/* The tests below make this process a child subreaper, so that what a
+ * helper leaves behind is re-parented here rather than to init (which in a
+ * container may never reap it, leaving a zombie that kill(pid, 0) still
+ * finds).  Wait up to 5 s for the adopted `pid` to end (until its parent
+ * has ended, it is not ours to wait for: ECHILD); its wait status. */
+static int reap_adopted(pid_t pid)
+{
+	int status = 0;
+
+	for (int i = 0; i < 500; i++) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		assert_true(r == 0 || (r < 0 && (errno == ECHILD || errno == EINTR)));
+		usleep(10 * 1000);
+	}
+	print_error("# process %ld is still there\n", (long)pid);
+	fail();
+	return -1;
+}
+
+/* Issue 11: a helper that prints its JSON and exits, leaving a background
+ * child that holds stdout open, used to keep ddtree waiting for end of file
+ * until the time limit.  Its output counts once it has exited; the
+ * background child is left alone, as a shell would leave it. */
+static void process_background_child_keeps_stdout(void **state)
+{
+	struct aws_conf c;
+	struct aws_credentials cr;
+	pid_t bg;
+	char *p;
+
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	/* the issue's command line; 5 s would run out long before the sleep */
+	aws_credproc_set_timeout_ms(5000);
+	process_profile("sh -c 'sleep 300 & echo $! >\"$HOME/bg.pid\"; echo \"{\\\"Version\\\": 1, "
+	                "\\\"AccessKeyId\\\": \\\"BGKEY\\\", \\\"SecretAccessKey\\\": \\\"s\\\"}\"'");
+	resolve_ok(NULL, &c);
+	creds_ok(&c, 1000, &cr);
+	assert_string_equal(cr.access_key_id, "BGKEY");
+	aws_credentials_free(&cr);
+	aws_conf_free(&c);
+	bg = read_pid("bg.pid");
+	assert_int_equal(waitpid(bg, NULL, WNOHANG), 0);      /* still running */
+	assert_int_equal(kill(bg, SIGKILL), 0);
+	assert_true(WIFSIGNALED(reap_adopted(bg)));
+
+	/* all of a long output arrives, also what is still in the pipe when
+	 * the helper exits (60000 bytes: more than one read) */
+	p = script("bigbg.sh",
+		"sleep 300 &\n"
+		"echo $! >\"$HOME/bg.pid\"\n"
+		"printf '{\"Version\": 1, \"AccessKeyId\": \"BIG\", \"SecretAccessKey\": \"s\", "
+		"\"SessionToken\": \"'\n"
+		"head -c 60000 /dev/zero | tr '\\0' t\n"
+		"printf '\"}\\n'\n"
+		"echo done >&2\n");
+	process_profile(p);
+	resolve_ok(NULL, &c);
+	creds_ok(&c, 1000, &cr);
+	assert_string_equal(cr.access_key_id, "BIG");
+	assert_int_equal(strlen(cr.session_token), 60000);
+	aws_credentials_free(&cr);
+	aws_conf_free(&c);
+	bg = read_pid("bg.pid");
+	assert_int_equal(kill(bg, SIGKILL), 0);
+	reap_adopted(bg);
+
+	/* the exit status still decides, and stderr is still shown */
+	free(p);
+	p = script("bgfail.sh", "sleep 300 &\necho $! >\"$HOME/bg.pid\"\n"
+	           "echo 'no session' >&2\nexit 4\n");
+	process_profile(p);
+	resolve_ok(NULL, &c);
+	char *err = creds_err(&c, 1000);
+	assert_contains(err, "exit status 4: no session");
+	free(err);
+	aws_conf_free(&c);
+	bg = read_pid("bg.pid");
+	assert_int_equal(kill(bg, SIGKILL), 0);
+	reap_adopted(bg);
+	free(p);
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+}
+
+/* Issue 11: on timeout the helper's whole process group is killed, not just
+ * the helper. */
+static void process_timeout_kills_group(void **state)
+{
+	struct aws_conf c;
+	pid_t gc, gcs[2];
+	char *err;
+	int status;
+
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	aws_credproc_set_timeout_ms(500);
+	/* two children, so that the helper itself only waits */
+	process_profile("sh -c 'sleep 300 & echo $! >\"$HOME/gc.pid\"; "
+	                "sleep 301 & echo $! >>\"$HOME/gc.pid\"; wait'");
+	resolve_ok(NULL, &c);
+	err = creds_err(&c, 1000);
+	assert_contains(err, "timed out after 0.500 s");
+	free(err);
+	aws_conf_free(&c);
+	assert_int_equal(read_pids("gc.pid", gcs, 2), 2);
+	for (int i = 0; i < 2; i++) {
+		status = reap_adopted(gcs[i]);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		assert_int_equal(kill(gcs[i], 0), -1);
+		assert_int_equal(errno, ESRCH);
+	}
+
+	/* a helper that stops at the terminal (it runs in a background process
+	 * group; SIGTTIN stands in for opening /dev/tty to ask for a code) is
+	 * ended at once, with its group, and says why */
+	char *p = script("tty.sh", "sleep 300 &\necho $! >\"$HOME/gc.pid\"\nkill -TTIN $$\n"
+	                 "echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
+	aws_credproc_set_timeout_ms(5000);
+	process_profile(p);
+	resolve_ok(NULL, &c);
+	err = creds_err(&c, 1000);
+	assert_contains(err, "tried to use the terminal");
+	free(err);
+	aws_conf_free(&c);
+	gc = read_pid("gc.pid");
+	status = reap_adopted(gc);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	free(p);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+}
+
 static void process_command_line_quoting(void **state)
 {
 	struct aws_conf c;
@@ -1215,19 +1376,78 @@ static void process_command_line_quoting(void **state)
 	aws_conf_free(&c);
 }
 
+/* aws_credproc_split against Python's shlex.split, which botocore uses.  Each
+ * expected result was printed by Python 3.11 for its input and pasted here:
+ *   python3 -c 'import shlex, sys
+ *   print("".join("[%s]" % w for w in shlex.split(sys.argv[1])))' "$input"
+ * ("[w]" is one word; the bad inputs made shlex.split raise ValueError). */
 static void process_split(void **state)
 {
 	static const struct { const char *in; const char *out; } ok[] = {
 		{ "a b\tc\n d", "[a][b][c][d]" },
+		{ "a\rb", "[a][b]" },
 		{ "  'x y'  ", "[x y]" },
 		{ "a'b'\"c\"d", "[abcd]" },
-		{ "\"$x \\$y \\a\"", "[$x $y \\a]" },
-		{ "a\\\nb", "[ab]" },
+		{ "\"$x \\$y \\a\"", "[$x \\$y \\a]" },
+		{ "\"\\`date\\`\"", "[\\`date\\`]" },
+		{ "\"a\\\"b\"", "[a\"b]" },
+		{ "\"a\\\\b\"", "[a\\b]" },
+		{ "\"a\\\\\\\"b\"", "[a\\\"b]" },
+		{ "\"\\n\\t\"", "[\\n\\t]" },
+		{ "\"a\\'b\"", "[a\\'b]" },
+		{ "'a\\b'", "[a\\b]" },
+		{ "'a\\'", "[a\\]" },
+		{ "'a\"b'", "[a\"b]" },
+		{ "\"a'b\"", "[a'b]" },
+		{ "a\\\nb", "[a\nb]" },
+		{ "a\\ b\\'c", "[a b'c]" },
+		{ "\\a\\b\\\\c", "[ab\\c]" },
+		{ "\\$HOME \\~ \\*", "[$HOME][~][*]" },
+		{ "\\\"x\\\"", "[\"x\"]" },
+		{ "\\#x", "[#x]" },
+		{ "\"a\\\nb\"", "[a\\\nb]" },
+		{ "'a\\\nb'", "[a\\\nb]" },
 		{ "'it'\\''s'", "[it's]" },
 		{ "\"\" ''", "[][]" },
-		{ "a\\ b\\'c", "[a b'c]" },
+		{ "'' x ''", "[][x][]" },
+		{ "a\"\"b", "[ab]" },
+		{ "a'' b", "[a][b]" },
+		{ "x#y # z", "[x#y][#][z]" },
+		{ "#comment", "[#comment]" },
+		{ "$HOME ~ *.txt a;b a|b a&&b (x) <in >out", "[$HOME][~][*.txt][a;b][a|b][a&&b][(x)][<in][>out]" },
+		{ "a=b c='d e'", "[a=b][c=d e]" },
+		{ "\"a\"'b'c\\ d", "[abc d]" },
+		{ "\t\n\r x \t\n\r", "[x]" },
+		{ "a\\\tb", "[a\tb]" },
+		{ "a\\\rb", "[a\rb]" },
+		{ "\"multi\nline\"", "[multi\nline]" },
+		{ "'one\ttab'", "[one\ttab]" },
+		{ "caf\303\251 \"\303\274\303\237\"", "[caf\303\251][\303\274\303\237]" },
+		{ "\302\240a", "[\302\240a]" },
+		{ "a\fb\vc", "[a\fb\vc]" },
+		{ "\"\\\\\"", "[\\]" },
+		{ "\\\\\\\\", "[\\\\]" },
+		{ "\"a\"\"b\"", "[ab]" },
+		{ "'a''b'", "[ab]" },
+		{ "\"'\"'\"'", "['\"]" },
+		{ "aws configure export-credentials --profile 'prod admin'", "[aws][configure][export-credentials][--profile][prod admin]" },
+		{ "/usr/bin/env \"PATH=/x y\" helper --arg=\"v w\"", "[/usr/bin/env][PATH=/x y][helper][--arg=v w]" },
+		{ "sh -c 'sleep 300 & echo {}'", "[sh][-c][sleep 300 & echo {}]" },
 	};
-	static const char *bad[] = { "", "   ", "'open", "\"open", "a\\", "\"a\\\"" };
+	/* shlex.split raises ValueError on these ("No closing quotation", "No
+	 * escaped character") ... */
+	static const char *bad[] = {
+		"'open",  /* No closing quotation */
+		"\"open",  /* No closing quotation */
+		"a\\",  /* No escaped character */
+		"\"a\\\"",  /* No closing quotation */
+		"\"a\\",  /* No escaped character */
+		"x \"y",  /* No closing quotation */
+		"ok 'a'\"b",  /* No closing quotation */
+		"\\\\\\",  /* No escaped character */
+		/* ... and returns no word for these, which cannot be run */
+		"", "   ", " \t\r\n",
+	};
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		char **argv, *err = NULL, buf[256] = "";
@@ -1237,6 +1457,8 @@ static void process_split(void **state)
 			strcat(buf, *a);
 			strcat(buf, "]");
 		}
+		if (strcmp(buf, ok[i].out) != 0)
+			print_error("# case %zu: %s\n", i, ok[i].in);
 		assert_string_equal(buf, ok[i].out);
 		aws_credproc_argv_free(argv);
 	}
@@ -1487,6 +1709,8 @@ int main(void)
 		TEST(process_bad_output),
 		TEST(process_failure_shows_stderr),
 		TEST(process_timeout),
+		TEST(process_background_child_keeps_stdout),
+		TEST(process_timeout_kills_group),
 		TEST(process_command_line_quoting),
 		TEST(process_split),
 		TEST(process_refresh_on_expiry),
