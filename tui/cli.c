@@ -45,10 +45,10 @@ static const struct command {
 static void usage(void)
 {
 	out_printf(
-	        "Usage: ddtree [OPTIONS] [COMMAND ...]\n"
-	        "Browse and edit Stache AI and Chainlit data in Amazon DynamoDB.\n"
-	        "With no command, opens the browser.\n\n"
-	        "Commands:\n");
+	           "Usage: ddtree [OPTIONS] [COMMAND ...]\n"
+	           "Browse and edit Stache AI and Chainlit data in Amazon DynamoDB.\n"
+	           "With no command, opens the browser.\n\n"
+	           "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		char head[64];
 		snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
@@ -58,35 +58,34 @@ static void usage(void)
 			out_printf("  %-30s %s\n", head, commands[i].help);
 	}
 	out_printf(
-	        "\nOptions:\n"
-	        "  --endpoint-url URL        DynamoDB endpoint (default: from the environment or\n"
-	        "                            profile, else https://dynamodb.REGION.amazonaws.com)\n"
-	        "  --region REGION           AWS region\n"
-	        "  --profile NAME            profile from ~/.aws/config and ~/.aws/credentials\n"
-	        "  --namespace-table T       Stache namespace table (DYNAMODB_NAMESPACE_TABLE)\n"
-	        "  --documents-table T       Stache documents table (DYNAMODB_DOCUMENTS_TABLE)\n"
-	        "  --chainlit-table T        Chainlit table (CHAINLIT_DYNAMODB_TABLE)\n"
-	        "  --read-only               refuse every write\n"
-	        "  --write                   allow writes to an endpoint that is not on this machine\n"
-	        "  --allow-http              allow plain http:// to a host that is not on this machine\n"
-	        "  --json                    one JSON object per line (commands)\n"
-	        "  --debug FILE              write a request/response trace (secrets redacted)\n"
-	        "  --max-attempts N          attempts per request, retries included (default 3)\n"
-	        "  --timeout SECONDS         time limit for one attempt (default 30)\n"
-	        "  -c, --command CMD         browser: run the : command CMD at start, e.g.\n"
-	        "                            -c ':user alice@example.com' (may be repeated)\n"
-	        "  -h, --help                this help\n"
-	        "  -V, --version             version\n\n"
-	        "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
-	        "3 AWS or network error, 4 conflict (a concurrent change won).\n");
+	           "\nOptions:\n"
+	           "  --endpoint-url URL        DynamoDB endpoint (default: from the environment or\n"
+	           "                            profile, else https://dynamodb.REGION.amazonaws.com)\n"
+	           "  --region REGION           AWS region\n"
+	           "  --profile NAME            profile from ~/.aws/config and ~/.aws/credentials\n"
+	           "  --namespace-table T       Stache namespace table (DYNAMODB_NAMESPACE_TABLE)\n"
+	           "  --documents-table T       Stache documents table (DYNAMODB_DOCUMENTS_TABLE)\n"
+	           "  --chainlit-table T        Chainlit table (CHAINLIT_DYNAMODB_TABLE)\n"
+	           "  --read-only               refuse every write\n"
+	           "  --write                   allow writes to an endpoint that is not on this machine\n"
+	           "  --allow-http              allow plain http:// to a host that is not on this machine\n"
+	           "  --json                    one JSON object per line (commands)\n"
+	           "  --debug FILE              write a request/response trace (secrets redacted)\n"
+	           "  --max-attempts N          attempts per request, retries included (default 3)\n"
+	           "  --timeout SECONDS         time limit for one attempt (default 30)\n"
+	           "  -c, --command CMD         browser: run the : command CMD at start, e.g.\n"
+	           "                            -c ':user alice@example.com' (may be repeated)\n"
+	           "  -h, --help                this help\n"
+	           "  -V, --version             version\n\n"
+	           "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
+	           "3 AWS or network error, 4 conflict (a concurrent change won).\n");
 }
 
 void cli_print_json(json_t *o)
 {
 	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (line) {
-		out_puts(line);
-		out_putc('\n');
+		out_line(line);
 		free(line);
 	}
 	json_decref(o);
@@ -173,8 +172,7 @@ static int cmd_tables(struct cli *cl, struct session *s)
 			if (t->item_count >= 0)
 				json_object_set_new(o, "item_count", json_integer(t->item_count));
 			char *line = json_dumps(o, JSON_COMPACT);
-			out_puts(line);
-			out_putc('\n');
+			out_line(line);
 			free(line);
 			json_decref(o);
 			continue;
@@ -225,8 +223,7 @@ static int cmd_demo(struct cli *cl, struct session *s)
 		json_t *o2 = json_pack("{s:s,s:s,s:s}", "namespace_table", n.namespaces,
 		                       "documents_table", n.documents, "chainlit_table", n.chainlit);
 		char *line = json_dumps(o2, JSON_COMPACT);
-		out_puts(line);
-		out_putc('\n');
+		out_line(line);
 		free(line);
 		json_decref(o2);
 	} else {

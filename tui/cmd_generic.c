@@ -30,8 +30,7 @@ int cmd_item(struct cli *cl, struct session *s)
 	/* raw DynamoDB JSON; pretty unless --json asks for one line */
 	char *out = json_dumps(item, cl->json ? JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII
 	                                      : JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	out_puts(out ? out : "{}");
-	out_putc('\n');
+	out_line(out ? out : "{}");
 	free(out);
 	json_decref(item);
 	return EXIT_OK;
@@ -45,8 +44,7 @@ static void export_page(const json_t *items, void *ud)
 	json_array_foreach(items, i, it) {
 		char *line = json_dumps(it, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (line) {
-			out_puts(line);
-			out_putc('\n');
+			out_line(line);
 			free(line);
 		}
 	}

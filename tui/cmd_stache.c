@@ -559,12 +559,9 @@ int cmd_documents(struct cli *cl, struct session *s)
 		free(m);
 	}
 	if (cl->json) {
-		for (size_t i = 0; i < l.n; i++) {
-			if (l.v[i].json) {
-				out_puts(l.v[i].json);
-				out_putc('\n');
-			}
-		}
+		for (size_t i = 0; i < l.n; i++)
+			if (l.v[i].json)
+				out_line(l.v[i].json);
 	} else {
 		print_docs_table(&l);
 	}

@@ -48,6 +48,12 @@ void out_puts(const char *s)
 		emit(stdout, s, strlen(s), 0);
 }
 
+void out_line(const char *s)
+{
+	out_puts(s);
+	emit(stdout, "\n", 1, 0);
+}
+
 void out_write(const char *s, size_t n)
 {
 	emit(stdout, s, n, 0);

@@ -22,6 +22,7 @@
 /* stdout */
 void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_puts(const char *s);                /* no newline added (fputs) */
+void out_line(const char *s);                /* s and a newline (puts) */
 void out_write(const char *s, size_t n);     /* n bytes, NULs included */
 void out_putc(char c);
 /* fflush(stdout): 0, or EOF when the output failed */
