@@ -13,8 +13,8 @@
 # outside a UTF-8 sequence: the output must be valid UTF-8) and no bidi
 # control may reach stdout or stderr.  The browser runs scripted against the
 # same servers and its saved screens are checked the same way.  First, a
-# look at the sources: nothing in tui/ but tui/out.c (the sanitising
-# output boundary) may write to stdout or stderr.
+# look at the sources: nothing but tui/out.c (the sanitising output
+# boundary) may write to stdout or stderr.
 #
 # DynamoDB Local is not used: run alone with
 #   make -C build check TESTS=tests/e2e/e2e-hostile-server.sh DDTREE_TEST_ENDPOINT=unused
@@ -24,26 +24,26 @@ trap 'fake_stop; t_cleanup' EXIT
 [ -n "${HOSTILE_KEEP:-}" ] && trap 'fake_stop; echo "# kept $WORK"' EXIT
 
 # ---- 1. the sources: one output boundary ------------------------------------------
-# tui/ may name stdout/stderr (or their descriptors, isatty apart) and call
-# printf/puts/putchar/perror/dprintf only in tui/out.c
+# only tui/out.c may name stdout/stderr (or their descriptors, isatty apart)
+# or call printf/puts/putchar/perror/dprintf; aws/ and model/ never print
 direct_output() {
 	local f bad=0
-	for f in "$DDTREE_SRCDIR"/tui/*.c; do
-		[ "$(basename "$f")" = out.c ] && continue
-		if sed -e 's#//.*##' "$f" | grep -nE \
+	for f in "$DDTREE_SRCDIR"/tui/*.c "$DDTREE_SRCDIR"/model/*.c "$DDTREE_SRCDIR"/aws/*.c; do
+		[ "${f#"$DDTREE_SRCDIR"/}" = tui/out.c ] && continue
+		# string literals and // comments out, then the calls
+		if sed -E -e 's/"([^"\\]|\\.)*"/""/g' -e 's#//.*##' "$f" | grep -nE \
 			'\b(stdout|stderr)\b|\b(printf|vprintf|puts|putchar|perror|dprintf|vdprintf)[[:space:]]*\(|\bwrite[[:space:]]*\([[:space:]]*[12][[:space:]]*,' |
-			grep -vE '^[0-9]+:[[:space:]]*(/?\*)' | sed "s#^#$(basename "$f"):#" | grep .; then
+			grep -vE '^[0-9]+:[[:space:]]*(/?\*)' | sed "s#^#${f#"$DDTREE_SRCDIR"/}:#" | grep .; then
 			bad=1
-		fi
-		if grep -nE '(STDOUT|STDERR)_FILENO' "$f" | grep -vE 'isatty\((STDOUT|STDERR)_FILENO\)' |
-			sed "s#^#$(basename "$f"):#" | grep .; then
+		elif grep -nE '(STDOUT|STDERR)_FILENO' "$f" | grep -vE 'isatty\((STDOUT|STDERR)_FILENO\)' |
+			sed "s#^#${f#"$DDTREE_SRCDIR"/}:#" | grep .; then
 			bad=1
 		fi
 	done
 	return $bad
 }
 out=$(direct_output)
-check "tui/ writes to stdout and stderr only through tui/out.c" test -z "$out"
+check "only tui/out.c writes to stdout and stderr (tui/, model/, aws/)" test -z "$out"
 [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
 
 # ---- the hostile data -----------------------------------------------------------------
