@@ -7,6 +7,7 @@
 #include "tui/cmd.h"
 #include "tui/ui.h"
 #include "tui/text.h"
+#include "tui/out.h"
 #include "tui/keys.h"
 #include "model/session.h"
 #include "model/tables.h"
@@ -41,50 +42,50 @@ static const struct command {
 	{"demo", "[--reset] [--prefix P]", "create and fill the demo tables", 0, 0, cmd_demo},
 };
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
-	        "Usage: ddtree [OPTIONS] [COMMAND ...]\n"
-	        "Browse and edit Stache AI and Chainlit data in Amazon DynamoDB.\n"
-	        "With no command, opens the browser.\n\n"
-	        "Commands:\n");
+	out_printf(
+	           "Usage: ddtree [OPTIONS] [COMMAND ...]\n"
+	           "Browse and edit Stache AI and Chainlit data in Amazon DynamoDB.\n"
+	           "With no command, opens the browser.\n\n"
+	           "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		char head[64];
 		snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
 		if (strlen(head) > 30)   /* a long synopsis gets a line of its own */
-			fprintf(f, "  %s\n  %-30s %s\n", head, "", commands[i].help);
+			out_printf("  %s\n  %-30s %s\n", head, "", commands[i].help);
 		else
-			fprintf(f, "  %-30s %s\n", head, commands[i].help);
+			out_printf("  %-30s %s\n", head, commands[i].help);
 	}
-	fprintf(f,
-	        "\nOptions:\n"
-	        "  --endpoint-url URL        DynamoDB endpoint (default: from the environment or\n"
-	        "                            profile, else https://dynamodb.REGION.amazonaws.com)\n"
-	        "  --region REGION           AWS region\n"
-	        "  --profile NAME            profile from ~/.aws/config and ~/.aws/credentials\n"
-	        "  --namespace-table T       Stache namespace table (DYNAMODB_NAMESPACE_TABLE)\n"
-	        "  --documents-table T       Stache documents table (DYNAMODB_DOCUMENTS_TABLE)\n"
-	        "  --chainlit-table T        Chainlit table (CHAINLIT_DYNAMODB_TABLE)\n"
-	        "  --read-only               refuse every write\n"
-	        "  --write                   allow writes to an endpoint that is not on this machine\n"
-	        "  --allow-http              allow plain http:// to a host that is not on this machine\n"
-	        "  --json                    one JSON object per line (commands)\n"
-	        "  --debug FILE              write a request/response trace (secrets redacted)\n"
-	        "  --max-attempts N          attempts per request, retries included (default 3)\n"
-	        "  --timeout SECONDS         time limit for one attempt (default 30)\n"
-	        "  -c, --command CMD         browser: run the : command CMD at start, e.g.\n"
-	        "                            -c ':user alice@example.com' (may be repeated)\n"
-	        "  -h, --help                this help\n"
-	        "  -V, --version             version\n\n"
-	        "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
-	        "3 AWS or network error, 4 conflict (a concurrent change won).\n");
+	out_printf(
+	           "\nOptions:\n"
+	           "  --endpoint-url URL        DynamoDB endpoint (default: from the environment or\n"
+	           "                            profile, else https://dynamodb.REGION.amazonaws.com)\n"
+	           "  --region REGION           AWS region\n"
+	           "  --profile NAME            profile from ~/.aws/config and ~/.aws/credentials\n"
+	           "  --namespace-table T       Stache namespace table (DYNAMODB_NAMESPACE_TABLE)\n"
+	           "  --documents-table T       Stache documents table (DYNAMODB_DOCUMENTS_TABLE)\n"
+	           "  --chainlit-table T        Chainlit table (CHAINLIT_DYNAMODB_TABLE)\n"
+	           "  --read-only               refuse every write\n"
+	           "  --write                   allow writes to an endpoint that is not on this machine\n"
+	           "  --allow-http              allow plain http:// to a host that is not on this machine\n"
+	           "  --json                    one JSON object per line (commands)\n"
+	           "  --debug FILE              write a request/response trace (secrets redacted)\n"
+	           "  --max-attempts N          attempts per request, retries included (default 3)\n"
+	           "  --timeout SECONDS         time limit for one attempt (default 30)\n"
+	           "  -c, --command CMD         browser: run the : command CMD at start, e.g.\n"
+	           "                            -c ':user alice@example.com' (may be repeated)\n"
+	           "  -h, --help                this help\n"
+	           "  -V, --version             version\n\n"
+	           "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
+	           "3 AWS or network error, 4 conflict (a concurrent change won).\n");
 }
 
 void cli_print_json(json_t *o)
 {
 	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (line) {
-		puts(line);
+		out_line(line);
 		free(line);
 	}
 	json_decref(o);
@@ -97,7 +98,7 @@ int cli_fail(int rc, const char *fmt, ...)
 	char *raw = util_vfmt(fmt, ap);
 	va_end(ap);
 	char *m = text_sanitize_line(raw ? raw : "error");
-	fprintf(stderr, "ddtree: %s\n", m ? m : "");
+	out_eprintf("ddtree: %s\n", m ? m : "");
 	free(m);
 	free(raw);
 	return rc;
@@ -106,7 +107,7 @@ int cli_fail(int rc, const char *fmt, ...)
 void cli_put_text(const char *s)
 {
 	char *m = text_sanitize_line(s ? s : "");
-	fputs(m ? m : "", stdout);
+	out_puts(m);
 	free(m);
 }
 
@@ -115,24 +116,28 @@ void cli_progress(struct cli_progress *p, long items)
 	/* only on a terminal, and not over output that goes to the same one */
 	if (!isatty(STDERR_FILENO) || (p->streaming && isatty(STDOUT_FILENO)))
 		return;
-	fprintf(stderr, "\rddtree: reading %s: %ld", p->what, items);
-	fflush(stderr);
+	out_progress("ddtree: reading %s: %ld", p->what, items);
 	p->shown = true;
 }
 
 void cli_progress_end(struct cli_progress *p)
 {
 	if (p->shown)
-		fputs("\r\033[K", stderr);
+		out_progress_clear();
 	p->shown = false;
 }
 
 int cli_ddb_error(const char *what, const struct ddb_error *e)
 {
+	/* each part on one line: a newline from the server cannot start a line
+	 * that looks like ddtree's own */
+	char *w = text_sanitize_line(what);
+	char *code = e->code ? text_sanitize_line(e->code) : NULL;
 	char *msg = text_sanitize_line(e->message ? e->message : ddb_error_kind_text(e->kind));
-	fprintf(stderr, "ddtree: %s: %s%s%s%s\n", what,
-	        e->code ? e->code : "", e->code ? ": " : "", msg ? msg : "",
-	        e->http_status >= 500 ? " (server error)" : "");
+	out_eprintf("ddtree: %s: %s%s%s%s\n", w ? w : "", code ? code : "", code ? ": " : "",
+	            msg ? msg : "", e->http_status >= 500 ? " (server error)" : "");
+	free(w);
+	free(code);
 	free(msg);
 	return EXIT_AWS;
 }
@@ -148,12 +153,15 @@ static int cmd_tables(struct cli *cl, struct session *s)
 		free(err.request_id);
 		return rc;
 	}
-	int w = 5;   /* the name column fits the longest name */
-	for (size_t i = 0; i < tl.n; i++)
-		if ((int)strlen(tl.v[i].name) > w)
-			w = (int)strlen(tl.v[i].name);
+	int w = 5;   /* the name column fits the longest name, as shown */
+	for (size_t i = 0; i < tl.n && !cl->json; i++) {
+		char *m = text_sanitize_line(tl.v[i].name);
+		if (m && text_width(m) > w)
+			w = text_width(m);
+		free(m);
+	}
 	if (!cl->json)
-		printf("%-*s %-18s %10s  %s\n", w, "TABLE", "LAYOUT", "ITEMS", "KEYS / INDEXES");
+		out_printf("%-*s %-18s %10s  %s\n", w, "TABLE", "LAYOUT", "ITEMS", "KEYS / INDEXES");
 	for (size_t i = 0; i < tl.n; i++) {
 		struct table_info *t = &tl.v[i];
 		if (cl->json) {
@@ -164,7 +172,7 @@ static int cmd_tables(struct cli *cl, struct session *s)
 			if (t->item_count >= 0)
 				json_object_set_new(o, "item_count", json_integer(t->item_count));
 			char *line = json_dumps(o, JSON_COMPACT);
-			puts(line);
+			out_line(line);
 			free(line);
 			json_decref(o);
 			continue;
@@ -172,9 +180,17 @@ static int cmd_tables(struct cli *cl, struct session *s)
 		char items[24] = "?";
 		if (t->item_count >= 0)
 			snprintf(items, sizeof items, "%lld", t->item_count);
-		printf("%-*s %-18s %10s  %s%s%s\n", w, t->name, table_layout_name(t->layout), items,
-		       t->error ? t->error : t->key_schema ? t->key_schema : "",
-		       t->indexes && *t->indexes ? "; " : "", t->indexes ? t->indexes : "");
+		/* every text from the server on one line, the name padded to w columns */
+		char *name = text_sanitize_line(t->name);
+		char *keys = text_sanitize_line(t->error ? t->error : t->key_schema);
+		char *idx = text_sanitize_line(t->indexes);
+		int pad = w - (name ? text_width(name) : 0);
+		out_printf("%s%*s %-18s %10s  %s%s%s\n", name ? name : "", pad > 0 ? pad : 0, "",
+		           table_layout_name(t->layout), items, keys ? keys : "",
+		           idx && *idx ? "; " : "", idx ? idx : "");
+		free(name);
+		free(keys);
+		free(idx);
 	}
 	table_list_free(&tl);
 	return EXIT_OK;
@@ -183,7 +199,9 @@ static int cmd_tables(struct cli *cl, struct session *s)
 static void demo_progress(const char *msg, void *ud)
 {
 	(void)ud;
-	fprintf(stderr, "ddtree demo: %s\n", msg);
+	char *m = text_sanitize_line(msg);
+	out_eprintf("ddtree demo: %s\n", m ? m : "");
+	free(m);
 }
 
 static int cmd_demo(struct cli *cl, struct session *s)
@@ -193,7 +211,7 @@ static int cmd_demo(struct cli *cl, struct session *s)
 	char *err = NULL;
 	if (demo_create(s, &o, &err) != 0) {
 		char *m = text_sanitize_line(err ? err : "failed");
-		fprintf(stderr, "ddtree: demo: %s\n", m ? m : "");
+		out_eprintf("ddtree: demo: %s\n", m ? m : "");
 		free(m);
 		int rc = err && !strncmp(err, "read-only", 9) ? EXIT_USAGE : EXIT_AWS;
 		free(err);
@@ -205,11 +223,11 @@ static int cmd_demo(struct cli *cl, struct session *s)
 		json_t *o2 = json_pack("{s:s,s:s,s:s}", "namespace_table", n.namespaces,
 		                       "documents_table", n.documents, "chainlit_table", n.chainlit);
 		char *line = json_dumps(o2, JSON_COMPACT);
-		puts(line);
+		out_line(line);
 		free(line);
 		json_decref(o2);
 	} else {
-		printf("demo tables: %s %s %s\n", n.namespaces, n.documents, n.chainlit);
+		out_printf("demo tables: %s %s %s\n", n.namespaces, n.documents, n.chainlit);
 	}
 	return EXIT_OK;
 }
@@ -279,14 +297,14 @@ int cli_main(int argc, char **argv)
 		case OPT_DEBUG: cl.so.debug_path = optarg; break;
 		case OPT_MAX_ATTEMPTS:
 			if (parse_int(optarg, 1, 20, &n)) {
-				fprintf(stderr, "ddtree: --max-attempts wants a number from 1 to 20\n");
+				out_eprintf("ddtree: --max-attempts wants a number from 1 to 20\n");
 				return EXIT_USAGE;
 			}
 			cl.so.max_attempts = n;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_int(optarg, 1, 3600, &n)) {
-				fprintf(stderr, "ddtree: --timeout wants seconds from 1 to 3600\n");
+				out_eprintf("ddtree: --timeout wants seconds from 1 to 3600\n");
 				return EXIT_USAGE;
 			}
 			cl.so.request_timeout_ms = n * 1000L;
@@ -297,7 +315,7 @@ int cli_main(int argc, char **argv)
 		case OPT_COMMENT: cl.comment = optarg; break;
 		case OPT_SEGMENTS:
 			if (parse_int(optarg, 1, 64, &n)) {
-				fprintf(stderr, "ddtree: --segments wants a number from 1 to 64\n");
+				out_eprintf("ddtree: --segments wants a number from 1 to 64\n");
 				return EXIT_USAGE;
 			}
 			cl.segments = n;
@@ -306,26 +324,26 @@ int cli_main(int argc, char **argv)
 		case 'c':
 			cl.commands[cl.ncommands++] = optarg;
 			break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V': printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
+		case 'h': usage(); return EXIT_OK;
+		case 'V': out_printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
 		case ':': {
 			/* a value is missing: name the option as it was written */
 			char *o = text_sanitize_line(argv[optind - 1]);
-			fprintf(stderr, "ddtree: option %s needs a value (see --help)\n", o ? o : "");
+			out_eprintf("ddtree: option %s needs a value (see --help)\n", o ? o : "");
 			free(o);
 			return EXIT_USAGE;
 		}
 		default: {
 			char *o = text_sanitize_line(optopt > 0 && optopt < 128 ? (char[]){'-', (char)optopt, 0}
 			                                                     : argv[optind - 1]);
-			fprintf(stderr, "ddtree: unknown option %s (see --help)\n", o ? o : "");
+			out_eprintf("ddtree: unknown option %s (see --help)\n", o ? o : "");
 			free(o);
 			return EXIT_USAGE;
 		}
 		}
 	}
 	if (cl.so.read_only && cl.so.write) {
-		fprintf(stderr, "ddtree: --read-only and --write contradict each other\n");
+		out_eprintf("ddtree: --read-only and --write contradict each other\n");
 		return EXIT_USAGE;
 	}
 	cl.argc = argc - optind;
@@ -338,13 +356,13 @@ int cli_main(int argc, char **argv)
 				cmd = &commands[i];
 		if (!cmd) {
 			char *name = text_sanitize_line(cl.argv[0]);
-			fprintf(stderr, "ddtree: unknown command '%s' (see --help)\n", name ? name : "");
+			out_eprintf("ddtree: unknown command '%s' (see --help)\n", name ? name : "");
 			free(name);
 			return EXIT_USAGE;
 		}
 		int nargs = cl.argc - 1;
 		if (nargs < cmd->min_args || nargs > cmd->max_args) {
-			fprintf(stderr, "ddtree: usage: ddtree [OPTIONS] %s %s\n", cmd->name, cmd->args);
+			out_eprintf("ddtree: usage: ddtree [OPTIONS] %s %s\n", cmd->name, cmd->args);
 			return EXIT_USAGE;
 		}
 	}
@@ -367,7 +385,7 @@ int cli_main(int argc, char **argv)
 	struct session *s = session_open(&cl.so, &err);
 	if (!s) {
 		char *m = text_sanitize_line(err ? err : "cannot start");
-		fprintf(stderr, "ddtree: %s\n", m ? m : "");
+		out_eprintf("ddtree: %s\n", m ? m : "");
 		free(m);
 		free(err);
 		return EXIT_USAGE;
@@ -376,7 +394,7 @@ int cli_main(int argc, char **argv)
 	if (cmd)
 		rc = cmd->fn(&cl, s);
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
-		fprintf(stderr, "ddtree: the browser needs a terminal (or give a command; see --help)\n");
+		out_eprintf("ddtree: the browser needs a terminal (or give a command; see --help)\n");
 		rc = EXIT_USAGE;
 	} else
 		rc = ui_run(s, cl.commands, cl.ncommands);

@@ -6,6 +6,7 @@
 #include "ddconfig.h"
 
 #include "tui/cmd.h"
+#include "tui/out.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
 #include "model/feedback.h"
@@ -46,11 +47,11 @@ static int pick_table(struct session *s, char **table)
 static void cell(const char *s, int width)
 {
 	char *m = text_sanitize_line(s ? s : "");
-	fputs(m ? m : "", stdout);
+	out_puts(m);
 	int w = m ? text_width(m) : 0;
 	free(m);
 	for (; w < width; w++)
-		putchar(' ');
+		out_putc(' ');
 }
 
 /* Database text cut to `cols` columns, with "…" when cut. */
@@ -61,9 +62,9 @@ static void cell_cut(const char *s, int cols)
 		return;
 	int used;
 	size_t n = text_fit(m, cols, &used);
-	fwrite(m, 1, n, stdout);
+	out_write(m, n);
 	if (m[n])
-		fputs("...", stdout);
+		out_puts("...");
 	free(m);
 }
 
@@ -73,7 +74,7 @@ static void put_time(const char *stamp)
 	char buf[32];
 	if (time_parse(stamp, &us)) {
 		time_format(us, buf, sizeof buf);
-		fputs(buf, stdout);
+		out_puts(buf);
 	} else {
 		cell(stamp ? stamp : "-", 19);
 	}
@@ -96,13 +97,13 @@ static json_t *problems_json(const struct problems *p)
 static void put_problems(const struct problems *p, int indent)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		printf("%*s! ", indent, "");
+		out_printf("%*s! ", indent, "");
 		if (p->v[i].attr) {
 			cli_put_text(p->v[i].attr);
-			fputs(": ", stdout);
+			out_puts(": ");
 		}
 		cli_put_text(p->v[i].text);
-		putchar('\n');
+		out_putc('\n');
 	}
 }
 
@@ -146,16 +147,16 @@ static void put_feedback_av(const json_t *av)
 	long long v = -1;
 	const char *mark = value && item_n_to_ll(value, &v) ? vote_mark((int)v) : NULL;
 	if (mark) {
-		fputs(mark, stdout);
+		out_puts(mark);
 	} else {
-		fputs("?", stdout);
+		out_puts("?");
 		cli_put_text(value ? value : "(no value)");
 	}
 	const char *comment = ddb_item_s(m, "comment");
 	if (comment) {
-		fputs(" \"", stdout);
+		out_puts(" \"");
 		cli_put_text(comment);
-		fputs("\"", stdout);
+		out_puts("\"");
 	}
 }
 
@@ -201,7 +202,7 @@ int cmd_users(struct cli *cl, struct session *s)
 		free(m);
 	}
 	if (!cl->json)
-		printf("%-*s  %-19s  %s\n", w, "IDENTIFIER", "CREATED", "METADATA");
+		out_printf("%-*s  %-19s  %s\n", w, "IDENTIFIER", "CREATED", "METADATA");
 	for (size_t i = 0; i < users.n; i++) {
 		struct cl_user *u = &users.v[i];
 		if (cl->json) {
@@ -213,15 +214,15 @@ int cmd_users(struct cli *cl, struct session *s)
 			continue;
 		}
 		cell(u->identifier, w);
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_time(u->created_at);
-		fputs("  ", stdout);
+		out_puts("  ");
 		json_t *md = plain_or_null(json_object_get(u->raw, "metadata"));
 		char *text = json_dumps(md, JSON_COMPACT | JSON_ENCODE_ANY);
 		cell_cut(text, 60);
 		free(text);
 		json_decref(md);
-		putchar('\n');
+		out_putc('\n');
 		put_problems(&u->problems, 2);
 	}
 	cl_users_free(&users);
@@ -254,7 +255,7 @@ static void print_threads(const struct cl_threads *batch, void *ud)
 	struct threads_out *o = ud;
 	if (!o->json && !o->header_done) {
 		cli_progress_end(&o->pr);
-		printf("%-19s  %-36s  %s\n", "UPDATED", "ID", "NAME");
+		out_printf("%-19s  %-36s  %s\n", "UPDATED", "ID", "NAME");
 		o->header_done = true;
 	}
 	for (size_t i = 0; i < batch->n; i++) {
@@ -277,14 +278,14 @@ static void print_threads(const struct cl_threads *batch, void *ud)
 			continue;
 		}
 		put_time(t->created_at);
-		fputs("  ", stdout);
+		out_puts("  ");
 		cell(t->id, 36);
-		fputs("  ", stdout);
+		out_puts("  ");
 		if (t->name)
 			cell_cut(t->name, 70);
 		else
-			fputs("(no name)", stdout);
-		putchar('\n');
+			out_puts("(no name)");
+		out_putc('\n');
 		put_problems(&t->problems, 2);
 	}
 	o->n += (long)batch->n;
@@ -314,7 +315,7 @@ int cmd_threads(struct cli *cl, struct session *s)
 		json_decref(item);
 	}
 	if (drc) {
-		fflush(stdout);
+		out_flush();
 		rc = cli_ddb_error("listing threads", &err);
 		ddb_error_clear(&err);
 	}
@@ -328,63 +329,63 @@ static void put_duration(const struct cl_step *st)
 {
 	int64_t d = cl_step_duration_us(st);
 	if (d >= 0)
-		printf("  %.3fs", (double)d / 1e6);
+		out_printf("  %.3fs", (double)d / 1e6);
 }
 
 static void human_step(const struct cl_row *r)
 {
 	const struct cl_step *st = r->node->step;
-	printf("%*s", r->depth * 2, "");
+	out_printf("%*s", r->depth * 2, "");
 	if (st->stub) {
-		fputs("(stub step)", stdout);
+		out_puts("(stub step)");
 	} else {
 		cell(st->type ? st->type : "?", 0);
-		putchar(' ');
+		out_putc(' ');
 		cell(st->name ? st->name : "?", 0);
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_time(st->start ? st->start : st->created_at);
 		put_duration(st);
 	}
 	if (st->has_feedback) {
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_feedback_av(st->feedback.av);
 	}
 	if (r->node->orphan) {
-		fputs("  (parent ", stdout);
+		out_puts("  (parent ");
 		cell(st->parent_id, 0);
-		fputs(" missing)", stdout);
+		out_puts(" missing)");
 	}
 	if (r->node->cycle)
-		fputs("  (parentId cycle)", stdout);
+		out_puts("  (parentId cycle)");
 	if (cl_step_is_message(st) && st->output && *st->output) {
-		fputs(": ", stdout);
+		out_puts(": ");
 		cell_cut(st->output, 60);
 	}
-	fputs("  [", stdout);
+	out_puts("  [");
 	cell(st->id, 0);
-	fputs("]\n", stdout);
+	out_puts("]\n");
 	put_problems(&st->problems, r->depth * 2 + 2);
 }
 
 static void human_element(const struct cl_row *r)
 {
 	const struct cl_element *e = r->element;
-	printf("%*s[", r->depth * 2, "");
+	out_printf("%*s[", r->depth * 2, "");
 	cell(e->type ? e->type : "element", 0);
-	fputs("] ", stdout);
+	out_puts("] ");
 	cell(e->name ? e->name : "", 0);
 	if (e->mime) {
-		fputs(" (", stdout);
+		out_puts(" (");
 		cell(e->mime, 0);
-		putchar(')');
+		out_putc(')');
 	}
 	if (r->section == CL_SECTION_ORPHAN_ELEMENTS) {
-		fputs(" for missing step ", stdout);
+		out_puts(" for missing step ");
 		cell(e->for_id ? e->for_id : "(none)", 0);
 	}
-	fputs("  [", stdout);
+	out_puts("  [");
 	cell(e->id, 0);
-	fputs("]\n", stdout);
+	out_puts("]\n");
 	put_problems(&e->problems, r->depth * 2 + 2);
 }
 
@@ -470,32 +471,32 @@ int cmd_thread(struct cli *cl, struct session *s)
 		}
 		cli_print_json(o);
 	} else {
-		fputs("Thread ", stdout);
+		out_puts("Thread ");
 		cli_put_text(tid);
-		putchar('\n');
+		out_putc('\n');
 		if (t) {
-			fputs("  name:    ", stdout);
+			out_puts("  name:    ");
 			if (t->name)
 				cli_put_text(t->name);
 			else
-				fputs("(none)", stdout);
-			fputs("\n  user:    ", stdout);
+				out_puts("(none)");
+			out_puts("\n  user:    ");
 			cli_put_text(t->user_id ? t->user_id : "(none)");
-			fputs("\n  updated: ", stdout);
+			out_puts("\n  updated: ");
 			put_time(t->created_at);
 			if (t->tags && json_array_size(t->tags)) {
-				fputs("\n  tags:   ", stdout);
+				out_puts("\n  tags:   ");
 				size_t i;
 				json_t *tag;
 				json_array_foreach(t->tags, i, tag) {
-					putchar(' ');
+					out_putc(' ');
 					cli_put_text(ddb_av_get_s(tag) ? ddb_av_get_s(tag) : "?");
 				}
 			}
-			putchar('\n');
+			out_putc('\n');
 			put_problems(&t->problems, 2);
 		}
-		putchar('\n');
+		out_putc('\n');
 	}
 	struct cl_rows rows;
 	cl_conversation_rows(c, &rows);
@@ -507,7 +508,7 @@ int cmd_thread(struct cli *cl, struct session *s)
 		}
 		switch (r->kind) {
 		case CL_ROW_SECTION:
-			printf("\n-- %s --\n", r->label);
+			out_printf("\n-- %s --\n", r->label);
 			break;
 		case CL_ROW_STEP:
 			human_step(r);
@@ -516,9 +517,9 @@ int cmd_thread(struct cli *cl, struct session *s)
 			human_element(r);
 			break;
 		case CL_ROW_UNKNOWN:
-			printf("%*s? ", r->depth * 2, "");
+			out_printf("%*s? ", r->depth * 2, "");
 			cli_put_text(ddb_item_s(r->unknown, "SK") ? ddb_item_s(r->unknown, "SK") : "(no SK)");
-			putchar('\n');
+			out_putc('\n');
 			break;
 		}
 	}
@@ -528,7 +529,7 @@ int cmd_thread(struct cli *cl, struct session *s)
 			cli_print_json(json_pack("{s:s,s:o}", "kind", "problems",
 			                         "problems", problems_json(&c->problems)));
 	} else if (c->problems.n) {
-		fputs("\nProblems:\n", stdout);
+		out_puts("\nProblems:\n");
 		put_problems(&c->problems, 2);
 	}
 	rc = t ? EXIT_OK : EXIT_PROBLEMS;
@@ -548,14 +549,14 @@ static int feedback_result(struct cli *cl, const struct fb_request *rq, struct f
 			cli_print_json(json_pack("{s:s,s:s,s:s,s:o}", "status", "ok", "thread", rq->thread_id,
 			                         "step", rq->step_id, "feedback", plain_or_null(now)));
 		} else if (rq->action == FB_DELETE && !rq->seen) {
-			fputs("there was no feedback on the step; nothing to remove\n", stdout);
+			out_puts("there was no feedback on the step; nothing to remove\n");
 		} else {
 			cli_put_text(res->message);
 			if (now) {
-				fputs(": ", stdout);
+				out_puts(": ");
 				put_feedback_av(now);
 			}
-			putchar('\n');
+			out_putc('\n');
 		}
 		return EXIT_OK;
 	case FB_CONFLICT:
@@ -566,17 +567,17 @@ static int feedback_result(struct cli *cl, const struct fb_request *rq, struct f
 			                         "wanted", plain_or_null(res->wanted),
 			                         "current", plain_or_null(now)));
 		} else {
-			fputs("yours:  ", stdout);
+			out_puts("yours:  ");
 			if (res->wanted)
 				put_feedback_av(res->wanted);
 			else
-				fputs("(no feedback)", stdout);
-			fputs("\nstored: ", stdout);
+				out_puts("(no feedback)");
+			out_puts("\nstored: ");
 			if (now)
 				put_feedback_av(now);
 			else
-				fputs("(no feedback)", stdout);
-			putchar('\n');
+				out_puts("(no feedback)");
+			out_putc('\n');
 		}
 		return EXIT_CONFLICT;
 	case FB_NO_STEP:

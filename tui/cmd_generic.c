@@ -2,6 +2,7 @@
 #include "ddconfig.h"
 
 #include "tui/cmd.h"
+#include "tui/out.h"
 #include "tui/text.h"
 #include "model/check.h"
 #include "model/generic.h"
@@ -29,7 +30,7 @@ int cmd_item(struct cli *cl, struct session *s)
 	/* raw DynamoDB JSON; pretty unless --json asks for one line */
 	char *out = json_dumps(item, cl->json ? JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII
 	                                      : JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	puts(out ? out : "{}");
+	out_line(out ? out : "{}");
 	free(out);
 	json_decref(item);
 	return EXIT_OK;
@@ -43,7 +44,7 @@ static void export_page(const json_t *items, void *ud)
 	json_array_foreach(items, i, it) {
 		char *line = json_dumps(it, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (line) {
-			puts(line);
+			out_line(line);
 			free(line);
 		}
 	}
@@ -53,7 +54,7 @@ static void export_progress(long items, long pages, void *ud)
 {
 	(void)ud;
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\rddtree export: %ld items, %ld pages", items, pages);
+		out_progress("ddtree export: %ld items, %ld pages", items, pages);
 }
 
 int cmd_export(struct cli *cl, struct session *s)
@@ -64,7 +65,7 @@ int cmd_export(struct cli *cl, struct session *s)
 	int rc = generic_export(s, cl->argv[1], segments, export_page,
 	                        export_progress, NULL, &err);
 	if (isatty(STDERR_FILENO))
-		fputc('\n', stderr);
+		out_eprintf("\n");
 	if (rc != 0) {
 		rc = cli_ddb_error("export", &err);
 		ddb_error_clear(&err);
@@ -73,16 +74,16 @@ int cmd_export(struct cli *cl, struct session *s)
 	struct ddb_stats stt;
 	ddb_client_stats(s->ddb, &stt);
 	if (stt.repaired)
-		fprintf(stderr, "ddtree export: warning: %ld page(s) held text JSON cannot carry (a NUL "
-		        "in a name, a lone surrogate); it was written as U+FFFD\n", stt.repaired);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_AWS;
+		out_eprintf("ddtree export: warning: %ld page(s) held text JSON cannot carry (a NUL "
+		            "in a name, a lone surrogate); it was written as U+FFFD\n", stt.repaired);
+	return out_flush() == 0 ? EXIT_OK : EXIT_AWS;
 }
 
 static void check_progress(const char *what, long items, void *ud)
 {
 	(void)ud;
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\rddtree check: %s: %ld items   ", what, items);
+		out_progress("ddtree check: %s: %ld items   ", what, items);
 }
 
 int cmd_check(struct cli *cl, struct session *s)
@@ -107,14 +108,14 @@ int cmd_check(struct cli *cl, struct session *s)
 	if (check_stache(s, &f, check_progress, NULL, &err) != 0 ||
 	    check_chainlit(s, &f, check_progress, NULL, &err) != 0) {
 		if (isatty(STDERR_FILENO))
-			fputc('\n', stderr);
+			out_eprintf("\n");
 		int rc = cli_ddb_error("check", &err);
 		ddb_error_clear(&err);
 		findings_free(&f);
 		return rc;
 	}
 	if (isatty(STDERR_FILENO))
-		fputc('\n', stderr);
+		out_eprintf("\n");
 	for (size_t i = 0; i < f.n; i++) {
 		struct finding *x = &f.v[i];
 		if (cl->json) {
@@ -126,16 +127,16 @@ int cmd_check(struct cli *cl, struct session *s)
 			continue;
 		}
 		cli_put_text(x->kind);
-		fputs("  ", stdout);
+		out_puts("  ");
 		cli_put_text(x->table);
-		fputs("  ", stdout);
+		out_puts("  ");
 		cli_put_text(x->key ? x->key : "-");
-		fputs("\n    ", stdout);
+		out_puts("\n    ");
 		cli_put_text(x->message);
-		fputc('\n', stdout);
+		out_putc('\n');
 	}
 	if (!cl->json)
-		printf("%zu problem%s found\n", f.n, f.n == 1 ? "" : "s");
+		out_printf("%zu problem%s found\n", f.n, f.n == 1 ? "" : "s");
 	int rc = f.n ? EXIT_PROBLEMS : EXIT_OK;
 	findings_free(&f);
 	return rc;

@@ -5,6 +5,7 @@
 
 #include "aws/util.h"
 #include "tui/cmd.h"
+#include "tui/out.h"
 #include "tui/text.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
@@ -72,14 +73,14 @@ static void put_padded(const char *s, int cols)
 	int w = text_width(m);
 	if (w > cols) {
 		size_t n = text_fit(m, cols - 1, &w);
-		fwrite(m, 1, n, stdout);
-		fputs("\xe2\x80\xa6", stdout);   /* … */
+		out_write(m, n);
+		out_puts("\xe2\x80\xa6");   /* … */
 		w++;
 	} else {
-		fputs(m, stdout);
+		out_puts(m);
 	}
 	for (; w < cols; w++)
-		putchar(' ');
+		out_putc(' ');
 	free(m);
 }
 
@@ -122,33 +123,33 @@ static void print_ns_line(const struct stache_tree *t, const struct stache_tree_
 	/* cycle members sit below their "cycle N:" heading */
 	int indent = row->depth + (row->place == STACHE_IN_CYCLE ? 2 : 1);
 	for (int d = 0; d < indent; d++)
-		fputs("  ", stdout);
+		out_puts("  ");
 	cli_put_text(ns->name ? ns->name : "(no name)");
-	fputs("  (", stdout);
+	out_puts("  (");
 	cli_put_text(ns->id ? ns->id : "no id");
-	putchar(')');
+	out_putc(')');
 	if (counts)
-		printf("  %ld document%s", counts[row->ns], counts[row->ns] == 1 ? "" : "s");
+		out_printf("  %ld document%s", counts[row->ns], counts[row->ns] == 1 ? "" : "s");
 	if (row->depth == 0 && row->place == STACHE_IN_ORPHAN) {
 		if (ns->parent_id) {
-			fputs("  parent \"", stdout);
+			out_puts("  parent \"");
 			cli_put_text(ns->parent_id);
-			fputs("\" not found", stdout);
+			out_puts("\" not found");
 		} else {
-			fputs("  no parent_id", stdout);
+			out_puts("  no parent_id");
 		}
 	}
 	if (row->on_cycle) {
-		fputs("  parent ", stdout);
+		out_puts("  parent ");
 		cli_put_text(ns->parent_id);
 	}
 	if (ns->problems.n) {
 		char *why = problems_join(&ns->problems);
-		fputs("  ! ", stdout);
+		out_puts("  ! ");
 		cli_put_text(why);
 		free(why);
 	}
-	putchar('\n');
+	out_putc('\n');
 }
 
 static void print_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
@@ -193,9 +194,11 @@ static long *count_documents(struct session *s, const struct stache_ns_list *l)
 		}
 	struct ddb_error e;
 	if (stache_count_docs_sync(s, ids, n, part, &e) != 0) {
+		char *code = e.code ? text_sanitize_line(e.code) : NULL;
 		char *m = text_sanitize_line(e.message ? e.message : ddb_error_kind_text(e.kind));
-		fprintf(stderr, "ddtree: document counts left out: %s%s%s\n", e.code ? e.code : "",
-		        e.code ? ": " : "", m ? m : "");
+		out_eprintf("ddtree: document counts left out: %s%s%s\n", code ? code : "",
+		            code ? ": " : "", m ? m : "");
+		free(code);
 		free(m);
 		ddb_error_clear(&e);
 		free(counts);
@@ -218,7 +221,7 @@ int cmd_namespaces(struct cli *cl, struct session *s)
 		return rc;
 	if (note) {
 		char *m = text_sanitize_line(note);
-		fprintf(stderr, "ddtree: document counts left out: %s\n", m ? m : "");
+		out_eprintf("ddtree: document counts left out: %s\n", m ? m : "");
 		free(m);
 		free(note);
 	}
@@ -241,40 +244,40 @@ int cmd_namespaces(struct cli *cl, struct session *s)
 		for (size_t r = 0; r < t.n_rows; r++)
 			print_ns_json(&t, &t.rows[r], counts);
 	} else if (!t.n_rows) {
-		printf("no namespaces in ");
+		out_puts("no namespaces in ");
 		cli_put_text(s->namespace_table);
-		putchar('\n');
+		out_putc('\n');
 	} else {
-		fputs("Namespaces in ", stdout);
+		out_puts("Namespaces in ");
 		cli_put_text(s->namespace_table);
 		if (counts) {
-			fputs(" (documents of every status in ", stdout);
+			out_puts(" (documents of every status in ");
 			cli_put_text(s->documents_table);
-			putchar(')');
+			out_putc(')');
 		}
-		fputs(":\n", stdout);
+		out_puts(":\n");
 		size_t r = 0;
 		for (; r < t.n_rows && t.rows[r].place == STACHE_IN_TREE; r++)
 			print_ns_line(&t, &t.rows[r], counts);
 		if (r < t.n_rows && t.rows[r].place == STACHE_IN_ORPHAN)
-			printf("\nOrphans (parent missing; Stache hides them and everything below them):\n");
+			out_printf("\nOrphans (parent missing; Stache hides them and everything below them):\n");
 		for (; r < t.n_rows && t.rows[r].place == STACHE_IN_ORPHAN; r++)
 			print_ns_line(&t, &t.rows[r], counts);
 		if (r < t.n_rows)
-			printf("\nCycles (parents that loop; Stache hides them and its path lookup never "
-			       "ends):\n");
+			out_printf("\nCycles (parents that loop; Stache hides them and its path lookup never "
+			           "ends):\n");
 		size_t last_cycle = STACHE_NONE;
 		for (; r < t.n_rows; r++) {
 			if (t.rows[r].group != last_cycle) {
 				last_cycle = t.rows[r].group;
 				const struct stache_idx_list *cy = &t.cycles[last_cycle];
-				printf("  cycle %zu: ", last_cycle + 1);
+				out_printf("  cycle %zu: ", last_cycle + 1);
 				for (size_t k = 0; k <= cy->n; k++) {
-					fputs(k ? " -> " : "", stdout);
+					out_puts(k ? " -> " : "");
 					const char *id = t.ns[cy->v[k % cy->n]].id;
 					cli_put_text(id ? id : "?");
 				}
-				fputs("  (each followed by its parent)\n", stdout);
+				out_puts("  (each followed by its parent)\n");
 			}
 			print_ns_line(&t, &t.rows[r], counts);
 		}
@@ -452,24 +455,24 @@ static void print_docs_table(const struct doc_lines *l)
 	}
 	if (wname > 48)
 		wname = 48;
-	printf("%-19s  %-8s  %-*s  %-*s  %6s  %s\n", "CREATED", "STATUS", wname, "FILENAME", wtype,
-	       "TYPE", "CHUNKS", "DOC_ID");
+	out_printf("%-19s  %-8s  %-*s  %-*s  %6s  %s\n", "CREATED", "STATUS", wname, "FILENAME", wtype,
+	           "TYPE", "CHUNKS", "DOC_ID");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct doc_line *d = &l->v[i];
 		put_padded(d->when, 19);
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_padded(d->status, 8);
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_padded(d->name, wname);
-		fputs("  ", stdout);
+		out_puts("  ");
 		put_padded(d->type, wtype);
-		printf("  %6s  ", d->chunks);
+		out_printf("  %6s  ", d->chunks);
 		cli_put_text(d->doc_id);
-		putchar('\n');
+		out_putc('\n');
 		if (d->problems) {
-			fputs("    ! ", stdout);
+			out_puts("    ! ");
 			cli_put_text(d->problems);
-			putchar('\n');
+			out_putc('\n');
 		}
 	}
 }
@@ -538,9 +541,9 @@ int cmd_documents(struct cli *cl, struct session *s)
 		doc_lines_free(&l);
 		if (registered > 0) {
 			if (!cl->json) {
-				fputs("no documents in namespace ", stdout);
+				out_puts("no documents in namespace ");
 				cli_put_text(ns);
-				putchar('\n');
+				out_putc('\n');
 			}
 			return EXIT_OK;
 		}
@@ -552,13 +555,13 @@ int cmd_documents(struct cli *cl, struct session *s)
 	}
 	if (registered == 0) {
 		char *m = text_sanitize_line(ns);
-		fprintf(stderr, "ddtree: note: namespace \"%s\" is not in the registry\n", m ? m : "");
+		out_eprintf("ddtree: note: namespace \"%s\" is not in the registry\n", m ? m : "");
 		free(m);
 	}
 	if (cl->json) {
 		for (size_t i = 0; i < l.n; i++)
 			if (l.v[i].json)
-				puts(l.v[i].json);
+				out_line(l.v[i].json);
 	} else {
 		print_docs_table(&l);
 	}

@@ -81,6 +81,15 @@ char *text_sanitize(const char *s, size_t len, int keep_nl)
 	return out;
 }
 
+bool text_is_plain(const char *s, size_t len, int keep_nl)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len; i++)
+		if ((p[i] < 0x20 || p[i] >= 0x7F) && !(keep_nl && (p[i] == '\n' || p[i] == '\t')))
+			return false;
+	return true;
+}
+
 char *text_sanitize_line(const char *s)
 {
 	return text_sanitize(s ? s : "", s ? strlen(s) : 0, 0);

@@ -3,6 +3,7 @@
 #ifndef DDTREE_TUI_TEXT_H
 #define DDTREE_TUI_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A copy of s (len bytes, may hold NULs) where nothing can act on the
@@ -12,6 +13,10 @@
 char *text_sanitize(const char *s, size_t len, int keep_nl);
 /* Same for a NUL-terminated string, newlines shown as "^J". */
 char *text_sanitize_line(const char *s);
+/* True when text_sanitize(s, len, keep_nl) would return s unchanged because
+ * it is all printable ASCII (newlines and tabs too if keep_nl): the fast
+ * path of tui/out.c for the common case. */
+bool text_is_plain(const char *s, size_t len, int keep_nl);
 
 /* Display width in terminal columns of sanitized UTF-8 text (wide characters
  * count 2, combining marks 0). */

@@ -5,6 +5,7 @@
 #include "tui/ui.h"
 #include "tui/cli.h"
 #include "tui/detail.h"
+#include "tui/out.h"
 #include "tui/text.h"
 
 #include <curses.h>
@@ -1095,8 +1096,8 @@ static double script_wait_limit(void)
 	errno = 0;
 	double s = strtod(e, &end);
 	if (errno || *end || !(s >= 0) || s > 86400) {
-		fprintf(stderr, "ddtree: DDTREE_SCRIPT_WAIT=%s is not a number of seconds "
-		        "(0 to 86400); waiting 300 s\n", e);
+		out_eprintf("ddtree: DDTREE_SCRIPT_WAIT=%s is not a number of seconds "
+		            "(0 to 86400); waiting 300 s\n", e);
 		return 300;
 	}
 	return s;
@@ -1119,8 +1120,8 @@ static void script_wait(struct ui *ui, double limit, int lineno)
 	for (;;) {
 		double left = end - mono_seconds();
 		if (left <= 0) {
-			fprintf(stderr, "ddtree: DDTREE_SCRIPT line %d: gave up waiting for loads after "
-			        "%g s (DDTREE_SCRIPT_WAIT); going on while they run\n", lineno, limit);
+			out_eprintf("ddtree: DDTREE_SCRIPT line %d: gave up waiting for loads after "
+			            "%g s (DDTREE_SCRIPT_WAIT); going on while they run\n", lineno, limit);
 			return;
 		}
 		pump_network(ui, left < 0.1 ? (int)(left * 1000) + 1 : 100);
@@ -1205,7 +1206,7 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 	if (script) {
 		sf = fopen(script, "r");
 		if (!sf) {
-			fprintf(stderr, "ddtree: cannot read DDTREE_SCRIPT %s\n", script);
+			out_eprintf("ddtree: cannot read DDTREE_SCRIPT %s\n", script);
 			return EXIT_USAGE;
 		}
 		ui->script = true;
@@ -1219,14 +1220,14 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 		devnull = fopen("/dev/null", "w");
 		scr = newterm(term && *term && strcmp(term, "dumb") ? term : "xterm-256color", devnull, stdin);
 		if (!scr) {
-			fprintf(stderr, "ddtree: cannot set up the terminal for the script\n");
+			out_eprintf("ddtree: cannot set up the terminal for the script\n");
 			fclose(sf);
 			if (devnull)
 				fclose(devnull);
 			return EXIT_USAGE;
 		}
 	} else if (!initscr()) {
-		fprintf(stderr, "ddtree: cannot initialise the terminal\n");
+		out_eprintf("ddtree: cannot initialise the terminal\n");
 		return EXIT_USAGE;
 	}
 	raw();       /* Ctrl-C is a key, not a signal: q quits */

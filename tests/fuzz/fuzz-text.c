@@ -7,6 +7,9 @@
  *     bidirectional override; for ASCII input it is exactly the caret
  *     notation of the input; sanitising it again changes nothing;
  *   - text_sanitize_line(s) is text_sanitize(s, strlen(s), 0);
+ *   - text_is_plain (tui/out.c's fast path, which writes the input as it is)
+ *     says yes only when text_sanitize would return the input unchanged, and
+ *     always does for printable ASCII;
  *   - text_utf8_decode agrees with an independent strict decoder;
  *   - text_fit never cuts inside a UTF-8 sequence, never exceeds the width
  *     asked for, reports the width of the prefix it returns, and stops only
@@ -196,6 +199,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(again && !strcmp(again, out), "sanitising \"%s\" twice changes it",
 		           fuzz_show(data, size));
 		free(again);
+		bool ascii = true;   /* printable ASCII, and \n \t when keep_nl */
+		for (size_t i = 0; i < size; i++)
+			if ((data[i] < 0x20 || data[i] >= 0x7F) &&
+			    !(keep_nl && (data[i] == '\n' || data[i] == '\t')))
+				ascii = false;
+		bool plain = text_is_plain((const char *)data, size, keep_nl);
+		FUZZ_CHECK(plain == ascii, "text_is_plain(\"%s\", %d) = %d", fuzz_show(data, size),
+		           keep_nl, plain);
+		FUZZ_CHECK(!plain || (strlen(out) == size && !memcmp(out, data, size)),
+		           "text_is_plain(\"%s\", %d), yet sanitising changes it", fuzz_show(data, size),
+		           keep_nl);
 		clean[keep_nl] = out;
 	}
 

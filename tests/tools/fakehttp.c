@@ -5,13 +5,21 @@
  * Built twice: into the unit tests with -DFAKEHTTP_NO_MAIN (fakehttp_start
  * runs it on a thread), and as the program tests/tools/fakehttp:
  *
- *   fakehttp [--log FILE] [--reply STATUS[:BODYFILE]]... [--idle-exit SEC]
+ *   fakehttp [--log FILE] [--reply STATUS[:BODYFILE]]...
+ *            [--route OP[~TEXT]=STATUS[:BODYFILE[:HEADERFILE]]]... [--idle-exit SEC]
  *
  * It prints "http://127.0.0.1:PORT" on stdout once it listens, answers the
  * --reply entries in order (the last repeats; default 200 with an empty
  * body; a body that starts with '<' is sent as text/xml, any other as
  * application/json) and exits 0 on SIGTERM/SIGINT or after --idle-exit seconds (default
  * 60) without a request.  Only 127.0.0.1 is ever bound.
+ *
+ * --route answers by operation, as a DynamoDB endpoint would: a request
+ * whose X-Amz-Target header ends in ".OP" (OP "*": any request) and, with
+ * ~TEXT, whose body contains TEXT, gets that reply; the first matching route
+ * wins, and only requests no route matches take the next --reply (with
+ * routes and no --reply: 400 fakehttp#NoRoute).  HEADERFILE holds extra
+ * header lines for the reply, sent as they are (bytes included) with CRLF.
  */
 #include "fakehttp.h"
 
@@ -35,6 +43,15 @@
 #define HEAD_MAX (64 * 1024)
 #define BODY_MAX (64 * 1024)
 
+/* A reply by operation (the program's --route). */
+struct route {
+	char *op;        /* the X-Amz-Target's operation, or "*" */
+	char *text;      /* NULL, or what the body must contain */
+	int status;
+	char *body;      /* NULL: empty */
+	char *headers;   /* NULL, or header lines ("Name: value\n" each) */
+};
+
 struct fakehttp {
 	int fd;
 	char url[64];
@@ -42,6 +59,9 @@ struct fakehttp {
 	char **bodies;               /* owned copies of the bodies */
 	size_t n;
 	char *log_path;
+	struct route *routes;        /* the program's --route entries */
+	size_t nroutes;
+	int unrouted;                /* requests no route took, for the plan */
 	atomic_int requests;
 	atomic_bool stop;
 	pthread_t thread;
@@ -125,6 +145,48 @@ static size_t content_length(const char *head, const char *end)
 	return 0;
 }
 
+/* The value of header `name` ("X-Amz-Target") in the head, copied to out. */
+static void header_value(const char *head, const char *end, const char *name, char *out,
+                         size_t cap)
+{
+	size_t nl = strlen(name);
+	out[0] = '\0';
+	for (const char *p = head; p && p < end; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			size_t n = strcspn(v, "\r\n");
+			if (n >= cap)
+				n = cap - 1;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			return;
+		}
+	}
+}
+
+/* The first route for this request, or NULL. */
+static const struct route *find_route(const struct fakehttp *s, const char *head,
+                                      const char *end, const char *body, size_t blen)
+{
+	char target[256];
+	header_value(head, end, "X-Amz-Target", target, sizeof target);
+	const char *dot = strrchr(target, '.');
+	const char *op = dot ? dot + 1 : target;
+	for (size_t i = 0; i < s->nroutes; i++) {
+		const struct route *r = &s->routes[i];
+		if (strcmp(r->op, "*") != 0 && strcmp(r->op, op) != 0)
+			continue;
+		if (r->text && !memmem(body, blen, r->text, strlen(r->text)))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
 /* Log the request line and headers, a blank line, and when there is one
  * the body and another blank line. */
 static void log_request(const struct fakehttp *s, const char *head, const char *body,
@@ -151,7 +213,9 @@ static void serve_one(struct fakehttp *s, int c)
 	static char body[BODY_MAX];
 	struct timeval tv = { 5, 0 };
 	const struct fakehttp_reply *r;
-	const char *end;
+	struct fakehttp_reply routed;
+	const struct route *rt;
+	const char *end, *extra = "";
 	char hdr[256];
 	size_t n, blen, got;
 	int k;
@@ -177,8 +241,15 @@ static void serve_one(struct fakehttp *s, int c)
 			break;
 		got += (size_t)rr;
 	}
-	k = atomic_fetch_add(&s->requests, 1);
-	r = &s->plan[(size_t)k < s->n ? (size_t)k : s->n - 1];
+	atomic_fetch_add(&s->requests, 1);
+	if ((rt = find_route(s, head, end, body, got))) {
+		routed = (struct fakehttp_reply){ .status = rt->status, .body = rt->body };
+		r = &routed;
+		extra = rt->headers ? rt->headers : "";
+	} else {
+		k = s->unrouted++;
+		r = &s->plan[(size_t)k < s->n ? (size_t)k : s->n - 1];
+	}
 	log_request(s, head, body, got);
 	if (r->delay_ms > 0) {
 		long long until = now_ms() + r->delay_ms;
@@ -189,10 +260,20 @@ static void serve_one(struct fakehttp *s, int c)
 	}
 	blen = r->body ? strlen(r->body) : 0;
 	snprintf(hdr, sizeof hdr, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
-	         "Content-Length: %zu\r\nConnection: close\r\n\r\n", r->status,
+	         "Content-Length: %zu\r\nConnection: close\r\n", r->status,
 	         reason(r->status), blen && r->body[0] == '<' ? "text/xml" : "application/json",
 	         blen);
 	send_all(c, hdr, strlen(hdr));
+	for (const char *line = extra; *line;) {   /* the route's header lines, with CRLF */
+		size_t ln = strcspn(line, "\r\n");
+		if (ln) {
+			send_all(c, line, ln);
+			send_all(c, "\r\n", 2);
+		}
+		line += ln;
+		line += strspn(line, "\r\n");
+	}
+	send_all(c, "\r\n", 2);
 	if (blen)
 		send_all(c, r->body, blen);
 }
@@ -236,6 +317,13 @@ static void free_server(struct fakehttp *s)
 		close(s->fd);
 	for (size_t i = 0; s->bodies && i < s->n; i++)
 		free(s->bodies[i]);
+	for (size_t i = 0; i < s->nroutes; i++) {
+		free(s->routes[i].op);
+		free(s->routes[i].text);
+		free(s->routes[i].body);
+		free(s->routes[i].headers);
+	}
+	free(s->routes);
 	free(s->bodies);
 	free(s->plan);
 	free(s->log_path);
@@ -357,14 +445,49 @@ static char *slurp(const char *path)
 static int usage(void)
 {
 	fprintf(stderr, "usage: fakehttp [--log FILE] [--reply STATUS[:BODYFILE]]... "
-	        "[--idle-exit SEC]\n");
+	        "[--route OP[~TEXT]=STATUS[:BODYFILE[:HEADERFILE]]]... [--idle-exit SEC]\n");
 	return 2;
+}
+
+/* "OP[~TEXT]=STATUS[:BODYFILE[:HEADERFILE]]" into r; 0, or -1 (said why). */
+static int parse_route(const char *spec, struct route *r)
+{
+	const char *eq = strchr(spec, '=');
+	memset(r, 0, sizeof *r);
+	if (!eq || eq == spec)
+		return -1;
+	const char *tilde = memchr(spec, '~', (size_t)(eq - spec));
+	r->op = strndup(spec, (size_t)((tilde ? tilde : eq) - spec));
+	if (tilde)
+		r->text = strndup(tilde + 1, (size_t)(eq - tilde - 1));
+	r->status = atoi(eq + 1);
+	if (r->status < 100 || r->status > 599)
+		return -1;
+	const char *colon = strchr(eq + 1, ':');
+	if (colon) {
+		const char *colon2 = strchr(colon + 1, ':');
+		char *path = colon2 ? strndup(colon + 1, (size_t)(colon2 - colon - 1))
+		                    : strdup(colon + 1);
+		r->body = slurp(path);
+		if (!r->body)
+			fprintf(stderr, "fakehttp: cannot read %s\n", path);
+		free(path);
+		if (!r->body)
+			return -1;
+		if (colon2 && !(r->headers = slurp(colon2 + 1))) {
+			fprintf(stderr, "fakehttp: cannot read %s\n", colon2 + 1);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct fakehttp_reply plan[32];
 	char *bodies[32] = { 0 };
+	struct route routes[64];
+	size_t nroutes = 0;
 	const char *log_path = NULL;
 	long idle = 60;
 	size_t n = 0;
@@ -386,11 +509,17 @@ int main(int argc, char **argv)
 			}
 			plan[n].body = bodies[n];
 			n++;
+		} else if (strcmp(argv[i], "--route") == 0 && i + 1 < argc && nroutes < 64) {
+			if (parse_route(argv[++i], &routes[nroutes++]) != 0)
+				return usage();
 		} else {
 			return usage();
 		}
 	}
-	if (n == 0)
+	if (n == 0 && nroutes)
+		plan[n++] = (struct fakehttp_reply){ .status = 400, .body =
+			"{\"__type\":\"fakehttp#NoRoute\",\"message\":\"fakehttp: no route for this request\"}" };
+	else if (n == 0)
 		plan[n++] = (struct fakehttp_reply){ .status = 200 };
 	server = make_server(plan, n, log_path);
 	for (size_t i = 0; i < n; i++)
@@ -398,6 +527,13 @@ int main(int argc, char **argv)
 	if (!server) {
 		fprintf(stderr, "fakehttp: cannot listen on 127.0.0.1: %s\n", strerror(errno));
 		return 1;
+	}
+	if (nroutes) {
+		server->routes = malloc(nroutes * sizeof *routes);
+		if (!server->routes)
+			return 1;
+		memcpy(server->routes, routes, nroutes * sizeof *routes);
+		server->nroutes = nroutes;
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

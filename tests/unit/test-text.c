@@ -62,6 +62,22 @@ static void test_valid_utf8_untouched(void **st)
 	expect_sanitized(s, strlen(s), 0, s);
 }
 
+static void test_plain_is_printable_ascii_only(void **st)
+{
+	(void)st;
+	const char *json = "{\"a\":\"\\u001b[2J\"}";   /* JSON escapes are plain */
+	assert_true(text_is_plain(json, strlen(json), 0));
+	assert_true(text_is_plain("a\tb\n", 4, 1));
+	assert_false(text_is_plain("a\tb\n", 4, 0));
+	assert_false(text_is_plain("a\rb", 3, 1));
+	assert_false(text_is_plain("\x1b[2J", 4, 1));
+	assert_false(text_is_plain("a\0b", 3, 1));
+	assert_false(text_is_plain("del\x7f", 4, 1));
+	assert_false(text_is_plain("\xc2\x9b", 2, 1));        /* C1 CSI */
+	assert_false(text_is_plain("Gr\xc3\xbc\xc3\x9f", 6, 1));   /* valid, but not ASCII */
+	assert_true(text_is_plain("", 0, 0));
+}
+
 static void test_width_wide_and_combining(void **st)
 {
 	(void)st;
@@ -91,6 +107,7 @@ int main(void)
 		cmocka_unit_test(test_c1_and_bidi_controls),
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_valid_utf8_untouched),
+		cmocka_unit_test(test_plain_is_printable_ascii_only),
 		cmocka_unit_test(test_width_wide_and_combining),
 		cmocka_unit_test(test_fit_never_splits_a_character),
 	};
