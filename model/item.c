@@ -3,10 +3,10 @@
 
 #include "aws/util.h"
 #include "model/item.h"
+#include "model/jsontext.h"
 #include "aws/ddb.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,24 +143,12 @@ bool item_n_to_ll(const char *n, long long *out)
 	return true;
 }
 
-/* N: an integer or a decimal short enough to stay exact as a double goes
- * out as a JSON number, anything else as its text. */
+/* N: an exact number (model/jsontext.h) with the stored digits, whatever
+ * its size; a text that is no decimal number stays a string. */
 static json_t *plain_number(const char *n)
 {
-	long long ll;
-	if (item_n_to_ll(n, &ll) && ll > -(1LL << 53) && ll < (1LL << 53))
-		return json_integer(ll);
-	size_t digits = 0;
-	for (const char *c = n; *c; c++)
-		if (*c >= '0' && *c <= '9')
-			digits++;
-	if (digits && digits <= 15 && strspn(n, "0123456789+-.") == strlen(n)) {
-		char *end;
-		double d = strtod(n, &end);
-		if (!*end && isfinite(d))
-			return json_real(d);
-	}
-	return json_string(n);
+	json_t *v = jsontext_number(n);
+	return v ? v : json_string(n);
 }
 
 json_t *item_to_plain(const json_t *av)

@@ -45,9 +45,11 @@ const json_t *item_opt_l(const json_t *item, const char *name, struct problems *
 /* An N's text as a long long when it is an integer in range; else false. */
 bool item_n_to_ll(const char *n, long long *out);
 
-/* Convert DynamoDB wire JSON to plain JSON for display/export ("N" kept as a
- * string when it would lose precision as a double; B as its base64 text;
- * sets as arrays).  Returns a new reference. */
+/* Convert DynamoDB wire JSON to plain JSON for display/export: N as an
+ * exact number (model/jsontext.h: its stored digits, whatever its size;
+ * still a string when the text is no decimal number), B as its base64
+ * text, sets as arrays.  Write the result with jsontext_dumps only.
+ * Returns a new reference. */
 json_t *item_to_plain(const json_t *av);
 
 #endif
