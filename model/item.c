@@ -52,6 +52,21 @@ char *problems_join(const struct problems *p)
 	return out;
 }
 
+json_t *problems_to_json(const struct problems *a, const struct problems *b)
+{
+	json_t *arr = json_array();
+	const struct problems *lists[2] = {a, b};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; lists[k] && i < lists[k]->n; i++) {
+			const struct problem *x = &lists[k]->v[i];
+			char *line = util_xasprintf("%s%s%s", x->attr ? x->attr : "", x->attr ? ": " : "",
+			                            x->text ? x->text : "");
+			json_array_append_new(arr, json_string(line));
+			free(line);
+		}
+	return arr;
+}
+
 /* The value of a typed attribute, or NULL; reports missing/mistyped. */
 static const json_t *typed(const json_t *item, const char *name, const char *want,
                            bool required, struct problems *p)

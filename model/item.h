@@ -23,6 +23,9 @@ void problems_add(struct problems *p, const char *attr, const char *fmt, ...)
 void problems_free(struct problems *p);
 /* "attr: text; attr: text" (malloc'd), "" when none. */
 char *problems_join(const struct problems *p);
+/* ["attr: text", ...] for the problems of a and then of b (either may be
+ * NULL), as the command line's --json prints them.  New reference. */
+json_t *problems_to_json(const struct problems *a, const struct problems *b);
 
 /* Readers.  `name` is a top-level attribute of `item` (an M's inner object
  * works too).  They return borrowed pointers into the item.

@@ -1243,6 +1243,36 @@ char *stache_tree_path(const struct stache_tree *t, size_t i)
 	return out;
 }
 
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *stache_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
+                       const long *counts)
+{
+	static const char *const places[] = {"tree", "orphan", "cycle"};
+	const struct stache_ns *ns = &t->ns[row->ns];
+	char *path = stache_tree_path(t, row->ns);
+	json_t *o = json_pack("{s:s,s:i,s:o,s:o,s:o,s:s,s:s,s:o}", "section", places[row->place],
+	                      "depth", row->depth, "id", str_or_null(ns->id), "name",
+	                      str_or_null(ns->name), "parent_id", str_or_null(ns->parent_id),
+	                      "description", ns->description ? ns->description : "", "path", path,
+	                      "problems", problems_to_json(&ns->problems, NULL));
+	if (row->place == STACHE_IN_CYCLE) {
+		json_object_set_new(o, "cycle", json_integer((json_int_t)row->group + 1));
+		json_object_set_new(o, "on_cycle", json_boolean(row->on_cycle));
+	}
+	if (ns->metadata)
+		json_object_set(o, "metadata", ns->metadata);
+	if (ns->filter_keys)
+		json_object_set(o, "filter_keys", ns->filter_keys);
+	if (counts)
+		json_object_set_new(o, "documents", json_integer(counts[row->ns]));
+	free(path);
+	return o;
+}
+
 /* ---- tables ------------------------------------------------------------------- */
 
 struct pick {

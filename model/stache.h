@@ -269,6 +269,13 @@ size_t *stache_tree_ancestors(const struct stache_tree *t, size_t i, size_t *n,
  * and "↻ > " when the path runs into a cycle.  Names fall back to ids.
  * malloc'd. */
 char *stache_tree_path(const struct stache_tree *t, size_t i);
+/* What `namespaces --json` prints of a row of the tree: section, depth, id,
+ * name, parent_id, description, path, problems; cycle and on_cycle in a
+ * cycle; metadata and filter_keys as parsed (exact numbers: write it with
+ * jsontext_dumps); documents when counts (indexed like the namespaces) is
+ * not NULL.  New reference. */
+json_t *stache_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
+                       const long *counts);
 
 /* ---- Tables ------------------------------------------------------------------ */
 
