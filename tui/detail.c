@@ -157,8 +157,14 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		}
 		free(safe);
 	} else if (!strcmp(t, "N")) {
-		snprintf(head, sizeof head, "%*s%s  (N) %s", indent, "", lab,
-		         json_string_value(v) ? json_string_value(v) : "?");
+		/* the stored text; a number where the text belongs (a server's
+		 * mistake) with the fewest digits that read back */
+		char *num = json_is_string(v) ? NULL : jsontext_dumps(v, JT_COMPACT);
+		char *shown = text_sanitize_line(json_string_value(v) ? json_string_value(v)
+		                                 : num ? num : "?");
+		snprintf(head, sizeof head, "%*s%s  (N) %s", indent, "", lab, shown ? shown : "?");
+		free(shown);
+		free(num);
 		lines_add(out, head);
 	} else if (!strcmp(t, "BOOL")) {
 		snprintf(head, sizeof head, "%*s%s  (BOOL) %s", indent, "", lab,
