@@ -15,8 +15,7 @@
 
 /* ---- exact numbers ------------------------------------------------------------ */
 
-/* Length of the JSON number at the start of s[0..n) when it is all of it
- * (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), else 0. */
+/* s[0..n) is exactly one JSON number: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
 static bool is_json_number(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -303,16 +302,12 @@ static void put_exact(struct out *o, const char *t, size_t n)
 		put_string(o, t - 1, n + 1);
 		return;
 	}
-	if (!(o->flags & JT_PYTHON) || strcspn(t, ".eE") < n) {
-		if (!(o->flags & JT_PYTHON))
-			put(o, t, n);
-		else
-			put_real(o, strtod(t, NULL));   /* Python reads it as a float */
-		return;
-	}
-	/* Python reads an integer as an int, of any size: -0 is 0 */
-	if (n == 2 && t[0] == '-' && t[1] == '0')
-		put(o, "0", 1);
+	if (!(o->flags & JT_PYTHON))
+		put(o, t, n);
+	else if (strcspn(t, ".eE") < n)
+		put_real(o, strtod(t, NULL));   /* Python reads it as a float */
+	else if (n == 2 && !memcmp(t, "-0", 2))
+		put(o, "0", 1);                 /* and this as an int, of any size */
 	else
 		put(o, t, n);
 }

@@ -159,7 +159,8 @@ json_t *stache_item_key(const json_t *item);
 
 /* JSON text exactly as Python's json.dumps writes it with its defaults
  * (separators ", " and ": ", non-ASCII as \uXXXX with surrogate pairs,
- * object keys in their order).  malloc'd; NULL for NULL. */
+ * object keys in their order, floats as repr, exact numbers as Python reads
+ * them): jsontext_dumps with JT_PYTHON.  malloc'd; NULL for NULL. */
 char *stache_json_dumps(const json_t *v);
 
 /* ---- Repositories (pager factories) ----------------------------------------- */
