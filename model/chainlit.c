@@ -140,6 +140,20 @@ void cl_user_decode(struct cl_user *u, const json_t *item)
 		problems_add(p, "PK", "is not USER#{identifier}");
 }
 
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *cl_user_json(const struct cl_user *u)
+{
+	const json_t *md = json_object_get(u->raw, "metadata");
+	return json_pack("{s:s,s:o,s:o,s:o,s:o}", "identifier", u->identifier ? u->identifier : "",
+	                 "id", str_or_null(u->id), "createdAt", str_or_null(u->created_at),
+	                 "metadata", md ? item_to_plain(md) : json_null(),
+	                 "problems", problems_to_json(&u->problems, NULL));
+}
+
 void cl_user_clear(struct cl_user *u)
 {
 	json_decref(u->raw);

@@ -117,6 +117,10 @@ struct cl_element {
 /* Decoders: never fail; clear with the matching *_clear. */
 void cl_user_decode(struct cl_user *u, const json_t *item);
 void cl_user_clear(struct cl_user *u);
+/* What `users --json` prints of a user: identifier, id, createdAt, metadata
+ * (plain JSON with exact numbers: write it with jsontext_dumps), problems.
+ * New reference. */
+json_t *cl_user_json(const struct cl_user *u);
 void cl_thread_decode(struct cl_thread *t, const json_t *item);
 /* An item of the UserThread index (only id, name and keys projected). */
 void cl_thread_decode_index(struct cl_thread *t, const json_t *item);

@@ -3,6 +3,7 @@
 
 #include "aws/util.h"
 #include "model/check.h"
+#include "model/jsontext.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ void findings_add(struct findings *f, const char *table, const json_t *key,
 	va_end(ap);
 	v[f->n] = (struct finding){
 		.table = strdup(table ? table : ""),
-		.key = key ? json_dumps(key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL,
+		.key = key ? jsontext_dumps(key, JT_COMPACT | JT_SORT_KEYS) : NULL,
 		.kind = strdup(kind ? kind : "problem"),
 		.message = msg,
 	};

@@ -14,6 +14,7 @@
 
 #include "model/demo.h"
 #include "model/feedback.h"
+#include "model/jsontext.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -119,10 +120,7 @@ static json_t *keyed(const char *pk_prefix, const char *pk_id, const char *sk_pr
 /* JSON text as Python's json.dumps(x, indent=4, ensure_ascii=False). */
 static char *py_json(const json_t *v)
 {
-	char *s = json_dumps(v, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-	if (!s)
-		abort();
-	return s;
+	return jsontext_dumps(v, JT_INDENT(4));
 }
 
 /* ---- users (create_user, B.2) ------------------------------------------------ */

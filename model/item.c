@@ -3,10 +3,10 @@
 
 #include "aws/util.h"
 #include "model/item.h"
+#include "model/jsontext.h"
 #include "aws/ddb.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +50,21 @@ char *problems_join(const struct problems *p)
 		        p->v[i].attr ? ": " : "", p->v[i].text ? p->v[i].text : "");
 	fclose(f);
 	return out;
+}
+
+json_t *problems_to_json(const struct problems *a, const struct problems *b)
+{
+	json_t *arr = json_array();
+	const struct problems *lists[2] = {a, b};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; lists[k] && i < lists[k]->n; i++) {
+			const struct problem *x = &lists[k]->v[i];
+			char *line = util_xasprintf("%s%s%s", x->attr ? x->attr : "", x->attr ? ": " : "",
+			                            x->text ? x->text : "");
+			json_array_append_new(arr, json_string(line));
+			free(line);
+		}
+	return arr;
 }
 
 /* The value of a typed attribute, or NULL; reports missing/mistyped. */
@@ -143,24 +158,12 @@ bool item_n_to_ll(const char *n, long long *out)
 	return true;
 }
 
-/* N: an integer or a decimal short enough to stay exact as a double goes
- * out as a JSON number, anything else as its text. */
+/* N: an exact number (model/jsontext.h) with the stored digits, whatever
+ * its size; a text that is no decimal number stays a string. */
 static json_t *plain_number(const char *n)
 {
-	long long ll;
-	if (item_n_to_ll(n, &ll) && ll > -(1LL << 53) && ll < (1LL << 53))
-		return json_integer(ll);
-	size_t digits = 0;
-	for (const char *c = n; *c; c++)
-		if (*c >= '0' && *c <= '9')
-			digits++;
-	if (digits && digits <= 15 && strspn(n, "0123456789+-.") == strlen(n)) {
-		char *end;
-		double d = strtod(n, &end);
-		if (!*end && isfinite(d))
-			return json_real(d);
-	}
-	return json_string(n);
+	json_t *v = jsontext_number(n);
+	return v ? v : json_string(n);
 }
 
 json_t *item_to_plain(const json_t *av)

@@ -23,6 +23,9 @@ void problems_add(struct problems *p, const char *attr, const char *fmt, ...)
 void problems_free(struct problems *p);
 /* "attr: text; attr: text" (malloc'd), "" when none. */
 char *problems_join(const struct problems *p);
+/* ["attr: text", ...] for the problems of a and then of b (either may be
+ * NULL), as the command line's --json prints them.  New reference. */
+json_t *problems_to_json(const struct problems *a, const struct problems *b);
 
 /* Readers.  `name` is a top-level attribute of `item` (an M's inner object
  * works too).  They return borrowed pointers into the item.
@@ -45,9 +48,11 @@ const json_t *item_opt_l(const json_t *item, const char *name, struct problems *
 /* An N's text as a long long when it is an integer in range; else false. */
 bool item_n_to_ll(const char *n, long long *out);
 
-/* Convert DynamoDB wire JSON to plain JSON for display/export ("N" kept as a
- * string when it would lose precision as a double; B as its base64 text;
- * sets as arrays).  Returns a new reference. */
+/* Convert DynamoDB wire JSON to plain JSON for display/export: N as an
+ * exact number (model/jsontext.h: its stored digits, whatever its size;
+ * still a string when the text is no decimal number), B as its base64
+ * text, sets as arrays.  Write the result with jsontext_dumps only.
+ * Returns a new reference. */
 json_t *item_to_plain(const json_t *av);
 
 #endif

@@ -3,6 +3,7 @@
 #include "ddconfig.h"
 
 #include "aws/util.h"
+#include "model/jsontext.h"
 #include "model/stache.h"
 #include "model/tables.h"
 #include "model/timefmt.h"
@@ -18,6 +19,8 @@
 
 static const char *json_kind(const json_t *v)
 {
+	if (jsontext_number_text(v))
+		return "a number";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
 	case JSON_ARRAY: return "an array";
@@ -152,165 +155,9 @@ json_t *stache_item_key(const json_t *item)
 
 /* ---- json.dumps ------------------------------------------------------------- */
 
-/* One code point of UTF-8 (jansson strings are valid); U+FFFD for a bad
- * or truncated sequence, which then counts one byte. */
-static unsigned utf8_next(const unsigned char **p, const unsigned char *end)
-{
-	const unsigned char *s = *p;
-	unsigned c = s[0];
-	int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-	*p = s + 1;
-	if (c < 0x80)
-		return c;
-	if (!n || end - s <= n)
-		return 0xFFFD;
-	unsigned cp = c & (0x3Fu >> n);
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0xFFFD;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	*p = s + n + 1;
-	return cp;
-}
-
-static void dump_string(FILE *f, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	fputc('"', f);
-	while (p < end) {
-		unsigned cp = utf8_next(&p, end);
-		switch (cp) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		default:
-			if (cp >= 0x20 && cp < 0x7F)
-				fputc((int)cp, f);
-			else if (cp < 0x10000)
-				fprintf(f, "\\u%04x", cp);
-			else
-				fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
-				        0xDC00 + ((cp - 0x10000) & 0x3FF));
-		}
-	}
-	fputc('"', f);
-}
-
-/* repr(float): the shortest digits that read back the same, in fixed
- * notation for exponents -4..15, else d.ddde+XX. */
-static void dump_real(FILE *f, double d)
-{
-	if (d != d) {
-		fputs("NaN", f);
-		return;
-	}
-	if (d > 1.7976931348623157e308 || d < -1.7976931348623157e308) {
-		fputs(d > 0 ? "Infinity" : "-Infinity", f);
-		return;
-	}
-	char buf[64];
-	for (int prec = 0; prec < 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*e", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	/* buf: [-]D[.DDD]e[+-]XX */
-	char digits[32];
-	size_t nd = 0;
-	const char *c = buf;
-	bool neg = *c == '-';
-	if (neg)
-		c++;
-	for (; *c && *c != 'e'; c++)
-		if (*c != '.')
-			digits[nd++] = *c;
-	digits[nd] = '\0';
-	int exp = atoi(c + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		digits[--nd] = '\0';
-	if (neg)
-		fputc('-', f);
-	if (exp < -4 || exp >= 16) {
-		fputc(digits[0], f);
-		if (nd > 1)
-			fprintf(f, ".%s", digits + 1);
-		fprintf(f, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-	} else if (exp < 0) {
-		fputs("0.", f);
-		for (int i = -1; i > exp; i--)
-			fputc('0', f);
-		fputs(digits, f);
-	} else {
-		for (int i = 0; i <= exp; i++)
-			fputc(i < (int)nd ? digits[i] : '0', f);
-		fputc('.', f);
-		fputs((int)nd > exp + 1 ? digits + exp + 1 : "0", f);
-	}
-}
-
-static void dump_value(FILE *f, const json_t *v)
-{
-	/* iterative over containers would be nicer; metadata is shallow and
-	 * jansson's own parser limits nesting depth to 2048 */
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
-		const char *k;
-		json_t *x;
-		bool first = true;
-		fputc('{', f);
-		json_object_foreach((json_t *)v, k, x) {
-			fputs(first ? "" : ", ", f);
-			first = false;
-			dump_string(f, k, strlen(k));
-			fputs(": ", f);
-			dump_value(f, x);
-		}
-		fputc('}', f);
-		break;
-	}
-	case JSON_ARRAY: {
-		size_t i;
-		json_t *x;
-		fputc('[', f);
-		json_array_foreach(v, i, x) {
-			fputs(i ? ", " : "", f);
-			dump_value(f, x);
-		}
-		fputc(']', f);
-		break;
-	}
-	case JSON_STRING:
-		dump_string(f, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		fprintf(f, "%lld", (long long)json_integer_value(v));
-		break;
-	case JSON_REAL:
-		dump_real(f, json_real_value(v));
-		break;
-	case JSON_TRUE: fputs("true", f); break;
-	case JSON_FALSE: fputs("false", f); break;
-	default: fputs("null", f); break;
-	}
-}
-
 char *stache_json_dumps(const json_t *v)
 {
-	if (!v)
-		return NULL;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f)
-		abort();
-	dump_value(f, v);
-	fclose(f);
-	return out;
+	return jsontext_dumps(v, JT_PYTHON);
 }
 
 /* ---- namespaces ---------------------------------------------------------------- */
@@ -318,10 +165,8 @@ char *stache_json_dumps(const json_t *v)
 static json_t *parse_json_text(const char *text, const char *attr, struct problems *p)
 {
 	json_error_t e;
-	size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
-	json_t *v = json_loads(text, flags, &e);
-	if (!v && strstr(e.text, "too big"))   /* Python reads any integer */
-		v = json_loads(text, flags | JSON_DECODE_INT_AS_REAL, &e);
+	/* numbers exact: shown as stored, and Python reads any integer */
+	json_t *v = jsontext_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
 	if (!v)
 		problems_add(p, attr, "not valid JSON text: %s (column %d)", e.text, e.column);
 	return v;
@@ -382,7 +227,7 @@ void stache_ns_decode(const json_t *item, struct stache_ns *o)
 		size_t i;
 		json_t *x;
 		json_array_foreach(v, i, x) {
-			if (!json_is_string(x)) {
+			if (!jsontext_is_string(x)) {
 				problems_add(p, "filter_keys", "element %zu is %s, expected a string", i,
 				             json_kind(x));
 				break;
@@ -1396,6 +1241,36 @@ char *stache_tree_path(const struct stache_tree *t, size_t i)
 	fclose(f);
 	free(v);
 	return out;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *stache_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
+                       const long *counts)
+{
+	static const char *const places[] = {"tree", "orphan", "cycle"};
+	const struct stache_ns *ns = &t->ns[row->ns];
+	char *path = stache_tree_path(t, row->ns);
+	json_t *o = json_pack("{s:s,s:i,s:o,s:o,s:o,s:s,s:s,s:o}", "section", places[row->place],
+	                      "depth", row->depth, "id", str_or_null(ns->id), "name",
+	                      str_or_null(ns->name), "parent_id", str_or_null(ns->parent_id),
+	                      "description", ns->description ? ns->description : "", "path", path,
+	                      "problems", problems_to_json(&ns->problems, NULL));
+	if (row->place == STACHE_IN_CYCLE) {
+		json_object_set_new(o, "cycle", json_integer((json_int_t)row->group + 1));
+		json_object_set_new(o, "on_cycle", json_boolean(row->on_cycle));
+	}
+	if (ns->metadata)
+		json_object_set(o, "metadata", ns->metadata);
+	if (ns->filter_keys)
+		json_object_set(o, "filter_keys", ns->filter_keys);
+	if (counts)
+		json_object_set_new(o, "documents", json_integer(counts[row->ns]));
+	free(path);
+	return o;
 }
 
 /* ---- tables ------------------------------------------------------------------- */

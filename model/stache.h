@@ -159,7 +159,8 @@ json_t *stache_item_key(const json_t *item);
 
 /* JSON text exactly as Python's json.dumps writes it with its defaults
  * (separators ", " and ": ", non-ASCII as \uXXXX with surrogate pairs,
- * object keys in their order).  malloc'd; NULL for NULL. */
+ * object keys in their order, floats as repr, exact numbers as Python reads
+ * them): jsontext_dumps with JT_PYTHON.  malloc'd; NULL for NULL. */
 char *stache_json_dumps(const json_t *v);
 
 /* ---- Repositories (pager factories) ----------------------------------------- */
@@ -269,6 +270,13 @@ size_t *stache_tree_ancestors(const struct stache_tree *t, size_t i, size_t *n,
  * and "↻ > " when the path runs into a cycle.  Names fall back to ids.
  * malloc'd. */
 char *stache_tree_path(const struct stache_tree *t, size_t i);
+/* What `namespaces --json` prints of a row of the tree: section, depth, id,
+ * name, parent_id, description, path, problems; cycle and on_cycle in a
+ * cycle; metadata and filter_keys as parsed (exact numbers: write it with
+ * jsontext_dumps); documents when counts (indexed like the namespaces) is
+ * not NULL.  New reference. */
+json_t *stache_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
+                       const long *counts);
 
 /* ---- Tables ------------------------------------------------------------------ */
 

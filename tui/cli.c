@@ -9,6 +9,7 @@
 #include "tui/text.h"
 #include "tui/out.h"
 #include "tui/keys.h"
+#include "model/jsontext.h"
 #include "model/session.h"
 #include "model/tables.h"
 #include "model/demo.h"
@@ -83,7 +84,7 @@ static void usage(void)
 
 void cli_print_json(json_t *o)
 {
-	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *line = jsontext_dumps(o, JT_COMPACT | JT_ENSURE_ASCII);
 	if (line) {
 		out_line(line);
 		free(line);
@@ -171,10 +172,7 @@ static int cmd_tables(struct cli *cl, struct session *s)
 			                      "error", t->error);
 			if (t->item_count >= 0)
 				json_object_set_new(o, "item_count", json_integer(t->item_count));
-			char *line = json_dumps(o, JSON_COMPACT);
-			out_line(line);
-			free(line);
-			json_decref(o);
+			cli_print_json(o);
 			continue;
 		}
 		char items[24] = "?";
@@ -222,10 +220,7 @@ static int cmd_demo(struct cli *cl, struct session *s)
 	if (cl->json) {
 		json_t *o2 = json_pack("{s:s,s:s,s:s}", "namespace_table", n.namespaces,
 		                       "documents_table", n.documents, "chainlit_table", n.chainlit);
-		char *line = json_dumps(o2, JSON_COMPACT);
-		out_line(line);
-		free(line);
-		json_decref(o2);
+		cli_print_json(o2);
 	} else {
 		out_printf("demo tables: %s %s %s\n", n.namespaces, n.documents, n.chainlit);
 	}

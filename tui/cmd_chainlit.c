@@ -9,6 +9,7 @@
 #include "tui/out.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
+#include "model/jsontext.h"
 #include "model/feedback.h"
 #include "model/timefmt.h"
 
@@ -82,16 +83,7 @@ static void put_time(const char *stamp)
 
 static json_t *problems_json(const struct problems *p)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < p->n; i++) {
-		char *t = NULL;
-		if (asprintf(&t, "%s%s%s", p->v[i].attr ? p->v[i].attr : "", p->v[i].attr ? ": " : "",
-		             p->v[i].text ? p->v[i].text : "") < 0)
-			continue;
-		json_array_append_new(a, json_string(t));
-		free(t);
-	}
-	return a;
+	return problems_to_json(p, NULL);
 }
 
 static void put_problems(const struct problems *p, int indent)
@@ -206,11 +198,7 @@ int cmd_users(struct cli *cl, struct session *s)
 	for (size_t i = 0; i < users.n; i++) {
 		struct cl_user *u = &users.v[i];
 		if (cl->json) {
-			cli_print_json(json_pack("{s:s,s:o,s:o,s:o,s:o}", "identifier", u->identifier,
-			                         "id", str_or_null(u->id),
-			                         "createdAt", str_or_null(u->created_at),
-			                         "metadata", plain_or_null(json_object_get(u->raw, "metadata")),
-			                         "problems", problems_json(&u->problems)));
+			cli_print_json(cl_user_json(u));
 			continue;
 		}
 		cell(u->identifier, w);
@@ -218,7 +206,7 @@ int cmd_users(struct cli *cl, struct session *s)
 		put_time(u->created_at);
 		out_puts("  ");
 		json_t *md = plain_or_null(json_object_get(u->raw, "metadata"));
-		char *text = json_dumps(md, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = jsontext_dumps(md, JT_COMPACT);
 		cell_cut(text, 60);
 		free(text);
 		json_decref(md);

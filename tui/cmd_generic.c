@@ -6,6 +6,7 @@
 #include "tui/text.h"
 #include "model/check.h"
 #include "model/generic.h"
+#include "model/jsontext.h"
 #include "model/tables.h"
 #include "model/pager.h"
 
@@ -28,8 +29,8 @@ int cmd_item(struct cli *cl, struct session *s)
 	if (!item)
 		return cli_fail(EXIT_PROBLEMS, "no item with that key in %s", table);
 	/* raw DynamoDB JSON; pretty unless --json asks for one line */
-	char *out = json_dumps(item, cl->json ? JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII
-	                                      : JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	char *out = jsontext_dumps(item, cl->json ? JT_COMPACT | JT_SORT_KEYS | JT_ENSURE_ASCII
+	                                          : JT_INDENT(2) | JT_SORT_KEYS | JT_ENSURE_ASCII);
 	out_line(out ? out : "{}");
 	free(out);
 	json_decref(item);
@@ -42,7 +43,7 @@ static void export_page(const json_t *items, void *ud)
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
-		char *line = json_dumps(it, JSON_COMPACT | JSON_ENSURE_ASCII);
+		char *line = jsontext_dumps(it, JT_COMPACT | JT_ENSURE_ASCII);
 		if (line) {
 			out_line(line);
 			free(line);

@@ -7,6 +7,7 @@
 #include "tui/cmd.h"
 #include "tui/out.h"
 #include "tui/text.h"
+#include "model/jsontext.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
 
@@ -94,19 +95,7 @@ static int text_cols(const char *s)
 
 static json_t *problems_json(const struct problems *a, const struct problems *b)
 {
-	json_t *arr = json_array();
-	const struct problems *lists[2] = {a, b};
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; lists[k] && i < lists[k]->n; i++) {
-			const struct problem *p = &lists[k]->v[i];
-			char *line = NULL;
-			if (asprintf(&line, "%s%s%s", p->attr ? p->attr : "", p->attr ? ": " : "",
-			             p->text ? p->text : "") < 0)
-				continue;
-			json_array_append_new(arr, json_string(line));
-			free(line);
-		}
-	return arr;
+	return problems_to_json(a, b);
 }
 
 static json_t *str_or_null(const char *s)
@@ -155,26 +144,7 @@ static void print_ns_line(const struct stache_tree *t, const struct stache_tree_
 static void print_ns_json(const struct stache_tree *t, const struct stache_tree_row *row,
                           const long *counts)
 {
-	static const char *const places[] = {"tree", "orphan", "cycle"};
-	const struct stache_ns *ns = &t->ns[row->ns];
-	char *path = stache_tree_path(t, row->ns);
-	json_t *o = json_pack("{s:s,s:i,s:o,s:o,s:o,s:s,s:s,s:o}", "section", places[row->place],
-	                      "depth", row->depth, "id", str_or_null(ns->id), "name",
-	                      str_or_null(ns->name), "parent_id", str_or_null(ns->parent_id),
-	                      "description", ns->description, "path", path, "problems",
-	                      problems_json(&ns->problems, NULL));
-	if (row->place == STACHE_IN_CYCLE) {
-		json_object_set_new(o, "cycle", json_integer((json_int_t)row->group + 1));
-		json_object_set_new(o, "on_cycle", json_boolean(row->on_cycle));
-	}
-	if (ns->metadata)
-		json_object_set(o, "metadata", ns->metadata);
-	if (ns->filter_keys)
-		json_object_set(o, "filter_keys", ns->filter_keys);
-	if (counts)
-		json_object_set_new(o, "documents", json_integer(counts[row->ns]));
-	free(path);
-	cli_print_json(o);
+	cli_print_json(stache_ns_json(t, row, counts));
 }
 
 static long *count_documents(struct session *s, const struct stache_ns_list *l)
@@ -375,7 +345,7 @@ static void doc_line_set(struct doc_line *d, const struct stache_row *r, bool js
 	d->key.sk = dup_or_null(r->sk);
 	if (json) {
 		json_t *o = doc_json(r);
-		d->json = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		d->json = jsontext_dumps(o, JT_COMPACT | JT_ENSURE_ASCII);
 		json_decref(o);
 		return;
 	}

@@ -4,6 +4,7 @@
 #include "tui/detail.h"
 #include "tui/text.h"
 #include "aws/ddb.h"
+#include "model/jsontext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,9 @@ static int cmp_keys(const void *a, const void *b)
 static void render_value(struct lines *out, const char *label, const json_t *av, int width, int indent,
                          int depth);
 
-/* A string that holds a JSON object or array is shown pretty-printed. */
+/* A string that holds a JSON object or array is shown pretty-printed, each
+ * number as its source text (never a double's 17 digits; integers of any
+ * size). */
 static bool render_json_text(struct lines *out, const char *s, int width, int indent)
 {
 	size_t n = strlen(s);
@@ -92,10 +95,10 @@ static bool render_json_text(struct lines *out, const char *s, int width, int in
 	if (n < 2 || !((s[0] == '{' && s[n - 1] == '}') || (s[0] == '[' && s[n - 1] == ']')))
 		return false;
 	json_error_t e;
-	json_t *j = json_loads(s, JSON_DECODE_ANY, &e);
+	json_t *j = jsontext_loads(s, JSON_DECODE_ANY, &e);
 	if (!j)
 		return false;
-	char *pretty = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *pretty = jsontext_dumps(j, JT_INDENT(2));
 	json_decref(j);
 	if (!pretty)
 		return false;
@@ -111,7 +114,7 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 	const char *t = ddb_av_type(av);
 	char *lab = text_sanitize_line(label);
 	if (!t) {
-		char *raw = json_dumps(av, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *raw = jsontext_dumps(av, JT_COMPACT);
 		snprintf(head, sizeof head, "%*s%s  (malformed value) %s", indent, "", lab ? lab : "",
 		         raw ? raw : "");
 		free(raw);
@@ -154,8 +157,14 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		}
 		free(safe);
 	} else if (!strcmp(t, "N")) {
-		snprintf(head, sizeof head, "%*s%s  (N) %s", indent, "", lab,
-		         json_string_value(v) ? json_string_value(v) : "?");
+		/* the stored text; a number where the text belongs (a server's
+		 * mistake) with the fewest digits that read back */
+		char *num = json_is_string(v) ? NULL : jsontext_dumps(v, JT_COMPACT);
+		char *shown = text_sanitize_line(json_string_value(v) ? json_string_value(v)
+		                                 : num ? num : "?");
+		snprintf(head, sizeof head, "%*s%s  (N) %s", indent, "", lab, shown ? shown : "?");
+		free(shown);
+		free(num);
 		lines_add(out, head);
 	} else if (!strcmp(t, "BOOL")) {
 		snprintf(head, sizeof head, "%*s%s  (BOOL) %s", indent, "", lab,
@@ -225,7 +234,7 @@ void detail_render(struct lines *out, const json_t *item, bool raw, int width)
 		return;
 	}
 	if (raw) {
-		char *s = json_dumps(item, JSON_INDENT(2) | JSON_SORT_KEYS);
+		char *s = jsontext_dumps(item, JT_INDENT(2) | JT_SORT_KEYS);
 		if (s) {
 			wrap_text(out, s, width, 0);
 			free(s);

@@ -7,6 +7,7 @@
 #include "tui/detail.h"
 #include "tui/out.h"
 #include "tui/text.h"
+#include "model/jsontext.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -505,7 +506,7 @@ static bool detail_action(struct view *v, enum action a)
 		return true;
 	}
 	if (a == ACT_COPY_JSON) {
-		char *s = json_dumps(d->item, JSON_COMPACT | JSON_SORT_KEYS);
+		char *s = jsontext_dumps(d->item, JT_COMPACT | JT_SORT_KEYS);
 		ui_copy(v->ui, "item JSON", s ? s : "");
 		free(s);
 		return true;
@@ -877,7 +878,7 @@ static void handle_action(struct ui *ui, enum action a)
 				free(pr);
 				detail_action(ui->detail, ACT_RAW);
 			} else {
-				char *s = json_dumps(v->ops->item(v, sel), JSON_COMPACT | JSON_SORT_KEYS);
+				char *s = jsontext_dumps(v->ops->item(v, sel), JT_COMPACT | JT_SORT_KEYS);
 				ui_copy(ui, "item JSON", s ? s : "");
 				free(s);
 			}

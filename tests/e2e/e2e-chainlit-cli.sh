@@ -4,7 +4,7 @@
 # made safe (an escape sequence in a thread name prints as ^[), the
 # read-only refusal before any request, and table detection.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 40
 
 ddtree demo --prefix "$PREFIX" >/dev/null 2>"$WORK/err"; rc=$?
 check "demo creates the tables" test "$rc" = 0
@@ -17,6 +17,15 @@ check "users lists an email identifier" contains "$out" "alice@example.com"
 check "users lists the bot" contains "$out" "dave-bot"
 n=$(ddtree "${CT[@]}" --json users | grep -c '^{"identifier":')
 check "users --json gives one object per user" test "$n" = 5
+# numbers keep their stored digits (issue 11): not 0.34999999999999998, and
+# 38 digits as a number, not a string
+ddb PutItem "{\"TableName\":\"${PREFIX}chainlit\",\"Item\":{\"PK\":{\"S\":\"USER#numbers@example.com\"},\"SK\":{\"S\":\"USER\"},\"id\":{\"S\":\"numbers@example.com\"},\"identifier\":{\"S\":\"numbers@example.com\"},\"createdAt\":{\"S\":\"2026-04-24T13:02:11.573594Z\"},\"metadata\":{\"M\":{\"score\":{\"N\":\"0.35\"},\"big\":{\"N\":\"12345678901234567890123456789012345678\"}}}}}" >/dev/null
+line=$(ddtree "${CT[@]}" --json users | grep '"identifier":"numbers@example.com"')
+check "users --json prints N 0.35 in metadata as 0.35" contains "$line" '"score":0.35'
+check "users --json prints a 38-digit N as a number with its digits" \
+	contains "$line" '"big":12345678901234567890123456789012345678'
+out=$(ddtree "${CT[@]}" users | grep 'numbers@example.com')
+check "users prints the metadata's numbers as stored" contains "$out" '"score":0.35'
 
 # threads
 out=$(ddtree "${CT[@]}" threads alice@example.com); rc=$?

@@ -2,7 +2,7 @@
 # The command line end to end: --help, --version, usage errors, the demo
 # tables, `tables` in both output forms, and a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 23
 
 out=$("$DDTREE_BIN" --help); rc=$?
 check "--help exits 0" test "$rc" = 0
@@ -32,6 +32,12 @@ check "the Stache documents table is detected" contains "$line" "stache-document
 out=$(ddtree --json tables | grep "\"${PREFIX}stache-namespaces\"")
 check "--json gives one object per table with its layout" \
 	contains "$out" '"layout":"stache-namespaces"'
+# a key name with a bidi override and a C1 control: escaped in --json, as
+# every other command's JSON is (issue 11)
+ddb CreateTable "{\"TableName\":\"${PREFIX}bidi\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":[{\"AttributeName\":\"k\\u202e\\u0085\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"k\\u202e\\u0085\",\"KeyType\":\"HASH\"}]}" >/dev/null
+ddtree --json tables >"$WORK/tables.json"
+check "tables --json escapes bidi and C1 characters" \
+	bash -c "grep -qF 'k\\u202E\\u0085' '$WORK/tables.json' && ! LC_ALL=C grep -qP '\\xe2\\x80\\xae|\\xc2\\x85' '$WORK/tables.json'"
 
 # export without --segments: one segment per 8 MB of the table's size (as
 # the server reports it), so a table of about 10 MB is read in two

@@ -4,7 +4,7 @@
 # --json, terminal escapes in data made visible, table detection and the
 # exit codes (unknown namespace 1, several candidate tables 2).
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 26
 
 NS="${PREFIX}stache-namespaces"
 DOCS="${PREFIX}stache-documents"
@@ -37,6 +37,11 @@ out=$(ddtree --namespace-table "$NS" --documents-table "$DOCS" --json namespaces
 check "--json namespaces: one object per namespace" test "$(printf '%s\n' "$out" | grep -c '^{"section":')" = 17
 check "--json marks orphans and cycle members" \
 	test "$(printf '%s\n' "$out" | grep -c -e '"section":"orphan"' -e '"on_cycle":true')" = 4
+# numbers in metadata JSON text as stored (issue 11: not 99.900000000000006)
+ddb PutItem "{\"TableName\":\"$NS\",\"Item\":{\"id\":{\"S\":\"numbers\"},\"name\":{\"S\":\"Numbers\"},\"description\":{\"S\":\"\"},\"parent_id\":{\"S\":\"__ROOT__\"},\"metadata\":{\"S\":\"{\\\"score\\\": 99.9, \\\"big\\\": 123456789012345678901234567890}\"},\"filter_keys\":{\"S\":\"[]\"},\"created_at\":{\"S\":\"2026-07-19T15:24:15.120394+00:00\"},\"updated_at\":{\"S\":\"2026-07-19T15:24:15.120394+00:00\"}}}" >/dev/null
+line=$(ddtree --namespace-table "$NS" --json namespaces | grep '"id":"numbers"')
+check "--json namespaces prints metadata's 99.9 as 99.9" contains "$line" '"metadata":{"score":99.9,'
+check "--json namespaces keeps an integer beyond 64 bits" contains "$line" '"big":123456789012345678901234567890}'
 
 # --- documents --------------------------------------------------------------
 out=$(ddtree --namespace-table "$NS" --documents-table "$DOCS" documents research/papers); rc=$?

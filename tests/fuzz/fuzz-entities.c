@@ -7,6 +7,7 @@
  * ddb_av_get_n, ddb_item_s), model/item.h (every reader, item_n_to_ll,
  * item_to_plain, the problem list), model/stache.h (namespace and row
  * decoding, lists, sorting, keys, stache_json_dumps, stache_item_key),
+ * model/jsontext.h (writing plain trees and metadata, reading them back),
  * model/chainlit.h (users, threads, index items, steps and feedback,
  * elements, lists, keys).
  *
@@ -14,9 +15,12 @@
  *   - ddb_av_type names the single key of a one-key object, else NULL;
  *   - a reader never fails silently: it returns a value, or the attribute is
  *     missing / NULL where that is allowed, or it adds a problem;
- *   - item_to_plain always returns a value, and makes a JSON number only of
- *     an N whose text is a decimal number;
- *   - stache_json_dumps reads back (with jansson) as the same value;
+ *   - item_to_plain always returns a value, makes an exact number (with the
+ *     same value) only of an N whose text is a decimal number, never a
+ *     double, and keeps any other N text as it is;
+ *   - jsontext_dumps writes what jsontext_loads reads back as the same
+ *     value, and writes that again byte for byte;
+ *   - stache_json_dumps reads back as the same value;
  *   - stache_key_escape leaves no '#' and unescapes to its input;
  *   - rows sorted newest first are in order, unparsed times last;
  *   - a decoded entity with a NULL required field has a problem. */
@@ -28,10 +32,90 @@
 
 #include "aws/ddb.h"
 #include "model/item.h"
+#include "model/jsontext.h"
 #include "model/stache.h"
 #include "model/chainlit.h"
 
 static const char *const tags[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
+
+/* ---- model/jsontext.h ----------------------------------------------------- */
+
+/* Two numbers' texts hold the same value (Python's view: integers exactly,
+ * others as doubles). */
+static bool same_number(const char *a, const char *b)
+{
+	bool ia = !strpbrk(a, ".eE"), ib = !strpbrk(b, ".eE");
+	if (ia && ib) {
+		a += !strcmp(a, "-0");
+		b += !strcmp(b, "-0");
+		return !strcmp(a, b);
+	}
+	return strtod(a, NULL) == strtod(b, NULL);
+}
+
+static char *number_text(const json_t *v)
+{
+	const char *exact = jsontext_number_text(v);
+	return exact ? strdup(exact) : jsontext_dumps(v, 0);
+}
+
+/* Same JSON value, numbers compared by value. */
+static bool same_json(const json_t *a, const json_t *b)
+{
+	if (jsontext_is_number(a) || jsontext_is_number(b)) {
+		if (!jsontext_is_number(a) || !jsontext_is_number(b))
+			return false;
+		char *x = number_text(a), *y = number_text(b);
+		bool same = same_number(x, y);
+		free(x);
+		free(y);
+		return same;
+	}
+	if (json_typeof(a) != json_typeof(b))
+		return false;
+	if (json_is_object(a)) {
+		const char *k;
+		size_t klen;
+		json_t *x;
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		json_object_keylen_foreach((json_t *)a, k, klen, x) {
+			const json_t *y = json_object_getn(b, k, klen);
+			if (!y || !same_json(x, y))
+				return false;
+		}
+		return true;
+	}
+	if (json_is_array(a)) {
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if (!same_json(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	}
+	return json_equal((json_t *)a, (json_t *)b);
+}
+
+/* jsontext_dumps writes JSON text that reads back as the same value (and
+ * is written again the same). */
+static void check_written(const json_t *v, size_t flags)
+{
+	char *txt = jsontext_dumps(v, flags);
+	FUZZ_CHECK(txt != NULL, "jsontext_dumps returned NULL");
+	json_error_t err;
+	json_t *back = jsontext_loads(txt, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	FUZZ_CHECK(back != NULL, "jsontext_dumps wrote text that does not read back (%s): %s",
+	           err.text, fuzz_show(txt, strlen(txt)));
+	FUZZ_CHECK(same_json(back, v), "jsontext_dumps does not read back the same: %s",
+	           fuzz_show(txt, strlen(txt)));
+	char *again = jsontext_dumps(back, flags);
+	FUZZ_CHECK(!strcmp(again, txt), "written again differently: %s",
+	           fuzz_show(again, strlen(again)));
+	free(again);
+	json_decref(back);
+	free(txt);
+}
 
 /* ---- aws/ddb.h ------------------------------------------------------------ */
 
@@ -64,13 +148,24 @@ static void check_av(const json_t *av)
 		char *shown = json_dumps(av, JSON_ENCODE_ANY | JSON_COMPACT);
 		FUZZ_CHECK(plain != NULL, "item_to_plain returned NULL for %s", shown ? shown : "?");
 	}
-	if (n && json_is_number(plain))
-		FUZZ_CHECK(*n && strspn(n, "0123456789+-.eE") == strlen(n),
-		           "item_to_plain made the number %g of the N text \"%s\"",
-		           json_number_value(plain), fuzz_show(n, strlen(n)));
-	char *txt = json_dumps(plain, JSON_ENCODE_ANY);
-	FUZZ_CHECK(txt != NULL, "item_to_plain's result cannot be written as JSON");
-	free(txt);
+	if (n) {
+		FUZZ_CHECK(!json_is_number(plain), "item_to_plain made a double of the N text \"%s\"",
+		           fuzz_show(n, strlen(n)));
+		const char *exact = jsontext_number_text(plain);
+		if (exact) {
+			FUZZ_CHECK(*n && strspn(n, "0123456789+-.eE") == strlen(n),
+			           "item_to_plain made the number %s of the N text \"%s\"", exact,
+			           fuzz_show(n, strlen(n)));
+			FUZZ_CHECK(strtod(exact, NULL) == strtod(n, NULL) || strtod(n, NULL) != strtod(n, NULL),
+			           "item_to_plain made the number %s of the N text \"%s\"", exact,
+			           fuzz_show(n, strlen(n)));
+		} else {
+			FUZZ_CHECK(json_is_string(plain) && !strcmp(json_string_value(plain), n),
+			           "item_to_plain lost the N text \"%s\"", fuzz_show(n, strlen(n)));
+		}
+	}
+	check_written(plain, JT_COMPACT | JT_ENSURE_ASCII);
+	check_written(plain, JT_INDENT(2) | JT_SORT_KEYS);
 	json_decref(plain);
 }
 
@@ -235,13 +330,14 @@ static void check_dumps(const json_t *v)
 	char *text = stache_json_dumps(v);
 	FUZZ_CHECK(text != NULL, "stache_json_dumps returned NULL");
 	json_error_t err;
-	json_t *back = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	FUZZ_CHECK(back != NULL, "stache_json_dumps wrote text jansson cannot read (%s): %s", err.text,
-	           fuzz_show(text, strlen(text)));
-	FUZZ_CHECK(json_equal(back, (json_t *)v), "stache_json_dumps does not read back the same: %s",
+	json_t *back = jsontext_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	FUZZ_CHECK(back != NULL, "stache_json_dumps wrote text that does not read back (%s): %s",
+	           err.text, fuzz_show(text, strlen(text)));
+	FUZZ_CHECK(same_json(back, v), "stache_json_dumps does not read back the same: %s",
 	           fuzz_show(text, strlen(text)));
 	json_decref(back);
 	free(text);
+	check_written(v, JT_INDENT(2) | JT_ENSURE_ASCII);
 }
 
 static void check_ns(const json_t *item)

@@ -14,6 +14,7 @@
 
 #include "model/chainlit.h"
 #include "model/feedback.h"
+#include "model/jsontext.h"
 
 /* ---- the samples of SCHEMAS.md Part B, verbatim ------------------------------ */
 
@@ -176,6 +177,48 @@ static void test_user_sample(void **st)
 	assert_true(has_problem(&u.problems, "metadata", "missing"));
 	assert_true(has_problem(&u.problems, "id", "differs"));
 	assert_string_equal(u.identifier, "alice@example.com");
+	cl_user_clear(&u);
+	json_decref(it);
+}
+
+/* users --json: a number in the metadata map keeps its stored digits
+ * (issue 11: N 0.35 came out as 0.34999999999999998, 38 digits as a string) */
+static void test_user_json_numbers(void **st)
+{
+	(void)st;
+	json_t *it = parse(
+		"{\"PK\": {\"S\": \"USER#n@example.com\"}, \"SK\": {\"S\": \"USER\"},"
+		" \"id\": {\"S\": \"n@example.com\"}, \"identifier\": {\"S\": \"n@example.com\"},"
+		" \"createdAt\": {\"S\": \"2026-04-24T13:02:11.573594Z\"},"
+		" \"metadata\": {\"M\": {\"score\": {\"N\": \"0.35\"},"
+		" \"big\": {\"N\": \"12345678901234567890123456789012345678\"},"
+		" \"tiny\": {\"N\": \"1E-130\"},"
+		" \"max\": {\"N\": \"9.9999999999999999999999999999999999999E+125\"},"
+		" \"z\": {\"N\": \"-0\"}, \"tenth\": {\"N\": \"0.1\"}, \"h\": {\"N\": \"100\"},"
+		" \"one\": {\"N\": \"1.0\"}, \"pct\": {\"N\": \"99.9\"},"
+		" \"l\": {\"L\": [{\"N\": \"0.35\"}]}}}}");
+	struct cl_user u;
+	cl_user_decode(&u, it);
+	assert_no_problems(&u.problems);
+	json_t *o = cl_user_json(&u);
+	char *line = jsontext_dumps(o, JT_COMPACT | JT_ENSURE_ASCII);
+	assert_string_equal(line,
+		"{\"identifier\":\"n@example.com\",\"id\":\"n@example.com\","
+		"\"createdAt\":\"2026-04-24T13:02:11.573594Z\","
+		"\"metadata\":{\"score\":0.35,\"big\":12345678901234567890123456789012345678,"
+		"\"tiny\":1E-130,\"max\":9.9999999999999999999999999999999999999E+125,\"z\":-0,"
+		"\"tenth\":0.1,\"h\":100,\"one\":1.0,\"pct\":99.9,\"l\":[0.35]},\"problems\":[]}");
+	free(line);
+	json_decref(o);
+	cl_user_clear(&u);
+	/* no metadata: null, and the problem */
+	json_object_del(it, "metadata");
+	cl_user_decode(&u, it);
+	o = cl_user_json(&u);
+	line = jsontext_dumps(o, JT_COMPACT);
+	assert_non_null(strstr(line, "\"metadata\":null,\"problems\":[\"metadata: missing\"]"));
+	free(line);
+	json_decref(o);
 	cl_user_clear(&u);
 	json_decref(it);
 }
@@ -902,6 +945,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_user_sample),
+		cmocka_unit_test(test_user_json_numbers),
 		cmocka_unit_test(test_thread_sample),
 		cmocka_unit_test(test_thread_index_item),
 		cmocka_unit_test(test_thread_problems),

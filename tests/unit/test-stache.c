@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jsontext.h"
 #include "model/stache.h"
 
 /* ---- sample items (SCHEMAS.md A.1, A.3, A.4) ------------------------------------- */
@@ -233,6 +234,54 @@ static void test_ns_wrong_json_types(void **st)
 	decode_ns_with(ns_sample_root, "metadata", "{\"S\": \"{\\\"n\\\": 123456789012345678901234567890}\"}", &ns);
 	expect_no_problems(&ns.problems);
 	assert_non_null(ns.metadata);
+	stache_ns_clear(&ns);
+}
+
+/* namespaces --json: numbers in the metadata JSON text come out as stored
+ * (issue 11: 99.9 came out as 99.900000000000006; integers beyond 64 bits
+ * as 1.2345678901234568e+29) */
+static void test_ns_json_numbers(void **st)
+{
+	(void)st;
+	struct stache_ns ns;
+	decode_ns_with(ns_sample_root, "metadata",
+	               "{\"S\": \"{\\\"score\\\": 99.9, \\\"t\\\": 0.35, \\\"x\\\": 1e-07,"
+	               " \\\"big\\\": 12345678901234567890123456789012345678, \\\"tiny\\\": 1E-130,"
+	               " \\\"max\\\": 9.9999999999999999999999999999999999999E+125, \\\"z\\\": -0,"
+	               " \\\"tenth\\\": 0.1, \\\"h\\\": 100, \\\"one\\\": 1.0,"
+	               " \\\"l\\\": [2.50]}\"}", &ns);
+	expect_no_problems(&ns.problems);
+	struct stache_tree t;
+	stache_tree_build(&ns, 1, &t);
+	assert_int_equal(t.n_rows, 1);
+	long counts[1] = {3};
+	json_t *o = stache_ns_json(&t, &t.rows[0], counts);
+	char *line = jsontext_dumps(o, JT_COMPACT | JT_ENSURE_ASCII);
+	assert_string_equal(line,
+		"{\"section\":\"tree\",\"depth\":0,\"id\":\"engineering\",\"name\":\"Engineering\","
+		"\"parent_id\":\"__ROOT__\",\"description\":\"Everything engineering\","
+		"\"path\":\"Engineering\",\"problems\":[],"
+		"\"metadata\":{\"score\":99.9,\"t\":0.35,\"x\":1e-07,"
+		"\"big\":12345678901234567890123456789012345678,\"tiny\":1E-130,"
+		"\"max\":9.9999999999999999999999999999999999999E+125,\"z\":-0,\"tenth\":0.1,"
+		"\"h\":100,\"one\":1.0,\"l\":[2.50]},"
+		"\"filter_keys\":[\"source\",\"team\"],\"documents\":3}");
+	free(line);
+	json_decref(o);
+	/* without counts: no "documents" */
+	o = stache_ns_json(&t, &t.rows[0], NULL);
+	assert_null(json_object_get(o, "documents"));
+	json_decref(o);
+	stache_tree_free(&t);
+	stache_ns_clear(&ns);
+
+	/* a number where an object or a string belongs is still called one */
+	decode_ns_with(ns_sample_root, "metadata", "{\"S\": \"99.9\"}", &ns);
+	assert_true(has_problem(&ns.problems, "metadata", "holds a number, expected an object"));
+	stache_ns_clear(&ns);
+	decode_ns_with(ns_sample_root, "filter_keys",
+	               "{\"S\": \"[\\\"a\\\", 123456789012345678901234567890]\"}", &ns);
+	assert_true(has_problem(&ns.problems, "filter_keys", "element 1 is a number"));
 	stache_ns_clear(&ns);
 }
 
@@ -987,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_ns_wrong_json_types),
 		cmocka_unit_test(test_ns_missing_and_mistyped),
 		cmocka_unit_test(test_ns_unicode_metadata),
+		cmocka_unit_test(test_ns_json_numbers),
 		cmocka_unit_test(test_ns_cmp_name),
 		cmocka_unit_test(test_doc_sample),
 		cmocka_unit_test(test_trash_sample),

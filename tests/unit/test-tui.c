@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <curses.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,62 @@ static void test_detail_types(void **st)
 	json_decref(item);
 }
 
+/* Issue 11: the detail view shows every number with its stored digits: an
+ * N attribute as its text, numbers in JSON text (Stache metadata) as their
+ * source text when pretty-printed (jansson wrote 99.900000000000006 and gave
+ * up on integers beyond 64 bits), the raw view likewise. */
+static void test_detail_numbers(void **st)
+{
+	(void)st;
+	static const char *const n[] = {
+		"12345678901234567890123456789012345678", "1E-130",
+		"9.9999999999999999999999999999999999999E+125", "-0", "0.1", "0.35", "100", "1.0", "99.9",
+	};
+	json_t *item = json_object();
+	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++) {
+		char k[8];
+		snprintf(k, sizeof k, "n%zu", i);
+		json_object_set_new(item, k, json_pack("{s:s}", "N", n[i]));
+	}
+	json_object_set_new(item, "meta", json_pack("{s:s}", "S",
+		"{\"score\": 99.9, \"t\": 0.35, \"x\": 1e-07, \"one\": 1.0, \"z\": -0, \"h\": 100,"
+		" \"big\": 12345678901234567890123456789012345678, \"tiny\": 1E-130,"
+		" \"max\": 9.9999999999999999999999999999999999999E+125, \"l\": [0.1]}"));
+	struct lines l = {0};
+	detail_render(&l, item, false, 100);
+	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++) {
+		char want[128];
+		snprintf(want, sizeof want, "n%zu  (N) %s", i, n[i]);
+		assert_true(has_line(&l, want));
+	}
+	assert_true(has_line(&l, "    {"));
+	assert_true(has_line(&l, "      \"score\": 99.9,"));
+	assert_true(has_line(&l, "      \"t\": 0.35,"));
+	assert_true(has_line(&l, "      \"x\": 1e-07,"));
+	assert_true(has_line(&l, "      \"one\": 1.0,"));
+	assert_true(has_line(&l, "      \"z\": -0,"));
+	assert_true(has_line(&l, "      \"h\": 100,"));
+	assert_true(has_line(&l, "      \"big\": 12345678901234567890123456789012345678,"));
+	assert_true(has_line(&l, "      \"tiny\": 1E-130,"));
+	assert_true(has_line(&l, "      \"max\": 9.9999999999999999999999999999999999999E+125,"));
+	assert_true(has_line(&l, "        0.1"));
+	lines_free(&l);
+
+	/* raw: the wire JSON, N as its text; a number a server sent where the
+	 * text belongs as its shortest form */
+	json_object_set_new(item, "bad", json_pack("{s:f}", "N", 0.35));
+	detail_render(&l, item, false, 100);
+	assert_true(has_line(&l, "bad  (N) 0.35"));
+	lines_free(&l);
+	detail_render(&l, item, true, 100);
+	assert_true(has_line(&l, "  \"n5\": {"));
+	assert_true(has_line(&l, "    \"N\": \"0.35\""));
+	assert_true(has_line(&l, "    \"N\": \"12345678901234567890123456789012345678\""));
+	assert_true(has_line(&l, "    \"N\": 0.35"));
+	lines_free(&l);
+	json_decref(item);
+}
+
 static void test_detail_deep_nesting_is_bounded(void **st)
 {
 	(void)st;
@@ -172,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_config_overrides),
 		cmocka_unit_test(test_action_names_are_unique),
 		cmocka_unit_test(test_detail_types),
+		cmocka_unit_test(test_detail_numbers),
 		cmocka_unit_test(test_detail_deep_nesting_is_bounded),
 		cmocka_unit_test(test_wrap_respects_width),
 	};
