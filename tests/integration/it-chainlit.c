@@ -20,7 +20,10 @@
 #include "model/demo.h"
 #include "model/feedback.h"
 #include "model/session.h"
+#include "tests/integration/it-demo.h"
 
+static struct it_demo demo;
+/* the fixture's session and table names, as the tests call them */
 static struct session *s;
 static struct demo_names names;
 static const char *table;
@@ -28,29 +31,11 @@ static const char *table;
 static int setup(void **st)
 {
 	(void)st;
-	const char *ep = getenv("DDTREE_TEST_ENDPOINT");
-	if (!ep) {
-		fprintf(stderr, "DDTREE_TEST_ENDPOINT not set\n");
+	it_credentials("AKIDITCHAINLIT", "it-secret", "us-east-1");
+	if (it_demo_open(&demo, "it-chainlit", false) != 0)
 		return -1;
-	}
-	setenv("AWS_ACCESS_KEY_ID", "AKIDITCHAINLIT", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "it-secret", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	struct session_opts so = {.aws = {.endpoint_url = ep}};
-	char *err = NULL;
-	s = session_open(&so, &err);
-	if (!s) {
-		fprintf(stderr, "session_open: %s\n", err);
-		return -1;
-	}
-	char prefix[64];
-	snprintf(prefix, sizeof prefix, "it-chainlit-%d-", (int)getpid());
-	struct demo_opts o = {.prefix = prefix};
-	if (demo_create(s, &o, &err) != 0) {
-		fprintf(stderr, "demo_create: %s\n", err);
-		return -1;
-	}
-	demo_table_names(prefix, &names);
+	s = demo.s;
+	names = demo.names;
 	s->chainlit_table = strdup(names.chainlit);
 	table = s->chainlit_table;
 	return 0;
@@ -59,10 +44,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	const char *all[] = {names.namespaces, names.documents, names.chainlit};
-	for (size_t i = 0; i < 3; i++)
-		ddb_result_free(ddb_call_sync(s->ddb, "DeleteTable", json_pack("{s:s}", "TableName", all[i])));
-	session_close(s);
+	it_demo_close(&demo);
 	return 0;
 }
 

@@ -16,8 +16,9 @@
 
 #include "aws/config.h"
 #include "aws/ddb.h"
+#include "tests/integration/it-common.h"
 
-static struct aws_conf conf;
+static struct it_client ic;
 static ddb_client *client;
 static char table[64];
 static char trace_path[] = "/tmp/ddtree-it-trace-XXXXXX";
@@ -44,50 +45,30 @@ static void expect_ok(struct ddb_result *r)
 static int setup(void **st)
 {
 	(void)st;
-	const char *ep = getenv("DDTREE_TEST_ENDPOINT");
-	if (!ep) {
-		fprintf(stderr, "DDTREE_TEST_ENDPOINT not set\n");
+	const char *ep = it_endpoint();
+	if (!ep)
 		return -1;
-	}
 	int fd = mkstemp(trace_path);
 	if (fd >= 0)
 		close(fd);
-	setenv("AWS_ACCESS_KEY_ID", "AKIDITDDB", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "it-secret-do-not-log", 1);
-	struct aws_conf_opts o = {.endpoint_url = ep};
+	it_credentials("AKIDITDDB", "it-secret-do-not-log", NULL);
 	char *err = NULL;
-	if (aws_conf_resolve(&o, &conf, &err) != 0) {
-		fprintf(stderr, "resolve: %s\n", err);
-		return -1;
-	}
-	struct ddb_client_opts co = {.conf = &conf, .trace_path = trace_path, .retry_seed = 7};
-	client = ddb_client_new(&co, &err);
-	if (!client) {
+	if (it_client_open(&ic, ep, (struct ddb_client_opts){.trace_path = trace_path, .retry_seed = 7},
+	                   &err) != 0) {
 		fprintf(stderr, "client: %s\n", err);
+		free(err);
 		return -1;
 	}
-	snprintf(table, sizeof table, "it-ddb-%d-%ld", (int)getpid(), (long)time(NULL));
-	struct ddb_result *r = call("CreateTable",
-		"{s:s,s:s,s:[{s:s,s:s},{s:s,s:s}],s:[{s:s,s:s},{s:s,s:s}]}",
-		"TableName", table, "BillingMode", "PAY_PER_REQUEST",
-		"AttributeDefinitions", "AttributeName", "PK", "AttributeType", "S",
-		"AttributeName", "SK", "AttributeType", "S",
-		"KeySchema", "AttributeName", "PK", "KeyType", "HASH",
-		"AttributeName", "SK", "KeyType", "RANGE");
-	int rv = r->err.kind == DDB_OK ? 0 : -1;
-	if (rv)
-		fprintf(stderr, "CreateTable: %s\n", r->err.message);
-	ddb_result_free(r);
-	return rv;
+	client = ic.c;
+	it_unique_name(table, sizeof table, "it-ddb");
+	return it_create_pk_sk_table(client, table);
 }
 
 static int teardown(void **st)
 {
 	(void)st;
-	struct ddb_result *r = call("DeleteTable", "{s:s}", "TableName", table);
-	ddb_result_free(r);
-	ddb_client_free(client);
-	aws_conf_free(&conf);
+	it_delete_table(client, table);
+	it_client_close(&ic);
 	unlink(trace_path);
 	return 0;
 }

@@ -31,6 +31,7 @@
 
 #include "aws/config.h"
 #include "aws/ddb.h"
+#include "tests/integration/it-common.h"
 
 extern char **environ;
 
@@ -41,7 +42,7 @@ extern char **environ;
 static const char *upstream;
 static char faultproxy[4096];
 static char table[96];
-static struct aws_conf direct_conf;
+static struct it_client direct_ic;
 static ddb_client *direct;     /* straight to DynamoDB Local, no proxy */
 
 /* The current case's proxy and client, undone by case_teardown. */
@@ -49,9 +50,7 @@ static struct {
 	pid_t pid;
 	char url[128];
 	char log[64];
-	struct aws_conf conf;
-	bool have_conf;
-	ddb_client *c;
+	struct it_client ic;      /* its client: ic.c */
 	struct ddb_result *res[8];   /* results freed by the teardown */
 	int n_res;
 } cur;
@@ -196,22 +195,16 @@ static void start_proxy(const char *first, ...)
 
 static ddb_client *make_client(int max_attempts, long request_timeout_ms)
 {
-	struct aws_conf_opts o = {.endpoint_url = cur.url};
-	char *err = NULL;
-	if (aws_conf_resolve(&o, &cur.conf, &err) != 0)
-		fail_msg("aws_conf_resolve(%s): %s", cur.url, str_or_dash(err));
-	cur.have_conf = true;
 	struct ddb_client_opts co = {
-		.conf = &cur.conf,
 		.max_attempts = max_attempts,
 		.connect_timeout_ms = 2000,
 		.request_timeout_ms = request_timeout_ms,
 		.retry_seed = SEED,
 	};
-	cur.c = ddb_client_new(&co, &err);
-	if (!cur.c)
-		fail_msg("ddb_client_new: %s", str_or_dash(err));
-	return cur.c;
+	char *err = NULL;
+	if (it_client_open(&cur.ic, cur.url, co, &err) != 0)
+		fail_msg("client of %s: %s", cur.url, str_or_dash(err));
+	return cur.ic.c;
 }
 
 static int case_teardown(void **st)
@@ -219,11 +212,7 @@ static int case_teardown(void **st)
 	(void)st;
 	for (int i = 0; i < cur.n_res; i++)
 		ddb_result_free(cur.res[i]);
-	ddb_client_free(cur.c);
-	cur.c = NULL;
-	if (cur.have_conf)
-		aws_conf_free(&cur.conf);
-	cur.have_conf = false;
+	it_client_close(&cur.ic);
 	int rv = 0;
 	if (cur.pid > 0) {
 		int status = stop_proxy();
@@ -335,7 +324,7 @@ static long direct_count(const char *pk)
 static int group_setup(void **st)
 {
 	(void)st;
-	upstream = getenv("DDTREE_TEST_ENDPOINT");
+	upstream = it_endpoint();
 	const char *bd = getenv("DDTREE_BUILDDIR");
 	if (!upstream || !bd) {
 		fprintf(stderr, "DDTREE_TEST_ENDPOINT and DDTREE_BUILDDIR must be set "
@@ -347,42 +336,23 @@ static int group_setup(void **st)
 		fprintf(stderr, "%s: %s (make check builds it)\n", faultproxy, strerror(errno));
 		return -1;
 	}
-	setenv("AWS_ACCESS_KEY_ID", "AKIDITFAULTS", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "it-faults-secret", 1);
-	struct aws_conf_opts o = {.endpoint_url = upstream};
+	it_credentials("AKIDITFAULTS", "it-faults-secret", NULL);
 	char *err = NULL;
-	if (aws_conf_resolve(&o, &direct_conf, &err) != 0) {
-		fprintf(stderr, "aws_conf_resolve: %s\n", str_or_dash(err));
+	if (it_client_open(&direct_ic, upstream, (struct ddb_client_opts){.retry_seed = 1}, &err) != 0) {
+		fprintf(stderr, "client of %s: %s\n", upstream, str_or_dash(err));
 		free(err);
+		it_client_close(&direct_ic);
 		return -1;
 	}
-	struct ddb_client_opts co = {.conf = &direct_conf, .retry_seed = 1};
-	direct = ddb_client_new(&co, &err);
-	if (!direct) {
-		fprintf(stderr, "ddb_client_new: %s\n", str_or_dash(err));
-		free(err);
-		aws_conf_free(&direct_conf);
+	direct = direct_ic.c;
+	it_unique_name(table, sizeof table, "it-faults");
+	if (it_create_pk_sk_table(direct, table) != 0)
 		return -1;
-	}
-	snprintf(table, sizeof table, "it-faults-%d-%ld", (int)getpid(), (long)time(NULL));
-	json_t *req = json_pack("{s:s,s:s,s:[{s:s,s:s},{s:s,s:s}],s:[{s:s,s:s},{s:s,s:s}]}",
-		"TableName", table, "BillingMode", "PAY_PER_REQUEST",
-		"AttributeDefinitions", "AttributeName", "PK", "AttributeType", "S",
-		"AttributeName", "SK", "AttributeType", "S",
-		"KeySchema", "AttributeName", "PK", "KeyType", "HASH",
-		"AttributeName", "SK", "KeyType", "RANGE");
-	struct ddb_result *r = ddb_call_sync(direct, "CreateTable", req);
+	/* an item to read through the proxy: a body worth truncating */
+	struct ddb_result *r = ddb_call_sync(direct, "PutItem", put_req("seed", "1",
+		"a value long enough that half of the answer is not the answer", false));
 	int rv = r->err.kind == DDB_OK ? 0 : -1;
-	if (rv)
-		fprintf(stderr, "CreateTable %s: %s\n", table, str_or_dash(r->err.message));
 	ddb_result_free(r);
-	if (rv == 0) {
-		/* an item to read through the proxy: a body worth truncating */
-		r = ddb_call_sync(direct, "PutItem", put_req("seed", "1",
-			"a value long enough that half of the answer is not the answer", false));
-		rv = r->err.kind == DDB_OK ? 0 : -1;
-		ddb_result_free(r);
-	}
 	return rv;
 }
 
@@ -390,13 +360,8 @@ static int group_teardown(void **st)
 {
 	(void)st;
 	if (direct) {
-		struct ddb_result *r = ddb_call_sync(direct, "DeleteTable",
-		                                     json_pack("{s:s}", "TableName", table));
-		if (r->err.kind != DDB_OK)
-			fprintf(stderr, "DeleteTable %s: %s\n", table, str_or_dash(r->err.message));
-		ddb_result_free(r);
-		ddb_client_free(direct);
-		aws_conf_free(&direct_conf);
+		it_delete_table(direct, table);
+		it_client_close(&direct_ic);
 	}
 	return 0;
 }
@@ -702,7 +667,7 @@ static void status_cb(struct ddb_result *r, void *ud)
 	p->done = true;
 	p->kind = r->err.kind;
 	p->attempts = r->attempts;
-	ddb_client_status(cur.c, p->at_callback, sizeof p->at_callback);
+	ddb_client_status(cur.ic.c, p->at_callback, sizeof p->at_callback);
 }
 
 static void test_status_while_throttled(void **st)
@@ -983,7 +948,7 @@ static void test_free_with_call_in_flight(void **st)
 	assert_int_equal(ddb_client_pending(c), 1);
 	double t0 = now_ms();
 	ddb_client_free(c);   /* drops the call without a callback; LeakSanitizer checks the rest */
-	cur.c = NULL;
+	cur.ic.c = NULL;
 	if (now_ms() - t0 > 2000)
 		fail_msg("ddb_client_free took %.0f ms", now_ms() - t0);
 }

@@ -18,11 +18,14 @@
 #include "model/demo.h"
 #include "model/session.h"
 #include "model/stache.h"
+#include "tests/integration/it-demo.h"
 
+static struct it_demo demo;
+/* the fixture's session, table names and prefix, as the tests call them */
 static struct session *s;
 static struct demo_names names;
-static char prefix[64];
-static char extra_table[128];
+static const char *prefix;
+static char extra_table[160];
 
 static void set_tables(const char *ns, const char *docs)
 {
@@ -39,40 +42,18 @@ static void use_demo_tables(void)
 
 static void delete_table(const char *t)
 {
-	struct ddb_result *r = ddb_call_sync(s->ddb, "DeleteTable", json_pack("{s:s}", "TableName", t));
-	ddb_result_free(r);
+	it_delete_table(s->ddb, t);
 }
 
 static int setup(void **st)
 {
 	(void)st;
-	const char *ep = getenv("DDTREE_TEST_ENDPOINT");
-	if (!ep) {
-		fprintf(stderr, "DDTREE_TEST_ENDPOINT not set\n");
+	it_credentials("AKIDITSTACHE", "it-stache-secret", "us-east-1");
+	if (it_demo_open(&demo, "it-stache", true) != 0)
 		return -1;
-	}
-	setenv("AWS_ACCESS_KEY_ID", "AKIDITSTACHE", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "it-stache-secret", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	unsetenv("DYNAMODB_NAMESPACE_TABLE");
-	unsetenv("DYNAMODB_DOCUMENTS_TABLE");
-	unsetenv("DYNAMODB_DOCUMENT_TABLE");
-	struct session_opts so = {.aws = {.endpoint_url = ep}};
-	char *err = NULL;
-	s = session_open(&so, &err);
-	if (!s) {
-		fprintf(stderr, "session_open: %s\n", err);
-		free(err);
-		return -1;
-	}
-	snprintf(prefix, sizeof prefix, "it-stache-%d-", (int)getpid());
-	struct demo_opts o = {.prefix = prefix, .reset = true};
-	if (demo_create(s, &o, &err) != 0) {
-		fprintf(stderr, "demo_create: %s\n", err);
-		free(err);
-		return -1;
-	}
-	demo_table_names(prefix, &names);
+	s = demo.s;
+	names = demo.names;
+	prefix = demo.prefix;
 	use_demo_tables();
 	return 0;
 }
@@ -82,12 +63,9 @@ static int teardown(void **st)
 	(void)st;
 	if (!s)
 		return 0;
-	delete_table(names.namespaces);
-	delete_table(names.documents);
-	delete_table(names.chainlit);
 	if (*extra_table)
 		delete_table(extra_table);
-	session_close(s);
+	it_demo_close(&demo);
 	return 0;
 }
 
