@@ -5,8 +5,15 @@
  * applied.  The client must retry what is retryable, give up with a typed
  * error when it must, never hang, never crash and never leak.
  *
- * Each case starts its own proxy (and client) and its teardown stops them; the
- * group setup creates one table directly on DynamoDB Local and the group
+ * The cases are the rows of one table, cases[] at the end: each row names the
+ * fault the proxy injects, the client's attempts and timeout, and the calls
+ * made with what must come of each (error kind, code, HTTP status, attempts,
+ * body, message, time taken, the client's totals, what is stored), then the
+ * requests the proxy saw.  The few cases that drive calls asynchronously
+ * (status line, soak, cancel, free) name a function instead of calls.  Each
+ * row is one cmocka test, run by run_case: it starts its own proxy (and
+ * client) and its teardown stops them; the group setup creates one table
+ * directly on DynamoDB Local (tests/integration/it-common.h) and the group
  * teardown deletes it.  DDTREE_TEST_ENDPOINT names DynamoDB Local and
  * DDTREE_BUILDDIR the build directory holding tests/tools/faultproxy
  * (tests/harness/run-test sets both). */
@@ -137,9 +144,19 @@ static int stop_proxy(void)
 	return status;
 }
 
+/* What the proxy does to the requests of a case.  With neither a plan nor
+ * random odds it forwards every request ("ok"). */
+struct fault {
+	const char *plan;       /* --plan: one answer per request, in order ("throttle*2,ok") */
+	const char *random;     /* --random: answers drawn with these odds ("throttle=0.1,...") */
+	const char *seed;       /* --seed of the random draw */
+	const char *stall_ms;   /* --stall-ms: how long a "stall" holds a request */
+	bool dead;              /* stopped before the first call: nothing listens on its port */
+};
+
 /* Start tests/tools/faultproxy with --upstream, --log, --idle-exit 60 and the
- * given extra arguments (NULL-terminated); its URL goes to cur.url. */
-static void start_proxy(const char *first, ...)
+ * arguments for the fault f; its URL goes to cur.url. */
+static void start_proxy(const struct fault *f)
 {
 	char *argv[32];
 	int n = 0;
@@ -154,11 +171,17 @@ static void start_proxy(const char *first, ...)
 	close(lfd);
 	argv[n++] = (char *)"--log";
 	argv[n++] = cur.log;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-		argv[n++] = (char *)a;
-	va_end(ap);
+	const struct {
+		const char *flag, *value;
+	} args[] = {
+		{"--plan", f->plan}, {"--random", f->random}, {"--seed", f->seed},
+		{"--stall-ms", f->stall_ms},
+	};
+	for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
+		if (args[i].value) {
+			argv[n++] = (char *)args[i].flag;
+			argv[n++] = (char *)args[i].value;
+		}
 	argv[n] = NULL;
 
 	int p[2];
@@ -366,293 +389,207 @@ static int group_teardown(void **st)
 	return 0;
 }
 
-/* A GetItem of the seed item through the proxy; checks the answer when OK. */
-static struct ddb_result *get_seed(ddb_client *c)
+/* ---- the table's vocabulary -------------------------------------------------- */
+
+/* The requests the cases send through the proxy. */
+enum fault_req {
+	REQ_END,             /* ends a case's calls */
+	GET_SEED,            /* GetItem of the seed item (group setup) */
+	PUT_NEW_F1,          /* PutItem F#1/x, v = "first", if there is no such item yet */
+	SET_F1_SECOND,       /* UpdateItem F#1/x: SET v = "second", returning the new item */
+	QUERY_INVALID,       /* Query with an undefined value: ValidationException */
+	DESCRIBE_MISSING,    /* DescribeTable of a table that does not exist */
+};
+
+/* The operation and item of each request; the body is built by build_request. */
+static const struct {
+	const char *op;
+	const char *pk, *sk;   /* the item read or written, or NULL */
+} request_info[] = {
+	[GET_SEED] = {"GetItem", "seed", "1"},
+	[PUT_NEW_F1] = {"PutItem", "F#1", "x"},
+	[SET_F1_SECOND] = {"UpdateItem", "F#1", "x"},
+	[QUERY_INVALID] = {"Query", NULL, NULL},
+	[DESCRIBE_MISSING] = {"DescribeTable", NULL, NULL},
+};
+
+static json_t *build_request(enum fault_req q)
 {
-	struct ddb_result *r = run(c, "GetItem", get_req("seed", "1"));
-	if (r->err.kind == DDB_OK)
-		assert_non_null(ddb_item_s(json_object_get(r->body, "Item"), "v"));
-	return r;
+	switch (q) {
+	case GET_SEED:
+		return get_req("seed", "1");
+	case PUT_NEW_F1:
+		return put_req("F#1", "x", "first", true);
+	case SET_F1_SECOND:
+		return json_pack("{s:s,s:o,s:s,s:{s:s},s:{s:{s:s}},s:s}", "TableName", table,
+		                 "Key", key("F#1", "x"), "UpdateExpression", "SET #v = :v",
+		                 "ExpressionAttributeNames", "#v", "v",
+		                 "ExpressionAttributeValues", ":v", "S", "second",
+		                 "ReturnValues", "ALL_NEW");
+	case QUERY_INVALID:
+		return json_pack("{s:s,s:s,s:i}", "TableName", table,
+		                 "KeyConditionExpression", "PK = :missing", "Limit", 10);
+	case DESCRIBE_MISSING:
+		return json_pack("{s:s}", "TableName", "it-faults-no-such-table");
+	case REQ_END:
+		break;
+	}
+	fail_msg("no request %d", (int)q);
+	return NULL;
 }
 
-/* ---- 1. throttling, then success -------------------------------------------- */
+/* Further checks of a call's result (flags of fault_call.checks). */
+enum {
+	NO_BODY = 1 << 0,      /* no body */
+	ERROR_BODY = 1 << 1,   /* the error document is kept as the body */
+	NO_CODE = 1 << 2,      /* no error code */
+	REQUEST_ID = 1 << 3,   /* the server's request id is kept */
+	NO_HTTP = 1 << 4,      /* no HTTP answer: status 0 */
+	NAMES_URL = 1 << 5,    /* the message names the endpoint (the proxy's URL) */
+};
 
-static void test_throttle_then_ok(void **st)
+/* One synchronous call of a case and what must come of it.  Every call
+ * checks the error kind (an error has a message; DDB_OK has a JSON object
+ * body, and for GET_SEED the seed item) and the attempts; the rest is
+ * checked when given. */
+struct fault_call {
+	enum fault_req req;
+	enum ddb_error_kind kind;
+	int attempts;             /* HTTP attempts made */
+	const char *code;         /* err.code */
+	long http;                /* err.http_status (NO_HTTP: none) */
+	const char *message;      /* a part of err.message */
+	unsigned checks;          /* NO_BODY, ERROR_BODY, ... */
+	double elapsed_under_ms;  /* r->elapsed_ms is less than this */
+	double elapsed_min_ms;    /* r->elapsed_ms is at least this */
+	double wall_under_ms;     /* the call returned within this, measured here */
+	const char *stats;        /* the client's totals after the call: "retries=2 throttles=0" */
+	const char *returns_v;    /* the answer's Attributes have this v */
+	const char *stored_v;     /* read directly afterwards, the request's item has this v
+	                             and is the only item of its partition */
+};
+
+#define MAX_CALLS 3
+
+struct fault_case {
+	const char *name;
+	struct fault fault;
+	int max_attempts;         /* the client's */
+	long timeout_ms;          /* per attempt */
+	struct fault_call calls[MAX_CALLS + 1];   /* in order, up to REQ_END */
+	void (*drive)(ddb_client *c);   /* or: a case that drives its calls itself */
+	const char *log;          /* the proxy's log: the answers it gave, in order */
+	int requests;             /* how many requests reached the proxy */
+};
+
+/* ---- running a row ------------------------------------------------------------ */
+
+/* The client's totals against "name=value ..." (calls, attempts, retries, throttles). */
+static void expect_stats(ddb_client *c, const char *want)
 {
-	(void)st;
-	start_proxy("--plan", "throttle,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	assert_int_equal(r->err.http_status, 200);
-	assert_true(r->elapsed_ms < 5000);
-	assert_int_equal(proxy_log(NULL, 0), 2);
-	expect_log("throttle,ok");
 	struct ddb_stats s;
 	ddb_client_stats(c, &s);
-	assert_int_equal(s.calls, 1);
-	assert_int_equal(s.retries, 1);
-	assert_int_equal(s.throttles, 1);
+	const struct {
+		const char *name;
+		long value;
+	} got[] = {
+		{"calls", s.calls}, {"attempts", s.attempts}, {"retries", s.retries},
+		{"throttles", s.throttles},
+	};
+	char name[32];
+	long v;
+	int used;
+	for (const char *p = want; sscanf(p, " %31[a-z]=%ld%n", name, &v, &used) == 2; p += used) {
+		size_t i = 0;
+		while (i < sizeof got / sizeof got[0] && strcmp(got[i].name, name))
+			i++;
+		if (i == sizeof got / sizeof got[0])
+			fail_msg("no statistic named %s", name);
+		if (got[i].value != v)
+			fail_msg("stats: %s is %ld, wanted %ld", name, got[i].value, v);
+	}
 }
 
-/* The stats count HTTP attempts too ("Totals since the client was created"). */
-static void test_stats_count_attempts(void **st)
+static void do_call(ddb_client *c, const struct fault_call *w)
 {
-	(void)st;
-	start_proxy("--plan", "throttle,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.calls, 1);
-	assert_int_equal(s.attempts, 2);
-}
-
-/* ---- 2. throttled on every attempt: give up ----------------------------------- */
-
-static void test_throttle_gives_up(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "throttle*3", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ProvisionedThroughputExceededException");
-	assert_int_equal(r->err.http_status, 400);
-	assert_int_equal(r->attempts, 3);
-	assert_non_null(r->err.request_id);
-	assert_non_null(strstr(r->err.message, "provisioned throughput"));
-	assert_non_null(r->body);   /* the error document */
-	expect_log("throttle,throttle,throttle");
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.retries, 2);
-	assert_int_equal(s.throttles, 2);
-}
-
-/* ---- 3. ThrottlingException is throttling too ------------------------------- */
-
-static void test_throttling_exception_retried(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "throttling,ok,throttling*2", NULL);
-	ddb_client *c = make_client(2, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	r = get_seed(c);
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ThrottlingException");
-	assert_int_equal(r->attempts, 2);
-	expect_log("throttling,ok,throttling,throttling");
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.throttles, 2);
-}
-
-/* ---- 4. 500 and 503 --------------------------------------------------------- */
-
-static void test_5xx_retried(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "500,503,ok,503*3", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 3);
-	/* transient errors back off from 50 ms: waits of at most 50 and 100 ms */
-	if (r->elapsed_ms > 1500)
-		fail_msg("two transient retries took %.0f ms", r->elapsed_ms);
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.retries, 2);
-	assert_int_equal(s.throttles, 0);
-
-	r = get_seed(c);
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ServiceUnavailable");
-	assert_int_equal(r->err.http_status, 503);
-	assert_int_equal(r->attempts, 3);
-	expect_log("500,503,ok,503,503,503");
-}
-
-/* ---- 5. connection resets ------------------------------------------------------- */
-
-static void test_reset_then_ok(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "reset,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	expect_log("reset,ok");
-}
-
-static void test_reset_exhausts_attempts(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "reset*3", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_kind(r, DDB_ERR_NETWORK);
-	assert_int_equal(r->attempts, 3);
-	assert_int_equal(r->err.http_status, 0);
-	assert_null(r->body);
-	assert_null(r->err.code);
-	if (!strstr(r->err.message, cur.url))
-		fail_msg("message does not name %s: %s", cur.url, r->err.message);
-	expect_log("reset,reset,reset");
-}
-
-/* ---- 6. stalls: per-attempt timeout, bounded total ---------------------------- */
-
-static void test_stall_times_out(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "stall*3", "--stall-ms", "20000", NULL);
-	ddb_client *c = make_client(3, 300);
 	double t0 = now_ms();
-	struct ddb_result *r = get_seed(c);
+	struct ddb_result *r = run(c, request_info[w->req].op, build_request(w->req));
 	double took = now_ms() - t0;
-	expect_kind(r, DDB_ERR_TIMEOUT);
-	assert_int_equal(r->attempts, 3);
-	assert_int_equal(r->err.http_status, 0);
-	assert_null(r->body);
-	if (!strstr(r->err.message, cur.url))
+	if (w->kind == DDB_OK) {
+		expect_ok(r);
+		if (w->req == GET_SEED) {
+			const json_t *item = json_object_get(r->body, "Item");
+			assert_non_null(ddb_item_s(item, "v"));
+			assert_string_equal(ddb_item_s(item, "SK"), "1");
+		}
+	} else {
+		expect_kind(r, w->kind);
+	}
+	assert_int_equal(r->attempts, w->attempts);
+	if (w->code)
+		assert_string_equal(r->err.code, w->code);
+	if (w->checks & NO_CODE)
+		assert_null(r->err.code);
+	if (w->http)
+		assert_int_equal(r->err.http_status, w->http);
+	if (w->checks & NO_HTTP)
+		assert_int_equal(r->err.http_status, 0);
+	if (w->checks & NO_BODY)
+		assert_null(r->body);
+	if (w->checks & ERROR_BODY)
+		assert_non_null(r->body);
+	if (w->checks & REQUEST_ID)
+		assert_non_null(r->err.request_id);
+	if (w->message)
+		assert_non_null(strstr(r->err.message, w->message));
+	if ((w->checks & NAMES_URL) && !strstr(r->err.message, cur.url))
 		fail_msg("message does not name %s: %s", cur.url, r->err.message);
-	assert_true(r->elapsed_ms >= 3 * 300 - 50);
-	assert_true(took < 10000);   /* a hang bound, not a performance test */
-	expect_log("stall,stall,stall");
+	if (w->elapsed_under_ms && !(r->elapsed_ms < w->elapsed_under_ms))
+		fail_msg("%s took %.0f ms (%d attempts), not under %.0f ms", r->op, r->elapsed_ms,
+		         r->attempts, w->elapsed_under_ms);
+	if (w->elapsed_min_ms && r->elapsed_ms < w->elapsed_min_ms)
+		fail_msg("%s took %.0f ms, less than %.0f ms", r->op, r->elapsed_ms, w->elapsed_min_ms);
+	if (w->wall_under_ms && !(took < w->wall_under_ms))
+		fail_msg("%s returned after %.0f ms, not under %.0f ms", r->op, took, w->wall_under_ms);
+	if (w->stats)
+		expect_stats(c, w->stats);
+	if (w->returns_v)
+		assert_string_equal(ddb_item_s(json_object_get(r->body, "Attributes"), "v"), w->returns_v);
+	if (w->stored_v) {
+		const char *pk = request_info[w->req].pk, *sk = request_info[w->req].sk;
+		json_t *item = direct_get(pk, sk);
+		assert_non_null(item);
+		bool same = !strcmp(str_or_dash(ddb_item_s(item, "v")), w->stored_v);
+		json_decref(item);
+		if (!same)
+			fail_msg("%s/%s: v is not %s", pk, sk, w->stored_v);
+		assert_int_equal(direct_count(pk), 1);
+	}
 }
 
-/* ---- 7. truncated bodies ------------------------------------------------------ */
-
-static void test_truncate_then_ok(void **st)
+/* One row of cases[] (its cmocka state). */
+static void run_case(void **st)
 {
-	(void)st;
-	start_proxy("--plan", "truncate,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	assert_string_equal(ddb_item_s(json_object_get(r->body, "Item"), "SK"), "1");
-	expect_log("truncate,ok");
+	const struct fault_case *fc = *st;
+	start_proxy(&fc->fault);
+	if (fc->fault.dead) {
+		int status = stop_proxy();   /* keeps cur.url: a loopback port with nothing behind it */
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ddb_client *c = make_client(fc->max_attempts, fc->timeout_ms);
+	if (fc->drive)
+		fc->drive(c);
+	for (int i = 0; i < MAX_CALLS && fc->calls[i].req != REQ_END; i++)
+		do_call(c, &fc->calls[i]);
+	if (fc->requests)
+		assert_int_equal(proxy_log(NULL, 0), fc->requests);
+	if (fc->log)
+		expect_log(fc->log);
 }
 
-static void test_truncate_exhausts_attempts(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "truncate*2", NULL);
-	ddb_client *c = make_client(2, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_kind(r, DDB_ERR_NETWORK);
-	assert_int_equal(r->attempts, 2);
-	assert_null(r->body);
-	expect_log("truncate,truncate");
-}
+/* ---- the cases that drive their calls themselves ------------------------------- */
 
-/* ---- 8. non-JSON answers -------------------------------------------------------- */
-
-static void test_nonjson(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "nonjson,ok,nonjson*2", NULL);
-	ddb_client *c = make_client(2, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	r = get_seed(c);
-	expect_kind(r, DDB_ERR_PROTOCOL);
-	assert_int_equal(r->attempts, 2);
-	assert_int_equal(r->err.http_status, 200);
-	assert_null(r->body);
-	assert_non_null(strstr(r->err.message, "not a JSON object"));
-	expect_log("nonjson,ok,nonjson,nonjson");
-}
-
-/* ---- 9. x-amz-crc32 mismatches -------------------------------------------------- */
-
-static void test_badcrc(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "badcrc,ok,badcrc*3", NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = get_seed(c);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	r = get_seed(c);
-	expect_kind(r, DDB_ERR_CRC);
-	assert_int_equal(r->attempts, 3);
-	assert_null(r->body);
-	assert_non_null(strstr(r->err.message, "x-amz-crc32"));
-	expect_log("badcrc,ok,badcrc,badcrc,badcrc");
-}
-
-/* ---- 10. a 500 after the write was applied ---------------------------------------- */
-
-static void test_forward_then_500(void **st)
-{
-	(void)st;
-	start_proxy("--plan", "forward-then-500,ok,forward-then-500,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
-	/* a conditional create: applied by the first attempt, refused on the retry */
-	struct ddb_result *r = run(c, "PutItem", put_req("F#1", "x", "first", true));
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ConditionalCheckFailedException");
-	assert_int_equal(r->err.http_status, 400);
-	assert_int_equal(r->attempts, 2);
-	json_t *item = direct_get("F#1", "x");
-	assert_non_null(item);
-	assert_string_equal(ddb_item_s(item, "v"), "first");
-	json_decref(item);
-	assert_int_equal(direct_count("F#1"), 1);
-
-	/* an idempotent SET: applied twice to the same effect, reported OK */
-	json_t *u = json_pack("{s:s,s:o,s:s,s:{s:s},s:{s:{s:s}},s:s}", "TableName", table,
-	                      "Key", key("F#1", "x"), "UpdateExpression", "SET #v = :v",
-	                      "ExpressionAttributeNames", "#v", "v",
-	                      "ExpressionAttributeValues", ":v", "S", "second",
-	                      "ReturnValues", "ALL_NEW");
-	r = run(c, "UpdateItem", u);
-	expect_ok(r);
-	assert_int_equal(r->attempts, 2);
-	assert_string_equal(ddb_item_s(json_object_get(r->body, "Attributes"), "v"), "second");
-	item = direct_get("F#1", "x");
-	assert_non_null(item);
-	assert_string_equal(ddb_item_s(item, "v"), "second");
-	json_decref(item);
-	assert_int_equal(direct_count("F#1"), 1);
-	expect_log("forward-then-500,ok,forward-then-500,ok");
-}
-
-/* ---- 11. errors that must not be retried --------------------------------------- */
-
-static void test_non_retryable_not_retried(void **st)
-{
-	(void)st;
-	start_proxy(NULL);
-	ddb_client *c = make_client(3, 5000);
-	struct ddb_result *r = run(c, "Query", json_pack("{s:s,s:s,s:i}",
-		"TableName", table, "KeyConditionExpression", "PK = :missing", "Limit", 10));
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ValidationException");
-	assert_int_equal(r->err.http_status, 400);
-	assert_int_equal(r->attempts, 1);
-	r = run(c, "DescribeTable", json_pack("{s:s}", "TableName", "it-faults-no-such-table"));
-	expect_kind(r, DDB_ERR_SERVICE);
-	assert_string_equal(r->err.code, "ResourceNotFoundException");
-	assert_int_equal(r->attempts, 1);
-	assert_int_equal(proxy_log(NULL, 0), 2);
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.retries, 0);
-}
-
-/* ---- 12. the status line while a retry waits -------------------------------------- */
+/* the status line while a retry waits */
 
 struct status_probe {
 	bool done;
@@ -670,11 +607,8 @@ static void status_cb(struct ddb_result *r, void *ud)
 	ddb_client_status(cur.ic.c, p->at_callback, sizeof p->at_callback);
 }
 
-static void test_status_while_throttled(void **st)
+static void drive_status_while_throttled(ddb_client *c)
 {
-	(void)st;
-	start_proxy("--plan", "throttle*2,ok", NULL);
-	ddb_client *c = make_client(3, 5000);
 	char s[160];
 	ddb_client_status(c, s, sizeof s);
 	assert_string_equal(s, "");
@@ -707,7 +641,7 @@ static void test_status_while_throttled(void **st)
 	assert_int_equal(ddb_client_pending(c), 0);
 }
 
-/* ---- 13. soak: random faults, many calls in flight --------------------------------- */
+/* soak: random faults, many calls in flight */
 
 #define SOAK_CALLS 200
 #define SOAK_WINDOW 12
@@ -817,12 +751,8 @@ static void soak_submit(ddb_client *c, int i)
 	soak_inflight++;
 }
 
-static void test_soak_random_faults(void **st)
+static void drive_soak(ddb_client *c)
 {
-	(void)st;
-	start_proxy("--random", "throttle=0.1,500=0.05,reset=0.05,truncate=0.05,nonjson=0.02,badcrc=0.05",
-	            "--seed", "42", NULL);
-	ddb_client *c = make_client(3, 5000);
 	soak_inflight = soak_done = 0;
 	int next = 0;
 	double t0 = now_ms(), deadline = t0 + 25000;
@@ -887,7 +817,7 @@ static void test_soak_random_faults(void **st)
 	assert_true(ok >= SOAK_CALLS * 3 / 4);
 }
 
-/* ---- 14. cancel during a stall ------------------------------------------------ */
+/* cancel during a stall */
 
 struct cancel_probe {
 	bool done;
@@ -905,11 +835,8 @@ static void cancel_cb(struct ddb_result *r, void *ud)
 	p->at = now_ms();
 }
 
-static void test_cancel_during_stall(void **st)
+static void drive_cancel_during_stall(ddb_client *c)
 {
-	(void)st;
-	start_proxy("--plan", "stall", "--stall-ms", "20000", NULL);
-	ddb_client *c = make_client(3, 15000);
 	struct cancel_probe p = {0};
 	ddb_call *call = ddb_submit(c, "GetItem", get_req("seed", "1"), cancel_cb, &p);
 	/* wait until the request is at the proxy, stalled */
@@ -933,13 +860,10 @@ static void test_cancel_during_stall(void **st)
 	assert_int_equal(proxy_log(NULL, 0), 1);   /* not retried */
 }
 
-/* ---- freeing the client with a call in flight ------------------------------------ */
+/* freeing the client with a call in flight */
 
-static void test_free_with_call_in_flight(void **st)
+static void drive_free_with_call_in_flight(ddb_client *c)
 {
-	(void)st;
-	start_proxy("--plan", "stall", "--stall-ms", "20000", NULL);
-	ddb_client *c = make_client(3, 15000);
 	ddb_submit(c, "GetItem", get_req("seed", "1"), NULL, NULL);
 	double deadline = now_ms() + 5000;
 	while (proxy_log(NULL, 0) < 1 && now_ms() < deadline)
@@ -953,53 +877,108 @@ static void test_free_with_call_in_flight(void **st)
 		fail_msg("ddb_client_free took %.0f ms", now_ms() - t0);
 }
 
-/* ---- 15. nothing listening ------------------------------------------------------ */
+/* ---- the cases ------------------------------------------------------------------ */
 
-static void test_dead_endpoint(void **st)
-{
-	(void)st;
-	start_proxy(NULL);
-	int status = stop_proxy();   /* keeps cur.url: a loopback port with nothing behind it */
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ddb_client *c = make_client(3, 2000);
-	double t0 = now_ms();
-	struct ddb_result *r = get_seed(c);
-	expect_kind(r, DDB_ERR_NETWORK);
-	assert_int_equal(r->attempts, 3);
-	assert_int_equal(r->err.http_status, 0);
-	assert_null(r->body);
-	if (!strstr(r->err.message, cur.url))
-		fail_msg("message does not name %s: %s", cur.url, r->err.message);
-	assert_true(now_ms() - t0 < 10000);
-	struct ddb_stats s;
-	ddb_client_stats(c, &s);
-	assert_int_equal(s.retries, 2);
-}
+static const struct fault_case cases[] = {
+	/* 1. throttling, then success */
+	{"test_throttle_then_ok", {.plan = "throttle,ok"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2, .http = 200, .elapsed_under_ms = 5000,
+	            .stats = "calls=1 retries=1 throttles=1"}},
+	 .requests = 2, .log = "throttle,ok"},
+	/* the stats count HTTP attempts too ("Totals since the client was created") */
+	{"test_stats_count_attempts", {.plan = "throttle,ok"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2, .stats = "calls=1 attempts=2"}}},
+	/* 2. throttled on every attempt: give up */
+	{"test_throttle_gives_up", {.plan = "throttle*3"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_ERR_SERVICE, 3, "ProvisionedThroughputExceededException", 400,
+	            "provisioned throughput", REQUEST_ID | ERROR_BODY,
+	            .stats = "retries=2 throttles=2"}},
+	 .log = "throttle,throttle,throttle"},
+	/* 3. ThrottlingException is throttling too */
+	{"test_throttling_exception_retried", {.plan = "throttling,ok,throttling*2"}, 2, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2},
+	           {GET_SEED, DDB_ERR_SERVICE, 2, "ThrottlingException", .stats = "throttles=2"}},
+	 .log = "throttling,ok,throttling,throttling"},
+	/* 4. 500 and 503: transient errors back off from 50 ms (waits of at most
+	 * 50 and 100 ms), and are not throttling */
+	{"test_5xx_retried", {.plan = "500,503,ok,503*3"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 3, .elapsed_under_ms = 1500, .stats = "retries=2 throttles=0"},
+	           {GET_SEED, DDB_ERR_SERVICE, 3, "ServiceUnavailable", 503}},
+	 .log = "500,503,ok,503,503,503"},
+	/* 5. connection resets */
+	{"test_reset_then_ok", {.plan = "reset,ok"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2}},
+	 .log = "reset,ok"},
+	{"test_reset_exhausts_attempts", {.plan = "reset*3"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_ERR_NETWORK, 3, .checks = NO_HTTP | NO_BODY | NO_CODE | NAMES_URL}},
+	 .log = "reset,reset,reset"},
+	/* 6. stalls: per-attempt timeout, bounded total (a hang bound, not a
+	 * performance test) */
+	{"test_stall_times_out", {.plan = "stall*3", .stall_ms = "20000"}, 3, 300,
+	 .calls = {{GET_SEED, DDB_ERR_TIMEOUT, 3, .checks = NO_HTTP | NO_BODY | NAMES_URL,
+	            .elapsed_min_ms = 3 * 300 - 50, .wall_under_ms = 10000}},
+	 .log = "stall,stall,stall"},
+	/* 7. truncated bodies */
+	{"test_truncate_then_ok", {.plan = "truncate,ok"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2}},
+	 .log = "truncate,ok"},
+	{"test_truncate_exhausts_attempts", {.plan = "truncate*2"}, 2, 5000,
+	 .calls = {{GET_SEED, DDB_ERR_NETWORK, 2, .checks = NO_BODY}},
+	 .log = "truncate,truncate"},
+	/* 8. non-JSON answers */
+	{"test_nonjson", {.plan = "nonjson,ok,nonjson*2"}, 2, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2},
+	           {GET_SEED, DDB_ERR_PROTOCOL, 2, .http = 200, .message = "not a JSON object",
+	            .checks = NO_BODY}},
+	 .log = "nonjson,ok,nonjson,nonjson"},
+	/* 9. x-amz-crc32 mismatches */
+	{"test_badcrc", {.plan = "badcrc,ok,badcrc*3"}, 3, 5000,
+	 .calls = {{GET_SEED, DDB_OK, 2},
+	           {GET_SEED, DDB_ERR_CRC, 3, .message = "x-amz-crc32", .checks = NO_BODY}},
+	 .log = "badcrc,ok,badcrc,badcrc,badcrc"},
+	/* 10. a 500 after the write was applied: a conditional create is applied
+	 * by the first attempt and refused on the retry; an idempotent SET is
+	 * applied twice to the same effect and reported OK */
+	{"test_forward_then_500", {.plan = "forward-then-500,ok,forward-then-500,ok"}, 3, 5000,
+	 .calls = {{PUT_NEW_F1, DDB_ERR_SERVICE, 2, "ConditionalCheckFailedException", 400,
+	            .stored_v = "first"},
+	           {SET_F1_SECOND, DDB_OK, 2, .returns_v = "second", .stored_v = "second"}},
+	 .log = "forward-then-500,ok,forward-then-500,ok"},
+	/* 11. errors that must not be retried */
+	{"test_non_retryable_not_retried", {0}, 3, 5000,
+	 .calls = {{QUERY_INVALID, DDB_ERR_SERVICE, 1, "ValidationException", 400},
+	           {DESCRIBE_MISSING, DDB_ERR_SERVICE, 1, "ResourceNotFoundException",
+	            .stats = "retries=0"}},
+	 .requests = 2},
+	/* 12. the status line while a retry waits */
+	{"test_status_while_throttled", {.plan = "throttle*2,ok"}, 3, 5000,
+	 .drive = drive_status_while_throttled},
+	/* 13. soak: random faults, many calls in flight */
+	{"test_soak_random_faults",
+	 {.random = "throttle=0.1,500=0.05,reset=0.05,truncate=0.05,nonjson=0.02,badcrc=0.05",
+	  .seed = "42"}, 3, 5000,
+	 .drive = drive_soak},
+	/* 14. cancel during a stall */
+	{"test_cancel_during_stall", {.plan = "stall", .stall_ms = "20000"}, 3, 15000,
+	 .drive = drive_cancel_during_stall},
+	/* freeing the client with a call in flight */
+	{"test_free_with_call_in_flight", {.plan = "stall", .stall_ms = "20000"}, 3, 15000,
+	 .drive = drive_free_with_call_in_flight},
+	/* 15. nothing listening */
+	{"test_dead_endpoint", {.dead = true}, 3, 2000,
+	 .calls = {{GET_SEED, DDB_ERR_NETWORK, 3, .checks = NO_HTTP | NO_BODY | NAMES_URL,
+	            .wall_under_ms = 10000, .stats = "retries=2"}}},
+};
 
-#define CASE(f) cmocka_unit_test_teardown(f, case_teardown)
+#define N_CASES (sizeof cases / sizeof cases[0])
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		CASE(test_throttle_then_ok),
-		CASE(test_stats_count_attempts),
-		CASE(test_throttle_gives_up),
-		CASE(test_throttling_exception_retried),
-		CASE(test_5xx_retried),
-		CASE(test_reset_then_ok),
-		CASE(test_reset_exhausts_attempts),
-		CASE(test_stall_times_out),
-		CASE(test_truncate_then_ok),
-		CASE(test_truncate_exhausts_attempts),
-		CASE(test_nonjson),
-		CASE(test_badcrc),
-		CASE(test_forward_then_500),
-		CASE(test_non_retryable_not_retried),
-		CASE(test_status_while_throttled),
-		CASE(test_soak_random_faults),
-		CASE(test_cancel_during_stall),
-		CASE(test_free_with_call_in_flight),
-		CASE(test_dead_endpoint),
-	};
+	/* one cmocka test per row; the row is the test's state (the group setup
+	 * leaves the group state NULL, so cmocka hands each test its own) */
+	struct CMUnitTest tests[N_CASES];
+	for (size_t i = 0; i < N_CASES; i++)
+		tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, case_teardown,
+		                               (void *)&cases[i]};
 	return cmocka_run_group_tests_name("it-faults", tests, group_setup, group_teardown);
 }
