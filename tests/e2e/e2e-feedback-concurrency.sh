@@ -14,6 +14,7 @@
 #     exactly one later success);
 #   - a conflict reports as "current" a value that really was stored.
 # Every process is bounded by timeout.
+# e2e: no-compat: DynamoDB Local only so far (never part of the dynalite run)
 . "$(dirname "$0")/lib.sh"
 ROUNDS_SET=3
 ROUNDS_MIXED=3

@@ -8,6 +8,7 @@
 # tmux, the terminal itself.  Mistyped items must show their problems, check
 # must report them, and feedback writes must land exactly where and as Chainlit
 # writes them.
+# e2e: no-compat: DynamoDB Local only so far (never part of the dynalite run)
 . "$(dirname "$0")/lib.sh"
 plan 121
 # HOSTILE_KEEP=1 keeps the screens and outputs for a look afterwards

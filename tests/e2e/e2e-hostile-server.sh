@@ -18,6 +18,7 @@
 #
 # DynamoDB Local is not used: run alone with
 #   make -C build check TESTS=tests/e2e/e2e-hostile-server.sh DDTREE_TEST_ENDPOINT=unused
+# e2e: no-compat: the DynamoDB here is tests/tools/fakehttp, not the server under test
 . "$(dirname "$0")/lib.sh"
 trap 'fake_stop; t_cleanup' EXIT
 # HOSTILE_KEEP=1 keeps the outputs and screens for a look afterwards

@@ -6,6 +6,7 @@
 # through: no ESC byte, no C1 control (UTF-8 C2 80..9F) and no raw bidi control
 # may reach a saved screen or the CLI's output.  Mistyped items must show their
 # problems and check must report them.
+# e2e: no-compat: DynamoDB Local only so far (never part of the dynalite run)
 . "$(dirname "$0")/lib.sh"
 plan 72
 # HOSTILE_KEEP=1 keeps the screens and outputs for a look afterwards

@@ -6,6 +6,7 @@
 # AWS_ENDPOINT_URL_SSO and AWS_CONTAINER_CREDENTIALS_FULL_URI); nothing else is
 # ever contacted.  No token or key may show in the output, the errors or the
 # --debug trace.
+# e2e: no-compat: about credentials: DynamoDB Local only answers `tables`
 . "$(dirname "$0")/lib.sh"
 plan 18
 

@@ -6,6 +6,7 @@
 # STS is tests/tools/fakehttp on 127.0.0.1, reached through
 # AWS_ENDPOINT_URL_STS; nothing else is ever contacted.  No key, token or
 # web identity token may show in the output, the errors or the --debug trace.
+# e2e: no-compat: about credentials: DynamoDB Local only answers `tables`
 . "$(dirname "$0")/lib.sh"
 plan 16
 
