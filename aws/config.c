@@ -120,6 +120,15 @@ static bool url_split(const char *s, struct url *u)
 	return true;
 }
 
+/* Loopback: only what never leaves the machine, in the spellings everyone
+ * reads alike.  "localhost" in any case (curl answers it itself, without
+ * the resolver); 127.0.0.0/8 as four decimal numbers (inet_pton: no 127.1,
+ * 0x7f000001 or leading zeros, which some parsers read differently); ::1 in
+ * brackets, in any IPv6 spelling.  Not loopback: "localhost." and other
+ * names (the resolver, so DNS, answers them: localhost.localdomain,
+ * 127.0.0.1.nip.io), and the IPv4-mapped [::ffff:127.0.0.1], which reaches
+ * 127.0.0.1 only through the system's dual-stack rules.  Being remote only
+ * costs --write and --allow-http, so the rule errs that way. */
 static bool host_is_loopback(const struct url *u)
 {
 	char h[256];
@@ -130,13 +139,9 @@ static bool host_is_loopback(const struct url *u)
 	h[u->host_n] = '\0';
 	if (u->bracketed) {
 		struct in6_addr a6;
-		if (inet_pton(AF_INET6, h, &a6) != 1)
-			return false;
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return true;
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+		return inet_pton(AF_INET6, h, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 	}
-	if (strcasecmp(h, "localhost") == 0 || strcasecmp(h, "localhost.") == 0)
+	if (strcasecmp(h, "localhost") == 0)
 		return true;
 	struct in_addr a4;
 	if (inet_pton(AF_INET, h, &a4) == 1)

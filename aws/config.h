@@ -47,7 +47,8 @@ struct aws_conf {
 	const char *endpoint_source; /* "--endpoint-url", "AWS_ENDPOINT_URL_DYNAMODB",
 	                                "AWS_ENDPOINT_URL", "services section",
 	                                "profile endpoint_url", "default" */
-	bool endpoint_is_loopback; /* host is 127.0.0.0/8, ::1 or localhost */
+	bool endpoint_is_loopback; /* host is localhost, 127.x.x.x or [::1] (see
+	                              aws_url_is_loopback) */
 	char *ca_bundle;           /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	int max_attempts;          /* AWS_MAX_ATTEMPTS or profile max_attempts; 0 = default */
 	struct aws_cred_chain *creds;
@@ -78,7 +79,10 @@ void aws_creds_invalidate(struct aws_cred_chain *c);
 
 void aws_credentials_free(struct aws_credentials *cr);
 
-/* True when the URL's host is loopback (127.0.0.0/8, [::1], localhost). */
+/* True when the URL's host never leaves the machine: "localhost" (any case,
+ * no trailing dot), 127.0.0.0/8 written as four decimal numbers, or [::1].
+ * "localhost.", other names, other spellings of 127.0.0.1 (127.1,
+ * 0x7f000001) and [::ffff:127.0.0.1] are not: they count as remote. */
 bool aws_url_is_loopback(const char *url);
 
 #endif

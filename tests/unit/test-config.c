@@ -666,27 +666,61 @@ static void plain_http_to_remote_refused(void **state)
 	aws_conf_free(&c);
 }
 
+/* Loopback means the names and addresses that never leave the machine,
+ * written the way everyone reads them: "localhost" (any case: curl answers
+ * it itself, without asking the resolver), 127.0.0.0/8 as four decimal
+ * numbers, and ::1 in brackets.  Everything else is remote, even when it
+ * may end up on this machine: "localhost." and localhost.localdomain go to
+ * the resolver (DNS may answer anything), 127.1 and 0x7f000001 are
+ * spellings only some parsers read as 127.0.0.1, and [::ffff:127.0.0.1]
+ * reaches 127.0.0.1 only through the system's IPv4-mapped address rules. */
 static void loopback_detection(void **state)
 {
 	static const struct { const char *url; bool lo; } cases[] = {
 		{ "http://localhost:8000", true },
 		{ "http://LocalHost", true },
-		{ "http://localhost./x", true },
+		{ "http://LOCALHOST:8000/", true },
 		{ "http://127.0.0.1:8000", true },
+		{ "http://127.1.2.3", true },
 		{ "http://127.255.1.2", true },
+		{ "http://127.255.255.255:1", true },
 		{ "https://[::1]:8000/", true },
+		{ "http://[::1]", true },
 		{ "http://[0:0:0:0:0:0:0:1]", true },
-		{ "http://[::ffff:127.0.0.1]", true },
 		{ "http://user:pass@localhost:8000", true },
+		{ "localhost:8000", true },
+		/* names that go to the resolver */
+		{ "http://localhost./x", false },
+		{ "http://LOCALHOST.:8000", false },
+		{ "http://localhost.localdomain", false },
+		{ "http://localhost.example.com", false },
+		{ "http://sub.localhost", false },
+		{ "http://127.0.0.1.nip.io", false },
+		{ "http://127.0.0.1.example.com", false },
 		{ "http://localhost@example.com", false },
 		{ "http://example.com/localhost", false },
-		{ "http://127.0.0.1.example.com", false },
-		{ "http://localhost.example.com", false },
+		/* other spellings of 127.0.0.1 */
+		{ "http://127.1", false },
+		{ "http://127.0.1", false },
+		{ "http://0x7f000001", false },
+		{ "http://0x7f.0.0.1", false },
+		{ "http://2130706433", false },
+		{ "http://0177.0.0.1", false },
+		{ "http://127.000.000.001", false },
+		{ "http://127.0.0.1.", false },
+		{ "http://[::ffff:127.0.0.1]", false },
+		{ "http://[::ffff:7f00:1]", false },
+		{ "http://[::127.0.0.1]", false },
+		{ "http://[::1%25lo]", false },
+		{ "http://::1", false },
+		/* not loopback at all */
 		{ "http://128.0.0.1", false },
+		{ "http://126.255.255.255", false },
 		{ "http://[::2]", false },
+		{ "http://[::]", false },
 		{ "http://10.0.0.1", false },
 		{ "http://0.0.0.0", false },
-		{ "localhost:8000", true },
+		{ "http://192.0.2.1:9", false },
 		{ "http://[::1", false },
 		{ "", false },
 	};
@@ -697,6 +731,27 @@ static void loopback_detection(void **state)
 		assert_int_equal(aws_url_is_loopback(cases[i].url), cases[i].lo);
 	}
 	assert_false(aws_url_is_loopback(NULL));
+}
+
+/* What the loopback rule decides: writes without --write, http:// without
+ * --allow-http.  "localhost." is resolved through DNS, so it is remote. */
+static void trailing_dot_is_remote(void **state)
+{
+	struct aws_conf_opts o = { .endpoint_url = "http://localhost.:8000", .region = "us-east-1" };
+	struct aws_conf c;
+	char *err;
+
+	err = resolve_err(&o);
+	assert_contains(err, "plain http://");
+	free(err);
+	o.allow_plain_http = true;
+	resolve_ok(&o, &c);
+	assert_false(c.endpoint_is_loopback);
+	aws_conf_free(&c);
+	o = (struct aws_conf_opts){ .endpoint_url = "http://127.1.2.3:8000" };
+	resolve_ok(&o, &c);
+	assert_true(c.endpoint_is_loopback);
+	aws_conf_free(&c);
 }
 
 static void ca_bundle_and_max_attempts(void **state)
@@ -1477,6 +1532,7 @@ int main(void)
 		TEST(endpoint_sources),
 		TEST(plain_http_to_remote_refused),
 		TEST(loopback_detection),
+		TEST(trailing_dot_is_remote),
 		TEST(ca_bundle_and_max_attempts),
 		TEST(file_overrides_and_parse_errors),
 		TEST(files_dev_null_are_empty),
