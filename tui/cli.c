@@ -191,11 +191,12 @@ static int cmd_demo(struct cli *cl, struct session *s)
 	struct demo_opts o = {.prefix = cl->prefix, .reset = cl->reset,
 	                      .progress = demo_progress};
 	char *err = NULL;
-	if (demo_create(s, &o, &err) != 0) {
+	int dr = demo_create(s, &o, &err);
+	if (dr != DEMO_OK) {
 		char *m = text_sanitize_line(err ? err : "failed");
 		fprintf(stderr, "ddtree: demo: %s\n", m ? m : "");
 		free(m);
-		int rc = err && !strncmp(err, "read-only", 9) ? EXIT_USAGE : EXIT_AWS;
+		int rc = dr == DEMO_REFUSED ? EXIT_USAGE : EXIT_AWS;
 		free(err);
 		return rc;
 	}
