@@ -226,19 +226,72 @@ unsigned long ddb_crc32(const void *data, size_t len)
 
 /* ---- trace (--debug) ----------------------------------------------------- */
 
-/* Header lines that carry secrets are written with their value replaced. */
-static bool header_is_secret(const char *line)
+/* Header lines that carry secrets are written with their value replaced:
+ * the request's signature and session token, the SSO bearer token, and the
+ * proxy's credentials (Proxy-Authorization, on a CONNECT or a request sent
+ * through an http:// proxy). */
+static bool header_is_secret(const char *line, size_t n)
 {
 	static const char *const secret[] = {
-		"authorization:", "x-amz-security-token:", "x-amz-sso_bearer_token:",
+		"authorization:", "proxy-authorization:", "x-amz-security-token:",
+		"x-amz-sso_bearer_token:",
 	};
-	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-		if (!strncasecmp(line, secret[i], strlen(secret[i])))
+	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+		size_t k = strlen(secret[i]);
+		if (n >= k && !strncasecmp(line, secret[i], k))
 			return true;
+	}
 	return false;
 }
 
-static void trace_headers(ddb_client *c, const char *dir, const char *data, size_t len)
+char *ddb_trace_redact(const char *line, size_t n)
+{
+	const char *colon;
+	char *out;
+	size_t o = 0;
+
+	if (header_is_secret(line, n)) {
+		colon = memchr(line, ':', n);
+		return util_fmt("%.*s: [redacted]", (int)(colon - line), line);
+	}
+	/* a URL's user:password@ (curl says "Uses proxy env variable
+	 * https_proxy == 'http://user:password@host:port'"): the password goes */
+	out = malloc(n + 1 + (n / 4 + 1) * 10);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		if (i + 3 <= n && !memcmp(line + i, "://", 3)) {
+			size_t a = i + 3, end = a, at = 0, pw = 0;
+			while (end < n && !strchr("/?#'\" \t<>", line[end]))
+				end++;
+			for (size_t k = a; k < end; k++)
+				if (line[k] == '@')
+					at = k;          /* the last '@' ends the user info */
+			for (size_t k = a; at && k < at; k++)
+				if (line[k] == ':') {
+					pw = k;
+					break;
+				}
+			if (pw) {
+				memcpy(out + o, line + i, pw + 1 - i);
+				o += pw + 1 - i;
+				memcpy(out + o, "[redacted]", 10);
+				o += 10;
+				i = at;
+				continue;
+			}
+			memcpy(out + o, line + i, 3);
+			o += 3;
+			i += 3;
+			continue;
+		}
+		out[o++] = line[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void trace_lines(ddb_client *c, const char *dir, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
 	while (p < end) {
@@ -247,13 +300,9 @@ static void trace_headers(ddb_client *c, const char *dir, const char *data, size
 		if (n && p[n - 1] == '\r')
 			n--;
 		if (n) {
-			if (header_is_secret(p)) {
-				const char *colon = memchr(p, ':', n);
-				fprintf(c->trace, "%s %.*s: [redacted]\n", dir,
-				        (int)(colon - p), p);
-			} else {
-				fprintf(c->trace, "%s %.*s\n", dir, (int)n, p);
-			}
+			char *r = ddb_trace_redact(p, n);
+			fprintf(c->trace, "%s %s\n", dir, r ? r : "[out of memory]");
+			free(r);
 		}
 		p = nl ? nl + 1 : end;
 	}
@@ -265,10 +314,10 @@ static int trace_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	(void)h;
 	switch (type) {
 	case CURLINFO_HEADER_OUT:
-		trace_headers(c, ">", data, size);
+		trace_lines(c, ">", data, size);
 		break;
 	case CURLINFO_HEADER_IN:
-		trace_headers(c, "<", data, size);
+		trace_lines(c, "<", data, size);
 		break;
 	case CURLINFO_DATA_OUT:
 		fprintf(c->trace, "> [body %zu bytes] %.*s\n", size,
@@ -279,7 +328,7 @@ static int trace_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 		        (int)(size > 4096 ? 4096 : size), data);
 		break;
 	case CURLINFO_TEXT:
-		fprintf(c->trace, "* %.*s", (int)size, data);
+		trace_lines(c, "*", data, size);
 		break;
 	default:
 		break;

@@ -192,6 +192,14 @@ void ddb_expr_free(struct ddb_expr *e);
 json_t *ddb_parse_error_body(const char *body, size_t len, const char *errtype_header,
                              long http_status, struct ddb_error *out);
 
+/* One header or message line of the --debug trace as it is written
+ * (n bytes, no line end): the value of a header that carries a secret
+ * (Authorization, Proxy-Authorization, X-Amz-Security-Token,
+ * x-amz-sso_bearer_token) becomes "[redacted]", and so does the password
+ * of any URL's user:password@ (a proxy URL from https_proxy, which curl
+ * quotes).  malloc'd; NULL when out of memory. */
+char *ddb_trace_redact(const char *line, size_t n);
+
 /* CRC-32 (IEEE 802.3) as x-amz-crc32 uses it. */
 unsigned long ddb_crc32(const void *data, size_t len);
 
