@@ -156,6 +156,19 @@ bool aws_url_is_loopback(const char *url)
 	return url && url_split(url, &u) && host_is_loopback(&u);
 }
 
+char *aws_conf_plain_http_warning(const struct aws_conf *c, bool session_token)
+{
+	struct url u;
+
+	if (!c || !c->endpoint_url || c->endpoint_is_loopback || !url_split(c->endpoint_url, &u) ||
+	    !(u.scheme_n == 4 && strncasecmp(u.scheme, "http", 4) == 0))
+		return NULL;
+	return or_oom(util_fmt("warning: plain http:// to %s%.*s%s (--allow-http): the access key "
+	                       "id, the request signatures%s and all the data go unencrypted",
+	                       u.bracketed ? "[" : "", (int)u.host_n, u.host, u.bracketed ? "]" : "",
+	                       session_token ? ", the session token" : ""));
+}
+
 /* Check an endpoint URL and normalise it (lower-case scheme, no trailing
  * '/').  0, or -1 with *err naming where the URL came from. */
 static int endpoint_check(const char *url, const char *source, bool allow_http,

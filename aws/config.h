@@ -79,6 +79,13 @@ void aws_creds_invalidate(struct aws_cred_chain *c);
 
 void aws_credentials_free(struct aws_credentials *cr);
 
+/* The warning for an http:// endpoint that is not on this machine (allowed
+ * by --allow-http), naming what goes over the network in clear: the access
+ * key id, the request signatures, the session token when the credentials
+ * carry one, and the data.  One line, without the "ddtree: " prefix;
+ * malloc'd.  NULL for https:// and loopback endpoints. */
+char *aws_conf_plain_http_warning(const struct aws_conf *c, bool session_token);
+
 /* True when the URL's host never leaves the machine: "localhost" (any case,
  * no trailing dot), 127.0.0.0/8 written as four decimal numbers, or [::1].
  * "localhost.", other names, other spellings of 127.0.0.1 (127.1,

@@ -103,6 +103,10 @@ struct ddb_client {
 	/* shared stats/status (mu) */
 	struct ddb_stats stats;
 	char status[160];
+	bool plain_http;              /* http:// to a host not on this machine */
+	bool warned;                  /* worker-only: on_warning was called */
+	char warning[320];            /* (mu) what on_warning was given */
+	int warning_seq;              /* (mu) */
 	int pipe_rd, pipe_wr;
 };
 
@@ -717,6 +721,34 @@ static void set_status(ddb_client *c, const char *s)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Before the first request over plain http:// to a remote host: say what
+ * travels in clear, through on_warning and ddb_client_warning. */
+static void warn_plain_http(ddb_client *c, bool session_token)
+{
+	char *w = aws_conf_plain_http_warning(c->conf, session_token);
+
+	c->warned = true;
+	if (!w)
+		return;
+	pthread_mutex_lock(&c->mu);
+	snprintf(c->warning, sizeof c->warning, "%s", w);
+	c->warning_seq++;
+	pthread_mutex_unlock(&c->mu);
+	if (c->o.on_warning)
+		c->o.on_warning(w, c->o.warning_ud);
+	free(w);
+}
+
+int ddb_client_warning(ddb_client *c, char *buf, size_t len)
+{
+	pthread_mutex_lock(&c->mu);
+	int seq = c->warning_seq;
+	if (len)
+		snprintf(buf, len, "%s", c->warning);
+	pthread_mutex_unlock(&c->mu);
+	return seq;
+}
+
 /* Returns true when the attempt is now in flight; false when the call was
  * finished (and may already be freed by the caller's thread). */
 static bool start_attempt(ddb_client *c, struct ddb_call *x)
@@ -754,7 +786,10 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	};
 	struct aws_sigv4_result sr;
 	int srv = aws_sigv4_sign(&sp, &rq, &sr);
+	bool token = cr.session_token && *cr.session_token;
 	aws_credentials_free(&cr);
+	if (srv == 0 && c->plain_http && !c->warned)
+		warn_plain_http(c, token);
 	if (srv != 0) {
 		set_error(x, DDB_ERR_USAGE, NULL, strdup("could not sign the request"));
 		finish(c, x);
@@ -1110,6 +1145,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 
 	if (parse_endpoint(c, o->conf->endpoint_url, err) != 0)
 		goto fail;
+	c->plain_http = !c->conf->endpoint_is_loopback && !strncasecmp(c->url, "http://", 7);
 	if (o->trace_path) {
 		int fd = open(o->trace_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		c->trace = fd >= 0 ? fdopen(fd, "a") : NULL;

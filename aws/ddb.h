@@ -74,6 +74,12 @@ struct ddb_client_opts {
 	const char *trace_path;    /* --debug: request/response trace, secrets redacted */
 	const char *user_agent;    /* NULL: "ddtree/<version>" */
 	unsigned retry_seed;       /* 0: seeded from the clock (tests fix it) */
+	/* Called once, on the worker thread, just before the first request to an
+	 * http:// endpoint that is not on this machine is sent, with the warning
+	 * of aws_conf_plain_http_warning (it names the session token when the
+	 * credentials carry one).  May be NULL: ddb_client_warning has it too. */
+	void (*on_warning)(const char *msg, void *ud);
+	void *warning_ud;
 };
 
 typedef struct ddb_client ddb_client;
@@ -117,6 +123,10 @@ void ddb_client_drain(ddb_client *c);
 /* A one-line status of what the client is doing ("throttled: retry 2/3 in
  * 0.8 s"), or "" when idle.  Thread-safe; copies into buf. */
 void ddb_client_status(ddb_client *c, char *buf, size_t len);
+
+/* The warning given to on_warning, copied into buf: 0 while there is none,
+ * else a number that changes when a new one comes.  Thread-safe. */
+int ddb_client_warning(ddb_client *c, char *buf, size_t len);
 
 /* Synchronous call for scripts: submit and wait.  Free with ddb_result_free. */
 struct ddb_result *ddb_call_sync(ddb_client *c, const char *op, json_t *request);

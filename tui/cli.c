@@ -248,6 +248,13 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* --allow-http to a remote host, before the first request (network thread) */
+static void cli_warning(const char *msg, void *ud)
+{
+	(void)ud;
+	cli_fail(0, "%s", msg);
+}
+
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
 	char *end;
@@ -364,6 +371,9 @@ int cli_main(int argc, char **argv)
 	if (uc.write && !cl.so.read_only)
 		cl.so.write = true;
 
+	/* commands say it on stderr; the browser on its status line */
+	if (cmd)
+		cl.so.on_warning = cli_warning;
 	char *err = NULL;
 	struct session *s = session_open(&cl.so, &err);
 	if (!s) {

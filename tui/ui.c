@@ -399,6 +399,13 @@ static void draw(struct ui *ui)
 	struct view *v = focused_view(ui);
 	char net[160];
 	ddb_client_status(s->ddb, net, sizeof net);
+	/* --allow-http to a remote host: what travels in clear, once */
+	char warn[320];
+	int seq = ddb_client_warning(s->ddb, warn, sizeof warn);
+	if (seq != ui->warning_seq) {
+		ui->warning_seq = seq;
+		ui_message(ui, true, "%s", warn);
+	}
 	if (ui->confirm_text) {
 		snprintf(st, sizeof st, " %s (y/n)", ui->confirm_text);
 		role = ROLE_ERROR;

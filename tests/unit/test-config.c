@@ -754,6 +754,68 @@ static void trailing_dot_is_remote(void **state)
 	aws_conf_free(&c);
 }
 
+/* --allow-http to a host that is not on this machine: one warning line that
+ * names what travels in clear; none for https or loopback */
+static void plain_http_warning(void **state)
+{
+	struct aws_conf_opts o = { .region = "us-east-1", .allow_plain_http = true };
+	struct aws_conf c;
+	char *w;
+
+	o.endpoint_url = "http://192.0.2.1:9";
+	resolve_ok(&o, &c);
+	w = aws_conf_plain_http_warning(&c, false);
+	assert_non_null(w);
+	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
+	                    "id, the request signatures and all the data go unencrypted");
+	free(w);
+	w = aws_conf_plain_http_warning(&c, true);
+	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
+	                    "id, the request signatures, the session token and all the data go "
+	                    "unencrypted");
+	assert_null(strchr(w, '\n'));
+	free(w);
+	aws_conf_free(&c);
+
+	/* localhost. and 127.1 are not loopback: they get the warning too */
+	static const char *const remote[] = {
+		"HTTP://dynamodb.example.com:8000/x", "http://localhost.:8000", "http://127.1:8000",
+		"http://[::ffff:127.0.0.1]:8000", "http://[2001:db8::1]/",
+	};
+	static const char *const host[] = {
+		"dynamodb.example.com", "localhost.", "127.1", "[::ffff:127.0.0.1]", "[2001:db8::1]",
+	};
+	for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+		char want[200];
+		o.endpoint_url = remote[i];
+		resolve_ok(&o, &c);
+		w = aws_conf_plain_http_warning(&c, true);
+		snprintf(want, sizeof want, "warning: plain http:// to %s (--allow-http): ", host[i]);
+		assert_non_null(w);
+		if (strncmp(w, want, strlen(want)) != 0)
+			fail_msg("%s: %s", remote[i], w);
+		free(w);
+		aws_conf_free(&c);
+	}
+
+	/* https, loopback: nothing to say */
+	static const char *const quiet[] = {
+		"https://192.0.2.1:9", "http://localhost:8000", "http://127.0.0.1:8000",
+		"http://[::1]:8000", "HTTPS://dynamodb.example.com",
+	};
+	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+		o.endpoint_url = quiet[i];
+		resolve_ok(&o, &c);
+		assert_null(aws_conf_plain_http_warning(&c, true));
+		aws_conf_free(&c);
+	}
+	o.endpoint_url = NULL;
+	resolve_ok(&o, &c);
+	assert_null(aws_conf_plain_http_warning(&c, true));    /* https://dynamodb.REGION... */
+	aws_conf_free(&c);
+	assert_null(aws_conf_plain_http_warning(NULL, true));
+}
+
 static void ca_bundle_and_max_attempts(void **state)
 {
 	struct aws_conf_opts o = { .region = "us-east-1" };
@@ -1533,6 +1595,7 @@ int main(void)
 		TEST(plain_http_to_remote_refused),
 		TEST(loopback_detection),
 		TEST(trailing_dot_is_remote),
+		TEST(plain_http_warning),
 		TEST(ca_bundle_and_max_attempts),
 		TEST(file_overrides_and_parse_errors),
 		TEST(files_dev_null_are_empty),
