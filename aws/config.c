@@ -1525,6 +1525,8 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	const char *src, *v;
 	bool loopback = false;
 
+	/* before any secret is read: no core dumps, wiping allocators */
+	util_secure_init();
 	memset(out, 0, sizeof *out);
 	*err = NULL;
 	if (!service_valid(service)) {

@@ -58,7 +58,8 @@ struct aws_conf {
  * by aws_creds_get so that a slow credential_process runs only when needed).
  * Returns 0, or -1 with a malloc'd message in *err (e.g. no region for a
  * non-local endpoint, http:// to a remote host without allow_plain_http,
- * a named profile that exists in neither file). */
+ * a named profile that exists in neither file).  Calls util_secure_init
+ * first: from then on the process cannot dump core. */
 int aws_conf_resolve(const struct aws_conf_opts *o, struct aws_conf *out, char **err);
 void aws_conf_free(struct aws_conf *c);
 

@@ -9,6 +9,7 @@
 #include "aws/util.h"
 #include "aws/ddb.h"
 #include "aws/credfetch.h"
+#include "aws/profile.h"
 #include "aws/sigv4.h"
 
 #include <curl/curl.h>
@@ -682,7 +683,7 @@ static void end_attempt(ddb_client *c, struct ddb_call *x)
 		x->easy = NULL;
 		c->active--;
 	}
-	curl_slist_free_all(x->hdrs);
+	util_slist_free_secure(x->hdrs);
 	x->hdrs = NULL;
 	free(x->resp.p);
 	memset(&x->resp, 0, sizeof x->resp);
@@ -805,17 +806,16 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	h = curl_slist_append(h, line);
 	snprintf(line, sizeof line, "X-Amz-Date: %s", sr.amz_date);
 	h = curl_slist_append(h, line);
+	/* the token and the signature (with the access key id) are secrets:
+	 * each copy is wiped, the list's too (end_attempt) */
 	if (sr.security_token) {
-		char *t = util_fmt("X-Amz-Security-Token: %s", sr.security_token);
+		char *t = util_join_secure("X-Amz-Security-Token: ", sr.security_token);
 		h = curl_slist_append(h, t);
-		free(t);
+		aws_wipe_free(t);
 	}
-	char *auth = util_fmt("Authorization: %s", sr.authorization);
+	char *auth = util_join_secure("Authorization: ", sr.authorization);
 	h = curl_slist_append(h, auth);
-	if (auth) {
-		memset(auth, 0, strlen(auth));
-		free(auth);
-	}
+	aws_wipe_free(auth);
 	h = curl_slist_append(h, "Expect:");   /* no 100-continue round trip */
 	aws_sigv4_result_free(&sr);
 	x->hdrs = h;
@@ -1045,7 +1045,7 @@ static void *worker_main(void *arg)
 	while ((x = list_pop(&active))) {
 		curl_multi_remove_handle(c->multi, x->easy);
 		curl_easy_cleanup(x->easy);
-		curl_slist_free_all(x->hdrs);
+		util_slist_free_secure(x->hdrs);
 		free(x->resp.p);
 		json_decref(x->res.body);
 		free(x->res.err.code);
@@ -1106,12 +1106,6 @@ out:
 	return rv;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_global(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 {
 	*err = NULL;
@@ -1119,7 +1113,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 		*err = strdup("ddb_client_new: no endpoint or region");
 		return NULL;
 	}
-	pthread_once(&curl_once, curl_global);
+	util_secure_init();   /* libcurl's global init, with wiping allocators */
 	ddb_client *c = calloc(1, sizeof *c);
 	if (!c) {
 		*err = strdup("out of memory");

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -663,6 +665,29 @@ static void plain_http_to_remote_refused(void **state)
 	o.endpoint_url = "https://dynamodb.example.com/";
 	resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://dynamodb.example.com");
+	aws_conf_free(&c);
+}
+
+/* Loading credentials makes the process unable to dump core: a core file
+ * would carry them.  First in the list, so that nothing resolved before. */
+static void resolve_disables_core_dumps(void **state)
+{
+	struct aws_conf_opts o = { .endpoint_url = "http://localhost:8000" };
+	struct aws_conf c;
+	struct rlimit rl;
+
+	(void)state;
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;                 /* above 0 where the hard limit allows */
+	assert_int_equal(setrlimit(RLIMIT_CORE, &rl), 0);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
+	resolve_ok(&o, &c);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+	assert_int_equal(rl.rlim_max, 0);
 	aws_conf_free(&c);
 }
 
@@ -1581,6 +1606,7 @@ static void null_arguments(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
+		TEST(resolve_disables_core_dumps),
 		TEST(endpoint_case_count),
 		TEST(env_beats_aws_profile_keys),
 		TEST(explicit_profile_beats_env),
