@@ -24,7 +24,8 @@
 #include "aws/ddb.h"
 
 /* Writable regions of /proc/self/maps, read before scanning (reading the
- * file allocates; scanning must not). */
+ * file allocates; scanning must not).  Heaps, thread arenas and stacks are
+ * all far below 1 GiB here. */
 struct region { uintptr_t lo, hi; };
 static struct region regions[4096];
 static size_t nregions;
@@ -43,14 +44,43 @@ static void read_maps(void)
 			continue;
 		if (perms[0] != 'r' || perms[1] != 'w' || strstr(line, "[vvar") || strstr(line, "[vsyscall]"))
 			continue;
+		/* the sanitizers' shadow memory: terabytes reserved, no data of ours */
+		if (hi - lo > (1UL << 30))
+			continue;
 		regions[nregions++] = (struct region){ lo, hi };
 	}
 	fclose(f);
 }
 
+/* A plain search: freed blocks are read on purpose, so neither AddressSanitizer
+ * (which would call that a use after free) nor its memmem may look. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_ASAN __attribute__((no_sanitize("address")))
+#endif
+#endif
+#if !defined(NO_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define NO_ASAN __attribute__((no_sanitize_address))
+#endif
+#ifndef NO_ASAN
+#define NO_ASAN
+#endif
+
+NO_ASAN static const char *find(const char *p, const char *end, const char *needle, size_t n)
+{
+	for (; (size_t)(end - p) >= n; p++) {
+		size_t k = 0;
+		while (k < n && p[k] == needle[k])
+			k++;
+		if (k == n)
+			return p;
+	}
+	return NULL;
+}
+
 /* Copies of needle[0..n) in writable memory, the needle itself excepted
  * (IT_SECRETS_DUMP=1 shows where each one is, with what surrounds it). */
-static size_t copies(const char *needle, size_t n)
+NO_ASAN static size_t copies(const char *needle, size_t n)
 {
 	size_t count = 0;
 
@@ -58,7 +88,7 @@ static size_t copies(const char *needle, size_t n)
 	for (size_t i = 0; i < nregions; i++) {
 		const char *p = (const char *)regions[i].lo, *end = (const char *)regions[i].hi;
 		while (p < end) {
-			const char *hit = memmem(p, (size_t)(end - p), needle, n);
+			const char *hit = find(p, end, needle, n);
 			if (!hit)
 				break;
 			if (hit != needle) {
@@ -198,6 +228,13 @@ static void the_scan_sees_live_copies(void **st)
 
 int main(void)
 {
+	/* scripts/valgrind: memcheck would report every freed block the scan
+	 * reads (cmocka's skip() is a failure to automake's TAP driver) */
+	const char *vg = getenv("DDTREE_VALGRIND");
+	if (vg && !strcmp(vg, "1")) {
+		puts("1..0 # SKIP the memory scan reads freed blocks, which memcheck reports");
+		return 0;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_copies_left_after_requests),
 		cmocka_unit_test(the_scan_sees_live_copies),
