@@ -10,7 +10,7 @@
 # while the traffic goes to DynamoDB Local or to tests/tools/fakehttp on
 # 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 26
 
 case "$E" in
 http://127.0.0.1:*) R="http://127.1:${E#http://127.0.0.1:}" ;;
@@ -53,13 +53,19 @@ check "no credentials: exit 3, no warning" bash -c "[ $rc = 3 ] && ! grep -q war
 # the browser: on its status line (stderr belongs to the screen)
 cat >"$WORK/script" <<SCRIPT
 :save-display $WORK/screen.txt
+j
+:save-display $WORK/screen2.txt
 q
 SCRIPT
 COLUMNS=200 LINES=10 TERM=xterm-256color LANG=C.UTF-8 DDTREE_SCRIPT="$WORK/script" \
 	"$DDTREE_BIN" --allow-http --endpoint-url "$R" --region us-east-1 </dev/null >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "the browser: exit 0 (got $rc)" test "$rc" = 0
-check "... the status line has the warning" \
-	bash -c "tail -n 1 '$WORK/screen.txt' | grep -qF 'warning: plain http:// to 127.1 (--allow-http): the access key id, the request signatures and all the data go unencrypted'"
+if tail -n 1 "$WORK/screen.txt" | grep -qF 'warning: plain http:// to 127.1 (--allow-http): the access key id, the request signatures and all the data go unencrypted'; then
+	ok "... the status line has the warning"
+else
+	not_ok "... the status line has the warning" "$(sed 's/^/screen: /' "$WORK/screen.txt")"
+fi
+check "... until a key" bash -c "! tail -n 1 '$WORK/screen2.txt' | grep -q 'warning: plain http'"
 check "... and stderr nothing" test ! -s "$WORK/err"
 
 # --- a proxy's password stays out of the --debug trace ---------------------
