@@ -120,6 +120,15 @@ static bool url_split(const char *s, struct url *u)
 	return true;
 }
 
+/* Loopback: only what never leaves the machine, in the spellings everyone
+ * reads alike.  "localhost" in any case (curl answers it itself, without
+ * the resolver); 127.0.0.0/8 as four decimal numbers (inet_pton: no 127.1,
+ * 0x7f000001 or leading zeros, which some parsers read differently); ::1 in
+ * brackets, in any IPv6 spelling.  Not loopback: "localhost." and other
+ * names (the resolver, so DNS, answers them: localhost.localdomain,
+ * 127.0.0.1.nip.io), and the IPv4-mapped [::ffff:127.0.0.1], which reaches
+ * 127.0.0.1 only through the system's dual-stack rules.  Being remote only
+ * costs --write and --allow-http, so the rule errs that way. */
 static bool host_is_loopback(const struct url *u)
 {
 	char h[256];
@@ -130,13 +139,9 @@ static bool host_is_loopback(const struct url *u)
 	h[u->host_n] = '\0';
 	if (u->bracketed) {
 		struct in6_addr a6;
-		if (inet_pton(AF_INET6, h, &a6) != 1)
-			return false;
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return true;
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+		return inet_pton(AF_INET6, h, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 	}
-	if (strcasecmp(h, "localhost") == 0 || strcasecmp(h, "localhost.") == 0)
+	if (strcasecmp(h, "localhost") == 0)
 		return true;
 	struct in_addr a4;
 	if (inet_pton(AF_INET, h, &a4) == 1)
@@ -149,6 +154,19 @@ bool aws_url_is_loopback(const char *url)
 	struct url u;
 
 	return url && url_split(url, &u) && host_is_loopback(&u);
+}
+
+char *aws_conf_plain_http_warning(const struct aws_conf *c, bool session_token)
+{
+	struct url u;
+
+	if (!c || !c->endpoint_url || c->endpoint_is_loopback || !url_split(c->endpoint_url, &u) ||
+	    !(u.scheme_n == 4 && strncasecmp(u.scheme, "http", 4) == 0))
+		return NULL;
+	return or_oom(util_fmt("warning: plain http:// to %s%.*s%s (--allow-http): the access key "
+	                       "id, the request signatures%s and all the data go unencrypted",
+	                       u.bracketed ? "[" : "", (int)u.host_n, u.host, u.bracketed ? "]" : "",
+	                       session_token ? ", the session token" : ""));
 }
 
 /* Check an endpoint URL and normalise it (lower-case scheme, no trailing
@@ -1507,6 +1525,8 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	const char *src, *v;
 	bool loopback = false;
 
+	/* before any secret is read: no core dumps, wiping allocators */
+	util_secure_init();
 	memset(out, 0, sizeof *out);
 	*err = NULL;
 	if (!service_valid(service)) {

@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,20 +100,6 @@ static size_t write_cb(char *data, size_t size, size_t n, void *ud)
 	return util_secure_append(&r->body, &r->len, &r->cap, data, add) == 0 ? add : 0;
 }
 
-static void slist_wipe_free(struct curl_slist *l)
-{
-	for (struct curl_slist *p = l; p; p = p->next)
-		if (p->data)
-			OPENSSL_cleanse(p->data, strlen(p->data));
-	curl_slist_free_all(l);
-}
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_global(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 enum get_result { GET_OK = AWS_HTTP_OK, GET_TIMEOUT = AWS_HTTP_TIMEOUT,
                   GET_FAILED = AWS_HTTP_FAILED };
 
@@ -129,7 +114,7 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 
 	memset(r, 0, sizeof *r);
 	*why = NULL;
-	pthread_once(&curl_once, curl_global);
+	util_secure_init();   /* libcurl's global init, with wiping allocators */
 	e = curl_easy_init();
 	if (!e) {
 		*why = strdup("cannot start libcurl");
@@ -138,7 +123,7 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 	for (size_t i = 0; i < n_headers; i++) {
 		struct curl_slist *nh = curl_slist_append(h, headers[i]);
 		if (!nh) {
-			slist_wipe_free(h);
+			util_slist_free_secure(h);
 			curl_easy_cleanup(e);
 			*why = strdup("out of memory");
 			return GET_FAILED;
@@ -166,7 +151,7 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_cleanup(e);
-	slist_wipe_free(h);
+	util_slist_free_secure(h);
 	if (rc == CURLE_OK)
 		return GET_OK;
 	if (rc == CURLE_WRITE_ERROR && r->overflow)
@@ -391,7 +376,7 @@ int aws_sso_fetch(const struct aws_sso_conf *c, time_t now,
 	if (acct && role)
 		url = util_fmt("%s/federation/credentials?account_id=%s&role_name=%s",
 		               c->portal_url, acct, role);
-	header = util_fmt("x-amz-sso_bearer_token: %s", token);
+	header = util_join_secure("x-amz-sso_bearer_token: ", token);
 	if (!url || !header)
 		goto done;
 	g = http_get(url, header, c->ca_bundle, aws_url_is_loopback(c->portal_url),
@@ -706,7 +691,7 @@ int aws_container_fetch(const struct aws_container_conf *c,
 	*err = NULL;
 	if (container_token(c, &tok, err) < 0)
 		return -1;
-	if (tok && !(header = util_fmt("Authorization: %s", tok)))
+	if (tok && !(header = util_join_secure("Authorization: ", tok)))
 		goto done;
 	what = util_fmt("container credentials from %s (%s)", c->base, c->url_source);
 	if (!what)

@@ -9,6 +9,7 @@
 #include "aws/util.h"
 #include "aws/ddb.h"
 #include "aws/credfetch.h"
+#include "aws/profile.h"
 #include "aws/sigv4.h"
 
 #include <curl/curl.h>
@@ -103,6 +104,10 @@ struct ddb_client {
 	/* shared stats/status (mu) */
 	struct ddb_stats stats;
 	char status[160];
+	bool plain_http;              /* http:// to a host not on this machine */
+	bool warned;                  /* worker-only: on_warning was called */
+	char warning[320];            /* (mu) what on_warning was given */
+	int warning_seq;              /* (mu) */
 	int pipe_rd, pipe_wr;
 };
 
@@ -226,19 +231,72 @@ unsigned long ddb_crc32(const void *data, size_t len)
 
 /* ---- trace (--debug) ----------------------------------------------------- */
 
-/* Header lines that carry secrets are written with their value replaced. */
-static bool header_is_secret(const char *line)
+/* Header lines that carry secrets are written with their value replaced:
+ * the request's signature and session token, the SSO bearer token, and the
+ * proxy's credentials (Proxy-Authorization, on a CONNECT or a request sent
+ * through an http:// proxy). */
+static bool header_is_secret(const char *line, size_t n)
 {
 	static const char *const secret[] = {
-		"authorization:", "x-amz-security-token:", "x-amz-sso_bearer_token:",
+		"authorization:", "proxy-authorization:", "x-amz-security-token:",
+		"x-amz-sso_bearer_token:",
 	};
-	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-		if (!strncasecmp(line, secret[i], strlen(secret[i])))
+	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+		size_t k = strlen(secret[i]);
+		if (n >= k && !strncasecmp(line, secret[i], k))
 			return true;
+	}
 	return false;
 }
 
-static void trace_headers(ddb_client *c, const char *dir, const char *data, size_t len)
+char *ddb_trace_redact(const char *line, size_t n)
+{
+	const char *colon;
+	char *out;
+	size_t o = 0;
+
+	if (header_is_secret(line, n)) {
+		colon = memchr(line, ':', n);
+		return util_fmt("%.*s: [redacted]", (int)(colon - line), line);
+	}
+	/* a URL's user:password@ (curl says "Uses proxy env variable
+	 * https_proxy == 'http://user:password@host:port'"): the password goes */
+	out = malloc(n + 1 + (n / 4 + 1) * 10);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		if (i + 3 <= n && !memcmp(line + i, "://", 3)) {
+			size_t a = i + 3, end = a, at = 0, pw = 0;
+			while (end < n && !strchr("/?#'\" \t<>", line[end]))
+				end++;
+			for (size_t k = a; k < end; k++)
+				if (line[k] == '@')
+					at = k;          /* the last '@' ends the user info */
+			for (size_t k = a; at && k < at; k++)
+				if (line[k] == ':') {
+					pw = k;
+					break;
+				}
+			if (pw) {
+				memcpy(out + o, line + i, pw + 1 - i);
+				o += pw + 1 - i;
+				memcpy(out + o, "[redacted]", 10);
+				o += 10;
+				i = at;
+				continue;
+			}
+			memcpy(out + o, line + i, 3);
+			o += 3;
+			i += 3;
+			continue;
+		}
+		out[o++] = line[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void trace_lines(ddb_client *c, const char *dir, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
 	while (p < end) {
@@ -247,13 +305,9 @@ static void trace_headers(ddb_client *c, const char *dir, const char *data, size
 		if (n && p[n - 1] == '\r')
 			n--;
 		if (n) {
-			if (header_is_secret(p)) {
-				const char *colon = memchr(p, ':', n);
-				fprintf(c->trace, "%s %.*s: [redacted]\n", dir,
-				        (int)(colon - p), p);
-			} else {
-				fprintf(c->trace, "%s %.*s\n", dir, (int)n, p);
-			}
+			char *r = ddb_trace_redact(p, n);
+			fprintf(c->trace, "%s %s\n", dir, r ? r : "[out of memory]");
+			free(r);
 		}
 		p = nl ? nl + 1 : end;
 	}
@@ -265,10 +319,10 @@ static int trace_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	(void)h;
 	switch (type) {
 	case CURLINFO_HEADER_OUT:
-		trace_headers(c, ">", data, size);
+		trace_lines(c, ">", data, size);
 		break;
 	case CURLINFO_HEADER_IN:
-		trace_headers(c, "<", data, size);
+		trace_lines(c, "<", data, size);
 		break;
 	case CURLINFO_DATA_OUT:
 		fprintf(c->trace, "> [body %zu bytes] %.*s\n", size,
@@ -279,7 +333,7 @@ static int trace_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 		        (int)(size > 4096 ? 4096 : size), data);
 		break;
 	case CURLINFO_TEXT:
-		fprintf(c->trace, "* %.*s", (int)size, data);
+		trace_lines(c, "*", data, size);
 		break;
 	default:
 		break;
@@ -629,7 +683,7 @@ static void end_attempt(ddb_client *c, struct ddb_call *x)
 		x->easy = NULL;
 		c->active--;
 	}
-	curl_slist_free_all(x->hdrs);
+	util_slist_free_secure(x->hdrs);
 	x->hdrs = NULL;
 	free(x->resp.p);
 	memset(&x->resp, 0, sizeof x->resp);
@@ -666,6 +720,34 @@ static void set_status(ddb_client *c, const char *s)
 	pthread_mutex_lock(&c->mu);
 	snprintf(c->status, sizeof c->status, "%s", s);
 	pthread_mutex_unlock(&c->mu);
+}
+
+/* Before the first request over plain http:// to a remote host: say what
+ * travels in clear, through on_warning and ddb_client_warning. */
+static void warn_plain_http(ddb_client *c, bool session_token)
+{
+	char *w = aws_conf_plain_http_warning(c->conf, session_token);
+
+	c->warned = true;
+	if (!w)
+		return;
+	pthread_mutex_lock(&c->mu);
+	snprintf(c->warning, sizeof c->warning, "%s", w);
+	c->warning_seq++;
+	pthread_mutex_unlock(&c->mu);
+	if (c->o.on_warning)
+		c->o.on_warning(w, c->o.warning_ud);
+	free(w);
+}
+
+int ddb_client_warning(ddb_client *c, char *buf, size_t len)
+{
+	pthread_mutex_lock(&c->mu);
+	int seq = c->warning_seq;
+	if (len)
+		snprintf(buf, len, "%s", c->warning);
+	pthread_mutex_unlock(&c->mu);
+	return seq;
 }
 
 /* Returns true when the attempt is now in flight; false when the call was
@@ -705,7 +787,10 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	};
 	struct aws_sigv4_result sr;
 	int srv = aws_sigv4_sign(&sp, &rq, &sr);
+	bool token = cr.session_token && *cr.session_token;
 	aws_credentials_free(&cr);
+	if (srv == 0 && c->plain_http && !c->warned)
+		warn_plain_http(c, token);
 	if (srv != 0) {
 		set_error(x, DDB_ERR_USAGE, NULL, strdup("could not sign the request"));
 		finish(c, x);
@@ -721,17 +806,16 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	h = curl_slist_append(h, line);
 	snprintf(line, sizeof line, "X-Amz-Date: %s", sr.amz_date);
 	h = curl_slist_append(h, line);
+	/* the token and the signature (with the access key id) are secrets:
+	 * each copy is wiped, the list's too (end_attempt) */
 	if (sr.security_token) {
-		char *t = util_fmt("X-Amz-Security-Token: %s", sr.security_token);
+		char *t = util_join_secure("X-Amz-Security-Token: ", sr.security_token);
 		h = curl_slist_append(h, t);
-		free(t);
+		aws_wipe_free(t);
 	}
-	char *auth = util_fmt("Authorization: %s", sr.authorization);
+	char *auth = util_join_secure("Authorization: ", sr.authorization);
 	h = curl_slist_append(h, auth);
-	if (auth) {
-		memset(auth, 0, strlen(auth));
-		free(auth);
-	}
+	aws_wipe_free(auth);
 	h = curl_slist_append(h, "Expect:");   /* no 100-continue round trip */
 	aws_sigv4_result_free(&sr);
 	x->hdrs = h;
@@ -961,7 +1045,7 @@ static void *worker_main(void *arg)
 	while ((x = list_pop(&active))) {
 		curl_multi_remove_handle(c->multi, x->easy);
 		curl_easy_cleanup(x->easy);
-		curl_slist_free_all(x->hdrs);
+		util_slist_free_secure(x->hdrs);
 		free(x->resp.p);
 		json_decref(x->res.body);
 		free(x->res.err.code);
@@ -1022,12 +1106,6 @@ out:
 	return rv;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_global(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 {
 	*err = NULL;
@@ -1035,7 +1113,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 		*err = strdup("ddb_client_new: no endpoint or region");
 		return NULL;
 	}
-	pthread_once(&curl_once, curl_global);
+	util_secure_init();   /* libcurl's global init, with wiping allocators */
 	ddb_client *c = calloc(1, sizeof *c);
 	if (!c) {
 		*err = strdup("out of memory");
@@ -1061,6 +1139,7 @@ ddb_client *ddb_client_new(const struct ddb_client_opts *o, char **err)
 
 	if (parse_endpoint(c, o->conf->endpoint_url, err) != 0)
 		goto fail;
+	c->plain_http = !c->conf->endpoint_is_loopback && !strncasecmp(c->url, "http://", 7);
 	if (o->trace_path) {
 		int fd = open(o->trace_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		c->trace = fd >= 0 ? fdopen(fd, "a") : NULL;

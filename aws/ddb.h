@@ -74,6 +74,12 @@ struct ddb_client_opts {
 	const char *trace_path;    /* --debug: request/response trace, secrets redacted */
 	const char *user_agent;    /* NULL: "ddtree/<version>" */
 	unsigned retry_seed;       /* 0: seeded from the clock (tests fix it) */
+	/* Called once, on the worker thread, just before the first request to an
+	 * http:// endpoint that is not on this machine is sent, with the warning
+	 * of aws_conf_plain_http_warning (it names the session token when the
+	 * credentials carry one).  May be NULL: ddb_client_warning has it too. */
+	void (*on_warning)(const char *msg, void *ud);
+	void *warning_ud;
 };
 
 typedef struct ddb_client ddb_client;
@@ -117,6 +123,10 @@ void ddb_client_drain(ddb_client *c);
 /* A one-line status of what the client is doing ("throttled: retry 2/3 in
  * 0.8 s"), or "" when idle.  Thread-safe; copies into buf. */
 void ddb_client_status(ddb_client *c, char *buf, size_t len);
+
+/* The warning given to on_warning, copied into buf: 0 while there is none,
+ * else a number that changes when a new one comes.  Thread-safe. */
+int ddb_client_warning(ddb_client *c, char *buf, size_t len);
 
 /* Synchronous call for scripts: submit and wait.  Free with ddb_result_free. */
 struct ddb_result *ddb_call_sync(ddb_client *c, const char *op, json_t *request);
@@ -191,6 +201,14 @@ void ddb_expr_free(struct ddb_expr *e);
 #define HAVE_DDB_PARSE_ERROR_BODY 1
 json_t *ddb_parse_error_body(const char *body, size_t len, const char *errtype_header,
                              long http_status, struct ddb_error *out);
+
+/* One header or message line of the --debug trace as it is written
+ * (n bytes, no line end): the value of a header that carries a secret
+ * (Authorization, Proxy-Authorization, X-Amz-Security-Token,
+ * x-amz-sso_bearer_token) becomes "[redacted]", and so does the password
+ * of any URL's user:password@ (a proxy URL from https_proxy, which curl
+ * quotes).  malloc'd; NULL when out of memory. */
+char *ddb_trace_redact(const char *line, size_t n);
 
 /* CRC-32 (IEEE 802.3) as x-amz-crc32 uses it. */
 unsigned long ddb_crc32(const void *data, size_t len);

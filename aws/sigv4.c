@@ -41,10 +41,17 @@ static void sb_addn(struct sbuf *b, const void *p, size_t n)
 		size_t cap = b->cap ? b->cap : 64;
 		while (cap < b->len + n + 1)
 			cap = cap > SIZE_MAX / 2 ? b->len + n + 1 : cap * 2;
-		char *s = realloc(b->s, cap);
+		/* not realloc: the old block (the canonical request holds the
+		 * session token) is wiped before it is freed */
+		char *s = malloc(cap);
 		if (!s) {
 			b->failed = true;
 			return;
+		}
+		if (b->s) {
+			memcpy(s, b->s, b->len + 1);
+			OPENSSL_cleanse(b->s, b->cap);
+			free(b->s);
 		}
 		b->s = s;
 		b->cap = cap;

@@ -291,6 +291,23 @@ static void form_add(FILE *ms, const char *name, const char *value)
 	aws_wipe_free(enc);
 }
 
+/* Append "&Name=" and the URI-encoded value to a buffer that may hold a
+ * secret (util_secure_append).  0, or -1 when out of memory. */
+static int form_add_secure(char **buf, size_t *n, size_t *cap, const char *name,
+                           const char *value)
+{
+	char *enc = aws_uri_encode(value, strlen(value), false);
+	int rc = -1;
+
+	if (enc && util_secure_append(buf, n, cap, "&", 1) == 0 &&
+	    util_secure_append(buf, n, cap, name, strlen(name)) == 0 &&
+	    util_secure_append(buf, n, cap, "=", 1) == 0 &&
+	    util_secure_append(buf, n, cap, enc, strlen(enc)) == 0)
+		rc = 0;
+	aws_wipe_free(enc);
+	return rc;
+}
+
 /* Close a memstream: its text, or NULL (wiped) when it failed. */
 static char *ms_close(FILE *ms, char **buf, size_t *len)
 {
@@ -377,9 +394,14 @@ static int sts_post(const struct aws_sts_conf *c, const char *const *headers, si
 			continue;
 		}
 		p = aws_sts_parse_reply(r.body ? r.body : "", r.len, result, out, &code, &msg);
-		if (quotes(code, secrets, nsecrets) || quotes(msg, secrets, nsecrets)) {
-			free(msg);
+		bool quoted_code = quotes(code, secrets, nsecrets);
+		if (quoted_code || quotes(msg, secrets, nsecrets)) {
+			aws_wipe_free(msg);
 			msg = strdup("(withheld: it quotes a secret)");
+		}
+		if (quoted_code) {               /* the code is shown too */
+			aws_wipe_free(code);
+			code = strdup("(withheld)");
 		}
 		if (r.status == 200 && p == 0) {
 			rc = 0;
@@ -459,8 +481,8 @@ int aws_sts_assume_role(const struct aws_sts_conf *c, const struct aws_assume_ro
 	lines[nl++] = strdup("Content-Type: " AWS_STS_CONTENT_TYPE);
 	lines[nl++] = util_fmt("X-Amz-Date: %s", sr.amz_date);
 	if (sr.security_token)
-		lines[nl++] = util_fmt("X-Amz-Security-Token: %s", sr.security_token);
-	lines[nl++] = util_fmt("Authorization: %s", sr.authorization);
+		lines[nl++] = util_join_secure("X-Amz-Security-Token: ", sr.security_token);
+	lines[nl++] = util_join_secure("Authorization: ", sr.authorization);
 	lines[nl++] = strdup("Expect:");
 	aws_sigv4_result_free(&sr);
 	for (size_t i = 0; i < nl; i++)
@@ -483,8 +505,7 @@ int aws_sts_web_identity(const struct aws_sts_conf *c, const struct aws_web_iden
 {
 	char *token = NULL, *why = NULL, *body = NULL, *name = NULL, *subject = NULL;
 	char *lines[3] = { 0 };
-	size_t len = 0, blen = 0;
-	FILE *ms;
+	size_t len = 0, blen = 0, bcap = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -509,14 +530,17 @@ int aws_sts_web_identity(const struct aws_sts_conf *c, const struct aws_web_iden
 	}
 	name = default_session_name(w->session_name, now);
 	subject = util_fmt("role %s (%s)", w->role_arn, w->what);
-	if (!name || !subject || !(ms = open_memstream(&body, &blen)))
+	if (!name || !subject)
 		goto done;
-	fputs("Action=AssumeRoleWithWebIdentity&Version=" AWS_STS_API_VERSION, ms);
-	form_add(ms, "RoleArn", w->role_arn);
-	form_add(ms, "RoleSessionName", name);
-	form_add(ms, "WebIdentityToken", token);
-	if (!ms_close(ms, &body, &blen))
-		goto done;
+	/* not a memstream: its growth would leave copies of the token behind */
+	{
+		static const char head[] = "Action=AssumeRoleWithWebIdentity&Version=" AWS_STS_API_VERSION;
+		if (util_secure_append(&body, &blen, &bcap, head, sizeof head - 1) < 0 ||
+		    form_add_secure(&body, &blen, &bcap, "RoleArn", w->role_arn) < 0 ||
+		    form_add_secure(&body, &blen, &bcap, "RoleSessionName", name) < 0 ||
+		    form_add_secure(&body, &blen, &bcap, "WebIdentityToken", token) < 0)
+			goto done;
+	}
 	lines[0] = util_fmt("Host: %s", c->host);
 	lines[1] = strdup("Content-Type: " AWS_STS_CONTENT_TYPE);
 	lines[2] = strdup("Expect:");
@@ -534,7 +558,9 @@ done:
 	for (size_t i = 0; i < 3; i++)
 		free(lines[i]);
 	aws_wipe_free(token);
-	aws_wipe_free(body);
+	if (body)
+		OPENSSL_cleanse(body, bcap);
+	free(body);
 	free(name);
 	free(subject);
 	return rc;

@@ -3,11 +3,22 @@
 
 #include "aws/util.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#define HAVE_USABLE_SIZE 1
+#endif
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
+#include <curl/curl.h>
+#include <jansson.h>
 #include <openssl/crypto.h>
 
 char *util_vfmt(const char *f, va_list ap)
@@ -84,4 +95,122 @@ int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t l
 	*n += len;
 	(*p)[*n] = '\0';
 	return 0;
+}
+
+/* ---- secrets in memory --------------------------------------------------- */
+
+size_t util_wipe_block(void *p)
+{
+#ifdef HAVE_USABLE_SIZE
+	size_t n = p ? malloc_usable_size(p) : 0;
+	if (n)
+		OPENSSL_cleanse(p, n);
+	return n;
+#else
+	(void)p;
+	return 0;
+#endif
+}
+
+void util_free_secure(void *p)
+{
+	if (p) {
+		util_wipe_block(p);
+		free(p);
+	}
+}
+
+void *util_realloc_secure(void *p, size_t n)
+{
+	if (!p)
+		return malloc(n ? n : 1);
+	if (!n) {
+		util_free_secure(p);
+		return NULL;
+	}
+#ifdef HAVE_USABLE_SIZE
+	size_t have = malloc_usable_size(p);
+	if (n <= have)
+		return p;            /* it fits: nothing moves */
+	void *q = malloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, have);
+	util_free_secure(p);
+	return q;
+#else
+	return realloc(p, n);    /* the old block's size is unknown here */
+#endif
+}
+
+char *util_join_secure(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *s = malloc(na + nb + 1);
+
+	if (s) {
+		memcpy(s, a, na);
+		memcpy(s + na, b, nb + 1);
+	}
+	return s;
+}
+
+void util_slist_free_secure(struct curl_slist *l)
+{
+	for (struct curl_slist *p = l; p; p = p->next)
+		if (p->data)
+			OPENSSL_cleanse(p->data, strlen(p->data));
+	curl_slist_free_all(l);
+}
+
+int util_harden_process(void)
+{
+	int rc = 0;
+#if defined(__linux__) && defined(PR_SET_DUMPABLE)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		rc = -1;
+#endif
+	struct rlimit rl = { 0, 0 };
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		rc = -1;
+	return rc;
+}
+
+static void *ossl_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return malloc(n);
+}
+
+static void *ossl_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return util_realloc_secure(p, n);
+}
+
+static void ossl_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	util_free_secure(p);
+}
+
+static pthread_once_t secure_once = PTHREAD_ONCE_INIT;
+
+static void secure_init_once(void)
+{
+	util_harden_process();
+	/* OpenSSL takes them only before its first allocation (main is early
+	 * enough; elsewhere it may say no, and keeps its own) */
+	CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free);
+	json_set_alloc_funcs(malloc, util_free_secure);
+	curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, util_free_secure, util_realloc_secure,
+	                     strdup, calloc);
+}
+
+void util_secure_init(void)
+{
+	pthread_once(&secure_once, secure_init_once);
 }

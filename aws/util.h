@@ -23,4 +23,39 @@ void *util_xcalloc(size_t n, size_t size);
  * memory.  0, or -1 when out of memory (the buffer is unchanged). */
 int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t len);
 
+/* ---- secrets in memory --------------------------------------------------- */
+
+struct curl_slist;
+
+/* Wipe the whole block (malloc_usable_size bytes) with OPENSSL_cleanse, which
+ * the compiler cannot drop as a dead store; returns the bytes wiped (0 where
+ * the C library cannot tell a block's size). */
+size_t util_wipe_block(void *p);
+/* util_wipe_block, then free. */
+void util_free_secure(void *p);
+/* realloc that leaves no unwiped copy behind: a block that must move is
+ * copied, wiped and freed. */
+void *util_realloc_secure(void *p, size_t n);
+/* a followed by b in a new string (NULL when out of memory), for strings
+ * that hold a secret ("Authorization: " + the signature): printf's family
+ * would leave copies in its growing buffers and on the stack. */
+char *util_join_secure(const char *a, const char *b);
+/* curl_slist_free_all after wiping every string: header lists carry the
+ * Authorization, X-Amz-Security-Token and bearer token values. */
+void util_slist_free_secure(struct curl_slist *l);
+
+/* No core dumps: PR_SET_DUMPABLE 0 (where there is prctl; it also keeps
+ * other processes of the same user from ptrace and /proc/PID/mem) and
+ * RLIMIT_CORE 0 (inherited by the processes ddtree starts, such as
+ * credential_process).  0, or -1 when either failed. */
+int util_harden_process(void);
+
+/* Once per process, before credentials are read (main calls it first;
+ * aws_conf_resolve and the first curl use call it too): util_harden_process,
+ * and jansson, libcurl and (when it has allocated nothing yet) OpenSSL free
+ * their memory through util_free_secure, so their copies of secrets (parsed
+ * credential replies, request headers, TLS records) are wiped too.  Also
+ * libcurl's global initialisation. */
+void util_secure_init(void);
+
 #endif

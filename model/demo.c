@@ -162,17 +162,33 @@ static int ensure_table(struct session *s, const struct demo_opts *o, const char
 	return wait_active(s, table, err);
 }
 
+int demo_check(const struct session *s, const struct demo_names *n, char **err)
+{
+	/* before the read-only switch: --write must not make it pass */
+	if (!s->conf.endpoint_is_loopback) {
+		if (asprintf(err, "refusing to run demo against %s: it deletes, recreates and fills "
+		             "the tables %s, %s and %s, so it only runs on a DynamoDB on this machine "
+		             "(localhost, 127.x.x.x or [::1]), whatever --write or the config file say",
+		             s->conf.endpoint_url, n->namespaces, n->documents, n->chainlit) < 0)
+			*err = NULL;
+		return DEMO_REFUSED;
+	}
+	if (session_check_write(s, err) != 0)
+		return DEMO_REFUSED;
+	return 0;
+}
+
 int demo_create(struct session *s, const struct demo_opts *o, char **err)
 {
-	if (session_check_write(s, err) != 0)
-		return -1;
 	struct demo_names n;
 	demo_table_names(o->prefix, &n);
+	if (demo_check(s, &n, err) != 0)
+		return DEMO_REFUSED;
 	if (ensure_table(s, o, n.namespaces, create_namespaces(n.namespaces), err) ||
 	    ensure_table(s, o, n.documents, create_documents(n.documents), err) ||
 	    ensure_table(s, o, n.chainlit, create_chainlit(n.chainlit), err))
-		return -1;
+		return DEMO_FAILED;
 	if (demo_fill_stache(s, &n, o, err) || demo_fill_chainlit(s, &n, o, err))
-		return -1;
-	return 0;
+		return DEMO_FAILED;
+	return DEMO_OK;
 }

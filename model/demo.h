@@ -20,12 +20,24 @@ struct demo_names {
 };
 void demo_table_names(const char *prefix, struct demo_names *out);
 
-/* Create the tables and fill them.  Returns 0, or -1 with *err (malloc'd). */
+enum { DEMO_OK = 0, DEMO_FAILED = -1, DEMO_REFUSED = -2 };
+
+/* Create the tables and fill them.  DEMO_OK; DEMO_FAILED with *err
+ * (malloc'd); or DEMO_REFUSED with *err before any request: the endpoint is
+ * not on this machine (demo deletes, recreates and overwrites tables named
+ * as the libraries name them by default, so anywhere else they are most
+ * likely someone's real data: refused whatever --write or the config file
+ * say), or the session is read-only. */
 int demo_create(struct session *s, const struct demo_opts *o, char **err);
+
+/* The gate demo_create and the fillers pass first: 0, or DEMO_REFUSED with
+ * *err (the endpoint is not on this machine, or the session is read-only). */
+int demo_check(const struct session *s, const struct demo_names *n, char **err);
 
 /* The fillers, one per library (model/demo_stache.c, model/demo_chainlit.c):
  * realistic data written in exactly the libraries' shapes, plus a handful of
- * the broken states `ddtree check` finds.  Return 0 or -1 with *err. */
+ * the broken states `ddtree check` finds.  Return 0 or -1 with *err; they
+ * refuse (-1) what demo_check refuses, before any request. */
 int demo_fill_stache(struct session *s, const struct demo_names *n,
                      const struct demo_opts *o, char **err);
 int demo_fill_chainlit(struct session *s, const struct demo_names *n,

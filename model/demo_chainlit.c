@@ -806,7 +806,7 @@ static void demo_anonymous(struct gen *g)
 int demo_fill_chainlit(struct session *s, const struct demo_names *n, const struct demo_opts *o,
                        char **err)
 {
-	if (session_check_write(s, err) != 0)
+	if (demo_check(s, n, err) != 0)
 		return -1;
 	struct gen g = {.counter = 0, .writes = json_array()};
 	demo_users(&g);

@@ -604,7 +604,7 @@ static int write_all(struct session *s, const char *table, json_t *writes, char 
 int demo_fill_stache(struct session *s, const struct demo_names *n, const struct demo_opts *o,
                      char **err)
 {
-	if (session_check_write(s, err) != 0)
+	if (demo_check(s, n, err) != 0)
 		return -1;
 	int64_t base;
 	if (!time_parse(BASE_TIME, &base))

@@ -40,6 +40,8 @@ struct session *session_open(const struct session_opts *o, char **err)
 		.max_attempts = o->max_attempts,
 		.request_timeout_ms = o->request_timeout_ms,
 		.trace_path = o->debug_path,
+		.on_warning = o->on_warning,
+		.warning_ud = o->warning_ud,
 	};
 	s->ddb = ddb_client_new(&co, err);
 	if (!s->ddb) {

@@ -21,6 +21,11 @@ struct session_opts {
 	const char *debug_path;        /* --debug FILE */
 	int max_attempts;              /* --max-attempts; 0 = configured/default */
 	long request_timeout_ms;       /* 0 = default */
+	/* --allow-http to a remote host: called once, from the network thread,
+	 * before the first request goes (see ddb_client_opts); NULL to leave it
+	 * to ddb_client_warning (the browser's status line) */
+	void (*on_warning)(const char *msg, void *ud);
+	void *warning_ud;
 };
 
 struct session {

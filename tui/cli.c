@@ -207,11 +207,12 @@ static int cmd_demo(struct cli *cl, struct session *s)
 	struct demo_opts o = {.prefix = cl->prefix, .reset = cl->reset,
 	                      .progress = demo_progress};
 	char *err = NULL;
-	if (demo_create(s, &o, &err) != 0) {
+	int dr = demo_create(s, &o, &err);
+	if (dr != DEMO_OK) {
 		char *m = text_sanitize_line(err ? err : "failed");
 		out_eprintf("ddtree: demo: %s\n", m ? m : "");
 		free(m);
-		int rc = err && !strncmp(err, "read-only", 9) ? EXIT_USAGE : EXIT_AWS;
+		int rc = dr == DEMO_REFUSED ? EXIT_USAGE : EXIT_AWS;
 		free(err);
 		return rc;
 	}
@@ -259,6 +260,13 @@ static const struct option long_opts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+/* --allow-http to a remote host, before the first request (network thread) */
+static void cli_warning(const char *msg, void *ud)
+{
+	(void)ud;
+	cli_fail(0, "%s", msg);
+}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -376,6 +384,9 @@ int cli_main(int argc, char **argv)
 	if (uc.write && !cl.so.read_only)
 		cl.so.write = true;
 
+	/* commands say it on stderr; the browser on its status line */
+	if (cmd)
+		cl.so.on_warning = cli_warning;
 	char *err = NULL;
 	struct session *s = session_open(&cl.so, &err);
 	if (!s) {

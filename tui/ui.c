@@ -401,11 +401,23 @@ static void draw(struct ui *ui)
 	struct view *v = focused_view(ui);
 	char net[160];
 	ddb_client_status(s->ddb, net, sizeof net);
+	/* --allow-http to a remote host: what travels in clear, until a key
+	 * (messages that come meanwhile show after it) */
+	char warn[320];
+	int seq = ddb_client_warning(s->ddb, warn, sizeof warn);
+	if (seq != ui->warning_seq) {
+		ui->warning_seq = seq;
+		free(ui->warning);
+		ui->warning = text_sanitize_line(warn);
+	}
 	if (ui->confirm_text) {
 		snprintf(st, sizeof st, " %s (y/n)", ui->confirm_text);
 		role = ROLE_ERROR;
 	} else if (ui->prompt) {
 		snprintf(st, sizeof st, "%c%.*s", ui->prompt, (int)ui->prompt_len, ui->prompt_buf);
+	} else if (ui->warning) {
+		snprintf(st, sizeof st, " %s", ui->warning);
+		role = ROLE_ERROR;
 	} else if (ui->message) {
 		snprintf(st, sizeof st, " %s", ui->message);
 		if (ui->message_error)
@@ -960,7 +972,10 @@ static void handle_key(struct ui *ui, int ch)
 	struct view *fv = focused_view(ui);
 	if (!ui->help && fv->ops->key && fv->ops->key(fv, ch))
 		return;   /* text fields see keys before any binding */
-	if (ui->message) {
+	if (ui->warning) {            /* seen: the message under it shows next */
+		free(ui->warning);
+		ui->warning = NULL;
+	} else if (ui->message) {
 		free(ui->message);
 		ui->message = NULL;
 	}
@@ -1299,6 +1314,7 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 	view_free(ui->list);
 	view_free(ui->tree);
 	free(ui->message);
+	free(ui->warning);
 	free(ui->confirm_text);
 	return EXIT_OK;
 }

@@ -85,6 +85,8 @@ struct ui {
 	size_t help_top;
 	char *message;                      /* transient status message */
 	bool message_error;
+	char *warning;                      /* --allow-http's warning, until a key */
+	int warning_seq;                    /* the last ddb_client_warning taken */
 	/* prompt: ':' command line or '/' filter */
 	int prompt;                         /* 0, ':' or '/' */
 	char prompt_buf[512];

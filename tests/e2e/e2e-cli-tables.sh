@@ -2,7 +2,7 @@
 # The command line end to end: --help, --version, usage errors, the demo
 # tables, `tables` in both output forms, and a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 38
 
 out=$("$DDTREE_BIN" --help); rc=$?
 check "--help exits 0" test "$rc" = 0
@@ -69,7 +69,41 @@ printf 'set read-only true   # a comment\n' >"$WORK/cfg/ddtree/config"
 XDG_CONFIG_HOME="$WORK/cfg" "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "${PREFIX}ro-" 2>"$WORK/err"; rc=$?
 check "the config file's read-only refuses writes (exit 2)" test "$rc" = 2
 check "the refusal says why" grep -q "read-only: the config file says set read-only true" "$WORK/err"
-# a remote endpoint: refused before any request (this machine has no route there)
-"$DDTREE_BIN" --endpoint-url https://dynamodb.eu-west-1.amazonaws.com --region eu-west-1 demo 2>"$WORK/err"; rc=$?
+# a remote endpoint: refused before any request (and no credentials are set)
+"$DDTREE_BIN" --endpoint-url https://dynamodb.eu-west-1.amazonaws.com --region eu-west-1 \
+	feedback set t1 s1 --value up 2>"$WORK/err"; rc=$?
 check "a remote endpoint is read-only without --write" test "$rc" = 2
 check "the refusal names the endpoint rule" grep -q "not on this machine (pass --write" "$WORK/err"
+
+# demo runs on this machine only: elsewhere it is refused before any
+# request, whatever --write or the config file say.  No traffic may leave
+# the machine even if that broke: no credentials are set (a request would
+# stop at "no credentials") except for 127.1, which the loopback rule counts
+# as remote (only 127.x.x.x in four numbers is loopback) while curl connects
+# to 127.0.0.1.  An empty --debug trace shows no connection was tried.
+demo_refused() {   # DESCRIPTION WANT_IN_MESSAGE ARGS...
+	local d=$1 want=$2 start end
+	shift 2
+	rm -f "$WORK/demo.trace"
+	start=$(date +%s%N)
+	timeout -k 5 20 "$DDTREE_BIN" --debug "$WORK/demo.trace" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	end=$(date +%s%N)
+	check "$d: exit 2 (got $rc)" test "$rc" = 2
+	check "$d: refused, naming the endpoint" \
+		grep -qF "ddtree: demo: refusing to run demo against $want: it deletes, recreates and fills the tables stache-namespaces, stache-documents and chainlit, so it only runs on a DynamoDB on this machine" "$WORK/err"
+	check "$d: at once, without a request or a connection" \
+		bash -c "[ $(( (end - start) / 1000000 )) -lt 3000 ] && [ ! -s '$WORK/demo.trace' ] && [ ! -s '$WORK/out' ]"
+}
+AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret \
+	demo_refused "demo --write --reset on 127.1 (credentials set)" "http://127.1:9" \
+	--write --allow-http --endpoint-url http://127.1:9 --region us-east-1 demo --reset
+demo_refused "demo --write --reset on 192.0.2.1" "http://192.0.2.1:9" \
+	--write --allow-http --endpoint-url http://192.0.2.1:9 --region us-east-1 demo --reset
+demo_refused "demo --write on a host name" "https://dynamodb.example.invalid" \
+	--write --endpoint-url https://dynamodb.example.invalid --region us-east-1 demo
+printf 'set write true\n' >"$WORK/cfg/ddtree/config"
+XDG_CONFIG_HOME="$WORK/cfg" demo_refused "demo --reset with 'set write true' in the config file" \
+	"https://dynamodb.eu-west-1.amazonaws.com" \
+	--endpoint-url https://dynamodb.eu-west-1.amazonaws.com --region eu-west-1 demo --reset
+demo_refused "demo --write --reset on real AWS (no endpoint)" "https://dynamodb.us-east-1.amazonaws.com" \
+	--write --region us-east-1 demo --reset

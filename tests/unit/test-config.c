@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -667,27 +668,84 @@ static void plain_http_to_remote_refused(void **state)
 	aws_conf_free(&c);
 }
 
+/* Loading credentials makes the process unable to dump core: a core file
+ * would carry them.  First in the list, so that nothing resolved before. */
+static void resolve_disables_core_dumps(void **state)
+{
+	struct aws_conf_opts o = { .endpoint_url = "http://localhost:8000" };
+	struct aws_conf c;
+	struct rlimit rl;
+
+	(void)state;
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;                 /* above 0 where the hard limit allows */
+	assert_int_equal(setrlimit(RLIMIT_CORE, &rl), 0);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
+	resolve_ok(&o, &c);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+	assert_int_equal(rl.rlim_max, 0);
+	aws_conf_free(&c);
+}
+
+/* Loopback means the names and addresses that never leave the machine,
+ * written the way everyone reads them: "localhost" (any case: curl answers
+ * it itself, without asking the resolver), 127.0.0.0/8 as four decimal
+ * numbers, and ::1 in brackets.  Everything else is remote, even when it
+ * may end up on this machine: "localhost." and localhost.localdomain go to
+ * the resolver (DNS may answer anything), 127.1 and 0x7f000001 are
+ * spellings only some parsers read as 127.0.0.1, and [::ffff:127.0.0.1]
+ * reaches 127.0.0.1 only through the system's IPv4-mapped address rules. */
 static void loopback_detection(void **state)
 {
 	static const struct { const char *url; bool lo; } cases[] = {
 		{ "http://localhost:8000", true },
 		{ "http://LocalHost", true },
-		{ "http://localhost./x", true },
+		{ "http://LOCALHOST:8000/", true },
 		{ "http://127.0.0.1:8000", true },
+		{ "http://127.1.2.3", true },
 		{ "http://127.255.1.2", true },
+		{ "http://127.255.255.255:1", true },
 		{ "https://[::1]:8000/", true },
+		{ "http://[::1]", true },
 		{ "http://[0:0:0:0:0:0:0:1]", true },
-		{ "http://[::ffff:127.0.0.1]", true },
 		{ "http://user:pass@localhost:8000", true },
+		{ "localhost:8000", true },
+		/* names that go to the resolver */
+		{ "http://localhost./x", false },
+		{ "http://LOCALHOST.:8000", false },
+		{ "http://localhost.localdomain", false },
+		{ "http://localhost.example.com", false },
+		{ "http://sub.localhost", false },
+		{ "http://127.0.0.1.nip.io", false },
+		{ "http://127.0.0.1.example.com", false },
 		{ "http://localhost@example.com", false },
 		{ "http://example.com/localhost", false },
-		{ "http://127.0.0.1.example.com", false },
-		{ "http://localhost.example.com", false },
+		/* other spellings of 127.0.0.1 */
+		{ "http://127.1", false },
+		{ "http://127.0.1", false },
+		{ "http://0x7f000001", false },
+		{ "http://0x7f.0.0.1", false },
+		{ "http://2130706433", false },
+		{ "http://0177.0.0.1", false },
+		{ "http://127.000.000.001", false },
+		{ "http://127.0.0.1.", false },
+		{ "http://[::ffff:127.0.0.1]", false },
+		{ "http://[::ffff:7f00:1]", false },
+		{ "http://[::127.0.0.1]", false },
+		{ "http://[::1%25lo]", false },
+		{ "http://::1", false },
+		/* not loopback at all */
 		{ "http://128.0.0.1", false },
+		{ "http://126.255.255.255", false },
 		{ "http://[::2]", false },
+		{ "http://[::]", false },
 		{ "http://10.0.0.1", false },
 		{ "http://0.0.0.0", false },
-		{ "localhost:8000", true },
+		{ "http://192.0.2.1:9", false },
 		{ "http://[::1", false },
 		{ "", false },
 	};
@@ -698,6 +756,89 @@ static void loopback_detection(void **state)
 		assert_int_equal(aws_url_is_loopback(cases[i].url), cases[i].lo);
 	}
 	assert_false(aws_url_is_loopback(NULL));
+}
+
+/* What the loopback rule decides: writes without --write, http:// without
+ * --allow-http.  "localhost." is resolved through DNS, so it is remote. */
+static void trailing_dot_is_remote(void **state)
+{
+	struct aws_conf_opts o = { .endpoint_url = "http://localhost.:8000", .region = "us-east-1" };
+	struct aws_conf c;
+	char *err;
+
+	err = resolve_err(&o);
+	assert_contains(err, "plain http://");
+	free(err);
+	o.allow_plain_http = true;
+	resolve_ok(&o, &c);
+	assert_false(c.endpoint_is_loopback);
+	aws_conf_free(&c);
+	o = (struct aws_conf_opts){ .endpoint_url = "http://127.1.2.3:8000" };
+	resolve_ok(&o, &c);
+	assert_true(c.endpoint_is_loopback);
+	aws_conf_free(&c);
+}
+
+/* --allow-http to a host that is not on this machine: one warning line that
+ * names what travels in clear; none for https or loopback */
+static void plain_http_warning(void **state)
+{
+	struct aws_conf_opts o = { .region = "us-east-1", .allow_plain_http = true };
+	struct aws_conf c;
+	char *w;
+
+	o.endpoint_url = "http://192.0.2.1:9";
+	resolve_ok(&o, &c);
+	w = aws_conf_plain_http_warning(&c, false);
+	assert_non_null(w);
+	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
+	                    "id, the request signatures and all the data go unencrypted");
+	free(w);
+	w = aws_conf_plain_http_warning(&c, true);
+	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
+	                    "id, the request signatures, the session token and all the data go "
+	                    "unencrypted");
+	assert_null(strchr(w, '\n'));
+	free(w);
+	aws_conf_free(&c);
+
+	/* localhost. and 127.1 are not loopback: they get the warning too */
+	static const char *const remote[] = {
+		"HTTP://dynamodb.example.com:8000/x", "http://localhost.:8000", "http://127.1:8000",
+		"http://[::ffff:127.0.0.1]:8000", "http://[2001:db8::1]/",
+	};
+	static const char *const host[] = {
+		"dynamodb.example.com", "localhost.", "127.1", "[::ffff:127.0.0.1]", "[2001:db8::1]",
+	};
+	for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+		char want[200];
+		o.endpoint_url = remote[i];
+		resolve_ok(&o, &c);
+		w = aws_conf_plain_http_warning(&c, true);
+		snprintf(want, sizeof want, "warning: plain http:// to %s (--allow-http): ", host[i]);
+		assert_non_null(w);
+		if (strncmp(w, want, strlen(want)) != 0)
+			fail_msg("%s: %s", remote[i], w);
+		free(w);
+		aws_conf_free(&c);
+	}
+
+	/* https, loopback: nothing to say */
+	static const char *const quiet[] = {
+		"https://192.0.2.1:9", "http://localhost:8000", "http://127.0.0.1:8000",
+		"http://[::1]:8000", "HTTPS://dynamodb.example.com",
+	};
+	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+		o.endpoint_url = quiet[i];
+		resolve_ok(&o, &c);
+		assert_null(aws_conf_plain_http_warning(&c, true));
+		aws_conf_free(&c);
+	}
+	o.endpoint_url = NULL;
+	resolve_ok(&o, &c);
+	assert_null(aws_conf_plain_http_warning(&c, true));    /* https://dynamodb.REGION... */
+	aws_conf_free(&c);
+	assert_null(aws_conf_plain_http_warning(NULL, true));
 }
 
 static void ca_bundle_and_max_attempts(void **state)
@@ -1686,6 +1827,7 @@ static void null_arguments(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
+		TEST(resolve_disables_core_dumps),
 		TEST(endpoint_case_count),
 		TEST(env_beats_aws_profile_keys),
 		TEST(explicit_profile_beats_env),
@@ -1699,6 +1841,8 @@ int main(void)
 		TEST(endpoint_sources),
 		TEST(plain_http_to_remote_refused),
 		TEST(loopback_detection),
+		TEST(trailing_dot_is_remote),
+		TEST(plain_http_warning),
 		TEST(ca_bundle_and_max_attempts),
 		TEST(file_overrides_and_parse_errors),
 		TEST(files_dev_null_are_empty),

@@ -934,8 +934,9 @@ static void wi_errors(void **state)
 		{ 400, STS_ERROR("InvalidIdentityToken", "Couldn't retrieve verification key "
 		                 "from your identity provider"), 0 },
 		{ 400, STS_ERROR("InvalidIdentityToken", "token " WI_TOKEN " is bad"), 0 },
+		{ 400, STS_ERROR("Bad." WI_TOKEN, "the code quotes it"), 0 },
 	};
-	struct fakehttp *s = serve(plan, 2);
+	struct fakehttp *s = serve(plan, 3);
 	struct aws_conf c;
 	char tf[512], *err;
 
@@ -968,6 +969,10 @@ static void wi_errors(void **state)
 	free(err);
 	err = creds_err(&c, 1000);             /* a message quoting the token */
 	assert_contains(err, "InvalidIdentityToken: (withheld: it quotes a secret)");
+	free(err);
+	err = creds_err(&c, 1000);             /* a code quoting the token: both go */
+	assert_contains(err, "(withheld): (withheld: it quotes a secret)");
+	assert_null(strstr(err, WI_TOKEN));
 	free(err);
 	aws_conf_free(&c);
 	fakehttp_stop(s);

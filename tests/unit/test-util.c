@@ -1,0 +1,149 @@
+/* tests/unit/test-util.c: aws/util.c's helpers for secrets in memory.
+ *
+ * libcurl allocates through this test's functions (curl_global_init_mem,
+ * before anything else), so the test sees what a block held when libcurl
+ * freed it: util_slist_free_secure must hand back header lists wiped. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "aws/util.h"
+
+#define MARK "s3cr3t-T0KEN-mark"
+
+static int frees, marked;
+
+static void rec_free(void *p)
+{
+	if (!p)
+		return;
+	frees++;
+	if (memmem(p, malloc_usable_size(p), MARK, strlen(MARK)))
+		marked++;
+	free(p);
+}
+
+static void *rec_realloc(void *p, size_t n)
+{
+	return realloc(p, n);
+}
+
+static struct curl_slist *headers(void)
+{
+	struct curl_slist *l = curl_slist_append(NULL, "Host: 127.0.0.1:8000");
+	l = curl_slist_append(l, "X-Amz-Security-Token: " MARK "-and-more-of-the-token");
+	l = curl_slist_append(l, "Authorization: AWS4-HMAC-SHA256 Credential=" MARK "/x, Signature=0");
+	assert_non_null(l);
+	return l;
+}
+
+static void slist_free_secure_wipes(void **st)
+{
+	(void)st;
+	/* the control: freed as they are, the strings still hold the secret */
+	struct curl_slist *l = headers();
+	frees = marked = 0;
+	curl_slist_free_all(l);
+	assert_true(frees >= 3);
+	assert_true(marked >= 2);
+
+	l = headers();
+	frees = marked = 0;
+	util_slist_free_secure(l);
+	assert_true(frees >= 3);
+	assert_int_equal(marked, 0);
+	util_slist_free_secure(NULL);
+}
+
+static void wipe_block(void **st)
+{
+	(void)st;
+	char *p = malloc(100);
+	assert_non_null(p);
+	memset(p, 'A', 100);
+	size_t n = util_wipe_block(p);
+	assert_true(n >= 100);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p[i], 0);
+	free(p);
+	assert_int_equal(util_wipe_block(NULL), 0);
+	util_free_secure(NULL);
+}
+
+static void realloc_secure(void **st)
+{
+	(void)st;
+	char *p = util_realloc_secure(NULL, 10);
+	assert_non_null(p);
+	strcpy(p, "abcdefghi");
+	p = util_realloc_secure(p, 5000);          /* moves */
+	assert_non_null(p);
+	assert_string_equal(p, "abcdefghi");
+	p = util_realloc_secure(p, 3);             /* fits: stays */
+	assert_memory_equal(p, "abc", 3);
+	assert_null(util_realloc_secure(p, 0));    /* frees */
+}
+
+static void join_secure(void **st)
+{
+	(void)st;
+	char *s = util_join_secure("Authorization: ", "AWS4-HMAC-SHA256 x");
+	assert_string_equal(s, "Authorization: AWS4-HMAC-SHA256 x");
+	util_free_secure(s);
+	s = util_join_secure("", "");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* util_secure_init: no core dumps, and jansson frees through
+ * util_free_secure (libcurl keeps this test's functions: it was set up
+ * first, and the global initialisation happens once). */
+static void secure_init(void **st)
+{
+	(void)st;
+	struct rlimit rl;
+	json_malloc_t m;
+	json_free_t f;
+
+	/* make the checks mean something: dumpable, and a core limit above 0
+	 * when the hard limit allows one */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_CORE, &rl);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+
+	util_secure_init();
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+	assert_int_equal(rl.rlim_max, 0);
+	json_get_alloc_funcs(&m, &f);
+	assert_ptr_equal(f, util_free_secure);
+}
+
+int main(void)
+{
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, rec_free, rec_realloc, strdup,
+	                         calloc) != CURLE_OK)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(slist_free_secure_wipes),
+		cmocka_unit_test(wipe_block),
+		cmocka_unit_test(realloc_secure),
+		cmocka_unit_test(join_secure),
+		cmocka_unit_test(secure_init),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
