@@ -3,7 +3,7 @@
 
 #include "aws/util.h"
 #include "tui/ui.h"
-#include "tui/cli.h"
+#include "tui/out.h"
 #include "tui/detail.h"
 #include "tui/text.h"
 
