@@ -5,6 +5,7 @@
 
 #include "tui/cli.h"
 #include "tui/cmd.h"
+#include "tui/modules.h"
 #include "tui/ui.h"
 #include "tui/text.h"
 #include "tui/keys.h"
@@ -320,8 +321,11 @@ int cli_main(int argc, char **argv)
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
 		fprintf(stderr, "ddtree: the browser needs a terminal (or give a command; see --help)\n");
 		rc = EXIT_USAGE;
-	} else
-		rc = ui_run(s, cl.commands, cl.ncommands);
+	} else {
+		size_t nmodules;
+		const struct module *const *modules = modules_all(&nmodules);
+		rc = ui_run(s, modules, nmodules, cl.commands, cl.ncommands);
+	}
 	session_close(s);
 	return rc;
 }

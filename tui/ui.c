@@ -5,7 +5,9 @@
 #include "tui/ui.h"
 #include "tui/out.h"
 #include "tui/detail.h"
+#include "tui/help.h"
 #include "tui/text.h"
+#include "tui/tree.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -307,26 +309,7 @@ static void draw_help(struct ui *ui)
 {
 	int rows = ui->rows, cols = ui->cols;
 	struct lines l = {0};
-	lines_add(&l, "ddtree key bindings (from the same table the keyboard uses; change them in");
-	char *cp = config_path();
-	char line[512];
-	snprintf(line, sizeof line, "%s)", cp ? cp : "$XDG_CONFIG_HOME/ddtree/config");
-	free(cp);
-	lines_add(&l, line);
-	lines_add(&l, "");
-	for (int a = 0; a < ACT_COUNT; a++) {
-		char keys[128];
-		keymap_keys_for(&ui->km, (enum action)a, keys, sizeof keys);
-		bool off = action_info[a].writes && ui->s->read_only;
-		snprintf(line, sizeof line, "  %-22s %-18s %s%s", keys[0] ? keys : "(unbound)",
-		         action_info[a].name, action_info[a].help, off ? "  [read-only: off]" : "");
-		lines_add(&l, line);
-	}
-	lines_add(&l, "");
-	lines_add(&l, "Commands (':'): :user ID  :thread ID  :namespace ID  :document DOC_ID  :trash");
-	lines_add(&l, "  :table NAME (raw items)  :chainlit-table T  :namespace-table T  :documents-table T");
-	lines_add(&l, "  :only negative|comments|all (threads by feedback)  :help  :quit");
-	lines_add(&l, "Esc or q closes this help.");
+	help_build(&l, &ui->km, ui->s->read_only, ui->modules, ui->nmodules);
 	if (ui->help_top + (size_t)(rows - 2) > l.n)
 		ui->help_top = l.n > (size_t)(rows - 2) ? l.n - (size_t)(rows - 2) : 0;
 	for (int i = 1; i < rows - 1; i++) {
@@ -365,12 +348,15 @@ static void draw(struct ui *ui)
 	char head[1024];
 	const struct session *s = ui->s;
 	/* the mode first: it must never be cut off */
-	snprintf(head, sizeof head, " ddtree %s  %s  %s  profile %s%s%s%s%s%s%s",
+	snprintf(head, sizeof head, " ddtree %s  %s  %s  profile %s",
 	         s->read_only ? "[read-only]" : "[read-write]",
-	         s->conf.endpoint_url, s->conf.region, s->conf.profile ? s->conf.profile : "default",
-	         s->chainlit_table ? "  chainlit:" : "", s->chainlit_table ? s->chainlit_table : "",
-	         s->namespace_table ? "  namespaces:" : "", s->namespace_table ? s->namespace_table : "",
-	         s->documents_table ? "  documents:" : "", s->documents_table ? s->documents_table : "");
+	         s->conf.endpoint_url, s->conf.region, s->conf.profile ? s->conf.profile : "default");
+	/* then each module's tables */
+	for (size_t i = 0; i < ui->nmodules; i++)
+		if (ui->modules[i]->header) {
+			size_t used = strlen(head);
+			ui->modules[i]->header(ui, head + used, sizeof head - used);
+		}
 	attron(role_attr(ui, ROLE_HEADER));
 	draw_text(0, 0, cols, head, true);
 	attroff(role_attr(ui, ROLE_HEADER));
@@ -623,6 +609,23 @@ void ui_copy(struct ui *ui, const char *what, const char *text)
 	free(shown);
 }
 
+/* ---- modules ----------------------------------------------------------------------- */
+
+void **ui_module_slot(struct ui *ui, const char *name)
+{
+	for (size_t i = 0; i < ui->nmodules; i++)
+		if (!strcmp(ui->modules[i]->name, name))
+			return &ui->mstate[i];
+	abort();   /* a module asks for its own slot: it is always there */
+}
+
+void ui_add_roots(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nmodules; i++)
+		if (ui->modules[i]->roots)
+			ui->modules[i]->roots(ui);
+}
+
 /* ---- panes ------------------------------------------------------------------------- */
 
 void ui_show_list(struct ui *ui, struct view *v)
@@ -661,6 +664,66 @@ static void move_cursor(struct view *v, long delta)
 
 /* ---- commands (':') ---------------------------------------------------------------- */
 
+/* The frame's own commands, listed in :help after the modules' ones. */
+static void help_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	(void)arg;
+	ui->help = true;
+	ui->help_top = 0;
+}
+
+static void quit_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	(void)arg;
+	ui->quit = true;
+}
+
+/* :save-display FILE (scripts): the screen as text */
+static void save_display_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	if (!*arg) {
+		ui_message(ui, true, ":%s FILE", cmd);
+		return;
+	}
+	FILE *f = fopen(arg, "w");
+	if (!f) {
+		ui_message(ui, true, "cannot write %s", arg);
+		return;
+	}
+	for (int y = 0; y < ui->rows; y++) {
+		wchar_t w[1024];
+		int n = ui->cols < 1023 ? ui->cols : 1023;
+		if (mvinnwstr(y, 0, w, n) == ERR)
+			w[0] = 0;
+		w[n] = 0;
+		char out[4096];
+		size_t o = 0;
+		mbstate_t ms;
+		memset(&ms, 0, sizeof ms);
+		for (int i = 0; w[i] && o + MB_CUR_MAX < sizeof out; i++) {
+			size_t k = wcrtomb(out + o, w[i], &ms);
+			if (k != (size_t)-1)
+				o += k;
+		}
+		while (o && out[o - 1] == ' ')
+			o--;
+		fprintf(f, "%.*s\n", (int)o, out);
+	}
+	fclose(f);
+}
+
+static const struct module_command frame_commands[] = {
+	{"help", "", "this help", false, help_command},
+	{"quit", "", "quit", false, quit_command},
+	{"q", "", NULL, false, quit_command},
+	{"save-display", "FILE", NULL, false, save_display_command},
+	{NULL, NULL, NULL, false, NULL},
+};
+
+const struct module ui_frame_module = {.name = "ddtree", .commands = frame_commands};
+
 static void run_command(struct ui *ui, char *line)
 {
 	char *cmd = line;
@@ -674,43 +737,11 @@ static void run_command(struct ui *ui, char *line)
 	}
 	if (!*cmd)
 		return;
-	if (!strcmp(cmd, "q") || !strcmp(cmd, "quit")) {
-		ui->quit = true;
-	} else if (!strcmp(cmd, "help")) {
-		ui->help = true;
-		ui->help_top = 0;
-	} else if (!strcmp(cmd, "table") && *arg) {
-		ui_show_list(ui, items_view_new(ui, arg));
-		ui->focus = 1;
-	} else if (!strcmp(cmd, "save-display") && *arg) {
-		FILE *f = fopen(arg, "w");
-		if (!f) {
-			ui_message(ui, true, "cannot write %s", arg);
-			return;
-		}
-		for (int y = 0; y < ui->rows; y++) {
-			wchar_t w[1024];
-			int n = ui->cols < 1023 ? ui->cols : 1023;
-			if (mvinnwstr(y, 0, w, n) == ERR)
-				w[0] = 0;
-			w[n] = 0;
-			char out[4096];
-			size_t o = 0;
-			mbstate_t ms;
-			memset(&ms, 0, sizeof ms);
-			for (int i = 0; w[i] && o + MB_CUR_MAX < sizeof out; i++) {
-				size_t k = wcrtomb(out + o, w[i], &ms);
-				if (k != (size_t)-1)
-					o += k;
-			}
-			while (o && out[o - 1] == ' ')
-				o--;
-			fprintf(f, "%.*s\n", (int)o, out);
-		}
-		fclose(f);
-	} else if (!stache_command(ui, cmd, arg) && !chainlit_command(ui, cmd, arg)) {
+	const struct module_command *c = module_command_find(ui->modules, ui->nmodules, cmd);
+	if (c)
+		c->run(ui, cmd, arg);
+	else
 		ui_message(ui, true, "unknown command :%s (see :help)", cmd);
-	}
 }
 
 /* ---- input ------------------------------------------------------------------------- */
@@ -1045,28 +1076,6 @@ static void pump_network(struct ui *ui, int timeout_ms)
 	ui_tick(ui);
 }
 
-/* How long one wait for loads may last: DDTREE_SCRIPT_WAIT seconds (default
- * 300; 0 does not wait). */
-/* Can -c command `c` run now?  The library commands need their table: one
- * named on the command line is there at once, one to be detected only once
- * the start-up table list has come.  (Waiting for that list when it is not
- * needed would put its DescribeTable calls before the first screen.) */
-static bool start_cmd_ready(struct ui *ui, const char *c)
-{
-	if (tree_tables_known(ui))
-		return true;
-	size_t w = strcspn(c, " ");
-	static const char *const chainlit[] = {"user", "thread", "only"};
-	static const char *const stache[] = {"namespace", "documents", "document", "trash"};
-	for (size_t i = 0; i < sizeof chainlit / sizeof chainlit[0]; i++)
-		if (strlen(chainlit[i]) == w && !strncmp(c, chainlit[i], w))
-			return ui->s->chainlit_table != NULL;
-	for (size_t i = 0; i < sizeof stache / sizeof stache[0]; i++)
-		if (strlen(stache[i]) == w && !strncmp(c, stache[i], w))
-			return ui->s->namespace_table && ui->s->documents_table;
-	return true;
-}
-
 /* The -c commands, in order, as if typed as soon as each can run. */
 static void run_start_commands(struct ui *ui)
 {
@@ -1074,7 +1083,7 @@ static void run_start_commands(struct ui *ui)
 		const char *c = ui->start_cmds[0][0] == ':' ? ui->start_cmds[0] + 1 : ui->start_cmds[0];
 		while (*c == ' ')
 			c++;
-		if (!start_cmd_ready(ui, c))
+		if (!module_command_ready(ui, c))
 			return;
 		char *copy = strdup(c);
 		if (!copy)
@@ -1086,6 +1095,8 @@ static void run_start_commands(struct ui *ui)
 	}
 }
 
+/* How long one wait for loads may last: DDTREE_SCRIPT_WAIT seconds (default
+ * 300; 0 does not wait). */
 static double script_wait_limit(void)
 {
 	const char *e = getenv("DDTREE_SCRIPT_WAIT");
@@ -1192,7 +1203,8 @@ static void load_config(struct ui *ui)
 	free(errors);
 }
 
-int ui_run(struct session *s, char *const *commands, size_t ncommands)
+int ui_run(struct session *s, const struct module *const *modules, size_t nmodules,
+           char *const *commands, size_t ncommands)
 {
 	struct ui ui_ = {.s = s};
 	struct ui *ui = &ui_;
@@ -1243,9 +1255,21 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 	init_colors(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
 
+	/* the modules, then the frame's own commands */
+	const struct module **mods = calloc(nmodules + 1, sizeof *mods);
+	void **mstate = calloc(nmodules + 1, sizeof *mstate);
+	if (!mods || !mstate)
+		abort();
+	if (nmodules)
+		memcpy(mods, modules, nmodules * sizeof *mods);
+	mods[nmodules] = &ui_frame_module;
+	ui->modules = mods;
+	ui->nmodules = nmodules + 1;
+	ui->mstate = mstate;
+
 	ui->tree = tree_view_new(ui);
-	if (ui->tree->ops->select)
-		ui->tree->ops->select(ui->tree, view_selected(ui->tree));
+	ui_add_roots(ui);
+	tree_cursor_to(ui, NULL);   /* on the first root, which the list shows */
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -1296,6 +1320,8 @@ int ui_run(struct session *s, char *const *commands, size_t ncommands)
 	view_free(ui->detail);
 	view_free(ui->list);
 	view_free(ui->tree);
+	free(mods);
+	free(mstate);
 	free(ui->message);
 	free(ui->confirm_text);
 	return EXIT_OK;

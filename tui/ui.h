@@ -12,6 +12,7 @@
 #include "model/session.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
+#include "tui/module.h"
 
 /* Colour roles, one table: id, config name. */
 #define COLOR_ROLES(X) \
@@ -94,7 +95,10 @@ struct ui {
 	char *confirm_text;
 	void (*confirm_fn)(struct ui *ui, bool yes, void *ud);
 	void *confirm_ud;
-	void *stache, *chainlit;            /* per-library browser state */
+	const struct module *const *modules; /* the modules (tui/modules.c) and the frame's own commands */
+	size_t nmodules;
+	void **mstate;                      /* each module's state (ui_module_slot) */
+	bool tables_known;                  /* the start-up table list has come (or failed) */
 	int rows, cols;
 	char *const *start_cmds;            /* -c commands, run once the tables are known */
 	size_t n_start_cmds;
@@ -113,9 +117,6 @@ void view_set_filter_none(struct view *v);      /* drop the filter (no refresh) 
  * line is on the screen with what follows it (a third from the top when it
  * would be in the bottom third or off the screen). */
 void view_reveal_cursor(struct view *v);
-/* Has the start-up table list (which finds the library tables that were
- * not named) arrived, or failed? */
-bool tree_tables_known(struct ui *ui);
 /* Show v in the list pane (the previous list view is freed). */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional
@@ -136,17 +137,21 @@ void ui_copy(struct ui *ui, const char *what, const char *text);
 /* Columns of the list pane now (views size their columns with it). */
 int ui_list_width(const struct ui *ui);
 
-/* Run the browser until the user quits. */
-/* The browser.  `commands` (n of them, may be NULL) are ":" commands run
- * once the panes exist, as if typed (ddtree -c ':user alice@example.com'). */
-int ui_run(struct session *s, char *const *commands, size_t n);
+/* The slot where the module called `name` keeps its state (NULL until it
+ * sets it). */
+void **ui_module_slot(struct ui *ui, const char *name);
+/* Every module adds its roots that are not there yet (now that the tables
+ * are known). */
+void ui_add_roots(struct ui *ui);
 
-/* Views (tui/view_*.c). */
-struct view *tree_view_new(struct ui *ui);
-struct view *items_view_new(struct ui *ui, const char *table);
-/* ':' commands of the library views (:namespace, :thread, :user...);
- * true when the command was theirs. */
-bool stache_command(struct ui *ui, const char *cmd, const char *arg);
-bool chainlit_command(struct ui *ui, const char *cmd, const char *arg);
+/* The frame's own commands (:help, :quit), a module with commands only:
+ * the browser adds it after the others. */
+extern const struct module ui_frame_module;
+
+/* The browser with these modules (tui/modules.c), until the user quits.
+ * `commands` (n of them, may be NULL) are ":" commands run once the panes
+ * exist, as if typed (ddtree -c ':user alice@example.com'). */
+int ui_run(struct session *s, const struct module *const *modules, size_t nmodules,
+           char *const *commands, size_t n);
 
 #endif

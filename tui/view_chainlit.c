@@ -35,9 +35,10 @@ struct cl_state {
 	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
 };
 
+/* The module's state, in its slot (NULL when there is no Chainlit table). */
 static struct cl_state *state(struct ui *ui)
 {
-	return ui->chainlit;
+	return *ui_module_slot(ui, "chainlit");
 }
 
 /* ---- thread nodes ----------------------------------------------------------- */
@@ -541,7 +542,7 @@ static void free_state(void *d)
 {
 	struct cl_state *st = d;
 	if (st->ui)
-		st->ui->chainlit = NULL;
+		*ui_module_slot(st->ui, "chainlit") = NULL;
 	json_decref(st->counts);
 	json_decref(st->listed);
 	json_decref(st->pending);
@@ -553,9 +554,9 @@ static void free_state(void *d)
 static const struct tnode_ops conversations_ops = {.expand = conversations_expand,
                                                    .free_data = free_state};
 
-void chainlit_tree_roots(struct ui *ui)
+static void chainlit_tree_roots(struct ui *ui)
 {
-	if (ui->chainlit || !ui->s->chainlit_table)
+	if (state(ui) || !ui->s->chainlit_table)
 		return;
 	struct cl_state *st = calloc(1, sizeof *st);
 	if (!st)
@@ -566,7 +567,7 @@ void chainlit_tree_roots(struct ui *ui)
 	st->pending = json_object();
 	st->drafts = json_object();
 	st->ui = ui;
-	ui->chainlit = st;
+	*ui_module_slot(ui, "chainlit") = st;
 	char label[512];
 	snprintf(label, sizeof label, "Conversations  (%s)", st->table);
 	st->root = tnode_new(label, &conversations_ops, st);
@@ -1635,107 +1636,142 @@ static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current
 	view_set_rows(v, k->lines.n);
 }
 
-/* ---- commands -------------------------------------------------------------------------- */
+/* ---- the module and its commands ------------------------------------------------------ */
 
-bool chainlit_command(struct ui *ui, const char *cmd, const char *arg)
+static void thread_command(struct ui *ui, const char *cmd, const char *arg)
 {
+	(void)cmd;
 	struct cl_state *st = state(ui);
-	if (!strcmp(cmd, "thread")) {
-		if (!st) {
-			ui_message(ui, true, "no Chainlit table (pass --chainlit-table)");
-			return true;
-		}
-		if (!*arg) {
-			ui_message(ui, true, ":thread THREAD_ID");
-			return true;
-		}
-		/* a thread already in the tree: put the tree's cursor on it too */
-		struct tnode *found = NULL;
-		for (size_t u = 0; u < st->root->nkids && !found; u++) {
-			struct tnode *un = st->root->kids[u];
-			for (size_t k = 0; k < un->nkids && !found; k++)
-				if (un->kids[k]->ops == &thread_ops && un->kids[k]->id &&
-				    !strcmp(un->kids[k]->id, arg))
-					found = un->kids[k];
-		}
-		if (found) {
-			st->root->expanded = true;
-			tree_reveal(ui, found);   /* selects it: its steps fill the list */
-		} else {
-			ui_show_list(ui, steps_view_new(ui, arg));
-		}
-		ui->focus = 1;
-		return true;
+	if (!st) {
+		ui_message(ui, true, "no Chainlit table (pass --chainlit-table)");
+		return;
 	}
-	if (!strcmp(cmd, "chainlit-table")) {
-		/* switch tables: the Conversations node is rebuilt for the new one */
-		if (!*arg) {
-			ui_message(ui, true, ":chainlit-table TABLE");
-			return true;
-		}
-		free(ui->s->chainlit_table);
-		ui->s->chainlit_table = strdup(arg);
-		if (st)
-			tnode_delete(st->root);   /* frees the state, clears ui->chainlit */
-		ui_show_list(ui, NULL);
-		chainlit_tree_roots(ui);
-		tree_changed(ui);
-		ui_message(ui, false, "now using %s", arg);
-		return true;
+	if (!*arg) {
+		ui_message(ui, true, ":thread THREAD_ID");
+		return;
 	}
-	if (!strcmp(cmd, "user")) {
-		if (!st || !*arg) {
-			ui_message(ui, true, st ? ":user IDENTIFIER" : "no Chainlit table (pass --chainlit-table)");
-			return true;
-		}
-		/* a node for that user under Conversations, opened (a user the
-		 * Scan has not reached yet, or one that has no USER item) */
-		struct tnode *found = NULL;
-		for (size_t i = 0; i < st->root->nkids && !found; i++)
-			if (st->root->kids[i]->ops == &user_ops && st->root->kids[i]->id &&
-			    !strcmp(st->root->kids[i]->id, arg))
-				found = st->root->kids[i];
-		if (!found) {
-			struct user_node *u = calloc(1, sizeof *u);
-			if (!u)
-				abort();
-			u->identifier = strdup(arg);
-			u->by_command = true;
-			found = tnode_new(arg, &user_ops, u);
-			found->id = strdup(arg);
-			tnode_add(st->root, found);
-			json_object_set_new(st->listed, arg, json_true());
-			json_object_set_new(st->pending, arg, json_true());
-		}
-		if (!st->root->loaded && !st->root->loading)
-			st->hold_scan = true;   /* see conversations_expand */
+	/* a thread already in the tree: put the tree's cursor on it too */
+	struct tnode *found = NULL;
+	for (size_t u = 0; u < st->root->nkids && !found; u++) {
+		struct tnode *un = st->root->kids[u];
+		for (size_t k = 0; k < un->nkids && !found; k++)
+			if (un->kids[k]->ops == &thread_ops && un->kids[k]->id &&
+			    !strcmp(un->kids[k]->id, arg))
+				found = un->kids[k];
+	}
+	if (found) {
 		st->root->expanded = true;
-		tree_reveal(ui, found);
-		st->hold_scan = false;
-		return true;
+		tree_reveal(ui, found);   /* selects it: its steps fill the list */
+	} else {
+		ui_show_list(ui, steps_view_new(ui, arg));
 	}
-	if (!strcmp(cmd, "only")) {
-		if (!st) {
-			ui_message(ui, true, "no Chainlit table");
-			return true;
-		}
-		st->only = !strcmp(arg, "negative") ? ONLY_NEGATIVE : !strcmp(arg, "comments") ? ONLY_COMMENTS
-		         : ONLY_ALL;
-		if (strcmp(arg, "negative") && strcmp(arg, "comments") && strcmp(arg, "all"))
-			ui_message(ui, true, ":only negative|comments|all");
-		else if (!st->counts_done)
-			ui_message(ui, false, "feedback counts are still loading; the filter applies once they are in");
-		/* the root says which threads it shows */
-		free(st->root->label);
-		st->root->label = util_fmt("Conversations%s  (%s)",
-		                           st->only == ONLY_NEGATIVE ? " [only: thumbs down]"
-		                           : st->only == ONLY_COMMENTS ? " [only: with comments]" : "",
-		                           st->table);
-		if (!st->root->label)
-			abort();
-		relabel_all(st, st->root);
-		tree_changed(ui);
-		return true;
-	}
-	return false;
+	ui->focus = 1;
 }
+
+static void table_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	struct cl_state *st = state(ui);
+	/* switch tables: the Conversations node is rebuilt for the new one */
+	if (!*arg) {
+		ui_message(ui, true, ":chainlit-table TABLE");
+		return;
+	}
+	free(ui->s->chainlit_table);
+	ui->s->chainlit_table = strdup(arg);
+	if (st)
+		tnode_delete(st->root);   /* frees the state, clears its slot */
+	ui_show_list(ui, NULL);
+	chainlit_tree_roots(ui);
+	tree_changed(ui);
+	ui_message(ui, false, "now using %s", arg);
+}
+
+static void user_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	struct cl_state *st = state(ui);
+	if (!st || !*arg) {
+		ui_message(ui, true, st ? ":user IDENTIFIER" : "no Chainlit table (pass --chainlit-table)");
+		return;
+	}
+	/* a node for that user under Conversations, opened (a user the
+	 * Scan has not reached yet, or one that has no USER item) */
+	struct tnode *found = NULL;
+	for (size_t i = 0; i < st->root->nkids && !found; i++)
+		if (st->root->kids[i]->ops == &user_ops && st->root->kids[i]->id &&
+		    !strcmp(st->root->kids[i]->id, arg))
+			found = st->root->kids[i];
+	if (!found) {
+		struct user_node *u = calloc(1, sizeof *u);
+		if (!u)
+			abort();
+		u->identifier = strdup(arg);
+		u->by_command = true;
+		found = tnode_new(arg, &user_ops, u);
+		found->id = strdup(arg);
+		tnode_add(st->root, found);
+		json_object_set_new(st->listed, arg, json_true());
+		json_object_set_new(st->pending, arg, json_true());
+	}
+	if (!st->root->loaded && !st->root->loading)
+		st->hold_scan = true;   /* see conversations_expand */
+	st->root->expanded = true;
+	tree_reveal(ui, found);
+	st->hold_scan = false;
+}
+
+static void only_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	struct cl_state *st = state(ui);
+	if (!st) {
+		ui_message(ui, true, "no Chainlit table");
+		return;
+	}
+	st->only = !strcmp(arg, "negative") ? ONLY_NEGATIVE : !strcmp(arg, "comments") ? ONLY_COMMENTS
+	         : ONLY_ALL;
+	if (strcmp(arg, "negative") && strcmp(arg, "comments") && strcmp(arg, "all"))
+		ui_message(ui, true, ":only negative|comments|all");
+	else if (!st->counts_done)
+		ui_message(ui, false, "feedback counts are still loading; the filter applies once they are in");
+	/* the root says which threads it shows */
+	free(st->root->label);
+	st->root->label = util_fmt("Conversations%s  (%s)",
+	                           st->only == ONLY_NEGATIVE ? " [only: thumbs down]"
+	                           : st->only == ONLY_COMMENTS ? " [only: with comments]" : "",
+	                           st->table);
+	if (!st->root->label)
+		abort();
+	relabel_all(st, st->root);
+	tree_changed(ui);
+}
+
+static void chainlit_header(const struct ui *ui, char *buf, size_t len)
+{
+	const struct session *s = ui->s;
+	snprintf(buf, len, "%s%s", s->chainlit_table ? "  chainlit:" : "",
+	         s->chainlit_table ? s->chainlit_table : "");
+}
+
+static bool chainlit_ready(const struct ui *ui)
+{
+	return ui->s->chainlit_table != NULL;
+}
+
+static const struct module_command chainlit_commands[] = {
+	{"user", "IDENTIFIER", "a user's threads, before the users are read", true, user_command},
+	{"thread", "THREAD_ID", "a conversation's steps, with feedback", true, thread_command},
+	{"only", "negative|comments|all", "threads with thumbs down, comments, or all", true,
+	 only_command},
+	{"chainlit-table", "TABLE", "switch to another Chainlit table", false, table_command},
+	{NULL, NULL, NULL, false, NULL},
+};
+
+const struct module chainlit_module = {
+	.name = "chainlit",
+	.commands = chainlit_commands,
+	.roots = chainlit_tree_roots,
+	.header = chainlit_header,
+	.ready = chainlit_ready,
+};

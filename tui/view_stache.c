@@ -422,11 +422,17 @@ static void root_expand(struct ui *ui, struct tnode *n)
 	start_level(ui, n, stache_ns_roots_pager(ui->s, 0));
 }
 
+/* The module's state, in its slot. */
+static void **slot(struct ui *ui)
+{
+	return ui_module_slot(ui, "stache");
+}
+
 static void root_free(void *d)
 {
 	struct st_state *st = d;
 	if (st->ui)
-		st->ui->stache = NULL;
+		*slot(st->ui) = NULL;
 	free(st);
 }
 
@@ -451,15 +457,15 @@ static void roots_first(struct ui *ui, struct st_state *st)
 	tree_changed(ui);
 }
 
-void stache_tree_roots(struct ui *ui)
+static void stache_tree_roots(struct ui *ui)
 {
-	if (ui->stache || (!ui->s->namespace_table && !ui->s->documents_table))
+	if (*slot(ui) || (!ui->s->namespace_table && !ui->s->documents_table))
 		return;
 	struct st_state *st = calloc(1, sizeof *st);
 	if (!st)
 		abort();
 	st->ui = ui;
-	ui->stache = st;
+	*slot(ui) = st;
 	char label[512];
 	snprintf(label, sizeof label, "Namespaces  (%s)",
 	         ui->s->namespace_table ? ui->s->namespace_table : "no namespace table");
@@ -486,66 +492,104 @@ static bool trash_shown(struct ui *ui)
 	return !d->ns && !d->doc_id;
 }
 
-bool stache_command(struct ui *ui, const char *cmd, const char *arg)
+/* ---- the module and its commands ------------------------------------------------ */
+
+/* :namespace ID, :documents ID */
+static void namespace_command(struct ui *ui, const char *cmd, const char *arg)
 {
-	if (!strcmp(cmd, "namespace") || !strcmp(cmd, "documents")) {
-		if (!*arg) {
-			ui_message(ui, true, ":%s NAMESPACE_ID", cmd);
-			return true;
-		}
-		ui_show_list(ui, docs_view_new(ui, arg, NULL));
-		ui->focus = 1;
-		return true;
+	if (!*arg) {
+		ui_message(ui, true, ":%s NAMESPACE_ID", cmd);
+		return;
 	}
-	if (!strcmp(cmd, "document")) {
-		if (!*arg) {
-			ui_message(ui, true, ":document DOC_ID");
-			return true;
-		}
-		struct docs *d = calloc(1, sizeof *d);
-		if (!d)
-			abort();
-		d->doc_id = strdup(arg);
-		struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
-		docs_reload(v);
-		ui_show_list(ui, v);
-		ui->focus = 1;
-		return true;
-	}
-	if (!strcmp(cmd, "namespace-table") || !strcmp(cmd, "documents-table")) {
-		/* switch tables: the Stache nodes are rebuilt for the new ones */
-		if (!*arg) {
-			ui_message(ui, true, ":%s TABLE", cmd);
-			return true;
-		}
-		char **slot = !strcmp(cmd, "namespace-table") ? &ui->s->namespace_table
-		                                              : &ui->s->documents_table;
-		free(*slot);
-		*slot = strdup(arg);
-		struct st_state *st = ui->stache;
-		if (st) {
-			struct tnode *pr = st->problems, *tr = st->trash;
-			tnode_delete(st->root);   /* frees st, clears ui->stache */
-			if (pr)
-				tnode_delete(pr);
-			if (tr)
-				tnode_delete(tr);
-		}
-		ui_show_list(ui, NULL);
-		stache_tree_roots(ui);
-		tree_changed(ui);
-		ui_message(ui, false, "now using %s", arg);
-		return true;
-	}
-	if (!strcmp(cmd, "trash")) {
-		/* the tree's cursor goes to the Trash node, whose list is the trash */
-		struct st_state *st = ui->stache;
-		if (st && st->trash)
-			tree_reveal(ui, st->trash);
-		if (!trash_shown(ui))
-			ui_show_list(ui, docs_view_new(ui, NULL, NULL));
-		ui->focus = 1;
-		return true;
-	}
-	return false;
+	ui_show_list(ui, docs_view_new(ui, arg, NULL));
+	ui->focus = 1;
 }
+
+static void document_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	if (!*arg) {
+		ui_message(ui, true, ":document DOC_ID");
+		return;
+	}
+	struct docs *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->doc_id = strdup(arg);
+	struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
+	docs_reload(v);
+	ui_show_list(ui, v);
+	ui->focus = 1;
+}
+
+/* :namespace-table T, :documents-table T */
+static void table_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	/* switch tables: the Stache nodes are rebuilt for the new ones */
+	if (!*arg) {
+		ui_message(ui, true, ":%s TABLE", cmd);
+		return;
+	}
+	char **table = !strcmp(cmd, "namespace-table") ? &ui->s->namespace_table
+	                                             : &ui->s->documents_table;
+	free(*table);
+	*table = strdup(arg);
+	struct st_state *st = *slot(ui);
+	if (st) {
+		struct tnode *pr = st->problems, *tr = st->trash;
+		tnode_delete(st->root);   /* frees st, clears its slot */
+		if (pr)
+			tnode_delete(pr);
+		if (tr)
+			tnode_delete(tr);
+	}
+	ui_show_list(ui, NULL);
+	stache_tree_roots(ui);
+	tree_changed(ui);
+	ui_message(ui, false, "now using %s", arg);
+}
+
+static void trash_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	(void)arg;
+	/* the tree's cursor goes to the Trash node, whose list is the trash */
+	struct st_state *st = *slot(ui);
+	if (st && st->trash)
+		tree_reveal(ui, st->trash);
+	if (!trash_shown(ui))
+		ui_show_list(ui, docs_view_new(ui, NULL, NULL));
+	ui->focus = 1;
+}
+
+static void stache_header(const struct ui *ui, char *buf, size_t len)
+{
+	const struct session *s = ui->s;
+	snprintf(buf, len, "%s%s%s%s", s->namespace_table ? "  namespaces:" : "",
+	         s->namespace_table ? s->namespace_table : "",
+	         s->documents_table ? "  documents:" : "", s->documents_table ? s->documents_table : "");
+}
+
+static bool stache_ready(const struct ui *ui)
+{
+	return ui->s->namespace_table && ui->s->documents_table;
+}
+
+static const struct module_command stache_commands[] = {
+	{"namespace", "NAMESPACE_ID", "the documents of a namespace, newest first", true,
+	 namespace_command},
+	{"documents", "NAMESPACE_ID", "the same as :namespace", true, namespace_command},
+	{"document", "DOC_ID", "a document by id, wherever it is (a Scan)", true, document_command},
+	{"trash", "", "the trash, newest first", true, trash_command},
+	{"namespace-table", "TABLE", "switch to another Stache namespace table", false, table_command},
+	{"documents-table", "TABLE", "switch to another Stache documents table", false, table_command},
+	{NULL, NULL, NULL, false, NULL},
+};
+
+const struct module stache_module = {
+	.name = "stache",
+	.commands = stache_commands,
+	.roots = stache_tree_roots,
+	.header = stache_header,
+	.ready = stache_ready,
+};
