@@ -5,8 +5,8 @@
 
 #include "tui/cli.h"
 #include "tui/cmd.h"
+#include "tui/browser.h"
 #include "tui/modules.h"
-#include "tui/ui.h"
 #include "tui/text.h"
 #include "tui/keys.h"
 #include "model/session.h"
@@ -324,7 +324,7 @@ int cli_main(int argc, char **argv)
 	} else {
 		size_t nmodules;
 		const struct module *const *modules = modules_all(&nmodules);
-		rc = ui_run(s, modules, nmodules, cl.commands, cl.ncommands);
+		rc = browser_run(s, modules, nmodules, cl.commands, cl.ncommands);
 	}
 	session_close(s);
 	return rc;

@@ -3,6 +3,7 @@
 
 #include "tui/text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,4 +137,14 @@ void text_pad(char *out, size_t outlen, const char *s, int cols)
 	for (; w < cols; w++)
 		out[used++] = ' ';
 	out[used] = '\0';
+}
+
+char *text_vfmt_line(const char *fmt, va_list ap)
+{
+	char *raw = NULL;
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
+	char *safe = text_sanitize_line(raw ? raw : "");
+	free(raw);
+	return safe;
 }

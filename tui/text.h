@@ -3,6 +3,7 @@
 #ifndef DDTREE_TUI_TEXT_H
 #define DDTREE_TUI_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* A copy of s (len bytes, may hold NULs) where nothing can act on the
@@ -12,6 +13,9 @@
 char *text_sanitize(const char *s, size_t len, int keep_nl);
 /* Same for a NUL-terminated string, newlines shown as "^J". */
 char *text_sanitize_line(const char *s);
+
+/* printf, then text_sanitize_line (a new string; NULL when out of memory). */
+char *text_vfmt_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Display width in terminal columns of sanitized UTF-8 text (wide characters
  * count 2, combining marks 0). */

@@ -13,6 +13,7 @@
 
 #include "tui/keys.h"
 #include "tui/detail.h"
+#include "tui/browser.h"
 #include "tui/help.h"
 #include "tui/modules.h"
 #include "tui/text.h"
@@ -178,7 +179,7 @@ static const struct module *const *all_modules(size_t *n)
 	assert_true(nm + 1 <= sizeof mods / sizeof mods[0]);
 	for (size_t i = 0; i < nm; i++)
 		mods[i] = m[i];
-	mods[nm] = &ui_frame_module;
+	mods[nm] = &browser_module;
 	*n = nm + 1;
 	return mods;
 }
