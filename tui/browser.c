@@ -99,35 +99,32 @@ static void run_command(struct ui *ui, char *line)
 		ui_message(ui, true, "unknown command :%s (see :help)", cmd);
 }
 
-static void prompt_key(struct ui *ui, int ch)
+/* A key in the ':' or '/' prompt; false when the prompt has no use for it
+ * (text fields never trigger bindings). */
+static bool prompt_key(struct ui *ui, int ch)
 {
+	struct lineedit *e = &ui->prompt_edit;
 	if (ch == 27) {   /* Esc: abandon */
 		if (ui->prompt == '/')
 			view_set_filter(ui_focused_view(ui), NULL);
 		ui->prompt = 0;
-		return;
+		return true;
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		int p = ui->prompt;
 		ui->prompt = 0;
-		ui->prompt_buf[ui->prompt_len] = '\0';
 		if (p == ':')
-			run_command(ui, ui->prompt_buf);
-		return;
+			run_command(ui, e->text);
+		return true;
 	}
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		/* remove one UTF-8 character */
-		while (ui->prompt_len > 0 && (ui->prompt_buf[--ui->prompt_len] & 0xC0) == 0x80)
-			;
-	} else if (ch >= 32 && ch < 256 && ch != 127 && ui->prompt_len + 1 < sizeof ui->prompt_buf) {
-		ui->prompt_buf[ui->prompt_len++] = (char)ch;   /* bytes of UTF-8 arrive one by one */
-	} else {
-		return;   /* text fields never trigger bindings */
-	}
-	if (ui->prompt == '/') {
-		ui->prompt_buf[ui->prompt_len] = '\0';
-		view_set_filter(ui_focused_view(ui), ui->prompt_buf);
-	}
+	enum lineedit_result r = lineedit_key(e, ch);
+	if (r == LINEEDIT_NONE)
+		return false;
+	/* the filter follows the text (a Backspace on an empty one clears it) */
+	if (ui->prompt == '/' &&
+	    (r == LINEEDIT_CHANGED || ch == KEY_BACKSPACE || ch == 127 || ch == 8))
+		view_set_filter(ui_focused_view(ui), e->text);
+	return true;
 }
 
 static void handle_action(struct ui *ui, enum action a)
@@ -226,11 +223,11 @@ static void handle_action(struct ui *ui, enum action a)
 		break;
 	case ACT_FILTER:
 		ui->prompt = '/';
-		ui->prompt_len = 0;
+		lineedit_set(&ui->prompt_edit, NULL);
 		break;
 	case ACT_COMMAND:
 		ui->prompt = ':';
-		ui->prompt_len = 0;
+		lineedit_set(&ui->prompt_edit, NULL);
 		break;
 	case ACT_NEXT_MATCH: view_find_match(v, 1); break;
 	case ACT_PREV_MATCH: view_find_match(v, -1); break;
@@ -307,12 +304,27 @@ static void handle_mouse(struct ui *ui)
 	}
 }
 
+static void handle_key(struct ui *ui, int ch);
+
+/* An Alt key nothing has a use for is what the terminal sent: Esc, then
+ * the key. */
+static void esc_then(struct ui *ui, int ch)
+{
+	handle_key(ui, 27);
+	handle_key(ui, ch);
+}
+
 static void handle_key(struct ui *ui, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return;   /* the next draw picks up the new size */
 	if (ch == KEY_MOUSE) {
 		handle_mouse(ui);
+		return;
+	}
+	int alt = key_alt_base(ch);   /* x for Alt-x */
+	if (ui->confirm_text && alt >= 0) {
+		esc_then(ui, alt);
 		return;
 	}
 	if (ui->confirm_text) {
@@ -327,12 +339,17 @@ static void handle_key(struct ui *ui, int ch)
 		return;
 	}
 	if (ui->prompt) {
-		prompt_key(ui, ch);
+		if (!prompt_key(ui, ch) && alt >= 0)
+			esc_then(ui, alt);
 		return;
 	}
 	struct view *fv = ui_focused_view(ui);
 	if (!ui->help && fv->ops->key && fv->ops->key(fv, ch))
 		return;   /* text fields see keys before any binding */
+	if (alt >= 0 && keymap_lookup(&ui->km, ch) == ACT_NONE) {
+		esc_then(ui, alt);
+		return;
+	}
 	if (ui->message) {
 		free(ui->message);
 		ui->message = NULL;
@@ -479,6 +496,7 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	ui->modules = mods;
 	ui->nmodules = nmodules + 1;
 	ui->mstate = mstate;
+	lineedit_init(&ui->prompt_edit, false, 511);
 
 	ui->tree = tree_view_new(ui);
 	ui_add_roots(ui);
@@ -521,6 +539,15 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 					ui->quit = true;
 					break;
 				}
+				if (ch == 27) {
+					/* Alt-x: the terminal sends Esc and x at once */
+					int next = getch();
+					int alt = next != ERR ? key_combine_esc(next) : -1;
+					if (alt >= 0)
+						ch = alt;
+					else if (next != ERR)
+						ungetch(next);
+				}
 				handle_key(ui, ch);
 			}
 		}
@@ -539,6 +566,7 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	view_free(ui->tree);
 	free(mods);
 	free(mstate);
+	lineedit_free(&ui->prompt_edit);
 	free(ui->message);
 	free(ui->confirm_text);
 	return EXIT_OK;

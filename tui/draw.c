@@ -177,7 +177,7 @@ void draw_screen(struct ui *ui)
 		snprintf(st, sizeof st, " %s (y/n)", ui->confirm_text);
 		role = ROLE_ERROR;
 	} else if (ui->prompt) {
-		snprintf(st, sizeof st, "%c%.*s", ui->prompt, (int)ui->prompt_len, ui->prompt_buf);
+		snprintf(st, sizeof st, "%c%s", ui->prompt, ui->prompt_edit.text);
 	} else if (ui->message) {
 		snprintf(st, sizeof st, " %s", ui->message);
 		if (ui->message_error)
@@ -200,7 +200,7 @@ void draw_screen(struct ui *ui)
 	attroff(role_attr(ui, role));
 	if (ui->prompt) {
 		curs_set(1);
-		char *safe = text_sanitize(ui->prompt_buf, ui->prompt_len, 0);
+		char *safe = text_sanitize(ui->prompt_edit.text, ui->prompt_edit.cur, 0);
 		move(rows - 1, 1 + text_width(safe ? safe : ""));
 		free(safe);
 	} else {

@@ -32,6 +32,17 @@ static const struct { const char *name; int key; } named[] = {
 	{"lt", '<'}, {"gt", '>'}, {"Colon", ':'}, {"BackTab", KEY_BTAB},
 };
 
+int key_combine_esc(int next)
+{
+	return next >= 32 && next < 127 ? KEY_ALT(next) : -1;
+}
+
+int key_alt_base(int key)
+{
+	return key & KEY_ALT_BIT && (key & ~KEY_ALT_BIT) >= 32 && (key & ~KEY_ALT_BIT) < 127
+	     ? key & ~KEY_ALT_BIT : -1;
+}
+
 int key_parse(const char *s)
 {
 	if (!s || !*s)
@@ -54,6 +65,8 @@ int key_parse(const char *s)
 		if (c >= 'a' && c <= 'z')
 			return c - 'a' + 1;
 	}
+	if ((in[0] == 'M' || in[0] == 'm') && in[1] == '-' && in[2] && !in[3])
+		return key_combine_esc((unsigned char)in[2]);
 	if ((in[0] == 'F' || in[0] == 'f') && isdigit((unsigned char)in[1])) {
 		int f = atoi(in + 1);
 		if (f >= 1 && f <= 12)
@@ -70,7 +83,9 @@ void keyname_of(int key, char *buf, int len)
 			snprintf(buf, (size_t)len, "<%s>", named[i].name);
 			return;
 		}
-	if (key >= KEY_F(1) && key <= KEY_F(12))
+	if (key_alt_base(key) >= 0)
+		snprintf(buf, (size_t)len, "<M-%c>", key_alt_base(key));
+	else if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, (size_t)len, "<F%d>", key - KEY_F0);
 	else if (key >= 1 && key <= 26)
 		snprintf(buf, (size_t)len, "<C-%c>", 'a' + key - 1);

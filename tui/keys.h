@@ -8,9 +8,21 @@
 #include "tui/actions.h"
 
 /* Key codes are ncurses' (ASCII, KEY_* values); names look like "j",
- * "<Enter>", "<C-f>", "<PgDn>", "<F5>", "<Space>", "<Esc>", "<lt>" for '<'. */
+ * "<Enter>", "<C-f>", "<M-f>" (Alt), "<PgDn>", "<F5>", "<Space>", "<Esc>", "<lt>"
+ * for '<'. */
 int key_parse(const char *name);                 /* -1 if unknown */
 void keyname_of(int key, char *buf, int len);
+
+/* Alt-x: terminals send Esc then x at once; the browser reads the two as
+ * one key, KEY_ALT(x) ("<M-x>" in the config file and scripts).  A key
+ * nothing uses as Alt-x goes on as Esc, then x. */
+#define KEY_ALT_BIT 0x40000
+#define KEY_ALT(c) (KEY_ALT_BIT | (c))
+/* Esc then `next` came at once: KEY_ALT(next), or -1 when next is not a
+ * key Alt goes with (a curses key, a control character). */
+int key_combine_esc(int next);
+/* x for KEY_ALT(x), else -1. */
+int key_alt_base(int key);
 
 #define KEYMAP_MAX 512
 struct keymap {

@@ -139,6 +139,22 @@ void text_pad(char *out, size_t outlen, const char *s, int cols)
 	out[used] = '\0';
 }
 
+size_t text_utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+size_t text_utf8_next(const char *s, size_t len, size_t i)
+{
+	if (i < len)
+		i++;
+	while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
 char *text_vfmt_line(const char *fmt, va_list ap)
 {
 	char *raw = NULL;

@@ -14,6 +14,11 @@ char *text_sanitize(const char *s, size_t len, int keep_nl);
 /* Same for a NUL-terminated string, newlines shown as "^J". */
 char *text_sanitize_line(const char *s);
 
+/* The start of the UTF-8 character before byte i of s (0 at the start),
+ * and of the one after the character at i (len at the end). */
+size_t text_utf8_prev(const char *s, size_t i);
+size_t text_utf8_next(const char *s, size_t len, size_t i);
+
 /* printf, then text_sanitize_line (a new string; NULL when out of memory). */
 char *text_vfmt_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 

@@ -13,6 +13,7 @@
 #include "model/session.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
+#include "tui/lineedit.h"
 #include "tui/module.h"
 #include "tui/view.h"
 
@@ -28,8 +29,7 @@ struct ui {
 	bool message_error;
 	/* prompt: ':' command line or '/' filter */
 	int prompt;                         /* 0, ':' or '/' */
-	char prompt_buf[512];
-	size_t prompt_len;
+	struct lineedit prompt_edit;        /* its text */
 	bool script;                        /* non-interactive (DDTREE_SCRIPT) */
 	/* a yes/no question in the status line */
 	char *confirm_text;

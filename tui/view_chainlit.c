@@ -7,6 +7,7 @@
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "tui/detail.h"
+#include "tui/lineedit.h"
 #include "model/chainlit.h"
 #include "model/feedback.h"
 #include "model/timefmt.h"
@@ -1142,74 +1143,12 @@ struct form {
 	json_t *seen;
 	int value;               /* 1 up, 0 down, -1 none chosen (the stored value was invalid) */
 	char *note;              /* why no value is chosen, or NULL */
-	char *text;              /* the comment being typed (UTF-8) */
-	size_t len, cap, cur;    /* cursor: byte offset */
+	struct lineedit edit;    /* the comment being typed */
 	int field;
 	struct lines lines;      /* laid out for a screen of rows x cols */
 	int rows, cols;
 	size_t box_top;          /* the first comment line shown */
 };
-
-static void form_insert(struct form *f, const char *s, size_t n)
-{
-	if (f->len + n + 1 > f->cap) {
-		f->cap = (f->len + n + 1) * 2;
-		f->text = realloc(f->text, f->cap);
-		if (!f->text)
-			abort();
-	}
-	memmove(f->text + f->cur + n, f->text + f->cur, f->len - f->cur + 1);
-	memcpy(f->text + f->cur, s, n);
-	f->len += n;
-	f->cur += n;
-}
-
-static size_t utf8_prev(const char *s, size_t i)
-{
-	while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
-		;
-	return i;
-}
-
-static size_t utf8_next(const char *s, size_t len, size_t i)
-{
-	if (i < len)
-		i++;
-	while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-		i++;
-	return i;
-}
-
-/* Column (in characters) of the cursor within its line, and line starts. */
-static size_t line_start(const char *s, size_t i)
-{
-	while (i > 0 && s[i - 1] != '\n')
-		i--;
-	return i;
-}
-
-static void form_vertical(struct form *f, int dir)
-{
-	size_t ls = line_start(f->text, f->cur);
-	size_t col = 0;
-	for (size_t i = ls; i < f->cur; i = utf8_next(f->text, f->len, i))
-		col++;
-	size_t target;
-	if (dir < 0) {
-		if (!ls)
-			return;
-		target = line_start(f->text, ls - 1);
-	} else {
-		const char *nl = memchr(f->text + f->cur, '\n', f->len - f->cur);
-		if (!nl)
-			return;
-		target = (size_t)(nl - f->text) + 1;
-	}
-	size_t i = target;
-	for (size_t c = 0; c < col && i < f->len && f->text[i] != '\n'; c++)
-		i = utf8_next(f->text, f->len, i);
-	f->cur = i;
-}
 
 #define FORM_BAR "\xe2\x96\x8f"   /* the comment's cursor */
 
@@ -1227,10 +1166,11 @@ static void form_render(struct view *v)
 	f->rows = ui->rows;
 	f->cols = ui->cols;
 	bool focus = f->field == F_COMMENT;
-	const char *text = f->text ? f->text : "";
+	const char *text = f->edit.text;
 	/* the comment, wrapped, with the cursor shown as a bar when the field has focus */
 	char *shown = NULL;
-	if (asprintf(&shown, "%.*s%s%s", (int)f->cur, text, focus ? FORM_BAR : "", text + f->cur) < 0)
+	if (asprintf(&shown, "%.*s%s%s", (int)f->edit.cur, text, focus ? FORM_BAR : "",
+	             text + f->edit.cur) < 0)
 		shown = NULL;
 	struct lines box = {0};
 	wrap_text(&box, shown ? shown : "", ui->cols > 20 ? ui->cols - 4 : 60, 4);
@@ -1242,7 +1182,7 @@ static void form_render(struct view *v)
 	size_t cur_line = (size_t)-1;
 	if (focus) {
 		size_t k = 0;
-		for (const char *q = text; (q = strstr(q, FORM_BAR)) && (size_t)(q - text) < f->cur; q++)
+		for (const char *q = text; (q = strstr(q, FORM_BAR)) && (size_t)(q - text) < f->edit.cur; q++)
 			k++;
 		for (size_t i = 0; i < box.n && cur_line == (size_t)-1; i++)
 			for (const char *q = box.v[i]; (q = strstr(q, FORM_BAR)); q++)
@@ -1357,7 +1297,7 @@ static void form_save(struct view *v)
 	c->thread_id = strdup(f->thread_id);
 	c->step_id = strdup(f->step_id);
 	c->value = f->value;
-	c->comment = f->len ? strdup(f->text) : NULL;
+	c->comment = f->edit.len ? strdup(f->edit.text) : NULL;
 	c->seen = f->seen ? json_incref(f->seen) : NULL;
 	form_close(ui);   /* frees f */
 	fb_write_ctx(c);
@@ -1367,6 +1307,13 @@ static bool form_key(struct view *v, int ch)
 {
 	struct form *f = v->priv;
 	struct ui *ui = v->ui;
+	if (key_alt_base(ch) >= 0) {
+		/* Alt-b, Alt-f in the comment; any other Alt-x is Esc, then x */
+		if (f->field != F_COMMENT || lineedit_key(&f->edit, ch) == LINEEDIT_NONE)
+			return false;
+		form_render(v);
+		return true;
+	}
 	if (ch == 27) {                       /* Esc */
 		ui_message(ui, false, "feedback not changed");
 		form_close(ui);
@@ -1388,38 +1335,7 @@ static bool form_key(struct view *v, int ch)
 		else if (ch == KEY_DOWN)
 			f->field = F_COMMENT;
 	} else if (f->field == F_COMMENT) {
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			form_insert(f, "\n", 1);
-		else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			if (f->cur) {
-				size_t p = utf8_prev(f->text, f->cur);
-				memmove(f->text + p, f->text + f->cur, f->len - f->cur + 1);
-				f->len -= f->cur - p;
-				f->cur = p;
-			}
-		} else if (ch == KEY_DC) {
-			if (f->cur < f->len) {
-				size_t nx = utf8_next(f->text, f->len, f->cur);
-				memmove(f->text + f->cur, f->text + nx, f->len - nx + 1);
-				f->len -= nx - f->cur;
-			}
-		} else if (ch == KEY_LEFT)
-			f->cur = utf8_prev(f->text, f->cur);
-		else if (ch == KEY_RIGHT)
-			f->cur = utf8_next(f->text, f->len, f->cur);
-		else if (ch == KEY_UP)
-			form_vertical(f, -1);
-		else if (ch == KEY_DOWN)
-			form_vertical(f, 1);
-		else if (ch == KEY_HOME || ch == 1)
-			f->cur = line_start(f->text, f->cur);
-		else if (ch == KEY_END || ch == 5) {
-			const char *nl = memchr(f->text + f->cur, '\n', f->len - f->cur);
-			f->cur = nl ? (size_t)(nl - f->text) : f->len;
-		} else if (ch >= 32 && ch < 256 && ch != 127) {
-			char b = (char)ch;   /* UTF-8 arrives byte by byte; pastes too */
-			form_insert(f, &b, 1);
-		}
+		lineedit_key(&f->edit, ch);   /* Enter is a new line; Up, Down change lines */
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER || ch == ' ') {
 		if (f->field == F_SAVE) {
 			form_save(v);
@@ -1439,7 +1355,7 @@ static void form_destroy(struct view *v)
 	free(f->thread_id);
 	free(f->step_id);
 	free(f->label);
-	free(f->text);
+	lineedit_free(&f->edit);
 	free(f->note);
 	json_decref(f->seen);
 	lines_free(&f->lines);
@@ -1475,12 +1391,9 @@ static void form_open(struct ui *ui, const char *thread_id, const char *step_id,
 	} else if (value != 0 && value != 1) {
 		f->value = 1;
 	}
-	f->cap = 64;
-	f->text = calloc(1, f->cap);
-	if (!f->text)
-		abort();
+	lineedit_init(&f->edit, true, 0);
 	if (comment)
-		form_insert(f, comment, strlen(comment));
+		lineedit_insert(&f->edit, comment, strlen(comment));
 	f->field = F_COMMENT;
 	struct view *v = view_new(ui, &form_ops, f, "edit feedback");
 	ui_set_overlay(ui, v);

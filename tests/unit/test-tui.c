@@ -1,6 +1,6 @@
 /* Unit tests for the pure parts of tui/: key names, bindings and the
  * config file, detail rendering and wrapping, the module table (:help,
- * -c readiness, the README's command table). */
+ * -c readiness, the README's command table), the line editor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 #include "tui/detail.h"
 #include "tui/browser.h"
 #include "tui/help.h"
+#include "tui/lineedit.h"
 #include "tui/modules.h"
 #include "tui/text.h"
 #include "tui/ui.h"
@@ -352,6 +353,124 @@ static void test_readme_lists_the_commands(void **st)
 	assert_int_equal(rows, listed);
 }
 
+/* ---- the line editor -------------------------------------------------------- */
+
+static void type(struct lineedit *e, const char *keys)
+{
+	for (const char *p = keys; *p; p++)
+		lineedit_key(e, (unsigned char)*p);
+}
+
+/* The text with the cursor shown as |. */
+static const char *shown(const struct lineedit *e)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%.*s|%s", (int)e->cur, e->text, e->text + e->cur);
+	return buf;
+}
+
+static void test_lineedit_keys(void **st)
+{
+	(void)st;
+	struct lineedit e;
+	lineedit_init(&e, false, 0);
+	type(&e, "grep -r fünf words");
+	assert_string_equal(shown(&e), "grep -r fünf words|");
+	assert_int_equal(lineedit_key(&e, 23), LINEEDIT_CHANGED);   /* Ctrl-W */
+	assert_string_equal(shown(&e), "grep -r fünf |");
+	lineedit_key(&e, KEY_ALT('b'));                             /* Alt-b: the word before */
+	assert_string_equal(shown(&e), "grep -r |fünf ");
+	lineedit_key(&e, KEY_ALT('b'));                             /* "-" is no word */
+	assert_string_equal(shown(&e), "grep -|r fünf ");
+	lineedit_key(&e, KEY_ALT('f'));                             /* Alt-f: to a word's end */
+	assert_string_equal(shown(&e), "grep -r| fünf ");
+	lineedit_key(&e, KEY_ALT('f'));                             /* UTF-8 letters are letters */
+	assert_string_equal(shown(&e), "grep -r fünf| ");
+	lineedit_key(&e, 1);                                        /* Ctrl-A */
+	assert_string_equal(shown(&e), "|grep -r fünf ");
+	lineedit_key(&e, 5);                                        /* Ctrl-E */
+	assert_string_equal(shown(&e), "grep -r fünf |");
+	lineedit_key(&e, KEY_LEFT);
+	lineedit_key(&e, KEY_LEFT);
+	assert_string_equal(shown(&e), "grep -r fün|f ");
+	lineedit_key(&e, KEY_LEFT);
+	lineedit_key(&e, KEY_LEFT);                                 /* over ü, two bytes */
+	assert_string_equal(shown(&e), "grep -r f|ünf ");
+	lineedit_key(&e, KEY_RIGHT);
+	assert_string_equal(shown(&e), "grep -r fü|nf ");
+	assert_int_equal(lineedit_key(&e, KEY_BACKSPACE), LINEEDIT_CHANGED);   /* one character, two bytes */
+	assert_string_equal(shown(&e), "grep -r f|nf ");
+	lineedit_key(&e, 11);                                       /* Ctrl-K */
+	assert_string_equal(shown(&e), "grep -r f|");
+	lineedit_key(&e, KEY_ALT('b'));
+	lineedit_key(&e, 21);                                       /* Ctrl-U */
+	assert_string_equal(shown(&e), "|f");
+	assert_int_equal(lineedit_key(&e, KEY_DC), LINEEDIT_CHANGED);
+	assert_string_equal(shown(&e), "|");
+	/* nothing to delete, nowhere to go: no change */
+	assert_int_equal(lineedit_key(&e, KEY_BACKSPACE), LINEEDIT_MOVED);
+	assert_int_equal(lineedit_key(&e, 23), LINEEDIT_MOVED);
+	/* one line: Enter, Esc, Tab, Up are the caller's */
+	assert_int_equal(lineedit_key(&e, '\n'), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, 27), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, '\t'), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, KEY_UP), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, KEY_ALT('x')), LINEEDIT_NONE);
+	/* a Ctrl-W over spaces takes the word before them */
+	lineedit_set(&e, "one two   ");
+	lineedit_key(&e, 23);
+	assert_string_equal(shown(&e), "one |");
+	lineedit_free(&e);
+}
+
+static void test_lineedit_limit_and_lines(void **st)
+{
+	(void)st;
+	struct lineedit e;
+	lineedit_init(&e, false, 5);
+	type(&e, "abcdefgh");
+	assert_string_equal(shown(&e), "abcde|");
+	lineedit_free(&e);
+	/* the comment box: several lines; Ctrl-A/E/U/K act on the cursor's line */
+	lineedit_init(&e, true, 0);
+	type(&e, "first line\nsecond");
+	assert_int_equal(lineedit_key(&e, '\r'), LINEEDIT_CHANGED);
+	type(&e, "third");
+	assert_string_equal(shown(&e), "first line\nsecond\nthird|");
+	lineedit_key(&e, KEY_UP);
+	assert_string_equal(shown(&e), "first line\nsecon|d\nthird");
+	lineedit_key(&e, 1);
+	assert_string_equal(shown(&e), "first line\n|second\nthird");
+	lineedit_key(&e, 11);
+	assert_string_equal(shown(&e), "first line\n|\nthird");
+	lineedit_key(&e, KEY_UP);
+	lineedit_key(&e, 5);
+	lineedit_key(&e, 21);
+	assert_string_equal(shown(&e), "|\n\nthird");
+	lineedit_key(&e, KEY_DOWN);
+	lineedit_key(&e, KEY_DOWN);
+	lineedit_key(&e, 5);
+	lineedit_key(&e, 23);
+	assert_string_equal(shown(&e), "\n\n|");
+	lineedit_free(&e);
+}
+
+/* Alt-x is Esc and x at once: one key, named <M-x> */
+static void test_alt_keys(void **st)
+{
+	(void)st;
+	assert_int_equal(key_combine_esc('b'), KEY_ALT('b'));
+	assert_int_equal(key_combine_esc(KEY_UP), -1);
+	assert_int_equal(key_combine_esc(3), -1);
+	assert_int_equal(key_alt_base(KEY_ALT('f')), 'f');
+	assert_int_equal(key_alt_base('f'), -1);
+	assert_int_equal(key_alt_base(KEY_UP), -1);
+	assert_int_equal(key_parse("<M-b>"), KEY_ALT('b'));
+	char name[32];
+	keyname_of(KEY_ALT('f'), name, sizeof name);
+	assert_string_equal(name, "<M-f>");
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -367,6 +486,9 @@ int main(void)
 		cmocka_unit_test(test_command_names_are_unique),
 		cmocka_unit_test(test_start_command_readiness),
 		cmocka_unit_test(test_readme_lists_the_commands),
+		cmocka_unit_test(test_lineedit_keys),
+		cmocka_unit_test(test_lineedit_limit_and_lines),
+		cmocka_unit_test(test_alt_keys),
 	};
 	return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }
