@@ -5,7 +5,7 @@
 
 #include "tui/browser.h"
 #include "tui/draw.h"
-#include "tui/out.h"
+#include "tui/cli.h"
 #include "tui/script.h"
 #include "tui/tree.h"
 

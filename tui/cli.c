@@ -1,6 +1,6 @@
 /* tui/cli.c: the command line: options, the subcommand table (--help comes
  * from it) and dispatch to tui/cmd_*.c or the browser; the tables and demo
- * subcommands.  Output goes through tui/out.c. */
+ * subcommands (their output helpers are in tui/cmd.c). */
 #include "ddconfig.h"
 
 #include "tui/cli.h"

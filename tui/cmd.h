@@ -1,6 +1,5 @@
-/* tui/cmd.h: what subcommands share: the parsed command line (and, from
- * tui/out.h, the output helpers).  Each group of subcommands lives in its
- * own tui/cmd_*.c; tui/cli.c dispatches to them. */
+/* tui/cmd.h: what subcommands share: the parsed command line and output
+ * helpers.  Each group of subcommands lives in its own tui/cmd_*.c. */
 #ifndef DDTREE_TUI_CMD_H
 #define DDTREE_TUI_CMD_H
 
@@ -8,7 +7,7 @@
 #include <jansson.h>
 
 #include "model/session.h"
-#include "tui/out.h"
+#include "tui/cli.h"
 
 struct cli {
 	struct session_opts so;
@@ -39,5 +38,24 @@ int cmd_users(struct cli *cl, struct session *s);
 int cmd_threads(struct cli *cl, struct session *s);
 int cmd_thread(struct cli *cl, struct session *s);
 int cmd_feedback(struct cli *cl, struct session *s);
+
+/* Print one JSON object as a line on stdout (steals o). */
+void cli_print_json(json_t *o);
+/* Report an AWS/network error on stderr; returns EXIT_AWS. */
+int cli_ddb_error(const char *what, const struct ddb_error *e);
+/* Report any other failure on stderr (text is sanitised); returns rc. */
+int cli_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "ddtree: reading documents: 4000" on stderr while a long read runs, when
+ * stderr is a terminal; with `streaming` (rows printed as they come) only
+ * when stdout is not that terminal.  cli_progress_end wipes the line. */
+struct cli_progress {
+	const char *what;
+	bool streaming;
+	bool shown;
+};
+void cli_progress(struct cli_progress *p, long items);
+void cli_progress_end(struct cli_progress *p);
+/* Print database text on stdout safely (control characters made visible). */
+void cli_put_text(const char *s);
 
 #endif

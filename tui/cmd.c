@@ -1,9 +1,10 @@
-/* tui/out.c: how subcommands write: JSON lines, database text made safe,
- * errors and progress on stderr. */
+/* tui/cmd.c: what subcommands share (tui/cmd.h): how they write JSON
+ * lines, database text made safe, errors and progress on stderr.  Below
+ * tui/cmd_*.c and the command line (tui/cli.c), which call it. */
 #include "ddconfig.h"
 
 #include "aws/util.h"
-#include "tui/out.h"
+#include "tui/cmd.h"
 #include "tui/text.h"
 
 #include <stdarg.h>
