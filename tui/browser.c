@@ -427,7 +427,7 @@ static void on_signal(int sig)
 static void load_config(struct ui *ui)
 {
 	char *errors = NULL;
-	config_load(&ui->km, &ui->cfg, &errors);
+	uiconf_load(&ui->km, &ui->cfg, &errors);
 	if (errors && *errors)
 		ui_message(ui, true, "%s", errors);
 	free(errors);

@@ -295,9 +295,9 @@ int cli_main(int argc, char **argv)
 	/* the config file may ask for read-only, or for writes to remote
 	 * endpoints; --read-only on the command line always wins */
 	struct keymap km;
-	struct ui_config uc;
+	struct uiconf uc;
 	char *cerr = NULL;
-	config_load(&km, &uc, &cerr);
+	uiconf_load(&km, &uc, &cerr);
 	free(cerr);   /* the browser shows config errors; commands ignore them */
 	if (uc.read_only && !cl.so.write && !cl.so.read_only) {
 		cl.so.read_only = true;

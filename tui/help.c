@@ -10,7 +10,7 @@ void help_build(struct lines *l, const struct keymap *km, bool read_only,
                 const struct module *const *mods, size_t n)
 {
 	lines_add(l, "ddtree key bindings (from the same table the keyboard uses; change them in");
-	char *cp = config_path();
+	char *cp = uiconf_path();
 	char line[512];
 	snprintf(line, sizeof line, "%s)", cp ? cp : "$XDG_CONFIG_HOME/ddtree/config");
 	free(cp);

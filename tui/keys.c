@@ -176,7 +176,7 @@ static bool parse_bool(const char *v, bool *out)
 	return false;
 }
 
-void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors)
+void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char **errors)
 {
 	char *out = NULL;
 	size_t outlen = 0;
@@ -254,7 +254,7 @@ void config_parse(const char *text, struct keymap *km, struct ui_config *uc, cha
 		free(out);
 }
 
-int config_load(struct keymap *km, struct ui_config *uc, char **errors)
+int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors)
 {
 	keymap_defaults(km);
 	memset(uc, 0, sizeof *uc);
@@ -262,7 +262,7 @@ int config_load(struct keymap *km, struct ui_config *uc, char **errors)
 		uc->color_fg[i] = uc->color_bg[i] = -2;
 	if (errors)
 		*errors = NULL;
-	char *path = config_path();
+	char *path = uiconf_path();
 	FILE *f = path ? fopen(path, "r") : NULL;
 	if (!f) {
 		free(path);
@@ -281,7 +281,7 @@ int config_load(struct keymap *km, struct ui_config *uc, char **errors)
 		fclose(m);
 	fclose(f);
 	char *errs = NULL;
-	config_parse(text, km, uc, &errs);
+	uiconf_parse(text, km, uc, &errs);
 	if (errs && *errs && errors) {
 		if (asprintf(errors, "%s: %s", path, errs) < 0)
 			*errors = NULL;
@@ -292,7 +292,7 @@ int config_load(struct keymap *km, struct ui_config *uc, char **errors)
 	return 1;
 }
 
-char *config_path(void)
+char *uiconf_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char *p = NULL;

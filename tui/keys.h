@@ -40,7 +40,7 @@ int keymap_bind(struct keymap *km, int key, enum action a);
 void keymap_keys_for(const struct keymap *km, enum action a, char *buf, int len);
 
 /* Settings from the config file besides bindings. */
-struct ui_config {
+struct uiconf {
 	bool read_only;         /* set read-only = true */
 	bool write;             /* set write = true */
 	bool monochrome;        /* set colors = mono */
@@ -51,13 +51,13 @@ struct ui_config {
  * "set read-only true|false", "set write true|false", "set colors mono|default",
  * "color ROLE FG [BG]", "# comment".  Bad lines are reported in *errors
  * (malloc'd, one per line, "line N: ...") and skipped. */
-void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors);
+void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char **errors);
 
 /* Defaults, then the config file if there is one (1 when read).  Errors
  * (malloc'd, NULL when none) name the file and the lines. */
-int config_load(struct keymap *km, struct ui_config *uc, char **errors);
+int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors);
 
 /* The path of the config file ($XDG_CONFIG_HOME or ~/.config), malloc'd. */
-char *config_path(void);
+char *uiconf_path(void);
 
 #endif

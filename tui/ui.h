@@ -20,7 +20,7 @@
 struct ui {
 	struct session *s;
 	struct keymap km;
-	struct ui_config cfg;
+	struct uiconf cfg;
 	struct view *tree, *list, *detail;  /* panes; detail is an overlay or NULL */
 	int focus;                          /* 0 tree, 1 list */
 	bool color, quit, help;

@@ -58,13 +58,13 @@ static void test_config_overrides(void **st)
 {
 	(void)st;
 	struct keymap km;
-	struct ui_config uc;
+	struct uiconf uc;
 	memset(&uc, 0, sizeof uc);
 	for (int i = 0; i < 16; i++)
 		uc.color_fg[i] = uc.color_bg[i] = -2;
 	keymap_defaults(&km);
 	char *errors = NULL;
-	config_parse("# my bindings\n"
+	uiconf_parse("# my bindings\n"
 	             "bind x quit\n"
 	             "unbind q\n"
 	             "\n"
