@@ -4,7 +4,7 @@
 #include "ddconfig.h"
 
 #include "tui/chainlit.h"
-#include "tui/detail.h"
+#include "tui/lines.h"
 #include "tui/lineedit.h"
 #include "model/chainlit.h"
 #include "model/feedback.h"
@@ -180,7 +180,7 @@ static void form_render(struct view *v)
 	             text + f->edit.cur) < 0)
 		shown = NULL;
 	struct lines box = {0};
-	wrap_text(&box, shown ? shown : "", ui->cols > 20 ? ui->cols - 4 : 60, 4);
+	lines_wrap(&box, shown ? shown : "", ui->cols > 20 ? ui->cols - 4 : 60, 4);
 	free(shown);
 	if (!box.n)
 		lines_add(&box, "");
@@ -426,14 +426,14 @@ static void describe_fb(struct lines *l, const char *who, const json_t *fb_av, i
 		snprintf(buf, sizeof buf, "%s: %s", who, v && !strcmp(v, "1") ? "thumbs up" :
 		         v && !strcmp(v, "0") ? "thumbs down" : v ? v : "(no value)");
 		lines_add(l, buf);
-		wrap_text(l, c ? c : "(no comment)", 76, 4);
+		lines_wrap(l, c ? c : "(no comment)", 76, 4);
 	} else if (is_delete || value < 0) {
 		snprintf(buf, sizeof buf, "%s: (no feedback)", who);
 		lines_add(l, buf);
 	} else {
 		snprintf(buf, sizeof buf, "%s: %s", who, value == 1 ? "thumbs up" : "thumbs down");
 		lines_add(l, buf);
-		wrap_text(l, comment ? comment : "(no comment)", 76, 4);
+		lines_wrap(l, comment ? comment : "(no comment)", 76, 4);
 	}
 }
 

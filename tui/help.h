@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tui/detail.h"
+#include "tui/lines.h"
 #include "tui/keys.h"
 #include "tui/module.h"
 

@@ -3,7 +3,7 @@
 #include "ddconfig.h"
 
 #include "tui/module.h"
-#include "tui/detail.h"
+#include "tui/lines.h"
 #include "tui/ui.h"
 
 #include <stdio.h>

@@ -51,7 +51,7 @@ static void detail_build(struct view *v)
 	d->width = v->ui->cols > 20 ? v->ui->cols : 80;
 	if (d->problems && *d->problems) {
 		lines_add(&d->lines, "Problems found in this item:");
-		wrap_text(&d->lines, d->problems, d->width, 2);
+		lines_wrap(&d->lines, d->problems, d->width, 2);
 		lines_add(&d->lines, "");
 	}
 	detail_render(&d->lines, d->item, d->raw, d->width);

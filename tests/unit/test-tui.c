@@ -159,12 +159,12 @@ static void test_wrap_respects_width(void **st)
 {
 	(void)st;
 	struct lines l = {0};
-	wrap_text(&l, "日本語のテキストはとても長いのでこの幅では折り返されなければならない", 20, 2);
+	lines_wrap(&l, "日本語のテキストはとても長いのでこの幅では折り返されなければならない", 20, 2);
 	assert_true(l.n > 1);
 	for (size_t i = 0; i < l.n; i++)
 		assert_true(text_width(l.v[i]) <= 20);
 	lines_free(&l);
-	wrap_text(&l, "short words wrap at spaces when they can", 16, 0);
+	lines_wrap(&l, "short words wrap at spaces when they can", 16, 0);
 	assert_string_equal(l.v[0], "short words ");
 	lines_free(&l);
 }
