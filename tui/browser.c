@@ -3,6 +3,7 @@
  * prompts, the -c commands, the frame's own commands. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/browser.h"
 #include "tui/draw.h"
 #include "tui/cli.h"
@@ -405,9 +406,7 @@ static void run_start_commands(struct ui *ui)
 			c++;
 		if (!module_command_ready(ui, c))
 			return;
-		char *copy = strdup(c);
-		if (!copy)
-			abort();
+		char *copy = util_xstrdup(c);
 		ui->start_cmds++;
 		ui->n_start_cmds--;
 		run_command(ui, copy);
@@ -486,10 +485,8 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	getmaxyx(stdscr, ui->rows, ui->cols);
 
 	/* the modules, then the frame's own commands */
-	const struct module **mods = calloc(nmodules + 1, sizeof *mods);
-	void **mstate = calloc(nmodules + 1, sizeof *mstate);
-	if (!mods || !mstate)
-		abort();
+	const struct module **mods = util_xcalloc(nmodules + 1, sizeof *mods);
+	void **mstate = util_xcalloc(nmodules + 1, sizeof *mstate);
 	if (nmodules)
 		memcpy(mods, modules, nmodules * sizeof *mods);
 	mods[nmodules] = &browser_module;

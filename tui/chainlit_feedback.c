@@ -3,6 +3,7 @@
  * comment), the conflict view (both versions; the user chooses). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/chainlit.h"
 #include "tui/lines.h"
 #include "tui/lineedit.h"
@@ -27,10 +28,7 @@ void chainlit_fb_free(struct fb_ctx *c)
 
 char *chainlit_draft_key(const char *thread_id, const char *step_id)
 {
-	char *k = NULL;
-	if (asprintf(&k, "%s\n%s", thread_id, step_id) < 0)
-		k = NULL;
-	return k;
+	return util_xasprintf("%s\n%s", thread_id, step_id);
 }
 
 static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current);
@@ -51,7 +49,7 @@ static void fb_peek(const json_t *fb_av, int *vote, char **comment)
 	cl_step_decode(&s, item);
 	if (s.has_feedback) {
 		*vote = s.feedback.vote;
-		*comment = s.feedback.comment ? strdup(s.feedback.comment) : NULL;
+		*comment = s.feedback.comment ? util_xstrdup(s.feedback.comment) : NULL;
 	}
 	cl_step_clear(&s);
 	json_decref(item);
@@ -175,12 +173,10 @@ static void form_render(struct view *v)
 	bool focus = f->field == F_COMMENT;
 	const char *text = f->edit.text;
 	/* the comment, wrapped, with the cursor shown as a bar when the field has focus */
-	char *shown = NULL;
-	if (asprintf(&shown, "%.*s%s%s", (int)f->edit.cur, text, focus ? FORM_BAR : "",
-	             text + f->edit.cur) < 0)
-		shown = NULL;
+	char *shown = util_xasprintf("%.*s%s%s", (int)f->edit.cur, text, focus ? FORM_BAR : "",
+	                             text + f->edit.cur);
 	struct lines box = {0};
-	lines_wrap(&box, shown ? shown : "", ui->cols > 20 ? ui->cols - 4 : 60, 4);
+	lines_wrap(&box, shown, ui->cols > 20 ? ui->cols - 4 : 60, 4);
 	free(shown);
 	if (!box.n)
 		lines_add(&box, "");
@@ -297,14 +293,12 @@ static void form_save(struct view *v)
 		form_render(v);
 		return;
 	}
-	struct fb_ctx *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
+	struct fb_ctx *c = util_xcalloc(1, sizeof *c);
 	c->ui = ui;
-	c->thread_id = strdup(f->thread_id);
-	c->step_id = strdup(f->step_id);
+	c->thread_id = util_xstrdup(f->thread_id);
+	c->step_id = util_xstrdup(f->step_id);
 	c->value = f->value;
-	c->comment = f->edit.len ? strdup(f->edit.text) : NULL;
+	c->comment = f->edit.len ? util_xstrdup(f->edit.text) : NULL;
 	c->seen = f->seen ? json_incref(f->seen) : NULL;
 	form_close(ui);   /* frees f */
 	chainlit_fb_write(c);
@@ -379,22 +373,19 @@ static const struct view_ops form_ops = {
 void chainlit_form_open(struct ui *ui, const char *thread_id, const char *step_id, const char *label,
                          const json_t *seen, int value, const char *comment)
 {
-	struct form *f = calloc(1, sizeof *f);
-	if (!f)
-		abort();
-	f->thread_id = strdup(thread_id);
-	f->step_id = strdup(step_id);
-	f->label = strdup(label);
+	struct form *f = util_xcalloc(1, sizeof *f);
+	f->thread_id = util_xstrdup(thread_id);
+	f->step_id = util_xstrdup(step_id);
+	f->label = util_xstrdup(label);
 	f->seen = seen ? json_deep_copy(seen) : NULL;
 	f->value = value;
 	if ((value != 0 && value != 1) && seen) {
 		/* an invalid stored value (the Slack integration's 2...): nothing
 		 * is preselected, and the form says why */
 		const char *n = ddb_av_get_n(json_object_get(json_object_get(seen, "M"), "value"));
-		if (asprintf(&f->note, n ? "stored value %.40s is not 0 or 1: choose thumbs up or down"
-		                         : "the stored value is missing or not a number: choose thumbs up "
-		                           "or down", n) < 0)
-			f->note = NULL;
+		f->note = util_xasprintf(n ? "stored value %.40s is not 0 or 1: choose thumbs up or down"
+		                           : "the stored value is missing or not a number: choose thumbs up "
+		                             "or down", n);
 	} else if (value != 0 && value != 1) {
 		f->value = 1;
 	}
@@ -448,7 +439,7 @@ static void conflict_row(struct view *v, size_t i, char *buf, size_t len, enum c
 
 static void conflict_close(struct ui *ui, const char *thread_id)
 {
-	char *tid = strdup(thread_id);
+	char *tid = util_xstrdup(thread_id);
 	ui_set_overlay(ui, NULL);
 	struct cl_state *st = chainlit_state(ui);
 	if (st)
@@ -466,7 +457,7 @@ static bool conflict_key(struct view *v, int ch)
 		k->c = NULL;
 		json_decref(c->seen);
 		c->seen = k->current ? json_incref(k->current) : NULL;
-		char *tid = strdup(c->thread_id);
+		char *tid = util_xstrdup(c->thread_id);
 		ui_set_overlay(ui, NULL);
 		chainlit_fb_write(c);
 		free(tid);
@@ -498,7 +489,7 @@ static bool conflict_key(struct view *v, int ch)
 			json_object_del(st->drafts, dk);
 		free(dk);
 		ui_message(ui, false, "kept the stored feedback");
-		char *tid = strdup(c->thread_id);
+		char *tid = util_xstrdup(c->thread_id);
 		chainlit_fb_free(c);
 		conflict_close(ui, tid);
 		free(tid);
@@ -533,9 +524,7 @@ static const struct view_ops conflict_ops = {
 
 static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current)
 {
-	struct conflict *k = calloc(1, sizeof *k);
-	if (!k)
-		abort();
+	struct conflict *k = util_xcalloc(1, sizeof *k);
 	k->c = c;
 	k->current = current ? json_deep_copy(current) : NULL;
 	lines_add(&k->lines, "Someone changed this feedback after you read it. Nothing was overwritten.");

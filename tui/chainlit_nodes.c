@@ -6,6 +6,7 @@
  * browser's own writes. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/chainlit.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
@@ -56,9 +57,8 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 	if (up || down)
 		snprintf(counts, sizeof counts, " +%ld-%ld%s", up, down, com ? "\xe2\x9c\x8e" : "");
 	free(n->label);
-	if (asprintf(&n->label, "%s%s  %s", t->created ? t->created : "?", counts,
-	             t->name ? t->name : "(no name)") < 0)
-		n->label = strdup("?");
+	n->label = util_xasprintf("%s%s  %s", t->created ? t->created : "?", counts,
+	                          t->name ? t->name : "(no name)");
 	n->role = down ? ROLE_DOWN : up ? ROLE_UP : t->name ? ROLE_NORMAL : ROLE_PROBLEM;
 	n->feedback_mark = up || down ? 1 : -1;
 	/* the :only filter */
@@ -81,7 +81,7 @@ static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_th
 {
 	struct thread_node *t = n->data;
 	free(t->name);
-	t->name = th->name ? strdup(th->name) : NULL;
+	t->name = th->name ? util_xstrdup(th->name) : NULL;
 	free(t->created);
 	t->created = NULL;
 	int64_t us;
@@ -89,7 +89,7 @@ static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_th
 		char buf[32];
 		time_format(us, buf, sizeof buf);
 		buf[16] = '\0';   /* minutes are enough in the tree */
-		t->created = strdup(buf);
+		t->created = util_xstrdup(buf);
 	}
 	tnode_set_item(n, th->raw);
 	free(n->problems);
@@ -99,12 +99,10 @@ static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_th
 
 static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread *th)
 {
-	struct thread_node *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
-	t->thread_id = strdup(th->id ? th->id : "?");
+	struct thread_node *t = util_xcalloc(1, sizeof *t);
+	t->thread_id = util_xstrdup(th->id ? th->id : "?");
 	struct tnode *n = tnode_new("", &chainlit_thread_ops, t);
-	n->id = strdup(t->thread_id);
+	n->id = util_xstrdup(t->thread_id);
 	thread_fill(st, n, th);
 	return n;
 }
@@ -154,7 +152,7 @@ static struct view *more_list(struct ui *ui, struct tnode *n)
 	(void)ui;
 	if (L && !L->busy && !pager_done(L->pager)) {
 		free(n->label);
-		n->label = strdup("loading more...");
+		n->label = util_xstrdup("loading more...");
 		threads_next(L);
 		tree_changed(L->ui);
 	}
@@ -251,9 +249,7 @@ static void threads_page(struct pager *p, const json_t *items, const struct ddb_
 	struct cl_threads page = {0};
 	cl_threads_add(&page, items);
 	json_t *want = json_array();
-	L->partial = realloc(L->partial, (page.n ? page.n : 1) * sizeof *L->partial);
-	if (!L->partial)
-		abort();
+	L->partial = util_xrealloc(L->partial, (page.n ? page.n : 1) * sizeof *L->partial);
 	L->npartial = 0;
 	for (size_t i = 0; i < page.n; i++) {
 		struct tnode *n = thread_node_new(st, &page.v[i]);
@@ -281,9 +277,7 @@ static void threads_next(struct threads_load *L)
 
 static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)
 {
-	struct threads_load *L = calloc(1, sizeof *L);
-	if (!L)
-		abort();
+	struct threads_load *L = util_xcalloc(1, sizeof *L);
 	L->ui = ui;
 	L->node = n;
 	L->generation = n->generation;
@@ -396,12 +390,10 @@ static void add_users(struct cl_state *st, struct users_load *L, const json_t *i
 			continue;
 		if (ident)
 			json_object_set_new(st->listed, ident, json_true());
-		struct user_node *u = calloc(1, sizeof *u);
-		if (!u)
-			abort();
-		u->identifier = strdup(ident ? ident : "?");
+		struct user_node *u = util_xcalloc(1, sizeof *u);
+		u->identifier = util_xstrdup(ident ? ident : "?");
 		struct tnode *k = tnode_new(u->identifier, &chainlit_user_ops, u);
-		k->id = strdup(u->identifier);
+		k->id = util_xstrdup(u->identifier);
 		tnode_set_item(k, us.v[i].raw);
 		if (us.v[i].problems.n) {
 			k->problems = problems_join(&us.v[i].problems);
@@ -464,9 +456,7 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 static void start_scan(struct ui *ui, struct tnode *n)
 {
 	struct cl_state *st = chainlit_state(ui);
-	struct users_load *L = calloc(1, sizeof *L);
-	if (!L)
-		abort();
+	struct users_load *L = util_xcalloc(1, sizeof *L);
 	L->ui = ui;
 	L->node = n;
 	L->generation = n->generation;
@@ -565,10 +555,8 @@ void chainlit_roots(struct ui *ui)
 {
 	if (chainlit_state(ui) || !ui->s->chainlit_table)
 		return;
-	struct cl_state *st = calloc(1, sizeof *st);
-	if (!st)
-		abort();
-	st->table = strdup(ui->s->chainlit_table);
+	struct cl_state *st = util_xcalloc(1, sizeof *st);
+	st->table = util_xstrdup(ui->s->chainlit_table);
 	st->counts = json_object();
 	st->listed = json_object();
 	st->pending = json_object();

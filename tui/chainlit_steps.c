@@ -2,6 +2,7 @@
  * list pane, with its feedback keys (e, +, -, D, ], [, }). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/chainlit.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
@@ -155,7 +156,7 @@ static void steps_reload(struct view *v)
 	size_t sel = view_selected(v);
 	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
 	if (nd && nd->step->id && !sv->keep_step)
-		sv->keep_step = strdup(nd->step->id);
+		sv->keep_step = util_xstrdup(nd->step->id);
 	v->loading = true;
 	view_set_error(v, NULL);
 	sv->job = cl_conversation_load(v->ui->s, st->table, sv->thread_id, conv_loaded, v);
@@ -269,13 +270,11 @@ static bool key_ids(const struct cl_step *s, const char **thread_id, const char 
 static struct fb_ctx *ctx_for(struct view *v, struct cl_node *nd)
 {
 	const char *tid, *sid;
-	struct fb_ctx *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
+	struct fb_ctx *c = util_xcalloc(1, sizeof *c);
 	key_ids(nd->step, &tid, &sid);   /* checked by the caller */
 	c->ui = v->ui;
-	c->thread_id = strdup(tid);
-	c->step_id = strdup(sid);
+	c->thread_id = util_xstrdup(tid);
+	c->step_id = util_xstrdup(sid);
 	c->seen = nd->step->has_feedback ? json_deep_copy(nd->step->feedback.av) : NULL;
 	return c;
 }
@@ -351,7 +350,7 @@ static bool steps_action(struct view *v, enum action a)
 		return true;
 	}
 	c->value = a == ACT_FB_UP ? 1 : 0;
-	c->comment = s->has_feedback && s->feedback.comment ? strdup(s->feedback.comment) : NULL;
+	c->comment = s->has_feedback && s->feedback.comment ? util_xstrdup(s->feedback.comment) : NULL;
 	chainlit_fb_write(c);
 	return true;
 }
@@ -384,10 +383,8 @@ static const struct view_ops steps_ops = {
 
 struct view *chainlit_steps_new(struct ui *ui, const char *thread_id)
 {
-	struct steps *sv = calloc(1, sizeof *sv);
-	if (!sv)
-		abort();
-	sv->thread_id = strdup(thread_id);
+	struct steps *sv = util_xcalloc(1, sizeof *sv);
+	sv->thread_id = util_xstrdup(thread_id);
 	struct view *v = view_new(ui, &steps_ops, sv, "thread %s", thread_id);
 	steps_reload(v);
 	return v;

@@ -1,6 +1,7 @@
 /* tui/detail.c: render an item for the detail view. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/detail.h"
 #include "tui/text.h"
 #include "aws/ddb.h"
@@ -68,11 +69,9 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		if (!multiline && (int)(indent + strlen(lab) + 6 + text_width(safe ? safe : "")) <= width &&
 		    !(slen > 1 && (s[0] == '{' || s[0] == '['))) {
 			snprintf(head, sizeof head, "%*s%s  (S) ", indent, "", lab);
-			char *line = NULL;
-			if (asprintf(&line, "%s\"%s\"", head, safe ? safe : "") >= 0) {
-				lines_add(out, line);
-				free(line);
-			}
+			char *line = util_xasprintf("%s\"%s\"", head, safe ? safe : "");
+			lines_add(out, line);
+			free(line);
 		} else {
 			snprintf(head, sizeof head, "%*s%s  (S, %zu bytes%s)", indent, "", lab, slen,
 			         memchr(s, '\0', slen) ? ", holds NUL bytes" : "");
@@ -107,7 +106,7 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		size_t n = json_object_size(v);
 		snprintf(head, sizeof head, "%*s%s  (M, %zu %s)", indent, "", lab, n, n == 1 ? "key" : "keys");
 		lines_add(out, head);
-		const char **keys = malloc((n ? n : 1) * sizeof *keys);
+		const char **keys = util_xcalloc(n, sizeof *keys);
 		size_t k = 0;
 		const char *key;
 		json_t *x;
@@ -132,7 +131,7 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		snprintf(head, sizeof head, "%*s%s  (%s, %zu %s)", indent, "", lab, t, n,
 		         n == 1 ? "member" : "members");
 		lines_add(out, head);
-		const char **m = malloc((n ? n : 1) * sizeof *m);
+		const char **m = util_xcalloc(n, sizeof *m);
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
 			if (json_is_string(json_array_get(v, i)))
@@ -140,11 +139,9 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		qsort(m, k, sizeof *m, cmp_keys);
 		for (size_t i = 0; i < k; i++) {
 			char *safe = text_sanitize_line(m[i]);
-			char *line = NULL;
-			if (asprintf(&line, "%*s- %s", indent + 4, "", safe ? safe : "") >= 0) {
-				lines_add(out, line);
-				free(line);
-			}
+			char *line = util_xasprintf("%*s- %s", indent + 4, "", safe ? safe : "");
+			lines_add(out, line);
+			free(line);
 			free(safe);
 		}
 		free(m);
@@ -167,7 +164,7 @@ void detail_render(struct lines *out, const json_t *item, bool raw, int width)
 		return;
 	}
 	size_t n = json_object_size(item), k = 0;
-	const char **keys = malloc((n ? n : 1) * sizeof *keys);
+	const char **keys = util_xcalloc(n, sizeof *keys);
 	const char *key;
 	json_t *x;
 	json_object_foreach((json_t *)item, key, x)

@@ -1,6 +1,7 @@
 /* tui/keys.c: the action table, key names, bindings and the config file. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/keys.h"
 
 #include <curses.h>
@@ -181,7 +182,7 @@ void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char *
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *ef = open_memstream(&out, &outlen);
-	char *copy = strdup(text ? text : "");
+	char *copy = util_xstrdup(text ? text : "");
 	int lineno = 0;
 	for (char *line = copy, *next; line; line = next) {
 		next = strchr(line, '\n');
@@ -282,10 +283,8 @@ int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors)
 	fclose(f);
 	char *errs = NULL;
 	uiconf_parse(text, km, uc, &errs);
-	if (errs && *errs && errors) {
-		if (asprintf(errors, "%s: %s", path, errs) < 0)
-			*errors = NULL;
-	}
+	if (errs && *errs && errors)
+		*errors = util_xasprintf("%s: %s", path, errs);
 	free(errs);
 	free(text);
 	free(path);
@@ -295,13 +294,9 @@ int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors)
 char *uiconf_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *p = NULL;
-	if (x && *x) {
-		if (asprintf(&p, "%s/ddtree/config", x) < 0)
-			p = NULL;
-	} else if (home && *home) {
-		if (asprintf(&p, "%s/.config/ddtree/config", home) < 0)
-			p = NULL;
-	}
-	return p;
+	if (x && *x)
+		return util_xasprintf("%s/ddtree/config", x);
+	if (home && *home)
+		return util_xasprintf("%s/.config/ddtree/config", home);
+	return NULL;
 }

@@ -1,6 +1,7 @@
 /* tui/lineedit.c: the line editor of every text field. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/lineedit.h"
 #include "tui/keys.h"
 #include "tui/text.h"
@@ -15,9 +16,7 @@ void lineedit_init(struct lineedit *e, bool multiline, size_t max)
 	e->multiline = multiline;
 	e->max = max;
 	e->cap = 64;
-	e->text = calloc(1, e->cap);
-	if (!e->text)
-		abort();
+	e->text = util_xcalloc(1, e->cap);
 }
 
 void lineedit_free(struct lineedit *e)
@@ -33,9 +32,7 @@ void lineedit_insert(struct lineedit *e, const char *s, size_t n)
 		n = e->len < e->max ? e->max - e->len : 0;
 	if (e->len + n + 1 > e->cap) {
 		e->cap = (e->len + n + 1) * 2;
-		e->text = realloc(e->text, e->cap);
-		if (!e->text)
-			abort();
+		e->text = util_xrealloc(e->text, e->cap);
 	}
 	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
 	memcpy(e->text + e->cur, s, n);

@@ -1,6 +1,7 @@
 /* tui/lines.c: text as a list of lines, and wrapping text into it. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/lines.h"
 #include "tui/text.h"
 
@@ -9,11 +10,9 @@
 
 void lines_add(struct lines *l, const char *s)
 {
-	char **v = realloc(l->v, (l->n + 1) * sizeof *v);
-	if (!v)
-		abort();
+	char **v = util_xrealloc(l->v, (l->n + 1) * sizeof *v);
 	l->v = v;
-	l->v[l->n++] = strdup(s ? s : "");
+	l->v[l->n++] = util_xstrdup(s ? s : "");
 }
 
 void lines_free(struct lines *l)
@@ -59,9 +58,7 @@ void lines_wrap(struct lines *out, const char *text, int width, int indent)
 				if (n == 0)
 					n = 1;
 			}
-			char *buf = malloc((size_t)ip + n + 1);
-			if (!buf)
-				abort();
+			char *buf = util_xcalloc(1, (size_t)ip + n + 1);
 			memcpy(buf, pad, (size_t)ip);
 			memcpy(buf + ip, p, n);
 			buf[(size_t)ip + n] = '\0';

@@ -1,6 +1,7 @@
 /* tui/tree.c: the tree pane. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/tree.h"
 
 #include <stdio.h>
@@ -38,9 +39,7 @@ static void live_add(struct tnode *n)
 {
 	if (nlive == caplive) {
 		caplive = caplive ? caplive * 2 : 256;
-		live = realloc(live, caplive * sizeof *live);
-		if (!live)
-			abort();
+		live = util_xrealloc(live, caplive * sizeof *live);
 	}
 	live[nlive++] = n;
 }
@@ -56,11 +55,9 @@ static void live_remove(struct tnode *n)
 
 struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data)
 {
-	struct tnode *n = calloc(1, sizeof *n);
-	if (!n)
-		abort();
+	struct tnode *n = util_xcalloc(1, sizeof *n);
 	live_add(n);
-	n->label = strdup(label ? label : "");
+	n->label = util_xstrdup(label ? label : "");
 	n->ops = ops;
 	n->data = data;
 	n->expandable = ops && ops->expand;
@@ -117,9 +114,7 @@ json_t *tnode_item(const struct tnode *n)
 
 void tnode_add(struct tnode *parent, struct tnode *child)
 {
-	struct tnode **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
-	if (!k)
-		abort();
+	struct tnode **k = util_xrealloc(parent->kids, (parent->nkids + 1) * sizeof *k);
 	parent->kids = k;
 	child->parent = parent;
 	parent->kids[parent->nkids++] = child;
@@ -151,12 +146,10 @@ void tnode_delete(struct tnode *n)
 static void flatten(struct tree *t)
 {
 	size_t cap = 64, n = 0;
-	struct tnode **flat = malloc(cap * sizeof *flat);
-	int *depth = malloc(cap * sizeof *depth);
+	struct tnode **flat = util_xcalloc(cap, sizeof *flat);
+	int *depth = util_xcalloc(cap, sizeof *depth);
 	size_t scap = 64, sn = 0;
-	struct frame { struct tnode *node; size_t next; int depth; } *st = malloc(scap * sizeof *st);
-	if (!flat || !depth || !st)
-		abort();
+	struct frame { struct tnode *node; size_t next; int depth; } *st = util_xcalloc(scap, sizeof *st);
 	st[sn++] = (struct frame){t->root, 0, -1};
 	while (sn) {
 		struct frame *f = &st[sn - 1];
@@ -169,10 +162,8 @@ static void flatten(struct tree *t)
 			continue;
 		if (n == cap) {
 			cap *= 2;
-			flat = realloc(flat, cap * sizeof *flat);
-			depth = realloc(depth, cap * sizeof *depth);
-			if (!flat || !depth)
-				abort();
+			flat = util_xrealloc(flat, cap * sizeof *flat);
+			depth = util_xrealloc(depth, cap * sizeof *depth);
 		}
 		flat[n] = k;
 		depth[n] = f->depth + 1;
@@ -181,9 +172,7 @@ static void flatten(struct tree *t)
 			int d = f->depth + 1;   /* f points into st, which may move */
 			if (sn == scap) {
 				scap *= 2;
-				st = realloc(st, scap * sizeof *st);
-				if (!st)
-					abort();
+				st = util_xrealloc(st, scap * sizeof *st);
 			}
 			st[sn++] = (struct frame){k, 0, d};
 		}
@@ -386,7 +375,7 @@ static const char *tree_id(struct view *v, size_t i)
 static char *tree_problems(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	return i < t->nflat && t->flat[i]->problems ? strdup(t->flat[i]->problems) : NULL;
+	return i < t->nflat && t->flat[i]->problems ? util_xstrdup(t->flat[i]->problems) : NULL;
 }
 
 static void tree_destroy(struct view *v)
@@ -578,9 +567,7 @@ bool tree_alive(struct ui *ui, struct tnode *n, int generation)
 
 struct view *tree_view_new(struct ui *ui)
 {
-	struct tree *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
+	struct tree *t = util_xcalloc(1, sizeof *t);
 	t->root = tnode_new("", NULL, NULL);
 	live_tree = t;
 	ui->tree = view_new(ui, &tree_ops, t, "ddtree");

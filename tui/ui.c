@@ -3,6 +3,7 @@
  * clipboard, the modules' state and roots. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/ui.h"
 #include "tui/detail.h"
 #include "tui/text.h"
@@ -157,12 +158,10 @@ void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const 
 void ui_show_detail_id(struct ui *ui, const char *title, const char *id, const json_t *item,
                        const char *problems)
 {
-	struct detail *d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
+	struct detail *d = util_xcalloc(1, sizeof *d);
 	d->item = json_deep_copy(item);
-	d->id = id ? strdup(id) : NULL;
-	d->problems = problems ? strdup(problems) : NULL;
+	d->id = id ? util_xstrdup(id) : NULL;
+	d->problems = problems ? util_xstrdup(problems) : NULL;
 	view_free(ui->detail);
 	ui->detail = view_new(ui, &detail_ops, d, "%s  (r: raw DynamoDB JSON, Esc: back)",
 	                      title ? title : "item");
@@ -185,9 +184,7 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 static char *base64(const char *s, size_t n)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-	if (!out)
-		return NULL;
+	char *out = util_xcalloc(1, (n + 2) / 3 * 4 + 1), *o = out;
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |

@@ -2,6 +2,7 @@
  * load error. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/ui.h"
 #include "tui/text.h"
 
@@ -12,9 +13,7 @@
 
 struct view *view_new(struct ui *ui, const struct view_ops *ops, void *priv, const char *title, ...)
 {
-	struct view *v = calloc(1, sizeof *v);
-	if (!v)
-		abort();
+	struct view *v = util_xcalloc(1, sizeof *v);
 	v->ui = ui;
 	v->ops = ops;
 	v->priv = priv;
@@ -106,9 +105,7 @@ static void view_refilter(struct view *v)
 	}
 	size_t keep = view_selected(v);
 	free(v->fmap);
-	v->fmap = malloc((v->nrows ? v->nrows : 1) * sizeof *v->fmap);
-	if (!v->fmap)
-		abort();
+	v->fmap = util_xcalloc(1, (v->nrows ? v->nrows : 1) * sizeof *v->fmap);
 	v->nf = 0;
 	char buf[2048];
 	enum color_role role;
@@ -164,7 +161,7 @@ void view_set_filter(struct view *v, const char *f)
 	size_t row = v->cursor >= v->top ? v->cursor - v->top : 0;   /* on screen */
 	bool had = v->filter != NULL;
 	free(v->filter);
-	v->filter = f && *f ? strdup(f) : NULL;
+	v->filter = f && *f ? util_xstrdup(f) : NULL;
 	view_refilter(v);
 	if (!v->filter && keep != (size_t)-1) {
 		v->cursor = keep;   /* clearing the filter keeps the selected row */

@@ -53,7 +53,7 @@ static void table_command(struct ui *ui, const char *cmd, const char *arg)
 		return;
 	}
 	free(ui->s->chainlit_table);
-	ui->s->chainlit_table = strdup(arg);
+	ui->s->chainlit_table = util_xstrdup(arg);
 	if (st)
 		tnode_delete(st->root);   /* frees the state, clears its slot */
 	ui_show_list(ui, NULL);
@@ -78,13 +78,11 @@ static void user_command(struct ui *ui, const char *cmd, const char *arg)
 		    !strcmp(st->root->kids[i]->id, arg))
 			found = st->root->kids[i];
 	if (!found) {
-		struct user_node *u = calloc(1, sizeof *u);
-		if (!u)
-			abort();
-		u->identifier = strdup(arg);
+		struct user_node *u = util_xcalloc(1, sizeof *u);
+		u->identifier = util_xstrdup(arg);
 		u->by_command = true;
 		found = tnode_new(arg, &chainlit_user_ops, u);
-		found->id = strdup(arg);
+		found->id = util_xstrdup(arg);
 		tnode_add(st->root, found);
 		json_object_set_new(st->listed, arg, json_true());
 		json_object_set_new(st->pending, arg, json_true());
@@ -112,12 +110,10 @@ static void only_command(struct ui *ui, const char *cmd, const char *arg)
 		ui_message(ui, false, "feedback counts are still loading; the filter applies once they are in");
 	/* the root says which threads it shows */
 	free(st->root->label);
-	st->root->label = util_fmt("Conversations%s  (%s)",
-	                           st->only == ONLY_NEGATIVE ? " [only: thumbs down]"
-	                           : st->only == ONLY_COMMENTS ? " [only: with comments]" : "",
-	                           st->table);
-	if (!st->root->label)
-		abort();
+	st->root->label = util_xasprintf("Conversations%s  (%s)",
+	                                 st->only == ONLY_NEGATIVE ? " [only: thumbs down]"
+	                                 : st->only == ONLY_COMMENTS ? " [only: with comments]" : "",
+	                                 st->table);
 	chainlit_relabel_all(st, st->root);
 	tree_changed(ui);
 }

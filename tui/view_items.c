@@ -5,6 +5,7 @@
  * browsing of any table, :table). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "model/pager.h"
@@ -69,9 +70,7 @@ static void items_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 	}
 	/* the other attributes in name order: servers return them in any order */
 	size_t nk = json_object_size(item), k = 0;
-	const char **keys = malloc((nk ? nk : 1) * sizeof *keys);
-	if (!keys)
-		return;
+	const char **keys = util_xcalloc(nk, sizeof *keys);
 	const char *key;
 	json_t *av;
 	json_object_foreach((json_t *)item, key, av)
@@ -171,10 +170,8 @@ static const struct view_ops items_ops = {
 
 static struct view *items_view_new(struct ui *ui, const char *table)
 {
-	struct items *it = calloc(1, sizeof *it);
-	if (!it)
-		abort();
-	it->table = strdup(table);
+	struct items *it = util_xcalloc(1, sizeof *it);
+	it->table = util_xstrdup(table);
 	it->items = json_array();
 	struct view *v = view_new(ui, &items_ops, it, "items of %s (Scan)", table);
 	items_reload(v);
@@ -248,12 +245,10 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		char label[512];
 		snprintf(label, sizeof label, "%s  [%s%s]", tl->v[i].name, table_layout_name(tl->v[i].layout),
 		         tl->v[i].named ? ", as named" : "");
-		struct table_node *tn = calloc(1, sizeof *tn);
-		if (!tn)
-			abort();
-		tn->name = strdup(tl->v[i].name);
+		struct table_node *tn = util_xcalloc(1, sizeof *tn);
+		tn->name = util_xstrdup(tl->v[i].name);
 		struct tnode *k = tnode_new(label, &table_ops, tn);
-		k->id = strdup(tl->v[i].name);
+		k->id = util_xstrdup(tl->v[i].name);
 		tnode_add(c->node, k);
 	}
 	c->ui->tables_known = true;
@@ -263,9 +258,7 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 
 static void tables_expand(struct ui *ui, struct tnode *n)
 {
-	struct tables_load_ctx *c = malloc(sizeof *c);
-	if (!c)
-		abort();
+	struct tables_load_ctx *c = util_xcalloc(1, sizeof *c);
 	*c = (struct tables_load_ctx){ui, n, n->generation};
 	ui->tables_known = false;
 	tables_load_named(ui->s, tables_done, c);
