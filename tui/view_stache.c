@@ -1,6 +1,6 @@
-/* tui/view_stache.c: Stache in the browser: the namespace tree (one level
- * at a time through parent_id-index; orphans and cycles from a full Scan),
- * the documents of a namespace newest first, and the trash. */
+/* tui/view_stache.c: the Stache module: the namespace tree (one level at a
+ * time through parent_id-index; orphans and cycles from a full Scan), the
+ * documents of a namespace newest first, the trash, its ':' commands. */
 #include "ddconfig.h"
 
 #include "aws/util.h"
