@@ -162,22 +162,6 @@ static int ensure_table(struct session *s, const struct demo_opts *o, const char
 	return wait_active(s, table, err);
 }
 
-int demo_check(const struct session *s, const struct demo_names *n, char **err)
-{
-	/* before the read-only switch: --write must not make it pass */
-	if (!s->conf.endpoint_is_loopback) {
-		if (asprintf(err, "refusing to run demo against %s: it deletes, recreates and fills "
-		             "the tables %s, %s and %s, so it only runs on a DynamoDB on this machine "
-		             "(localhost, 127.x.x.x or [::1]), whatever --write or the config file say",
-		             s->conf.endpoint_url, n->namespaces, n->documents, n->chainlit) < 0)
-			*err = NULL;
-		return DEMO_REFUSED;
-	}
-	if (session_check_write(s, err) != 0)
-		return DEMO_REFUSED;
-	return 0;
-}
-
 int demo_create(struct session *s, const struct demo_opts *o, char **err)
 {
 	struct demo_names n;

@@ -1,11 +1,12 @@
-/* tui/cli.c: options, subcommands and their output.  Human-readable tables by
- * default, one JSON object per line with --json. */
+/* tui/cli.c: the command line: options, the subcommand table (--help comes
+ * from it) and dispatch to tui/cmd_*.c or the browser; the tables and demo
+ * subcommands (their output helpers are in tui/cmd.c). */
 #include "ddconfig.h"
 
-#include "aws/util.h"
 #include "tui/cli.h"
 #include "tui/cmd.h"
-#include "tui/ui.h"
+#include "tui/browser.h"
+#include "tui/modules.h"
 #include "tui/text.h"
 #include "tui/out.h"
 #include "tui/keys.h"
@@ -15,7 +16,6 @@
 #include "model/demo.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,67 +80,6 @@ static void usage(void)
 	           "  -V, --version             version\n\n"
 	           "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
 	           "3 AWS or network error, 4 conflict (a concurrent change won).\n");
-}
-
-void cli_print_json(json_t *o)
-{
-	char *line = jsontext_dumps(o, JT_COMPACT | JT_ENSURE_ASCII);
-	if (line) {
-		out_line(line);
-		free(line);
-	}
-	json_decref(o);
-}
-
-int cli_fail(int rc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *raw = util_vfmt(fmt, ap);
-	va_end(ap);
-	char *m = text_sanitize_line(raw ? raw : "error");
-	out_eprintf("ddtree: %s\n", m ? m : "");
-	free(m);
-	free(raw);
-	return rc;
-}
-
-void cli_put_text(const char *s)
-{
-	char *m = text_sanitize_line(s ? s : "");
-	out_puts(m);
-	free(m);
-}
-
-void cli_progress(struct cli_progress *p, long items)
-{
-	/* only on a terminal, and not over output that goes to the same one */
-	if (!isatty(STDERR_FILENO) || (p->streaming && isatty(STDOUT_FILENO)))
-		return;
-	out_progress("ddtree: reading %s: %ld", p->what, items);
-	p->shown = true;
-}
-
-void cli_progress_end(struct cli_progress *p)
-{
-	if (p->shown)
-		out_progress_clear();
-	p->shown = false;
-}
-
-int cli_ddb_error(const char *what, const struct ddb_error *e)
-{
-	/* each part on one line: a newline from the server cannot start a line
-	 * that looks like ddtree's own */
-	char *w = text_sanitize_line(what);
-	char *code = e->code ? text_sanitize_line(e->code) : NULL;
-	char *msg = text_sanitize_line(e->message ? e->message : ddb_error_kind_text(e->kind));
-	out_eprintf("ddtree: %s: %s%s%s%s\n", w ? w : "", code ? code : "", code ? ": " : "",
-	            msg ? msg : "", e->http_status >= 500 ? " (server error)" : "");
-	free(w);
-	free(code);
-	free(msg);
-	return EXIT_AWS;
 }
 
 static int cmd_tables(struct cli *cl, struct session *s)
@@ -373,9 +312,9 @@ int cli_main(int argc, char **argv)
 	/* the config file may ask for read-only, or for writes to remote
 	 * endpoints; --read-only on the command line always wins */
 	struct keymap km;
-	struct ui_config uc;
+	struct uiconf uc;
 	char *cerr = NULL;
-	config_load(&km, &uc, &cerr);
+	uiconf_load(&km, &uc, &cerr);
 	free(cerr);   /* the browser shows config errors; commands ignore them */
 	if (uc.read_only && !cl.so.write && !cl.so.read_only) {
 		cl.so.read_only = true;
@@ -402,8 +341,11 @@ int cli_main(int argc, char **argv)
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
 		out_eprintf("ddtree: the browser needs a terminal (or give a command; see --help)\n");
 		rc = EXIT_USAGE;
-	} else
-		rc = ui_run(s, cl.commands, cl.ncommands);
+	} else {
+		size_t nmodules;
+		const struct module *const *modules = modules_all(&nmodules);
+		rc = browser_run(s, modules, nmodules, cl.commands, cl.ncommands);
+	}
 	session_close(s);
 	return rc;
 }

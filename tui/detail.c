@@ -1,6 +1,7 @@
 /* tui/detail.c: render an item for the detail view. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/detail.h"
 #include "tui/text.h"
 #include "aws/ddb.h"
@@ -9,72 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void lines_add(struct lines *l, const char *s)
-{
-	char **v = realloc(l->v, (l->n + 1) * sizeof *v);
-	if (!v)
-		abort();
-	l->v = v;
-	l->v[l->n++] = strdup(s ? s : "");
-}
-
-void lines_free(struct lines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-void wrap_text(struct lines *out, const char *text, int width, int indent)
-{
-	int avail = width - indent;
-	if (avail < 10)
-		avail = 10;
-	char *safe = text_sanitize(text, strlen(text), 1);
-	if (!safe)
-		return;
-	char pad[256];
-	int ip = indent < (int)sizeof pad - 1 ? indent : (int)sizeof pad - 1;
-	memset(pad, ' ', (size_t)ip);
-	pad[ip] = '\0';
-	/* tabs become spaces; each source line is wrapped on its own */
-	for (char *t = safe; *t; t++)
-		if (*t == '\t')
-			*t = ' ';
-	for (char *line = safe, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		const char *p = line;
-		do {
-			int used;
-			size_t n = text_fit(p, avail, &used);
-			if (p[n]) {
-				/* break at the last space inside the piece when there is one */
-				size_t sp = n;
-				while (sp > 0 && p[sp - 1] != ' ')
-					sp--;
-				if (sp > n / 2)
-					n = sp;
-				if (n == 0)
-					n = 1;
-			}
-			char *buf = malloc((size_t)ip + n + 1);
-			if (!buf)
-				abort();
-			memcpy(buf, pad, (size_t)ip);
-			memcpy(buf + ip, p, n);
-			buf[(size_t)ip + n] = '\0';
-			lines_add(out, buf);
-			free(buf);
-			p += n;
-		} while (*p);
-	}
-	free(safe);
-}
 
 static int cmp_keys(const void *a, const void *b)
 {
@@ -102,7 +37,7 @@ static bool render_json_text(struct lines *out, const char *s, int width, int in
 	json_decref(j);
 	if (!pretty)
 		return false;
-	wrap_text(out, pretty, width, indent);
+	lines_wrap(out, pretty, width, indent);
 	free(pretty);
 	return true;
 }
@@ -137,11 +72,9 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		if (!multiline && (int)(indent + strlen(lab) + 6 + text_width(safe ? safe : "")) <= width &&
 		    !(slen > 1 && (s[0] == '{' || s[0] == '['))) {
 			snprintf(head, sizeof head, "%*s%s  (S) ", indent, "", lab);
-			char *line = NULL;
-			if (asprintf(&line, "%s\"%s\"", head, safe ? safe : "") >= 0) {
-				lines_add(out, line);
-				free(line);
-			}
+			char *line = util_xasprintf("%s\"%s\"", head, safe ? safe : "");
+			lines_add(out, line);
+			free(line);
 		} else {
 			snprintf(head, sizeof head, "%*s%s  (S, %zu bytes%s)", indent, "", lab, slen,
 			         memchr(s, '\0', slen) ? ", holds NUL bytes" : "");
@@ -151,7 +84,7 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 				/* shown */
 			} else {
 				char *shown = text_sanitize(s, slen, 1);
-				wrap_text(out, shown ? shown : "", width, indent + 4);
+				lines_wrap(out, shown ? shown : "", width, indent + 4);
 				free(shown);
 			}
 		}
@@ -177,12 +110,12 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		const char *b = json_string_value(v) ? json_string_value(v) : "";
 		snprintf(head, sizeof head, "%*s%s  (B, base64, %zu chars)", indent, "", lab, strlen(b));
 		lines_add(out, head);
-		wrap_text(out, b, width, indent + 4);
+		lines_wrap(out, b, width, indent + 4);
 	} else if (!strcmp(t, "M")) {
 		size_t n = json_object_size(v);
 		snprintf(head, sizeof head, "%*s%s  (M, %zu %s)", indent, "", lab, n, n == 1 ? "key" : "keys");
 		lines_add(out, head);
-		const char **keys = malloc((n ? n : 1) * sizeof *keys);
+		const char **keys = util_xcalloc(n, sizeof *keys);
 		size_t k = 0;
 		const char *key;
 		json_t *x;
@@ -207,7 +140,7 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		snprintf(head, sizeof head, "%*s%s  (%s, %zu %s)", indent, "", lab, t, n,
 		         n == 1 ? "member" : "members");
 		lines_add(out, head);
-		const char **m = malloc((n ? n : 1) * sizeof *m);
+		const char **m = util_xcalloc(n, sizeof *m);
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
 			if (json_is_string(json_array_get(v, i)))
@@ -215,11 +148,9 @@ static void render_value(struct lines *out, const char *label, const json_t *av,
 		qsort(m, k, sizeof *m, cmp_keys);
 		for (size_t i = 0; i < k; i++) {
 			char *safe = text_sanitize_line(m[i]);
-			char *line = NULL;
-			if (asprintf(&line, "%*s- %s", indent + 4, "", safe ? safe : "") >= 0) {
-				lines_add(out, line);
-				free(line);
-			}
+			char *line = util_xasprintf("%*s- %s", indent + 4, "", safe ? safe : "");
+			lines_add(out, line);
+			free(line);
 			free(safe);
 		}
 		free(m);
@@ -236,13 +167,13 @@ void detail_render(struct lines *out, const json_t *item, bool raw, int width)
 	if (raw) {
 		char *s = jsontext_dumps(item, JT_INDENT(2) | JT_SORT_KEYS);
 		if (s) {
-			wrap_text(out, s, width, 0);
+			lines_wrap(out, s, width, 0);
 			free(s);
 		}
 		return;
 	}
 	size_t n = json_object_size(item), k = 0;
-	const char **keys = malloc((n ? n : 1) * sizeof *keys);
+	const char **keys = util_xcalloc(n, sizeof *keys);
 	const char *key;
 	json_t *x;
 	json_object_foreach((json_t *)item, key, x)

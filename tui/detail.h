@@ -9,20 +9,10 @@
 #include <stddef.h>
 #include <jansson.h>
 
-struct lines {
-	char **v;
-	size_t n;
-};
-
-void lines_add(struct lines *l, const char *s);
-void lines_free(struct lines *l);
+#include "tui/lines.h"
 
 /* Append the lines showing `item` (a map of attribute values, wire form)
  * wrapped at `width` columns. */
 void detail_render(struct lines *out, const json_t *item, bool raw, int width);
-
-/* Wrap sanitised text at width columns (breaking at spaces when it can),
- * each line prefixed by `indent` spaces. */
-void wrap_text(struct lines *out, const char *text, int width, int indent);
 
 #endif

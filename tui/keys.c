@@ -1,6 +1,7 @@
 /* tui/keys.c: the action table, key names, bindings and the config file. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/keys.h"
 
 #include <curses.h>
@@ -32,6 +33,17 @@ static const struct { const char *name; int key; } named[] = {
 	{"lt", '<'}, {"gt", '>'}, {"Colon", ':'}, {"BackTab", KEY_BTAB},
 };
 
+int key_combine_esc(int next)
+{
+	return next >= 32 && next < 127 ? KEY_ALT(next) : -1;
+}
+
+int key_alt_base(int key)
+{
+	return key & KEY_ALT_BIT && (key & ~KEY_ALT_BIT) >= 32 && (key & ~KEY_ALT_BIT) < 127
+	     ? key & ~KEY_ALT_BIT : -1;
+}
+
 int key_parse(const char *s)
 {
 	if (!s || !*s)
@@ -54,6 +66,8 @@ int key_parse(const char *s)
 		if (c >= 'a' && c <= 'z')
 			return c - 'a' + 1;
 	}
+	if ((in[0] == 'M' || in[0] == 'm') && in[1] == '-' && in[2] && !in[3])
+		return key_combine_esc((unsigned char)in[2]);
 	if ((in[0] == 'F' || in[0] == 'f') && isdigit((unsigned char)in[1])) {
 		int f = atoi(in + 1);
 		if (f >= 1 && f <= 12)
@@ -70,7 +84,9 @@ void keyname_of(int key, char *buf, int len)
 			snprintf(buf, (size_t)len, "<%s>", named[i].name);
 			return;
 		}
-	if (key >= KEY_F(1) && key <= KEY_F(12))
+	if (key_alt_base(key) >= 0)
+		snprintf(buf, (size_t)len, "<M-%c>", key_alt_base(key));
+	else if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, (size_t)len, "<F%d>", key - KEY_F0);
 	else if (key >= 1 && key <= 26)
 		snprintf(buf, (size_t)len, "<C-%c>", 'a' + key - 1);
@@ -161,12 +177,12 @@ static bool parse_bool(const char *v, bool *out)
 	return false;
 }
 
-void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors)
+void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char **errors)
 {
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *ef = open_memstream(&out, &outlen);
-	char *copy = strdup(text ? text : "");
+	char *copy = util_xstrdup(text ? text : "");
 	int lineno = 0;
 	for (char *line = copy, *next; line; line = next) {
 		next = strchr(line, '\n');
@@ -239,7 +255,7 @@ void config_parse(const char *text, struct keymap *km, struct ui_config *uc, cha
 		free(out);
 }
 
-int config_load(struct keymap *km, struct ui_config *uc, char **errors)
+int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors)
 {
 	keymap_defaults(km);
 	memset(uc, 0, sizeof *uc);
@@ -247,7 +263,7 @@ int config_load(struct keymap *km, struct ui_config *uc, char **errors)
 		uc->color_fg[i] = uc->color_bg[i] = -2;
 	if (errors)
 		*errors = NULL;
-	char *path = config_path();
+	char *path = uiconf_path();
 	FILE *f = path ? fopen(path, "r") : NULL;
 	if (!f) {
 		free(path);
@@ -266,27 +282,21 @@ int config_load(struct keymap *km, struct ui_config *uc, char **errors)
 		fclose(m);
 	fclose(f);
 	char *errs = NULL;
-	config_parse(text, km, uc, &errs);
-	if (errs && *errs && errors) {
-		if (asprintf(errors, "%s: %s", path, errs) < 0)
-			*errors = NULL;
-	}
+	uiconf_parse(text, km, uc, &errs);
+	if (errs && *errs && errors)
+		*errors = util_xasprintf("%s: %s", path, errs);
 	free(errs);
 	free(text);
 	free(path);
 	return 1;
 }
 
-char *config_path(void)
+char *uiconf_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *p = NULL;
-	if (x && *x) {
-		if (asprintf(&p, "%s/ddtree/config", x) < 0)
-			p = NULL;
-	} else if (home && *home) {
-		if (asprintf(&p, "%s/.config/ddtree/config", home) < 0)
-			p = NULL;
-	}
-	return p;
+	if (x && *x)
+		return util_xasprintf("%s/ddtree/config", x);
+	if (home && *home)
+		return util_xasprintf("%s/.config/ddtree/config", home);
+	return NULL;
 }

@@ -8,9 +8,21 @@
 #include "tui/actions.h"
 
 /* Key codes are ncurses' (ASCII, KEY_* values); names look like "j",
- * "<Enter>", "<C-f>", "<PgDn>", "<F5>", "<Space>", "<Esc>", "<lt>" for '<'. */
+ * "<Enter>", "<C-f>", "<M-f>" (Alt), "<PgDn>", "<F5>", "<Space>", "<Esc>", "<lt>"
+ * for '<'. */
 int key_parse(const char *name);                 /* -1 if unknown */
 void keyname_of(int key, char *buf, int len);
+
+/* Alt-x: terminals send Esc then x at once; the browser reads the two as
+ * one key, KEY_ALT(x) ("<M-x>" in the config file and scripts).  A key
+ * nothing uses as Alt-x goes on as Esc, then x. */
+#define KEY_ALT_BIT 0x40000
+#define KEY_ALT(c) (KEY_ALT_BIT | (c))
+/* Esc then `next` came at once: KEY_ALT(next), or -1 when next is not a
+ * key Alt goes with (a curses key, a control character). */
+int key_combine_esc(int next);
+/* x for KEY_ALT(x), else -1. */
+int key_alt_base(int key);
 
 #define KEYMAP_MAX 512
 struct keymap {
@@ -28,7 +40,7 @@ int keymap_bind(struct keymap *km, int key, enum action a);
 void keymap_keys_for(const struct keymap *km, enum action a, char *buf, int len);
 
 /* Settings from the config file besides bindings. */
-struct ui_config {
+struct uiconf {
 	bool read_only;         /* set read-only = true */
 	bool write;             /* set write = true */
 	bool monochrome;        /* set colors = mono */
@@ -39,13 +51,13 @@ struct ui_config {
  * "set read-only true|false", "set write true|false", "set colors mono|default",
  * "color ROLE FG [BG]", "# comment".  Bad lines are reported in *errors
  * (malloc'd, one per line, "line N: ...") and skipped. */
-void config_parse(const char *text, struct keymap *km, struct ui_config *uc, char **errors);
+void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char **errors);
 
 /* Defaults, then the config file if there is one (1 when read).  Errors
  * (malloc'd, NULL when none) name the file and the lines. */
-int config_load(struct keymap *km, struct ui_config *uc, char **errors);
+int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors);
 
 /* The path of the config file ($XDG_CONFIG_HOME or ~/.config), malloc'd. */
-char *config_path(void);
+char *uiconf_path(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "tui/text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,4 +146,30 @@ void text_pad(char *out, size_t outlen, const char *s, int cols)
 	for (; w < cols; w++)
 		out[used++] = ' ';
 	out[used] = '\0';
+}
+
+size_t text_utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+size_t text_utf8_next(const char *s, size_t len, size_t i)
+{
+	if (i < len)
+		i++;
+	while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+char *text_vfmt_line(const char *fmt, va_list ap)
+{
+	char *raw = NULL;
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
+	char *safe = text_sanitize_line(raw ? raw : "");
+	free(raw);
+	return safe;
 }

@@ -4,6 +4,7 @@
 #define DDTREE_TUI_TEXT_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 /* A copy of s (len bytes, may hold NULs) where nothing can act on the
@@ -17,6 +18,14 @@ char *text_sanitize_line(const char *s);
  * it is all printable ASCII (newlines and tabs too if keep_nl): the fast
  * path of tui/out.c for the common case. */
 bool text_is_plain(const char *s, size_t len, int keep_nl);
+
+/* The start of the UTF-8 character before byte i of s (0 at the start),
+ * and of the one after the character at i (len at the end). */
+size_t text_utf8_prev(const char *s, size_t i);
+size_t text_utf8_next(const char *s, size_t len, size_t i);
+
+/* printf, then text_sanitize_line (a new string; NULL when out of memory). */
+char *text_vfmt_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Display width in terminal columns of sanitized UTF-8 text (wide characters
  * count 2, combining marks 0). */

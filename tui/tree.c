@@ -1,8 +1,8 @@
 /* tui/tree.c: the tree pane. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/tree.h"
-#include "model/tables.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@ struct tree {
 	int *depth;
 	size_t nflat;
 	struct tnode *shown;         /* node whose list is in the list pane */
-	struct tnode *tables;        /* the Tables root: library roots go before it */
+	struct tnode *last;          /* the root that stays last (Tables): others go before it */
 	json_t *item;                /* tree_item's answer: the item of item_of */
 	const struct tnode *item_of;
 	struct view *view;           /* the tree view (set by tree_changed) */
@@ -39,9 +39,7 @@ static void live_add(struct tnode *n)
 {
 	if (nlive == caplive) {
 		caplive = caplive ? caplive * 2 : 256;
-		live = realloc(live, caplive * sizeof *live);
-		if (!live)
-			abort();
+		live = util_xrealloc(live, caplive * sizeof *live);
 	}
 	live[nlive++] = n;
 }
@@ -57,11 +55,9 @@ static void live_remove(struct tnode *n)
 
 struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data)
 {
-	struct tnode *n = calloc(1, sizeof *n);
-	if (!n)
-		abort();
+	struct tnode *n = util_xcalloc(1, sizeof *n);
 	live_add(n);
-	n->label = strdup(label ? label : "");
+	n->label = util_xstrdup(label ? label : "");
 	n->ops = ops;
 	n->data = data;
 	n->expandable = ops && ops->expand;
@@ -118,9 +114,7 @@ json_t *tnode_item(const struct tnode *n)
 
 void tnode_add(struct tnode *parent, struct tnode *child)
 {
-	struct tnode **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
-	if (!k)
-		abort();
+	struct tnode **k = util_xrealloc(parent->kids, (parent->nkids + 1) * sizeof *k);
 	parent->kids = k;
 	child->parent = parent;
 	parent->kids[parent->nkids++] = child;
@@ -152,12 +146,10 @@ void tnode_delete(struct tnode *n)
 static void flatten(struct tree *t)
 {
 	size_t cap = 64, n = 0;
-	struct tnode **flat = malloc(cap * sizeof *flat);
-	int *depth = malloc(cap * sizeof *depth);
+	struct tnode **flat = util_xcalloc(cap, sizeof *flat);
+	int *depth = util_xcalloc(cap, sizeof *depth);
 	size_t scap = 64, sn = 0;
-	struct frame { struct tnode *node; size_t next; int depth; } *st = malloc(scap * sizeof *st);
-	if (!flat || !depth || !st)
-		abort();
+	struct frame { struct tnode *node; size_t next; int depth; } *st = util_xcalloc(scap, sizeof *st);
 	st[sn++] = (struct frame){t->root, 0, -1};
 	while (sn) {
 		struct frame *f = &st[sn - 1];
@@ -170,10 +162,8 @@ static void flatten(struct tree *t)
 			continue;
 		if (n == cap) {
 			cap *= 2;
-			flat = realloc(flat, cap * sizeof *flat);
-			depth = realloc(depth, cap * sizeof *depth);
-			if (!flat || !depth)
-				abort();
+			flat = util_xrealloc(flat, cap * sizeof *flat);
+			depth = util_xrealloc(depth, cap * sizeof *depth);
 		}
 		flat[n] = k;
 		depth[n] = f->depth + 1;
@@ -182,9 +172,7 @@ static void flatten(struct tree *t)
 			int d = f->depth + 1;   /* f points into st, which may move */
 			if (sn == scap) {
 				scap *= 2;
-				st = realloc(st, scap * sizeof *st);
-				if (!st)
-					abort();
+				st = util_xrealloc(st, scap * sizeof *st);
 			}
 			st[sn++] = (struct frame){k, 0, d};
 		}
@@ -251,7 +239,7 @@ static void tree_select(struct view *v, size_t i)
 	}
 }
 
-static void expand(struct ui *ui, struct tnode *n)
+void tree_expand(struct ui *ui, struct tnode *n)
 {
 	if (!n->expandable)
 		return;
@@ -270,7 +258,7 @@ static void tree_enter(struct view *v, size_t i)
 	if (!n)
 		return;
 	if (n->expandable && !n->expanded) {
-		expand(v->ui, n);
+		tree_expand(v->ui, n);
 		return;
 	}
 	if (n->expandable && n->expanded && n->nkids) {
@@ -354,7 +342,7 @@ static void tree_reload(struct view *v)
 		n->loaded = false;
 		n->loading = false;
 		if (n->expanded)
-			expand(v->ui, n);
+			tree_expand(v->ui, n);
 		else
 			tree_changed(v->ui);
 		cursor_to_node(v, n);
@@ -387,7 +375,7 @@ static const char *tree_id(struct view *v, size_t i)
 static char *tree_problems(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	return i < t->nflat && t->flat[i]->problems ? strdup(t->flat[i]->problems) : NULL;
+	return i < t->nflat && t->flat[i]->problems ? util_xstrdup(t->flat[i]->problems) : NULL;
 }
 
 static void tree_destroy(struct view *v)
@@ -494,7 +482,7 @@ void tree_reveal(struct ui *ui, struct tnode *n)
 	struct view *v = ui->tree;
 	struct tree *t = v->priv;
 	for (struct tnode *a = n->parent; a && a != t->root; a = a->parent)
-		expand(ui, a);
+		tree_expand(ui, a);
 	view_set_filter_none(v);
 	tree_changed(ui);
 	for (size_t i = 0; i < t->nflat; i++)
@@ -504,7 +492,7 @@ void tree_reveal(struct ui *ui, struct tnode *n)
 		}
 	view_reveal_cursor(v);
 	ui->focus = 0;
-	expand(ui, n);
+	tree_expand(ui, n);
 	tree_select(v, view_selected(v));
 }
 
@@ -535,14 +523,37 @@ void tree_add_root(struct ui *ui, struct tnode *root)
 	struct tree *t = ui->tree->priv;
 	tnode_add(t->root, root);
 	root->role = ROLE_TITLE;
-	/* keep the Tables root last */
+	/* keep the last root last */
 	struct tnode **k = t->root->kids;
 	size_t n = t->root->nkids;
-	if (t->tables && n > 1 && k[n - 2] == t->tables) {
+	if (t->last && n > 1 && k[n - 2] == t->last) {
 		k[n - 2] = root;
-		k[n - 1] = t->tables;
+		k[n - 1] = t->last;
 	}
 	tree_changed(ui);
+}
+
+void tree_add_last_root(struct ui *ui, struct tnode *root)
+{
+	struct tree *t = ui->tree->priv;
+	tree_add_root(ui, root);
+	t->last = root;
+}
+
+struct tnode *tree_selected(struct ui *ui)
+{
+	return selected_node(ui->tree);
+}
+
+void tree_cursor_to(struct ui *ui, const struct tnode *n)
+{
+	struct tree *t = ui->tree->priv;
+	size_t at = 0;
+	for (size_t i = 0; n && i < t->nflat; i++)
+		if (t->flat[i] == n)
+			at = i;
+	ui->tree->cursor = at;
+	tree_select(ui->tree, at);
 }
 
 bool tree_alive(struct ui *ui, struct tnode *n, int generation)
@@ -554,126 +565,11 @@ bool tree_alive(struct ui *ui, struct tnode *n, int generation)
 	return false;
 }
 
-/* ---- the Tables root ---------------------------------------------------------- */
-
-struct table_node {
-	char *name;
-};
-
-static void free_table_node(void *d)
-{
-	struct table_node *tn = d;
-	free(tn->name);
-	free(tn);
-}
-
-static struct view *table_list(struct ui *ui, struct tnode *n)
-{
-	struct table_node *tn = n->data;
-	return items_view_new(ui, tn->name);
-}
-
-static const struct tnode_ops table_ops = {.list = table_list, .free_data = free_table_node};
-
-struct tables_load_ctx {
-	struct ui *ui;
-	struct tnode *node;
-	int generation;
-};
-
-static void tables_done(struct table_list *tl, const struct ddb_error *err, void *ud)
-{
-	struct tables_load_ctx *c = ud;
-	if (!tree_alive(c->ui, c->node, c->generation)) {
-		free(c);
-		return;
-	}
-	if (!err) {
-		/* now that the tables are known, show what the libraries keep */
-		struct ui *ui = c->ui;
-		char *amb = NULL;
-		tables_adopt(ui->s, tl, &amb);
-		if (amb)
-			ui_message(ui, true, "%s", amb);
-		free(amb);
-		struct tnode *was = selected_node(ui->tree);
-		stache_tree_roots(ui);
-		chainlit_tree_roots(ui);
-		struct tree *t = ui->tree->priv;
-		if (t->root->nkids > 1 && c->node == t->tables && c->node->generation == 0 &&
-		    !c->node->loaded) {
-			c->node->expanded = false;   /* the library roots say more */
-			c->node->loaded = true;
-			tree_changed(ui);
-			/* start on the first library root, unless the user has already
-			 * gone somewhere (a root named on the command line): roots
-			 * found now go above it, the cursor stays with its node */
-			size_t at = 0;
-			for (size_t i = 0; was && was != t->tables && i < t->nflat; i++)
-				if (t->flat[i] == was)
-					at = i;
-			ui->tree->cursor = at;
-			tree_select(ui->tree, at);
-		}
-	}
-	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "tables: %s%s%s", err->code ? err->code : "",
-		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
-		tree_loaded(c->ui, c->node, msg);
-		free(c);
-		return;
-	}
-	for (size_t i = 0; i < tl->n; i++) {
-		char label[512];
-		snprintf(label, sizeof label, "%s  [%s%s]", tl->v[i].name, table_layout_name(tl->v[i].layout),
-		         tl->v[i].named ? ", as named" : "");
-		struct table_node *tn = calloc(1, sizeof *tn);
-		if (!tn)
-			abort();
-		tn->name = strdup(tl->v[i].name);
-		struct tnode *k = tnode_new(label, &table_ops, tn);
-		k->id = strdup(tl->v[i].name);
-		tnode_add(c->node, k);
-	}
-	tree_loaded(c->ui, c->node, NULL);
-	free(c);
-}
-
-static void tables_expand(struct ui *ui, struct tnode *n)
-{
-	struct tables_load_ctx *c = malloc(sizeof *c);
-	if (!c)
-		abort();
-	*c = (struct tables_load_ctx){ui, n, n->generation};
-	tables_load_named(ui->s, tables_done, c);
-}
-
-static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
-
-bool tree_tables_known(struct ui *ui)
-{
-	struct tree *t = ui->tree ? ui->tree->priv : NULL;
-	return !t || !t->tables || t->tables->loaded;
-}
-
 struct view *tree_view_new(struct ui *ui)
 {
-	struct tree *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
+	struct tree *t = util_xcalloc(1, sizeof *t);
 	t->root = tnode_new("", NULL, NULL);
 	live_tree = t;
 	ui->tree = view_new(ui, &tree_ops, t, "ddtree");
-	stache_tree_roots(ui);
-	chainlit_tree_roots(ui);
-	struct tnode *tables = tnode_new("Tables", &tables_root_ops, NULL);
-	tree_add_root(ui, tables);
-	t->tables = tables;
-	/* Load the table list at once: it also finds the Stache and Chainlit
-	 * tables that were not named (their roots appear when it arrives). */
-	expand(ui, tables);
-	if (t->root->nkids > 1)
-		tables->expanded = false;
 	return ui->tree;
 }

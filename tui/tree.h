@@ -1,6 +1,6 @@
-/* tui/tree.h: the tree pane: lazily expanded nodes.  Library views
- * (tui/view_*.c) add their root nodes with tree_add_root; a node's ops say
- * how to load its children and what the list pane shows for it. */
+/* tui/tree.h: the tree pane: lazily expanded nodes.  Modules (tui/view_*.c)
+ * add their root nodes with tree_add_root; a node's ops say how to load
+ * its children and what the list pane shows for it. */
 #ifndef DDTREE_TUI_TREE_H
 #define DDTREE_TUI_TREE_H
 
@@ -48,17 +48,24 @@ json_t *tnode_item(const struct tnode *n);
 /* Async loads report here: marks the node loaded and refreshes the pane;
  * err (may be NULL) is shown as an error child and in the status line. */
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err);
+/* The tree pane (ui->tree), with no root yet. */
+struct view *tree_view_new(struct ui *ui);
 /* The tree is a view; its root nodes. */
 void tree_add_root(struct ui *ui, struct tnode *root);
+/* The same for the root that stays last whatever is added after it. */
+void tree_add_last_root(struct ui *ui, struct tnode *root);
+/* Expand n, starting the load of its children if they are not loaded. */
+void tree_expand(struct ui *ui, struct tnode *n);
+/* The node under the cursor, or NULL. */
+struct tnode *tree_selected(struct ui *ui);
+/* Put the cursor on n's line (the first line when n is NULL or not
+ * shown) and show its list. */
+void tree_cursor_to(struct ui *ui, const struct tnode *n);
 /* Refresh after nodes changed (labels, children). */
 void tree_changed(struct ui *ui);
 /* Select n in the tree pane (its ancestors must be expanded) and expand it. */
 void tree_reveal(struct ui *ui, struct tnode *n);
 /* Is this node still in the tree (not freed by a reload)?  For async callbacks. */
 bool tree_alive(struct ui *ui, struct tnode *n, int generation);
-
-/* Roots added by library views (weak defaults do nothing). */
-void stache_tree_roots(struct ui *ui);
-void chainlit_tree_roots(struct ui *ui);
 
 #endif

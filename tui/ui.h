@@ -1,7 +1,8 @@
-/* tui/ui.h: the browser's frame: two panes (a tree on the left, a list on
- * the right), a detail overlay, a header, a status line, prompts, help.
- * Views plug in through struct view_ops (tig's view_ops); the event loop
- * waits on the keyboard and the network together and never blocks. */
+/* tui/ui.h: the browser's frame as views and modules see it: two panes (a
+ * tree on the left, a list on the right), a detail overlay, a status line
+ * with messages and questions, the clipboard, the modules' state.  Calls
+ * nothing above it: the driver (tui/browser.c) runs the loop, tui/draw.c
+ * draws. */
 #ifndef DDTREE_TUI_UI_H
 #define DDTREE_TUI_UI_H
 
@@ -12,73 +13,14 @@
 #include "model/session.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
-
-/* Colour roles, one table: id, config name. */
-#define COLOR_ROLES(X) \
-	X(ROLE_NORMAL, "normal") X(ROLE_HEADER, "header") X(ROLE_SELECTED, "selected") \
-	X(ROLE_STATUS, "status") X(ROLE_ERROR, "error") X(ROLE_TITLE, "title") \
-	X(ROLE_DIM, "dim") X(ROLE_UP, "up") X(ROLE_DOWN, "down") X(ROLE_PROBLEM, "problem") \
-	X(ROLE_MATCH, "match")
-
-enum color_role {
-#define ROLE_X_ENUM(id, name) id,
-	COLOR_ROLES(ROLE_X_ENUM)
-#undef ROLE_X_ENUM
-	ROLE_COUNT
-};
-
-struct ui;
-struct view;
-
-struct view_ops {
-	const char *name;
-	/* Text of row i (unsanitised is fine: the frame sanitises) and its role. */
-	void (*row)(struct view *v, size_t i, char *buf, size_t len, enum color_role *role);
-	/* Enter / l on row i; h on row i.  May replace the list pane's view. */
-	void (*enter)(struct view *v, size_t i);
-	void (*back)(struct view *v, size_t i);
-	/* A view-specific action; return true when handled. */
-	bool (*action)(struct view *v, enum action a);
-	/* The cursor is near the end: fetch more rows if there are any. */
-	void (*more)(struct view *v);
-	/* R: load again from scratch. */
-	void (*reload)(struct view *v);
-	/* Raw keys before any binding (text fields, forms); true when used. */
-	bool (*key)(struct view *v, int ch);
-	/* Esc during a load. */
-	void (*cancel)(struct view *v);
-	/* The raw item behind row i (borrowed) for the detail view and copying,
-	 * and its id; either may be NULL. */
-	const json_t *(*item)(struct view *v, size_t i);
-	const char *(*id)(struct view *v, size_t i);
-	/* Problems of row i, one per line (malloc'd) or NULL. */
-	char *(*problems)(struct view *v, size_t i);
-	/* The cursor moved to row i (the tree updates the list pane). */
-	void (*select)(struct view *v, size_t i);
-	void (*destroy)(struct view *v);
-};
-
-struct view {
-	const struct view_ops *ops;
-	struct ui *ui;
-	char title[256];
-	size_t nrows;
-	size_t cursor, top;
-	bool loading;            /* a load is in flight (status line shows it) */
-	bool more_available;     /* more pages can be fetched */
-	bool load_all;           /* G: keep fetching until every page is in */
-	char progress[128];      /* "1,000 items, 1 page" */
-	char *error;             /* last load error (sanitised), or NULL */
-	char *filter;            /* active filter text, or NULL */
-	size_t *fmap;            /* visible row -> row when filtered */
-	size_t nf;
-	void *priv;
-};
+#include "tui/lineedit.h"
+#include "tui/module.h"
+#include "tui/view.h"
 
 struct ui {
 	struct session *s;
 	struct keymap km;
-	struct ui_config cfg;
+	struct uiconf cfg;
 	struct view *tree, *list, *detail;  /* panes; detail is an overlay or NULL */
 	int focus;                          /* 0 tree, 1 list */
 	bool color, quit, help;
@@ -89,35 +31,22 @@ struct ui {
 	int warning_seq;                    /* the last ddb_client_warning taken */
 	/* prompt: ':' command line or '/' filter */
 	int prompt;                         /* 0, ':' or '/' */
-	char prompt_buf[512];
-	size_t prompt_len;
+	struct lineedit prompt_edit;        /* its text */
 	bool script;                        /* non-interactive (DDTREE_SCRIPT) */
 	/* a yes/no question in the status line */
 	char *confirm_text;
 	void (*confirm_fn)(struct ui *ui, bool yes, void *ud);
 	void *confirm_ud;
-	void *stache, *chainlit;            /* per-library browser state */
+	const struct module *const *modules; /* the modules (tui/modules.c) and the frame's own commands */
+	size_t nmodules;
+	void **mstate;                      /* each module's state (ui_module_slot) */
+	bool tables_known;                  /* the start-up table list has come (or failed) */
 	int rows, cols;
 	char *const *start_cmds;            /* -c commands, run once the tables are known */
 	size_t n_start_cmds;
 };
 
-/* Frame API for views. */
-struct view *view_new(struct ui *ui, const struct view_ops *ops, void *priv, const char *title, ...)
-	__attribute__((format(printf, 4, 5)));
-void view_free(struct view *v);
-void view_set_rows(struct view *v, size_t n);   /* after rows changed; keeps the cursor */
-void view_set_error(struct view *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void view_set_ddb_error(struct view *v, const char *what, const struct ddb_error *e);
-size_t view_selected(const struct view *v);     /* row index under the cursor, or (size_t)-1 */
-void view_set_filter_none(struct view *v);      /* drop the filter (no refresh) */
-/* After the cursor jumped (tree_reveal, :user): scroll so the selected
- * line is on the screen with what follows it (a third from the top when it
- * would be in the bottom third or off the screen). */
-void view_reveal_cursor(struct view *v);
-/* Has the start-up table list (which finds the library tables that were
- * not named) arrived, or failed? */
-bool tree_tables_known(struct ui *ui);
+/* Frame API for views (and view.h's view_*). */
 /* Show v in the list pane (the previous list view is freed). */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional
@@ -138,17 +67,19 @@ void ui_copy(struct ui *ui, const char *what, const char *text);
 /* Columns of the list pane now (views size their columns with it). */
 int ui_list_width(const struct ui *ui);
 
-/* Run the browser until the user quits. */
-/* The browser.  `commands` (n of them, may be NULL) are ":" commands run
- * once the panes exist, as if typed (ddtree -c ':user alice@example.com'). */
-int ui_run(struct session *s, char *const *commands, size_t n);
+/* The slot where the module called `name` keeps its state (NULL until it
+ * sets it). */
+void **ui_module_slot(struct ui *ui, const char *name);
+/* Every module adds its roots that are not there yet (now that the tables
+ * are known). */
+void ui_add_roots(struct ui *ui);
 
-/* Views (tui/view_*.c). */
-struct view *tree_view_new(struct ui *ui);
-struct view *items_view_new(struct ui *ui, const char *table);
-/* ':' commands of the library views (:namespace, :thread, :user...);
- * true when the command was theirs. */
-bool stache_command(struct ui *ui, const char *cmd, const char *arg);
-bool chainlit_command(struct ui *ui, const char *cmd, const char *arg);
+/* For the driver and the drawing: the view keys go to (the overlay, else
+ * the focused pane); the tree pane's width on a screen of `cols` columns;
+ * the detail overlay laid out again after a resize; is anything loading? */
+struct view *ui_focused_view(struct ui *ui);
+int ui_tree_width(int cols);
+void ui_detail_sync(struct view *v);
+bool ui_loading(struct ui *ui);
 
 #endif

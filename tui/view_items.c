@@ -1,9 +1,12 @@
-/* tui/view_items.c: any table's items, read with Scan page by page as you
- * scroll (the generic view for tables of no known layout, and for raw
- * browsing of any table). */
+/* tui/view_items.c: the Tables module: the Tables root (every table with
+ * its layout, loaded at start: the list also finds the library tables that
+ * were not named) and any table's items, read with Scan page by page as
+ * you scroll (the generic view for tables of no known layout, and for raw
+ * browsing of any table, :table). */
 #include "ddconfig.h"
 
-#include "tui/ui.h"
+#include "aws/util.h"
+#include "tui/tree.h"
 #include "tui/text.h"
 #include "model/pager.h"
 #include "model/tables.h"
@@ -67,9 +70,7 @@ static void items_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 	}
 	/* the other attributes in name order: servers return them in any order */
 	size_t nk = json_object_size(item), k = 0;
-	const char **keys = malloc((nk ? nk : 1) * sizeof *keys);
-	if (!keys)
-		return;
+	const char **keys = util_xcalloc(nk, sizeof *keys);
 	const char *key;
 	json_t *av;
 	json_object_foreach((json_t *)item, key, av)
@@ -167,14 +168,136 @@ static const struct view_ops items_ops = {
 	.destroy = items_destroy,
 };
 
-struct view *items_view_new(struct ui *ui, const char *table)
+static struct view *items_view_new(struct ui *ui, const char *table)
 {
-	struct items *it = calloc(1, sizeof *it);
-	if (!it)
-		abort();
-	it->table = strdup(table);
+	struct items *it = util_xcalloc(1, sizeof *it);
+	it->table = util_xstrdup(table);
 	it->items = json_array();
 	struct view *v = view_new(ui, &items_ops, it, "items of %s (Scan)", table);
 	items_reload(v);
 	return v;
 }
+
+/* ---- the Tables module: its root, :table ------------------------------------------ */
+
+struct table_node {
+	char *name;
+};
+
+static void free_table_node(void *d)
+{
+	struct table_node *tn = d;
+	free(tn->name);
+	free(tn);
+}
+
+static struct view *table_list(struct ui *ui, struct tnode *n)
+{
+	struct table_node *tn = n->data;
+	return items_view_new(ui, tn->name);
+}
+
+static const struct tnode_ops table_ops = {.list = table_list, .free_data = free_table_node};
+
+struct tables_load_ctx {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+};
+
+static void tables_done(struct table_list *tl, const struct ddb_error *err, void *ud)
+{
+	struct tables_load_ctx *c = ud;
+	if (!tree_alive(c->ui, c->node, c->generation)) {
+		free(c);
+		return;
+	}
+	if (!err) {
+		/* now that the tables are known, show what the libraries keep */
+		struct ui *ui = c->ui;
+		char *amb = NULL;
+		tables_adopt(ui->s, tl, &amb);
+		if (amb)
+			ui_message(ui, true, "%s", amb);
+		free(amb);
+		struct tnode *was = tree_selected(ui);
+		ui_add_roots(ui);
+		if (c->node->parent->nkids > 1 && c->node->generation == 0 && !c->node->loaded) {
+			c->node->expanded = false;   /* the library roots say more */
+			c->node->loaded = true;
+			tree_changed(ui);
+			/* start on the first library root, unless the user has already
+			 * gone somewhere (a root named on the command line): roots
+			 * found now go above it, the cursor stays with its node */
+			tree_cursor_to(ui, was != c->node ? was : NULL);
+		}
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "tables: %s%s%s", err->code ? err->code : "",
+		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
+		c->ui->tables_known = true;
+		tree_loaded(c->ui, c->node, msg);
+		free(c);
+		return;
+	}
+	for (size_t i = 0; i < tl->n; i++) {
+		char label[512];
+		snprintf(label, sizeof label, "%s  [%s%s]", tl->v[i].name, table_layout_name(tl->v[i].layout),
+		         tl->v[i].named ? ", as named" : "");
+		struct table_node *tn = util_xcalloc(1, sizeof *tn);
+		tn->name = util_xstrdup(tl->v[i].name);
+		struct tnode *k = tnode_new(label, &table_ops, tn);
+		k->id = util_xstrdup(tl->v[i].name);
+		tnode_add(c->node, k);
+	}
+	c->ui->tables_known = true;
+	tree_loaded(c->ui, c->node, NULL);
+	free(c);
+}
+
+static void tables_expand(struct ui *ui, struct tnode *n)
+{
+	struct tables_load_ctx *c = util_xcalloc(1, sizeof *c);
+	*c = (struct tables_load_ctx){ui, n, n->generation};
+	ui->tables_known = false;
+	tables_load_named(ui->s, tables_done, c);
+}
+
+static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
+
+static void tables_roots(struct ui *ui)
+{
+	void **slot = ui_module_slot(ui, "tables");
+	if (*slot)
+		return;
+	struct tnode *tables = tnode_new("Tables", &tables_root_ops, NULL);
+	*slot = tables;
+	tree_add_last_root(ui, tables);
+	/* Load the table list at once: it also finds the Stache and Chainlit
+	 * tables that were not named (their roots appear when it arrives). */
+	tree_expand(ui, tables);
+	if (tables->parent->nkids > 1)
+		tables->expanded = false;
+}
+
+static void table_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	if (!*arg) {
+		ui_message(ui, true, ":%s NAME", cmd);
+		return;
+	}
+	ui_show_list(ui, items_view_new(ui, arg));
+	ui->focus = 1;
+}
+
+static const struct module_command tables_commands[] = {
+	{"table", "NAME", "the raw items of any table (a Scan)", false, table_command},
+	{NULL, NULL, NULL, false, NULL},
+};
+
+const struct module tables_module = {
+	.name = "tables",
+	.commands = tables_commands,
+	.roots = tables_roots,
+};

@@ -1,8 +1,9 @@
-/* tui/view_stache.c: Stache in the browser: the namespace tree (one level
- * at a time through parent_id-index; orphans and cycles from a full Scan),
- * the documents of a namespace newest first, and the trash. */
+/* tui/view_stache.c: the Stache module: the namespace tree (one level at a
+ * time through parent_id-index; orphans and cycles from a full Scan), the
+ * documents of a namespace newest first, the trash, its ':' commands. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "model/stache.h"
@@ -107,13 +108,10 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 		 * showed (a missing parent, a cycle) stays in it */
 		const struct ns_data *nd = d->node->data;
 		const char *nm = nd && nd->name ? nd->name : d->node->id ? d->node->id : "";
-		char *lab = NULL;
-		if (asprintf(&lab, "%s  (%zu docs%s%s)", nm, d->rows.n, nd && nd->note ? "; " : "",
-		             nd && nd->note ? nd->note : "") >= 0) {
-			free(d->node->label);
-			d->node->label = lab;
-			tree_changed(v->ui);
-		}
+		free(d->node->label);
+		d->node->label = util_xasprintf("%s  (%zu docs%s%s)", nm, d->rows.n,
+		                                nd && nd->note ? "; " : "", nd && nd->note ? nd->note : "");
+		tree_changed(v->ui);
 	}
 }
 
@@ -169,9 +167,8 @@ static char *docs_problems(struct view *v, size_t i)
 	const struct stache_row *r = &d->rows.v[i];
 	if (!r->problems.n && !r->key_problems.n)
 		return NULL;
-	char *a = problems_join(&r->problems), *b = problems_join(&r->key_problems), *out = NULL;
-	if (asprintf(&out, "%s%s%s", a, *a && *b ? "; " : "", b) < 0)
-		out = NULL;
+	char *a = problems_join(&r->problems), *b = problems_join(&r->key_problems);
+	char *out = util_xasprintf("%s%s%s", a, *a && *b ? "; " : "", b);
 	free(a);
 	free(b);
 	return out;
@@ -201,10 +198,8 @@ static const struct view_ops docs_ops = {
 
 static struct view *docs_view_new(struct ui *ui, const char *ns, struct tnode *node)
 {
-	struct docs *d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
-	d->ns = ns ? strdup(ns) : NULL;
+	struct docs *d = util_xcalloc(1, sizeof *d);
+	d->ns = ns ? util_xstrdup(ns) : NULL;
 	d->node = node;
 	d->generation = node ? node->generation : 0;
 	struct view *v = ns ? view_new(ui, &docs_ops, d, "documents of %s (newest first)", ns)
@@ -231,17 +226,13 @@ static const struct tnode_ops ns_leaf_ops = {.list = ns_list, .free_data = ns_da
 static struct tnode *ns_node(const struct stache_ns *ns, bool expandable, const char *note)
 {
 	const char *name = ns->name ? ns->name : ns->id ? ns->id : "?";
-	struct ns_data *nd = calloc(1, sizeof *nd);
-	if (!nd)
-		abort();
-	nd->name = strdup(name);
-	nd->note = note ? strdup(note) : NULL;
-	char *label = NULL;
-	if (asprintf(&label, "%s%s%s%s", name, note ? "  (" : "", note ? note : "", note ? ")" : "") < 0)
-		label = NULL;
-	struct tnode *k = tnode_new(label ? label : "?", expandable ? &ns_ops : &ns_leaf_ops, nd);
+	struct ns_data *nd = util_xcalloc(1, sizeof *nd);
+	nd->name = util_xstrdup(name);
+	nd->note = note ? util_xstrdup(note) : NULL;
+	char *label = util_xasprintf("%s%s%s%s", name, note ? "  (" : "", note ? note : "", note ? ")" : "");
+	struct tnode *k = tnode_new(label, expandable ? &ns_ops : &ns_leaf_ops, nd);
 	free(label);
-	k->id = ns->id ? strdup(ns->id) : NULL;
+	k->id = ns->id ? util_xstrdup(ns->id) : NULL;
 	tnode_set_item(k, ns->raw);
 	if (ns->problems.n) {
 		k->problems = problems_join(&ns->problems);
@@ -309,9 +300,7 @@ static void start_level(struct ui *ui, struct tnode *n, struct pager *p)
 		tree_loaded(ui, n, "no Stache namespace table (pass --namespace-table)");
 		return;
 	}
-	struct level_load *L = calloc(1, sizeof *L);
-	if (!L)
-		abort();
+	struct level_load *L = util_xcalloc(1, sizeof *L);
 	L->ui = ui;
 	L->node = n;
 	L->generation = n->generation;
@@ -362,9 +351,7 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 	 * is its own parent stays a leaf, as in level_page) */
 	for (size_t i = 0; i < t.orphans.n; i++) {
 		const struct stache_ns *ns = &L->list.v[t.orphans.v[i]];
-		char *note = NULL;
-		if (asprintf(&note, "parent %s is missing", ns->parent_id ? ns->parent_id : "not set") < 0)
-			note = NULL;
+		char *note = util_xasprintf("parent %s is missing", ns->parent_id ? ns->parent_id : "not set");
 		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
 		tnode_add(L->node, ns_node(ns, !self, note));
 		free(note);
@@ -372,9 +359,8 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 	for (size_t c = 0; c < t.n_cycles; c++)
 		for (size_t i = 0; i < t.cycles[c].n; i++) {
 			const struct stache_ns *ns = &L->list.v[t.cycles[c].v[i]];
-			char *note = NULL;
-			if (asprintf(&note, "cycle %zu: parent %s", c + 1, ns->parent_id ? ns->parent_id : "?") < 0)
-				note = NULL;
+			char *note = util_xasprintf("cycle %zu: parent %s", c + 1,
+			                            ns->parent_id ? ns->parent_id : "?");
 			bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
 			tnode_add(L->node, ns_node(ns, !self, note));
 			free(note);
@@ -398,9 +384,7 @@ static void problems_expand(struct ui *ui, struct tnode *n)
 		tree_loaded(ui, n, "no Stache namespace table");
 		return;
 	}
-	struct scan_load *L = calloc(1, sizeof *L);
-	if (!L)
-		abort();
+	struct scan_load *L = util_xcalloc(1, sizeof *L);
 	L->ui = ui;
 	L->node = n;
 	L->generation = n->generation;
@@ -422,11 +406,17 @@ static void root_expand(struct ui *ui, struct tnode *n)
 	start_level(ui, n, stache_ns_roots_pager(ui->s, 0));
 }
 
+/* The module's state, in its slot. */
+static void **slot(struct ui *ui)
+{
+	return ui_module_slot(ui, "stache");
+}
+
 static void root_free(void *d)
 {
 	struct st_state *st = d;
 	if (st->ui)
-		st->ui->stache = NULL;
+		*slot(st->ui) = NULL;
 	free(st);
 }
 
@@ -451,15 +441,13 @@ static void roots_first(struct ui *ui, struct st_state *st)
 	tree_changed(ui);
 }
 
-void stache_tree_roots(struct ui *ui)
+static void stache_tree_roots(struct ui *ui)
 {
-	if (ui->stache || (!ui->s->namespace_table && !ui->s->documents_table))
+	if (*slot(ui) || (!ui->s->namespace_table && !ui->s->documents_table))
 		return;
-	struct st_state *st = calloc(1, sizeof *st);
-	if (!st)
-		abort();
+	struct st_state *st = util_xcalloc(1, sizeof *st);
 	st->ui = ui;
-	ui->stache = st;
+	*slot(ui) = st;
 	char label[512];
 	snprintf(label, sizeof label, "Namespaces  (%s)",
 	         ui->s->namespace_table ? ui->s->namespace_table : "no namespace table");
@@ -486,66 +474,102 @@ static bool trash_shown(struct ui *ui)
 	return !d->ns && !d->doc_id;
 }
 
-bool stache_command(struct ui *ui, const char *cmd, const char *arg)
+/* ---- the module and its commands ------------------------------------------------ */
+
+/* :namespace ID, :documents ID */
+static void namespace_command(struct ui *ui, const char *cmd, const char *arg)
 {
-	if (!strcmp(cmd, "namespace") || !strcmp(cmd, "documents")) {
-		if (!*arg) {
-			ui_message(ui, true, ":%s NAMESPACE_ID", cmd);
-			return true;
-		}
-		ui_show_list(ui, docs_view_new(ui, arg, NULL));
-		ui->focus = 1;
-		return true;
+	if (!*arg) {
+		ui_message(ui, true, ":%s NAMESPACE_ID", cmd);
+		return;
 	}
-	if (!strcmp(cmd, "document")) {
-		if (!*arg) {
-			ui_message(ui, true, ":document DOC_ID");
-			return true;
-		}
-		struct docs *d = calloc(1, sizeof *d);
-		if (!d)
-			abort();
-		d->doc_id = strdup(arg);
-		struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
-		docs_reload(v);
-		ui_show_list(ui, v);
-		ui->focus = 1;
-		return true;
-	}
-	if (!strcmp(cmd, "namespace-table") || !strcmp(cmd, "documents-table")) {
-		/* switch tables: the Stache nodes are rebuilt for the new ones */
-		if (!*arg) {
-			ui_message(ui, true, ":%s TABLE", cmd);
-			return true;
-		}
-		char **slot = !strcmp(cmd, "namespace-table") ? &ui->s->namespace_table
-		                                              : &ui->s->documents_table;
-		free(*slot);
-		*slot = strdup(arg);
-		struct st_state *st = ui->stache;
-		if (st) {
-			struct tnode *pr = st->problems, *tr = st->trash;
-			tnode_delete(st->root);   /* frees st, clears ui->stache */
-			if (pr)
-				tnode_delete(pr);
-			if (tr)
-				tnode_delete(tr);
-		}
-		ui_show_list(ui, NULL);
-		stache_tree_roots(ui);
-		tree_changed(ui);
-		ui_message(ui, false, "now using %s", arg);
-		return true;
-	}
-	if (!strcmp(cmd, "trash")) {
-		/* the tree's cursor goes to the Trash node, whose list is the trash */
-		struct st_state *st = ui->stache;
-		if (st && st->trash)
-			tree_reveal(ui, st->trash);
-		if (!trash_shown(ui))
-			ui_show_list(ui, docs_view_new(ui, NULL, NULL));
-		ui->focus = 1;
-		return true;
-	}
-	return false;
+	ui_show_list(ui, docs_view_new(ui, arg, NULL));
+	ui->focus = 1;
 }
+
+static void document_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	if (!*arg) {
+		ui_message(ui, true, ":document DOC_ID");
+		return;
+	}
+	struct docs *d = util_xcalloc(1, sizeof *d);
+	d->doc_id = util_xstrdup(arg);
+	struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
+	docs_reload(v);
+	ui_show_list(ui, v);
+	ui->focus = 1;
+}
+
+/* :namespace-table T, :documents-table T */
+static void table_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	/* switch tables: the Stache nodes are rebuilt for the new ones */
+	if (!*arg) {
+		ui_message(ui, true, ":%s TABLE", cmd);
+		return;
+	}
+	char **table = !strcmp(cmd, "namespace-table") ? &ui->s->namespace_table
+	                                             : &ui->s->documents_table;
+	free(*table);
+	*table = util_xstrdup(arg);
+	struct st_state *st = *slot(ui);
+	if (st) {
+		struct tnode *pr = st->problems, *tr = st->trash;
+		tnode_delete(st->root);   /* frees st, clears its slot */
+		if (pr)
+			tnode_delete(pr);
+		if (tr)
+			tnode_delete(tr);
+	}
+	ui_show_list(ui, NULL);
+	stache_tree_roots(ui);
+	tree_changed(ui);
+	ui_message(ui, false, "now using %s", arg);
+}
+
+static void trash_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	(void)arg;
+	/* the tree's cursor goes to the Trash node, whose list is the trash */
+	struct st_state *st = *slot(ui);
+	if (st && st->trash)
+		tree_reveal(ui, st->trash);
+	if (!trash_shown(ui))
+		ui_show_list(ui, docs_view_new(ui, NULL, NULL));
+	ui->focus = 1;
+}
+
+static void stache_header(const struct ui *ui, char *buf, size_t len)
+{
+	const struct session *s = ui->s;
+	snprintf(buf, len, "%s%s%s%s", s->namespace_table ? "  namespaces:" : "",
+	         s->namespace_table ? s->namespace_table : "",
+	         s->documents_table ? "  documents:" : "", s->documents_table ? s->documents_table : "");
+}
+
+static bool stache_ready(const struct ui *ui)
+{
+	return ui->s->namespace_table && ui->s->documents_table;
+}
+
+static const struct module_command stache_commands[] = {
+	{"namespace", "NAMESPACE_ID", "the documents of a namespace, newest first", true,
+	 namespace_command},
+	{"documents", "NAMESPACE_ID", "the same as :namespace", true, namespace_command},
+	{"document", "DOC_ID", "a document by id, wherever it is (a Scan)", true, document_command},
+	{"trash", "", "the trash, newest first", true, trash_command},
+	{"namespace-table", "TABLE", "switch to another Stache namespace table", false, table_command},
+	{"documents-table", "TABLE", "switch to another Stache documents table", false, table_command},
+	{NULL, NULL, NULL, false, NULL},
+};
+
+const struct module stache_module = {
+	.name = "stache",
+	.commands = stache_commands,
+	.roots = stache_tree_roots,
+	.header = stache_header,
+	.ready = stache_ready,
+};

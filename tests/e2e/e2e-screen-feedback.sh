@@ -4,7 +4,7 @@
 # After each, the stored step is read back directly and compared with the
 # exact shape Chainlit writes (SCHEMAS.md B.5).
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 43
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 CT="${PREFIX}chainlit"
@@ -280,6 +280,23 @@ check "stored value 2: neither thumbs is selected, and the form says why" \
 check "saving without a choice is refused and asks for one" grep -q "choose thumbs up or thumbs down first" "$WORK/form-invalid-save.txt"
 want="{\"M\":{\"forId\":{\"S\":\"$SID\"},\"value\":{\"N\":\"0\"},\"threadId\":{\"S\":\"$TID\"},\"id\":{\"S\":\"THREAD#$TID::STEP#$SID\"},\"comment\":{\"S\":\"rated 2 by the Slack integration\"}}}"
 check "once chosen (Right: thumbs down), the save stores 0 and keeps the comment" fb_equal "$(step_item "$SID")" "$want"
+
+# 13. the line editor of the comment box and the filter prompt: Ctrl-W,
+# Alt-b (Esc b at once), Ctrl-K, Ctrl-A, Alt-f, Ctrl-U; Esc writes nothing
+cat >"$WORK/s13" <<SCRIPT
+:thread $TID
+/nope<C-w>$SID
+<Enter>
+e
+<C-w>bot<M-b><M-b><C-k>
+<C-a><M-f><C-u>Rated
+:save-display $WORK/form-keys.txt
+<Esc>
+SCRIPT
+run_script 120x30 "$WORK/s13" "${ARGS[@]}"
+check "Ctrl-W in the filter, then in the comment box; Alt-b, Ctrl-K, Ctrl-A, Alt-f, Ctrl-U there" \
+	grep -q '^ *Rated▏ 2 by the$' "$WORK/form-keys.txt"
+check "... and Esc wrote nothing" fb_equal "$(step_item "$SID")" "$want"
 
 # 8. feedback on a step that no longer exists is refused and creates nothing
 ddb DeleteItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$SID\"}}}" >/dev/null

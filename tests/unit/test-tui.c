@@ -1,5 +1,6 @@
 /* Unit tests for the pure parts of tui/: key names, bindings and the
- * config file, detail rendering and wrapping. */
+ * config file, detail rendering and wrapping, the module table (:help,
+ * -c readiness, the README's command table), the line editor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +14,12 @@
 
 #include "tui/keys.h"
 #include "tui/detail.h"
+#include "tui/browser.h"
+#include "tui/help.h"
+#include "tui/lineedit.h"
+#include "tui/modules.h"
 #include "tui/text.h"
+#include "tui/ui.h"
 
 static void test_key_names_roundtrip(void **st)
 {
@@ -53,13 +59,13 @@ static void test_config_overrides(void **st)
 {
 	(void)st;
 	struct keymap km;
-	struct ui_config uc;
+	struct uiconf uc;
 	memset(&uc, 0, sizeof uc);
 	for (int i = 0; i < 16; i++)
 		uc.color_fg[i] = uc.color_bg[i] = -2;
 	keymap_defaults(&km);
 	char *errors = NULL;
-	config_parse("# my bindings\n"
+	uiconf_parse("# my bindings\n"
 	             "bind x quit\n"
 	             "unbind q\n"
 	             "\n"
@@ -210,14 +216,316 @@ static void test_wrap_respects_width(void **st)
 {
 	(void)st;
 	struct lines l = {0};
-	wrap_text(&l, "日本語のテキストはとても長いのでこの幅では折り返されなければならない", 20, 2);
+	lines_wrap(&l, "日本語のテキストはとても長いのでこの幅では折り返されなければならない", 20, 2);
 	assert_true(l.n > 1);
 	for (size_t i = 0; i < l.n; i++)
 		assert_true(text_width(l.v[i]) <= 20);
 	lines_free(&l);
-	wrap_text(&l, "short words wrap at spaces when they can", 16, 0);
+	lines_wrap(&l, "short words wrap at spaces when they can", 16, 0);
 	assert_string_equal(l.v[0], "short words ");
 	lines_free(&l);
+}
+
+/* ---- the module table ------------------------------------------------------- */
+
+/* The modules as the browser has them: tui/modules.c's, then the frame's. */
+static const struct module *const *all_modules(size_t *n)
+{
+	static const struct module *mods[16];
+	size_t nm;
+	const struct module *const *m = modules_all(&nm);
+	assert_true(nm + 1 <= sizeof mods / sizeof mods[0]);
+	for (size_t i = 0; i < nm; i++)
+		mods[i] = m[i];
+	mods[nm] = &browser_module;
+	*n = nm + 1;
+	return mods;
+}
+
+static bool has_command(const struct module *const *mods, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const struct module_command *c = mods[i]->commands; c && c->name; c++)
+			if (!strcmp(c->name, name))
+				return true;
+	return false;
+}
+
+/* :help's command lines come from the module table: one line per listed
+ * command of every module ("  :name ARGS   help"), and nothing else. */
+static void test_help_lists_every_command(void **st)
+{
+	(void)st;
+	size_t n;
+	const struct module *const *mods = all_modules(&n);
+	struct keymap km;
+	keymap_defaults(&km);
+	struct lines l = {0};
+	help_build(&l, &km, false, mods, n);
+	size_t listed = 0, shown = 0;
+	for (size_t i = 0; i < n; i++)
+		for (const struct module_command *c = mods[i]->commands; c && c->name; c++) {
+			if (!c->help)
+				continue;
+			listed++;
+			char head[128];
+			snprintf(head, sizeof head, "  :%s%s%s ", c->name, *c->args ? " " : "", c->args);
+			bool found = false;
+			for (size_t k = 0; k < l.n; k++)
+				found |= !strncmp(l.v[k], head, strlen(head)) && strstr(l.v[k], c->help);
+			if (!found)
+				fail_msg("no help line for :%s", c->name);
+		}
+	for (size_t k = 0; k < l.n; k++)   /* (the binding of ':' is "  :   command") */
+		shown += !strncmp(l.v[k], "  :", 3) && l.v[k][3] != ' ';
+	assert_int_equal(shown, listed);
+	/* the ones that once drifted, and those the frame brings */
+	assert_true(has_command(mods, n, "documents"));
+	assert_true(has_command(mods, n, "help"));
+	assert_true(has_command(mods, n, "quit"));
+	assert_true(listed >= 13);
+	lines_free(&l);
+}
+
+/* Two modules never claim the same command. */
+static void test_command_names_are_unique(void **st)
+{
+	(void)st;
+	size_t n;
+	const struct module *const *mods = all_modules(&n);
+	for (size_t i = 0; i < n; i++)
+		for (const struct module_command *c = mods[i]->commands; c && c->name; c++) {
+			assert_true(c->run != NULL);
+			assert_ptr_equal(module_command_find(mods, n, c->name), c);
+		}
+	assert_null(module_command_find(mods, n, "no-such-command"));
+}
+
+/* -c readiness follows each command's flag: one that needs its module's
+ * tables waits while they are neither named nor listed; any other runs at
+ * once. */
+static void test_start_command_readiness(void **st)
+{
+	(void)st;
+	size_t n;
+	const struct module *const *mods = all_modules(&n);
+	struct session s;
+	memset(&s, 0, sizeof s);
+	struct ui ui;
+	memset(&ui, 0, sizeof ui);
+	ui.s = &s;
+	ui.modules = mods;
+	ui.nmodules = n;
+	char line[128];
+	for (int named = 0; named < 2; named++)
+		for (int listed = 0; listed < 2; listed++) {
+			s.chainlit_table = named ? "c" : NULL;
+			s.namespace_table = named ? "ns" : NULL;
+			s.documents_table = named ? "docs" : NULL;
+			ui.tables_known = listed;
+			for (size_t i = 0; i < n; i++)
+				for (const struct module_command *c = mods[i]->commands; c && c->name; c++) {
+					snprintf(line, sizeof line, "%s some-argument", c->name);
+					bool want = !c->needs_tables || named || listed;
+					if (module_command_ready(&ui, line) != want)
+						fail_msg(":%s ready %d with named %d listed %d", c->name, !want,
+						         named, listed);
+					assert_int_equal(module_command_ready(&ui, c->name), want);
+				}
+		}
+	/* the flags as they were when the lists were typed by hand */
+	const char *wait[] = {"user", "thread", "only", "namespace", "documents", "document", "trash"};
+	const char *now[] = {"table", "chainlit-table", "namespace-table", "documents-table", "help",
+	                     "quit", "q"};
+	for (size_t i = 0; i < sizeof wait / sizeof *wait; i++)
+		assert_true(module_command_find(mods, n, wait[i])->needs_tables);
+	for (size_t i = 0; i < sizeof now / sizeof *now; i++)
+		assert_false(module_command_find(mods, n, now[i])->needs_tables);
+	/* only the Chainlit table named: the Stache commands still wait */
+	s.chainlit_table = "c";
+	s.namespace_table = s.documents_table = NULL;
+	ui.tables_known = false;
+	assert_true(module_command_ready(&ui, "user alice"));
+	assert_false(module_command_ready(&ui, "trash"));
+	assert_true(module_command_ready(&ui, "no-such-command"));
+}
+
+/* Markdown table text: \| is | */
+static void unescape(char *out, size_t size, const char *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < size; i++) {
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
+			i++;
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+}
+
+/* The README's table of ':' commands is the module table: the same
+ * commands with the same arguments and help, none missing, none extra. */
+static void test_readme_lists_the_commands(void **st)
+{
+	(void)st;
+	const char *src = getenv("DDTREE_SRCDIR");
+	if (!src)
+		skip();
+	char path[4096];
+	snprintf(path, sizeof path, "%s/README.md", src);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n;
+	const struct module *const *mods = all_modules(&n);
+	char line[1024];
+	size_t rows = 0;
+	while (fgets(line, sizeof line, f)) {
+		/* "| `:name ARGS` | help |", with \| for | in either cell */
+		if (strncmp(line, "| `:", 4) || line[4] == '`')
+			continue;
+		const char *cmd = line + 3, *cmd_end = strchr(cmd, '`');
+		assert_non_null(cmd_end);
+		assert_true(!strncmp(cmd_end, "` | ", 4));
+		const char *help = cmd_end + 4, *help_end = strstr(help, " |\n");
+		assert_non_null(help_end);
+		char cell[2][512];
+		unescape(cell[0], sizeof cell[0], cmd, (size_t)(cmd_end - cmd));
+		unescape(cell[1], sizeof cell[1], help, (size_t)(help_end - help));
+		rows++;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(cell[0] + 1, " "), cell[0] + 1);
+		const struct module_command *c = module_command_find(mods, n, name);
+		if (!c || !c->help)
+			fail_msg("README lists %s, which is not a listed command", cell[0]);
+		char want[256];
+		snprintf(want, sizeof want, ":%s%s%s", c->name, *c->args ? " " : "", c->args);
+		if (strcmp(cell[0], want) || strcmp(cell[1], c->help))
+			fail_msg("README: \"%s\" | \"%s\"; the table: \"%s\" | \"%s\"", cell[0], cell[1],
+			         want, c->help);
+	}
+	fclose(f);
+	size_t listed = 0;
+	for (size_t i = 0; i < n; i++)
+		for (const struct module_command *c = mods[i]->commands; c && c->name; c++)
+			listed += c->help != NULL;
+	assert_int_equal(rows, listed);
+}
+
+/* ---- the line editor -------------------------------------------------------- */
+
+static void type(struct lineedit *e, const char *keys)
+{
+	for (const char *p = keys; *p; p++)
+		lineedit_key(e, (unsigned char)*p);
+}
+
+/* The text with the cursor shown as |. */
+static const char *shown(const struct lineedit *e)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%.*s|%s", (int)e->cur, e->text, e->text + e->cur);
+	return buf;
+}
+
+static void test_lineedit_keys(void **st)
+{
+	(void)st;
+	struct lineedit e;
+	lineedit_init(&e, false, 0);
+	type(&e, "grep -r fünf words");
+	assert_string_equal(shown(&e), "grep -r fünf words|");
+	assert_int_equal(lineedit_key(&e, 23), LINEEDIT_CHANGED);   /* Ctrl-W */
+	assert_string_equal(shown(&e), "grep -r fünf |");
+	lineedit_key(&e, KEY_ALT('b'));                             /* Alt-b: the word before */
+	assert_string_equal(shown(&e), "grep -r |fünf ");
+	lineedit_key(&e, KEY_ALT('b'));                             /* "-" is no word */
+	assert_string_equal(shown(&e), "grep -|r fünf ");
+	lineedit_key(&e, KEY_ALT('f'));                             /* Alt-f: to a word's end */
+	assert_string_equal(shown(&e), "grep -r| fünf ");
+	lineedit_key(&e, KEY_ALT('f'));                             /* UTF-8 letters are letters */
+	assert_string_equal(shown(&e), "grep -r fünf| ");
+	lineedit_key(&e, 1);                                        /* Ctrl-A */
+	assert_string_equal(shown(&e), "|grep -r fünf ");
+	lineedit_key(&e, 5);                                        /* Ctrl-E */
+	assert_string_equal(shown(&e), "grep -r fünf |");
+	lineedit_key(&e, KEY_LEFT);
+	lineedit_key(&e, KEY_LEFT);
+	assert_string_equal(shown(&e), "grep -r fün|f ");
+	lineedit_key(&e, KEY_LEFT);
+	lineedit_key(&e, KEY_LEFT);                                 /* over ü, two bytes */
+	assert_string_equal(shown(&e), "grep -r f|ünf ");
+	lineedit_key(&e, KEY_RIGHT);
+	assert_string_equal(shown(&e), "grep -r fü|nf ");
+	assert_int_equal(lineedit_key(&e, KEY_BACKSPACE), LINEEDIT_CHANGED);   /* one character, two bytes */
+	assert_string_equal(shown(&e), "grep -r f|nf ");
+	lineedit_key(&e, 11);                                       /* Ctrl-K */
+	assert_string_equal(shown(&e), "grep -r f|");
+	lineedit_key(&e, KEY_ALT('b'));
+	lineedit_key(&e, 21);                                       /* Ctrl-U */
+	assert_string_equal(shown(&e), "|f");
+	assert_int_equal(lineedit_key(&e, KEY_DC), LINEEDIT_CHANGED);
+	assert_string_equal(shown(&e), "|");
+	/* nothing to delete, nowhere to go: no change */
+	assert_int_equal(lineedit_key(&e, KEY_BACKSPACE), LINEEDIT_MOVED);
+	assert_int_equal(lineedit_key(&e, 23), LINEEDIT_MOVED);
+	/* one line: Enter, Esc, Tab, Up are the caller's */
+	assert_int_equal(lineedit_key(&e, '\n'), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, 27), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, '\t'), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, KEY_UP), LINEEDIT_NONE);
+	assert_int_equal(lineedit_key(&e, KEY_ALT('x')), LINEEDIT_NONE);
+	/* a Ctrl-W over spaces takes the word before them */
+	lineedit_set(&e, "one two   ");
+	lineedit_key(&e, 23);
+	assert_string_equal(shown(&e), "one |");
+	lineedit_free(&e);
+}
+
+static void test_lineedit_limit_and_lines(void **st)
+{
+	(void)st;
+	struct lineedit e;
+	lineedit_init(&e, false, 5);
+	type(&e, "abcdefgh");
+	assert_string_equal(shown(&e), "abcde|");
+	lineedit_free(&e);
+	/* the comment box: several lines; Ctrl-A/E/U/K act on the cursor's line */
+	lineedit_init(&e, true, 0);
+	type(&e, "first line\nsecond");
+	assert_int_equal(lineedit_key(&e, '\r'), LINEEDIT_CHANGED);
+	type(&e, "third");
+	assert_string_equal(shown(&e), "first line\nsecond\nthird|");
+	lineedit_key(&e, KEY_UP);
+	assert_string_equal(shown(&e), "first line\nsecon|d\nthird");
+	lineedit_key(&e, 1);
+	assert_string_equal(shown(&e), "first line\n|second\nthird");
+	lineedit_key(&e, 11);
+	assert_string_equal(shown(&e), "first line\n|\nthird");
+	lineedit_key(&e, KEY_UP);
+	lineedit_key(&e, 5);
+	lineedit_key(&e, 21);
+	assert_string_equal(shown(&e), "|\n\nthird");
+	lineedit_key(&e, KEY_DOWN);
+	lineedit_key(&e, KEY_DOWN);
+	lineedit_key(&e, 5);
+	lineedit_key(&e, 23);
+	assert_string_equal(shown(&e), "\n\n|");
+	lineedit_free(&e);
+}
+
+/* Alt-x is Esc and x at once: one key, named <M-x> */
+static void test_alt_keys(void **st)
+{
+	(void)st;
+	assert_int_equal(key_combine_esc('b'), KEY_ALT('b'));
+	assert_int_equal(key_combine_esc(KEY_UP), -1);
+	assert_int_equal(key_combine_esc(3), -1);
+	assert_int_equal(key_alt_base(KEY_ALT('f')), 'f');
+	assert_int_equal(key_alt_base('f'), -1);
+	assert_int_equal(key_alt_base(KEY_UP), -1);
+	assert_int_equal(key_parse("<M-b>"), KEY_ALT('b'));
+	char name[32];
+	keyname_of(KEY_ALT('f'), name, sizeof name);
+	assert_string_equal(name, "<M-f>");
 }
 
 int main(void)
@@ -232,6 +540,13 @@ int main(void)
 		cmocka_unit_test(test_detail_numbers),
 		cmocka_unit_test(test_detail_deep_nesting_is_bounded),
 		cmocka_unit_test(test_wrap_respects_width),
+		cmocka_unit_test(test_help_lists_every_command),
+		cmocka_unit_test(test_command_names_are_unique),
+		cmocka_unit_test(test_start_command_readiness),
+		cmocka_unit_test(test_readme_lists_the_commands),
+		cmocka_unit_test(test_lineedit_keys),
+		cmocka_unit_test(test_lineedit_limit_and_lines),
+		cmocka_unit_test(test_alt_keys),
 	};
 	return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }

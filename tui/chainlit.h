@@ -1,0 +1,99 @@
+/* tui/chainlit.h: what the files of the Chainlit module share.  The
+ * module is view_chainlit.c (its commands, its table entry) over
+ * chainlit_nodes.c (the tree's nodes and the module's state), over
+ * chainlit_steps.c (a conversation's steps and their feedback keys), over
+ * chainlit_feedback.c (the writes, the form, the conflict view): each calls
+ * only those below it; what a write changes above it (the counts in the
+ * tree, the steps on the screen) it reaches through the state's hooks. */
+#ifndef DDTREE_TUI_CHAINLIT_H
+#define DDTREE_TUI_CHAINLIT_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "tui/tree.h"
+
+/* Per-table state: feedback counts per thread, read by the same background
+ * Scan as the users (one read of the table, not two).  Made by
+ * chainlit_roots, freed with the Conversations node. */
+struct cl_state {
+	char *table;
+	json_t *counts;          /* thread id -> [up, down, comments] */
+	bool counts_done;
+	bool hold_scan;          /* :user: start that Scan after the user's first page */
+	bool scan_held;          /* Conversations opened while held */
+	json_t *listed;          /* identifiers of the user nodes (the Scan skips them) */
+	json_t *pending;         /* identifiers :user added a node for, no USER item seen yet */
+	bool users_done;         /* the Scan went through without an error */
+	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
+	struct tnode *root;
+	struct ui *ui;
+	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
+	/* After a write: a step's feedback went from `before` to `after`
+	 * (attribute values, NULL for none): the thread's counts follow; and
+	 * the thread's steps, if on the screen, are read again. */
+	void (*counts_update)(struct ui *ui, const char *thread_id, const json_t *before,
+	                      const json_t *after);
+	void (*reshow)(struct ui *ui, const char *thread_id);
+};
+
+/* The module's state, in its slot (NULL when there is no Chainlit table). */
+static inline struct cl_state *chainlit_state(struct ui *ui)
+{
+	return *ui_module_slot(ui, "chainlit");
+}
+
+/* ---- tui/chainlit_nodes.c ---- */
+
+/* ---- users --------------------------------------------------------------------- */
+
+struct user_node {
+	char *identifier;
+	bool by_command;         /* added by :user, no USER item seen (yet) */
+	bool no_threads;         /* its load found no thread */
+};
+
+extern const struct tnode_ops chainlit_thread_ops, chainlit_user_ops;
+/* The Conversations root and the state, when there is a Chainlit table and
+ * they are not there yet. */
+void chainlit_roots(struct ui *ui);
+/* Label every thread node under n again (counts, :only). */
+void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
+
+/* ---- tui/chainlit_steps.c ---- */
+
+/* The steps of a thread (a list view; it starts loading). */
+struct view *chainlit_steps_new(struct ui *ui, const char *thread_id);
+/* Read the steps again if this thread's are on the screen. */
+void chainlit_steps_reshow(struct ui *ui, const char *thread_id);
+
+/* ---- tui/chainlit_feedback.c ---- */
+
+/* A feedback write: what is written, conditional on `seen`. */
+/* ---- feedback ------------------------------------------------------------------------ */
+
+struct fb_ctx {
+	struct ui *ui;
+	char *thread_id, *step_id;
+	int value;
+	char *comment;           /* NULL: none */
+	bool is_delete;
+	json_t *seen;            /* the feedback the write is conditional on */
+};
+
+void chainlit_fb_free(struct fb_ctx *c);
+/* Write it (c is taken); the status line says how it went. */
+void chainlit_fb_write(struct fb_ctx *c);
+/* ui_confirm's answer to "delete the feedback?" (ud: the fb_ctx). */
+void chainlit_fb_delete_answer(struct ui *ui, bool yes, void *ud);
+/* The key of a draft in cl_state.drafts (malloc'd). */
+char *chainlit_draft_key(const char *thread_id, const char *step_id);
+/* What one step's feedback ({"M": ...} or NULL) adds to its thread's
+ * counts: [up, down, comments]. */
+void chainlit_fb_contribution(const json_t *fb_av, long out[3]);
+/* The form on a step's feedback (an overlay); value 1 up, 0 down, else
+ * none chosen (seen holds an invalid one). */
+void chainlit_form_open(struct ui *ui, const char *thread_id, const char *step_id,
+                        const char *label, const json_t *seen, int value, const char *comment);
+
+#endif

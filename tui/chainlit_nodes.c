@@ -1,0 +1,572 @@
+/* tui/chainlit_nodes.c: the Chainlit module's nodes in the tree: the
+ * Conversations root and its state, users (one background Scan that also
+ * counts the feedback per thread), a user's threads newest first (paged as
+ * you scroll: each page drawn from its index page, then completed by a
+ * BatchGetItem), the threads with no user, and the counts kept true to the
+ * browser's own writes. */
+#include "ddconfig.h"
+
+#include "aws/util.h"
+#include "tui/chainlit.h"
+#include "tui/text.h"
+#include "model/chainlit.h"
+#include "model/timefmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREAD_PAGE 50
+
+/* ---- thread nodes -------------------------------------------------------------------- */
+
+struct thread_node {
+	char *thread_id;
+	char *name;
+	char *created;
+};
+
+static void free_thread_node(void *d)
+{
+	struct thread_node *t = d;
+	free(t->thread_id);
+	free(t->name);
+	free(t->created);
+	free(t);
+}
+
+static struct view *thread_list(struct ui *ui, struct tnode *n)
+{
+	struct thread_node *t = n->data;
+	return chainlit_steps_new(ui, t->thread_id);
+}
+
+const struct tnode_ops chainlit_thread_ops = {.list = thread_list, .free_data = free_thread_node};
+
+/* label: "2026-04-24 13:05  name  +2 -1 c1" */
+static void thread_label(struct cl_state *st, struct tnode *n)
+{
+	struct thread_node *t = n->data;
+	char counts[64] = "";
+	/* counts only once the Scan is through: a partial count would mislead */
+	json_t *c = st->counts && st->counts_done ? json_object_get(st->counts, t->thread_id) : NULL;
+	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
+	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
+	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+	/* the counts come before the name, which the pane may cut */
+	if (up || down)
+		snprintf(counts, sizeof counts, " +%ld-%ld%s", up, down, com ? "\xe2\x9c\x8e" : "");
+	free(n->label);
+	n->label = util_xasprintf("%s%s  %s", t->created ? t->created : "?", counts,
+	                          t->name ? t->name : "(no name)");
+	n->role = down ? ROLE_DOWN : up ? ROLE_UP : t->name ? ROLE_NORMAL : ROLE_PROBLEM;
+	n->feedback_mark = up || down ? 1 : -1;
+	/* the :only filter */
+	bool show = st->only == ONLY_ALL || !st->counts_done ||
+	            (st->only == ONLY_NEGATIVE && down > 0) || (st->only == ONLY_COMMENTS && com > 0);
+	n->hidden = !show;
+}
+
+void chainlit_relabel_all(struct cl_state *st, struct tnode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->kids[i]->ops == &chainlit_thread_ops)
+			thread_label(st, n->kids[i]);
+		chainlit_relabel_all(st, n->kids[i]);
+	}
+}
+
+/* Set a thread node from a decoded thread (an index item or the full item). */
+static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th)
+{
+	struct thread_node *t = n->data;
+	free(t->name);
+	t->name = th->name ? util_xstrdup(th->name) : NULL;
+	free(t->created);
+	t->created = NULL;
+	int64_t us;
+	if (th->created_at && time_parse(th->created_at, &us)) {
+		char buf[32];
+		time_format(us, buf, sizeof buf);
+		buf[16] = '\0';   /* minutes are enough in the tree */
+		t->created = util_xstrdup(buf);
+	}
+	tnode_set_item(n, th->raw);
+	free(n->problems);
+	n->problems = th->problems.n ? problems_join(&th->problems) : NULL;
+	thread_label(st, n);
+}
+
+static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread *th)
+{
+	struct thread_node *t = util_xcalloc(1, sizeof *t);
+	t->thread_id = util_xstrdup(th->id ? th->id : "?");
+	struct tnode *n = tnode_new("", &chainlit_thread_ops, t);
+	n->id = util_xstrdup(t->thread_id);
+	thread_fill(st, n, th);
+	return n;
+}
+
+/* ---- paging threads into a node ------------------------------------------------------ */
+
+/* A page of a user's threads is drawn from the index page alone (time, name
+ * and id are all in the UserThread projection), so the first screen costs
+ * one Query; the BatchGetItem of the full THREAD items then fills in each
+ * node's raw item and problems, and only after it the next page may load. */
+struct threads_load {
+	struct ui *ui;
+	struct tnode *node;      /* the user (or "no user") node */
+	int generation;
+	struct pager *pager;
+	struct tnode *more;      /* the "more..." node while one is shown; it owns us */
+	bool busy;               /* a page or a fetch is in flight */
+	struct tnode **partial;  /* nodes drawn from index items, waiting for their item */
+	size_t npartial;
+};
+
+static void threads_load_free(struct threads_load *L)
+{
+	pager_free(L->pager);
+	free(L->partial);
+	free(L);
+}
+
+/* The "more..." node owns the loader between pages; when it is freed (quit,
+ * reload) with nothing in flight the loader goes too, else the answer in
+ * flight finds its node gone and frees it. */
+static void more_free(void *d)
+{
+	struct threads_load *L = d;
+	L->more = NULL;
+	if (L->busy)
+		return;
+	threads_load_free(L);
+}
+
+static void threads_next(struct threads_load *L);
+
+static struct view *more_list(struct ui *ui, struct tnode *n)
+{
+	/* selecting "more..." loads the next page: paging as you scroll */
+	struct threads_load *L = n->data;
+	(void)ui;
+	if (L && !L->busy && !pager_done(L->pager)) {
+		free(n->label);
+		n->label = util_xstrdup("loading more...");
+		threads_next(L);
+		tree_changed(L->ui);
+	}
+	return NULL;
+}
+
+static const struct tnode_ops more_ops = {.list = more_list, .free_data = more_free};
+
+static void scan_when_held(struct cl_state *st);
+
+static void user_loaded(struct cl_state *st, struct tnode *n, bool more);
+
+/* A page is complete (or failed): offer the next one, report the error. */
+static void page_finished(struct threads_load *L, const struct ddb_error *err)
+{
+	struct ui *ui = L->ui;
+	L->busy = false;
+	bool more = !err && !pager_done(L->pager);
+	if (more) {
+		L->more = tnode_new("more... (loads as you scroll)", &more_ops, L);
+		L->more->role = ROLE_DIM;
+		L->more->autoload = true;
+		tnode_add(L->node, L->more);
+	}
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "threads: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
+		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		tree_loaded(ui, L->node, msg);
+	} else {
+		tree_loaded(ui, L->node, NULL);
+		if (chainlit_state(ui))
+			user_loaded(chainlit_state(ui), L->node, more);
+	}
+	if (chainlit_state(ui))
+		scan_when_held(chainlit_state(ui));
+	if (!more)
+		threads_load_free(L);
+}
+
+static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th);
+
+static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+{
+	struct threads_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
+		if (threads) {
+			cl_threads_free(threads);
+			free(threads);
+		}
+		L->busy = false;
+		if (!L->more)
+			threads_load_free(L);
+		return;
+	}
+	/* one thread per index item, in their order: complete the nodes */
+	for (size_t i = 0; threads && i < threads->n && i < L->npartial; i++)
+		thread_fill(chainlit_state(ui), L->partial[i], &threads->v[i]);
+	if (threads) {
+		cl_threads_free(threads);
+		free(threads);
+	}
+	L->npartial = 0;
+	page_finished(L, err);
+}
+
+static void threads_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct threads_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
+		L->busy = false;
+		if (!L->more)
+			threads_load_free(L);
+		return;
+	}
+	if (L->more) {
+		L->more->data = NULL;    /* keep the loader: it goes on */
+		tnode_delete(L->more);   /* the new page goes where it was */
+		L->more = NULL;
+		tree_changed(ui);
+	}
+	if (err) {
+		page_finished(L, err);
+		return;
+	}
+	/* Chainlit's search filter can give empty pages with more to come */
+	if (!json_array_size(items) && !pager_done(p)) {
+		threads_next(L);
+		return;
+	}
+	struct cl_state *st = chainlit_state(ui);
+	struct cl_threads page = {0};
+	cl_threads_add(&page, items);
+	json_t *want = json_array();
+	L->partial = util_xrealloc(L->partial, (page.n ? page.n : 1) * sizeof *L->partial);
+	L->npartial = 0;
+	for (size_t i = 0; i < page.n; i++) {
+		struct tnode *n = thread_node_new(st, &page.v[i]);
+		tnode_add(L->node, n);
+		if (page.v[i].from_index) {
+			L->partial[L->npartial++] = n;
+			json_array_append(want, json_array_get(items, i));
+		}
+	}
+	cl_threads_free(&page);
+	/* drawn now; the full items follow */
+	tree_loaded(ui, L->node, NULL);
+	if (L->npartial)
+		cl_threads_fetch(ui->s, st->table, want, fetched, L);
+	else
+		page_finished(L, NULL);
+	json_decref(want);
+}
+
+static void threads_next(struct threads_load *L)
+{
+	if (pager_next(L->pager, threads_page, L))
+		L->busy = true;
+}
+
+static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)
+{
+	struct threads_load *L = util_xcalloc(1, sizeof *L);
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	L->pager = p;
+	threads_next(L);
+}
+
+/* ---- users --------------------------------------------------------------------------- */
+
+static void free_user_node(void *d)
+{
+	struct user_node *u = d;
+	free(u->identifier);
+	free(u);
+}
+
+static void user_expand(struct ui *ui, struct tnode *n)
+{
+	struct user_node *u = n->data;
+	start_threads(ui, n, cl_user_threads_pager(ui->s, chainlit_state(ui)->table, u->identifier, NULL,
+	                                           THREAD_PAGE));
+}
+
+const struct tnode_ops chainlit_user_ops = {.expand = user_expand, .free_data = free_user_node};
+
+/* A node :user added for an identifier with no USER item and no thread
+ * is kept (threads may come), but the status line says so, once both the
+ * user's load and the users Scan are through. */
+static void say_no_user(struct cl_state *st, struct tnode *n)
+{
+	struct user_node *u = n->data;
+	if (n->ops == &chainlit_user_ops && u->by_command && u->no_threads && !n->item_text && st->users_done)
+		ui_message(st->ui, false, "no user %s and no threads for it", u->identifier);
+}
+
+static void user_loaded(struct cl_state *st, struct tnode *n, bool more)
+{
+	if (n->ops != &chainlit_user_ops)
+		return;
+	struct user_node *u = n->data;
+	u->no_threads = !more && !n->nkids;
+	say_no_user(st, n);
+}
+
+static void unowned_expand(struct ui *ui, struct tnode *n)
+{
+	/* Scan pages hold THREAD items already: decode them directly */
+	start_threads(ui, n, cl_unowned_threads_pager(ui->s, chainlit_state(ui)->table, NULL, THREAD_PAGE));
+}
+
+static const struct tnode_ops unowned_ops = {.expand = unowned_expand};
+
+struct users_load {
+	struct ui *ui;
+	struct tnode *node;
+	int generation;
+	struct pager *pager;
+	long n;
+};
+
+/* Feedback counts from the steps of a Scan page. */
+static void count_feedback(struct cl_state *st, const json_t *steps_items)
+{
+	struct cl_steps steps = {0};
+	cl_steps_add(&steps, steps_items);
+	for (size_t i = 0; i < steps.n; i++) {
+		struct cl_step *s = &steps.v[i];
+		if (!s->has_feedback || !s->thread_id)
+			continue;
+		json_t *c = json_object_get(st->counts, s->thread_id);
+		if (!c) {
+			c = json_pack("[i,i,i]", 0, 0, 0);
+			json_object_set_new(st->counts, s->thread_id, c);
+		}
+		int slot = s->feedback.vote == 1 ? 0 : s->feedback.vote == 0 ? 1 : -1;
+		if (slot >= 0)
+			json_array_set_new(c, (size_t)slot,
+			                   json_integer(json_integer_value(json_array_get(c, (size_t)slot)) + 1));
+		if (s->feedback.comment && *s->feedback.comment)
+			json_array_set_new(c, 2, json_integer(json_integer_value(json_array_get(c, 2)) + 1));
+	}
+	cl_steps_free(&steps);
+}
+
+static void add_users(struct cl_state *st, struct users_load *L, const json_t *items)
+{
+	struct cl_users us = {0};
+	cl_users_add(&us, items);
+	for (size_t i = 0; i < us.n; i++) {
+		/* :user may have added this one already; a set, not a walk of the
+		 * children: a table can hold many thousands of users */
+		const char *ident = us.v[i].identifier;
+		if (ident && json_object_get(st->pending, ident)) {
+			/* the node :user added: it has a USER item after all */
+			json_object_del(st->pending, ident);
+			for (size_t k = 0; k < st->root->nkids; k++) {
+				struct tnode *n = st->root->kids[k];
+				if (n->ops != &chainlit_user_ops || !n->id || strcmp(n->id, ident))
+					continue;
+				((struct user_node *)n->data)->by_command = false;
+				tnode_set_item(n, us.v[i].raw);
+				if (us.v[i].problems.n && !n->problems) {
+					n->problems = problems_join(&us.v[i].problems);
+					n->role = ROLE_PROBLEM;
+				}
+				break;
+			}
+		}
+		if (ident && json_object_get(st->listed, ident))
+			continue;
+		if (ident)
+			json_object_set_new(st->listed, ident, json_true());
+		struct user_node *u = util_xcalloc(1, sizeof *u);
+		u->identifier = util_xstrdup(ident ? ident : "?");
+		struct tnode *k = tnode_new(u->identifier, &chainlit_user_ops, u);
+		k->id = util_xstrdup(u->identifier);
+		tnode_set_item(k, us.v[i].raw);
+		if (us.v[i].problems.n) {
+			k->problems = problems_join(&us.v[i].problems);
+			k->role = ROLE_PROBLEM;
+		}
+		tnode_add(L->node, k);
+		L->n++;
+	}
+	cl_users_free(&us);
+}
+
+static void users_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct users_load *L = ud;
+	struct ui *ui = L->ui;
+	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
+		pager_free(p);
+		free(L);
+		return;
+	}
+	struct cl_state *st = chainlit_state(ui);
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "users: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
+		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		st->counts_done = true;
+		chainlit_relabel_all(st, st->root);
+		tree_loaded(ui, L->node, msg);
+		pager_free(p);
+		free(L);
+		return;
+	}
+	json_t *users = json_array(), *steps = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+		json_array_append(cl_item_kind(it) == CL_ITEM_USER ? users : steps, it);
+	add_users(st, L, users);
+	count_feedback(st, steps);
+	json_decref(users);
+	json_decref(steps);
+	if (!pager_done(p) && pager_next(p, users_page, L)) {
+		tree_changed(ui);
+		return;
+	}
+	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
+	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
+	st->counts_done = true;
+	st->users_done = true;
+	chainlit_relabel_all(st, st->root);
+	tree_loaded(ui, L->node, NULL);
+	if (json_object_size(st->pending))
+		for (size_t k = 0; k < st->root->nkids; k++)
+			say_no_user(st, st->root->kids[k]);
+	pager_free(p);
+	free(L);
+}
+
+/* The users and the feedback counts: one Scan, in the background. */
+static void start_scan(struct ui *ui, struct tnode *n)
+{
+	struct cl_state *st = chainlit_state(ui);
+	struct users_load *L = util_xcalloc(1, sizeof *L);
+	L->ui = ui;
+	L->node = n;
+	L->generation = n->generation;
+	json_object_clear(st->counts);
+	st->counts_done = false;
+	st->users_done = false;
+	st->scan_held = false;
+	json_object_clear(st->listed);
+	json_object_clear(st->pending);
+	for (size_t i = 0; i < n->nkids; i++)
+		if (n->kids[i]->ops == &chainlit_user_ops && n->kids[i]->id) {
+			json_object_set_new(st->listed, n->kids[i]->id, json_true());
+			if (((struct user_node *)n->kids[i]->data)->by_command && !n->kids[i]->item_text)
+				json_object_set_new(st->pending, n->kids[i]->id, json_true());
+		}
+	L->pager = cl_users_and_feedback_pager(ui->s, st->table, 0);
+	pager_next(L->pager, users_page, L);
+}
+
+static void conversations_expand(struct ui *ui, struct tnode *n)
+{
+	struct cl_state *st = chainlit_state(ui);
+	if (st->hold_scan) {
+		/* :user opened Conversations: that user's first page comes first,
+		 * then the full-table Scan (which would slow it down) */
+		st->hold_scan = false;
+		st->scan_held = true;
+		return;
+	}
+	start_scan(ui, n);
+}
+
+static void scan_when_held(struct cl_state *st)
+{
+	if (!st->scan_held)
+		return;
+	st->scan_held = false;
+	start_scan(st->ui, st->root);
+}
+
+static void free_state(void *d)
+{
+	struct cl_state *st = d;
+	if (st->ui)
+		*ui_module_slot(st->ui, "chainlit") = NULL;
+	json_decref(st->counts);
+	json_decref(st->listed);
+	json_decref(st->pending);
+	json_decref(st->drafts);
+	free(st->table);
+	free(st);
+}
+
+static const struct tnode_ops conversations_ops = {.expand = conversations_expand,
+                                                   .free_data = free_state};
+
+static void relabel_thread(struct cl_state *st, struct tnode *n, const char *thread_id)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		struct tnode *k = n->kids[i];
+		if (k->ops == &chainlit_thread_ops && !strcmp(((struct thread_node *)k->data)->thread_id, thread_id))
+			thread_label(st, k);
+		else
+			relabel_thread(st, k, thread_id);
+	}
+}
+
+/* A step's feedback went from `before` to `after` (attribute values, NULL
+ * for none): keep the thread's counts in the tree true to what is stored.
+ * Only once the Scan is through: before that it may still count this step. */
+static void counts_update(struct ui *ui, const char *thread_id, const json_t *before,
+                          const json_t *after)
+{
+	struct cl_state *st = chainlit_state(ui);
+	if (!st || !st->counts_done || !thread_id)
+		return;
+	long b[3], a[3];
+	chainlit_fb_contribution(before, b);
+	chainlit_fb_contribution(after, a);
+	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2])
+		return;
+	json_t *c = json_object_get(st->counts, thread_id);
+	if (!c) {
+		c = json_pack("[i,i,i]", 0, 0, 0);
+		json_object_set_new(st->counts, thread_id, c);
+	}
+	for (size_t k = 0; k < 3; k++) {
+		json_int_t v = json_integer_value(json_array_get(c, k)) + a[k] - b[k];
+		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
+	}
+	relabel_thread(st, st->root, thread_id);
+	tree_changed(ui);
+}
+
+void chainlit_roots(struct ui *ui)
+{
+	if (chainlit_state(ui) || !ui->s->chainlit_table)
+		return;
+	struct cl_state *st = util_xcalloc(1, sizeof *st);
+	st->table = util_xstrdup(ui->s->chainlit_table);
+	st->counts = json_object();
+	st->listed = json_object();
+	st->pending = json_object();
+	st->drafts = json_object();
+	st->ui = ui;
+	st->counts_update = counts_update;
+	st->reshow = chainlit_steps_reshow;
+	*ui_module_slot(ui, "chainlit") = st;
+	char label[512];
+	snprintf(label, sizeof label, "Conversations  (%s)", st->table);
+	st->root = tnode_new(label, &conversations_ops, st);
+	tree_add_root(ui, st->root);
+}

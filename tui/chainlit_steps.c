@@ -1,0 +1,398 @@
+/* tui/chainlit_steps.c: a conversation's steps as a collapsible tree in the
+ * list pane, with its feedback keys (e, +, -, D, ], [, }). */
+#include "ddconfig.h"
+
+#include "aws/util.h"
+#include "tui/chainlit.h"
+#include "tui/text.h"
+#include "model/chainlit.h"
+#include "model/timefmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the steps of one conversation --------------------------------------------------- */
+
+struct steps {
+	char *thread_id;
+	struct cl_conversation *conv;
+	struct cl_rows rows;
+	struct cl_job *job;
+	char *keep_step;         /* keep the cursor on this step after a reload */
+};
+
+static const struct view_ops steps_ops;
+
+static void steps_rows(struct view *v)
+{
+	struct steps *sv = v->priv;
+	cl_rows_free(&sv->rows);
+	if (sv->conv)
+		cl_conversation_rows(sv->conv, &sv->rows);
+	view_set_rows(v, sv->rows.n);
+}
+
+static void fmt_duration(int64_t us, char *buf, size_t len)
+{
+	if (us < 0)
+		buf[0] = '\0';
+	else if (us < 1000000)
+		snprintf(buf, len, "%lldms", (long long)(us / 1000));
+	else if (us < 600000000)
+		snprintf(buf, len, "%.1fs", (double)us / 1e6);
+	else
+		snprintf(buf, len, "%lldm", (long long)(us / 60000000));
+}
+
+static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return;
+	const struct cl_row *r = &sv->rows.v[i];
+	/* deep trees would scroll off the pane: the indent stops (at 3 levels
+	 * in a narrow pane, 6 otherwise) and the depth is written instead */
+	bool narrow = ui_list_width(v->ui) < 70;
+	int cap = narrow ? 3 : 6;
+	int ind = (r->depth > cap ? cap : r->depth) * 2;
+	int tw = narrow ? 13 : 17;   /* the type column */
+	char deep[24] = "";
+	if (r->depth > cap)
+		snprintf(deep, sizeof deep, "[%d] ", r->depth);
+	switch (r->kind) {
+	case CL_ROW_SECTION:
+		snprintf(buf, len, "%s", r->label ? r->label : cl_section_name(r->section));
+		*role = ROLE_PROBLEM;
+		break;
+	case CL_ROW_STEP: {
+		const struct cl_node *nd = r->node;
+		const struct cl_step *s = nd->step;
+		const char *mark = nd->n_children || nd->n_elements ? (nd->collapsed ? "+ " : "- ") : "  ";
+		char when[32] = "?", dur[16];
+		if (s->created_ok) {
+			time_format(s->created_us, when, sizeof when);
+			memmove(when, when + 11, 9);   /* HH:MM:SS */
+		}
+		fmt_duration(cl_step_duration_us(s), dur, sizeof dur);
+		char fb[96] = "";
+		if (s->has_feedback) {
+			const char *c = s->feedback.comment;
+			snprintf(fb, sizeof fb, "  [%s%s%.40s]", s->feedback.vote == 1 ? "+1" :
+			         s->feedback.vote == 0 ? "-1" : "?", c && *c ? " " : "", c ? c : "");
+		}
+		char els[32] = "";
+		if (nd->n_elements)
+			snprintf(els, sizeof els, "  %zu el", nd->n_elements);
+		/* a message's text says more than its author's name */
+		const char *what = cl_step_is_message(s) && s->output && *s->output ? s->output : s->name;
+		snprintf(buf, len, "%*s%s%s%-8s %-*.*s %-.60s  %s%s%s", ind, "", deep, mark, when,
+		         tw, tw, s->type ? s->type : "?", what ? what : "", dur, fb, els);
+		*role = s->problems.n || s->stub ? ROLE_PROBLEM : !s->has_feedback ? ROLE_NORMAL
+		      : s->feedback.vote == 0 ? ROLE_DOWN : ROLE_UP;
+		break;
+	}
+	case CL_ROW_ELEMENT:
+		snprintf(buf, len, "%*s  [%s] %s  %s", ind, "", r->element->type ? r->element->type : "element",
+		         r->element->name ? r->element->name : "", r->element->mime ? r->element->mime : "");
+		*role = ROLE_DIM;
+		break;
+	case CL_ROW_UNKNOWN:
+		snprintf(buf, len, "%*s  (unknown item) %s", ind, "",
+		         ddb_item_s(r->unknown, "SK") ? ddb_item_s(r->unknown, "SK") : "?");
+		*role = ROLE_PROBLEM;
+		break;
+	}
+}
+
+static struct cl_node *row_node(struct steps *sv, size_t i)
+{
+	return i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_STEP ? sv->rows.v[i].node : NULL;
+}
+
+static void restore_cursor(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (!sv->keep_step)
+		return;
+	for (size_t i = 0; i < sv->rows.n; i++) {
+		struct cl_node *nd = row_node(sv, i);
+		if (nd && nd->step->id && !strcmp(nd->step->id, sv->keep_step)) {
+			v->cursor = i;
+			break;
+		}
+	}
+	free(sv->keep_step);
+	sv->keep_step = NULL;
+}
+
+static void conv_loaded(struct cl_conversation *c, const struct ddb_error *err, void *ud)
+{
+	struct view *v = ud;
+	struct steps *sv = v->priv;
+	sv->job = NULL;
+	v->loading = false;
+	if (err) {
+		view_set_ddb_error(v, "conversation", err);
+		return;
+	}
+	cl_conversation_free(sv->conv);
+	sv->conv = c;
+	snprintf(v->title, sizeof v->title, "%s  (%zu steps, %zu elements)",
+	         c->thread && c->thread->name ? c->thread->name : sv->thread_id, c->n_steps, c->n_elements);
+	snprintf(v->progress, sizeof v->progress, "%zu steps", c->n_steps);
+	steps_rows(v);
+	restore_cursor(v);
+	if (!c->thread)
+		ui_message(v->ui, true, "thread %s has no THREAD item (its steps are shown)", sv->thread_id);
+}
+
+static void steps_reload(struct view *v)
+{
+	struct steps *sv = v->priv;
+	struct cl_state *st = chainlit_state(v->ui);
+	if (sv->job)
+		cl_job_cancel(sv->job);
+	size_t sel = view_selected(v);
+	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
+	if (nd && nd->step->id && !sv->keep_step)
+		sv->keep_step = util_xstrdup(nd->step->id);
+	v->loading = true;
+	view_set_error(v, NULL);
+	sv->job = cl_conversation_load(v->ui->s, st->table, sv->thread_id, conv_loaded, v);
+}
+
+static void steps_cancel(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (sv->job) {
+		cl_job_cancel(sv->job);
+		sv->job = NULL;
+		v->loading = false;
+		view_set_error(v, "loading cancelled (R reloads)");
+	}
+}
+
+static void steps_enter(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	struct cl_node *nd = row_node(sv, i);
+	if (nd && nd->collapsed) {
+		nd->collapsed = false;
+		steps_rows(v);
+		return;
+	}
+	const json_t *item = NULL;
+	char *pr = NULL;
+	const char *title = NULL;
+	if (nd) {
+		item = nd->step->raw;
+		pr = nd->step->problems.n ? problems_join(&nd->step->problems) : NULL;
+		title = nd->step->id;
+	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_ELEMENT) {
+		const struct cl_element *el = sv->rows.v[i].element;
+		item = el->raw;
+		title = el->id;
+		pr = el->problems.n ? problems_join(&el->problems) : NULL;
+	} else if (i < sv->rows.n && sv->rows.v[i].kind == CL_ROW_UNKNOWN) {
+		item = sv->rows.v[i].unknown;
+	}
+	if (item)
+		ui_show_detail(v->ui, title, item, pr);
+	free(pr);
+}
+
+static void steps_back(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	struct cl_node *nd = row_node(sv, i);
+	if (nd && !nd->collapsed && (nd->n_children || nd->n_elements)) {
+		nd->collapsed = true;
+		steps_rows(v);
+		return;
+	}
+	if (nd && nd->parent) {
+		for (size_t k = 0; k < sv->rows.n; k++)
+			if (row_node(sv, k) == nd->parent) {
+				v->cursor = k;
+				return;
+			}
+	}
+	v->ui->focus = 0;
+}
+
+static const json_t *steps_item(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return NULL;
+	const struct cl_row *r = &sv->rows.v[i];
+	return r->kind == CL_ROW_STEP ? r->node->step->raw : r->kind == CL_ROW_ELEMENT ? r->element->raw
+	     : r->kind == CL_ROW_UNKNOWN ? r->unknown : NULL;
+}
+
+static const char *steps_id(struct view *v, size_t i)
+{
+	struct steps *sv = v->priv;
+	if (i >= sv->rows.n)
+		return NULL;
+	const struct cl_row *r = &sv->rows.v[i];
+	return r->kind == CL_ROW_STEP ? r->node->step->id : r->kind == CL_ROW_ELEMENT ? r->element->id : NULL;
+}
+
+static char *steps_problems(struct view *v, size_t i)
+{
+	struct cl_node *nd = row_node(v->priv, i);
+	return nd && nd->step->problems.n ? problems_join(&nd->step->problems) : NULL;
+}
+
+/* ---- the feedback keys --------------------------------------------------------------- */
+
+/* The steps view showing this thread, if it is on screen. */
+static struct view *steps_on_screen(struct ui *ui, const char *thread_id)
+{
+	struct view *v = ui->list;
+	if (!v || v->ops != &steps_ops)
+		return NULL;
+	struct steps *sv = v->priv;
+	return !strcmp(sv->thread_id, thread_id) ? v : NULL;
+}
+
+/* A write goes to the item that was read: its key, never the id or
+ * threadId attributes, which a damaged item may point elsewhere. */
+static bool key_ids(const struct cl_step *s, const char **thread_id, const char **step_id)
+{
+	*thread_id = cl_strip_prefix(ddb_item_s(s->raw, "PK"), "THREAD#");
+	*step_id = cl_strip_prefix(ddb_item_s(s->raw, "SK"), "STEP#");
+	return *thread_id && **thread_id && *step_id && **step_id;
+}
+
+static struct fb_ctx *ctx_for(struct view *v, struct cl_node *nd)
+{
+	const char *tid, *sid;
+	struct fb_ctx *c = util_xcalloc(1, sizeof *c);
+	key_ids(nd->step, &tid, &sid);   /* checked by the caller */
+	c->ui = v->ui;
+	c->thread_id = util_xstrdup(tid);
+	c->step_id = util_xstrdup(sid);
+	c->seen = nd->step->has_feedback ? json_deep_copy(nd->step->feedback.av) : NULL;
+	return c;
+}
+
+static bool jump_feedback(struct view *v, int dir, bool want)
+{
+	struct steps *sv = v->priv;
+	size_t n = sv->rows.n, cur = view_selected(v);
+	if (!n || v->filter)
+		return false;
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = (cur + (dir > 0 ? k : n - k)) % n;
+		struct cl_node *nd = row_node(sv, i);
+		if (nd && nd->step->has_feedback == want) {
+			v->cursor = i;
+			return true;
+		}
+	}
+	ui_message(v->ui, false, "no step %s feedback", want ? "with" : "without");
+	return true;
+}
+
+static bool steps_action(struct view *v, enum action a)
+{
+	struct steps *sv = v->priv;
+	size_t sel = view_selected(v);
+	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
+	switch (a) {
+	case ACT_FB_NEXT: return jump_feedback(v, 1, true);
+	case ACT_FB_PREV: return jump_feedback(v, -1, true);
+	case ACT_FB_NEXT_NONE: return jump_feedback(v, 1, false);
+	case ACT_FB_EDIT:
+	case ACT_FB_UP:
+	case ACT_FB_DOWN:
+	case ACT_FB_DELETE:
+		break;
+	default:
+		return false;
+	}
+	const char *ktid, *ksid;
+	if (!nd || nd->step->stub || !key_ids(nd->step, &ktid, &ksid)) {
+		ui_message(v->ui, true, nd ? "this item has no usable THREAD#/STEP# key: not written"
+		                           : "select a step first");
+		return true;
+	}
+	if (v->loading) {
+		ui_message(v->ui, true, "wait for the conversation to load");
+		return true;
+	}
+	const struct cl_step *s = nd->step;
+	if (a == ACT_FB_EDIT) {
+		struct cl_state *st = chainlit_state(v->ui);
+		char *dk = chainlit_draft_key(ktid, ksid);
+		const char *draft = st && dk ? json_string_value(json_object_get(st->drafts, dk)) : NULL;
+		char label[256];
+		snprintf(label, sizeof label, "%s %s", s->type ? s->type : "step", s->name ? s->name : "");
+		chainlit_form_open(v->ui, ktid, ksid, label,
+		          s->has_feedback ? s->feedback.av : NULL,
+		          s->has_feedback ? s->feedback.vote : 1,
+		          draft ? draft : s->has_feedback ? s->feedback.comment : NULL);
+		free(dk);
+		return true;
+	}
+	struct fb_ctx *c = ctx_for(v, nd);
+	if (a == ACT_FB_DELETE) {
+		if (!s->has_feedback) {
+			ui_message(v->ui, false, "this step has no feedback");
+			chainlit_fb_free(c);
+			return true;
+		}
+		c->is_delete = true;
+		ui_confirm(v->ui, "delete the feedback of this step?", chainlit_fb_delete_answer, c);
+		return true;
+	}
+	c->value = a == ACT_FB_UP ? 1 : 0;
+	c->comment = s->has_feedback && s->feedback.comment ? util_xstrdup(s->feedback.comment) : NULL;
+	chainlit_fb_write(c);
+	return true;
+}
+
+static void steps_destroy(struct view *v)
+{
+	struct steps *sv = v->priv;
+	if (sv->job)
+		cl_job_cancel(sv->job);
+	cl_rows_free(&sv->rows);
+	cl_conversation_free(sv->conv);
+	free(sv->thread_id);
+	free(sv->keep_step);
+	free(sv);
+}
+
+static const struct view_ops steps_ops = {
+	.name = "steps",
+	.row = steps_row,
+	.enter = steps_enter,
+	.back = steps_back,
+	.action = steps_action,
+	.reload = steps_reload,
+	.cancel = steps_cancel,
+	.item = steps_item,
+	.id = steps_id,
+	.problems = steps_problems,
+	.destroy = steps_destroy,
+};
+
+struct view *chainlit_steps_new(struct ui *ui, const char *thread_id)
+{
+	struct steps *sv = util_xcalloc(1, sizeof *sv);
+	sv->thread_id = util_xstrdup(thread_id);
+	struct view *v = view_new(ui, &steps_ops, sv, "thread %s", thread_id);
+	steps_reload(v);
+	return v;
+}
+
+void chainlit_steps_reshow(struct ui *ui, const char *thread_id)
+{
+	struct view *sv = steps_on_screen(ui, thread_id);
+	if (sv)
+		steps_reload(sv);
+}
