@@ -273,9 +273,9 @@ void aws_credentials_free(struct aws_credentials *cr)
 {
 	if (!cr)
 		return;
-	aws_wipe_free(cr->access_key_id);
-	aws_wipe_free(cr->secret_access_key);
-	aws_wipe_free(cr->session_token);
+	util_wipe_free(cr->access_key_id);
+	util_wipe_free(cr->secret_access_key);
+	util_wipe_free(cr->session_token);
 	free(cr->source);
 	memset(cr, 0, sizeof *cr);
 }
@@ -344,7 +344,7 @@ static void process_free(void *data)
 {
 	struct process_data *d = data;
 
-	aws_wipe_free(d->command);  /* arguments may hold secrets */
+	util_wipe_free(d->command);  /* arguments may hold secrets */
 	free(d->what);
 	free(d->none);
 	free(d);
@@ -539,7 +539,7 @@ static int add_env(struct aws_cred_chain *c, const struct files *f, bool always)
 		              strdup(env("AWS_SECRET_ACCESS_KEY") ? "AWS_SECRET_ACCESS_KEY is set "
 		                     "but AWS_ACCESS_KEY_ID is not" : "not set"));
 		if (d && d->cr.access_key_id && exp &&
-		    aws_rfc3339_parse(exp, &d->cr.expiration) < 0) {
+		    util_rfc3339_parse(exp, &d->cr.expiration) < 0) {
 			d->error = strdup("AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 time "
 			                  "such as 2026-11-23T12:34:56Z");
 			if (!d->error) {

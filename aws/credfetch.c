@@ -317,7 +317,7 @@ static int sso_read_token(const struct aws_sso_conf *c, time_t now, char **token
 		return -1;
 	}
 	root = json_loadb(text, len, 0, NULL);
-	aws_wipe_free(text);
+	util_wipe_free(text);
 	if (member_str(root, "accessToken", &tok) <= 0 || member_str(root, "expiresAt", &exp) <= 0) {
 		*err = util_fmt("the SSO token cache %s has no accessToken and expiresAt: "
 		                "run: aws sso login --profile %s", c->cache_path, c->profile);
@@ -328,7 +328,7 @@ static int sso_read_token(const struct aws_sso_conf *c, time_t now, char **token
 	len = strlen(exp_s);
 	if (len > 3 && strcmp(exp_s + len - 3, "UTC") == 0)
 		strcpy(exp_s + len - 3, "Z");
-	if (aws_rfc3339_parse(exp_s, &expires) < 0) {
+	if (util_rfc3339_parse(exp_s, &expires) < 0) {
 		*err = util_fmt("the SSO token cache %s has an expiresAt that is not a time: "
 		                "run: aws sso login --profile %s", c->cache_path, c->profile);
 		goto done;
@@ -415,8 +415,8 @@ int aws_sso_fetch(const struct aws_sso_conf *c, time_t now,
 done:
 	if (rc < 0 && !*err)
 		*err = strdup("out of memory");
-	aws_wipe_free(token);
-	aws_wipe_free(header);
+	util_wipe_free(token);
+	util_wipe_free(header);
 	free(url);
 	free(acct);
 	free(role);
@@ -434,7 +434,7 @@ void aws_container_conf_free(struct aws_container_conf *c)
 	free(c->url);
 	free(c->base);
 	free(c->token_file);
-	aws_wipe_free(c->token);
+	util_wipe_free(c->token);
 	free(c->ca_bundle);
 	memset(c, 0, sizeof *c);
 }
@@ -620,7 +620,7 @@ int aws_container_parse_reply(const char *json, size_t len, const char *what,
 		goto fail;
 	}
 	r = member_str(root, "Expiration", &exp);
-	if (r < 0 || (r > 0 && aws_rfc3339_parse(exp, &out->expiration) < 0)) {
+	if (r < 0 || (r > 0 && util_rfc3339_parse(exp, &out->expiration) < 0)) {
 		*err = util_fmt("%s: the reply's Expiration is not an RFC 3339 time", what);
 		goto fail;
 	}
@@ -673,7 +673,7 @@ static int container_token(const struct aws_container_conf *c, char **tok, char 
 		*err = util_fmt("the container authorization token from %s contains a line break "
 		                "(CR or LF), which an HTTP header cannot carry%s", from,
 		                c->token_file ? " (write the file without a trailing newline)" : "");
-		aws_wipe_free(*tok);
+		util_wipe_free(*tok);
 		*tok = NULL;
 		return -1;
 	}
@@ -742,8 +742,8 @@ int aws_container_fetch(const struct aws_container_conf *c,
 done:
 	if (rc < 0 && !*err)
 		*err = strdup("out of memory");
-	aws_wipe_free(tok);
-	aws_wipe_free(header);
+	util_wipe_free(tok);
+	util_wipe_free(header);
 	free(last);
 	free(what);
 	return rc;

@@ -77,7 +77,7 @@ void aws_credproc_argv_free(char **argv)
 	if (!argv)
 		return;
 	for (char **a = argv; *a; a++)
-		aws_wipe_free(*a);
+		util_wipe_free(*a);
 	free(argv);
 }
 
@@ -199,79 +199,6 @@ fail:
 	return -1;
 }
 
-/* ---- RFC 3339 ---------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-int aws_rfc3339_parse(const char *s, time_t *out)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
-	const char *p;
-
-	if (!s || strlen(s) < 20)
-		return -1;
-	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
-	    s[16] != ':' || !digits(s + 17, 2, &sec))
-		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '+' ? 1 : -1;
-		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
-			return -1;
-		p += 6;
-	} else {
-		return -1;
-	}
-	if (*p != '\0')
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-	    sec > 60 || oh > 23 || om > 59)
-		return -1;
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return -1;
-	long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL +
-	              h * 3600LL + mi * 60LL + sec - sign * (oh * 3600LL + om * 60LL);
-	*out = (time_t)t;
-	return 0;
-}
-
 /* ---- output ------------------------------------------------------------ */
 
 /* A required or optional string member; 1 found, 0 absent, -1 wrong type. */
@@ -332,7 +259,7 @@ int aws_credproc_parse(const char *json, size_t len, const char *what,
 		goto fail;
 	}
 	r = member_str(root, "Expiration", &exp);
-	if (r < 0 || (r > 0 && aws_rfc3339_parse(exp, &out->expiration) < 0)) {
+	if (r < 0 || (r > 0 && util_rfc3339_parse(exp, &out->expiration) < 0)) {
 		*err = util_fmt("%s printed an \"Expiration\" that is not an RFC 3339 time "
 		           "such as 2026-11-23T12:34:56Z", what);
 		goto fail;

@@ -38,10 +38,6 @@ int aws_credproc_run(const char *cmdline, const char *what,
 int aws_credproc_parse(const char *json, size_t len, const char *what,
                        struct aws_credentials *out, char **err);
 
-/* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
- * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */
-int aws_rfc3339_parse(const char *s, time_t *out);
-
 /* For tests: the time limit in milliseconds (<= 0 restores one minute). */
 void aws_credproc_set_timeout_ms(long ms);
 

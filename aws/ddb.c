@@ -811,11 +811,11 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	if (sr.security_token) {
 		char *t = util_join_secure("X-Amz-Security-Token: ", sr.security_token);
 		h = curl_slist_append(h, t);
-		aws_wipe_free(t);
+		util_wipe_free(t);
 	}
 	char *auth = util_join_secure("Authorization: ", sr.authorization);
 	h = curl_slist_append(h, auth);
-	aws_wipe_free(auth);
+	util_wipe_free(auth);
 	h = curl_slist_append(h, "Expect:");   /* no 100-continue round trip */
 	aws_sigv4_result_free(&sr);
 	x->hdrs = h;

@@ -29,14 +29,6 @@
 
 #define PROFILE_FILE_MAX (4u * 1024u * 1024u)
 
-void aws_wipe_free(char *s)
-{
-	if (!s)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -78,7 +70,7 @@ void aws_profile_section_free(struct aws_profile_section *s)
 		return;
 	for (size_t i = 0; i < s->nprops; i++) {
 		free(s->props[i].key);
-		aws_wipe_free(s->props[i].value);
+		util_wipe_free(s->props[i].value);
 	}
 	free(s->props);
 	free(s->name);
@@ -171,7 +163,7 @@ static long section_set(struct aws_profile_section *s, const char *key,
 	if (!v)
 		return -1;
 	if (p) {
-		aws_wipe_free(p->value);
+		util_wipe_free(p->value);
 		p->value = v;
 		return (long)(p - s->props);
 	}
@@ -179,7 +171,7 @@ static long section_set(struct aws_profile_section *s, const char *key,
 		size_t cap = s->cap ? 2 * s->cap : 8;
 		struct aws_profile_prop *np = realloc(s->props, cap * sizeof *np);
 		if (!np) {
-			aws_wipe_free(v);
+			util_wipe_free(v);
 			return -1;
 		}
 		s->props = np;
@@ -188,7 +180,7 @@ static long section_set(struct aws_profile_section *s, const char *key,
 	p = &s->props[s->nprops];
 	p->key = strdup(key);
 	if (!p->key) {
-		aws_wipe_free(v);
+		util_wipe_free(v);
 		return -1;
 	}
 	p->value = v;
@@ -410,7 +402,7 @@ static int continuation(struct parser *ps, const char *p, size_t n)
 	v[old] = '\n';
 	memcpy(v + old + 1, p, n);
 	v[old + 1 + n] = '\0';
-	aws_wipe_free(pr->value);
+	util_wipe_free(pr->value);
 	pr->value = v;
 	return 0;
 }

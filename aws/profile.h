@@ -76,7 +76,7 @@ bool aws_profile_name_valid(const char *name, size_t len);
  * an error: returns 0 with *text NULL.  A character device that reads as
  * empty (/dev/null) is an empty file; other devices, FIFOs and directories
  * are errors.  Otherwise *text is malloc'd and NUL-terminated; free it with
- * aws_wipe_free. */
+ * util_wipe_free. */
 int aws_profile_read_file(const char *path, char **text, size_t *len, char **err);
 
 /* Where the two files are: $AWS_CONFIG_FILE / $AWS_SHARED_CREDENTIALS_FILE
@@ -92,8 +92,5 @@ const char *aws_profile_home(void);
  * unset.  *source gets "--profile", "AWS_PROFILE", "AWS_DEFAULT_PROFILE" or
  * "default".  The result points into cli, the environment or a literal. */
 const char *aws_profile_select(const char *cli, const char **source);
-
-/* Overwrite a secret string and free it; NULL is fine. */
-void aws_wipe_free(char *s);
 
 #endif

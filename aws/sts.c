@@ -261,7 +261,7 @@ int aws_sts_parse_reply(const char *xml, size_t len, const char *result,
 		    xml_leaf(cr, crn, "SessionToken", &out->session_token) == 1 &&
 		    xml_leaf(cr, crn, "Expiration", &exp) == 1 &&
 		    *out->access_key_id && *out->secret_access_key && *out->session_token &&
-		    aws_rfc3339_parse(exp, &out->expiration) == 0) {
+		    util_rfc3339_parse(exp, &out->expiration) == 0) {
 			free(exp);
 			return 0;
 		}
@@ -288,7 +288,7 @@ static void form_add(FILE *ms, const char *name, const char *value)
 	char *enc = aws_uri_encode(value, strlen(value), false);
 
 	fprintf(ms, "&%s=%s", name, enc ? enc : "");
-	aws_wipe_free(enc);
+	util_wipe_free(enc);
 }
 
 /* Append "&Name=" and the URI-encoded value to a buffer that may hold a
@@ -304,7 +304,7 @@ static int form_add_secure(char **buf, size_t *n, size_t *cap, const char *name,
 	    util_secure_append(buf, n, cap, "=", 1) == 0 &&
 	    util_secure_append(buf, n, cap, enc, strlen(enc)) == 0)
 		rc = 0;
-	aws_wipe_free(enc);
+	util_wipe_free(enc);
 	return rc;
 }
 
@@ -312,7 +312,7 @@ static int form_add_secure(char **buf, size_t *n, size_t *cap, const char *name,
 static char *ms_close(FILE *ms, char **buf, size_t *len)
 {
 	if (fclose(ms) != 0) {
-		aws_wipe_free(*buf);
+		util_wipe_free(*buf);
 		*buf = NULL;
 		return NULL;
 	}
@@ -396,11 +396,11 @@ static int sts_post(const struct aws_sts_conf *c, const char *const *headers, si
 		p = aws_sts_parse_reply(r.body ? r.body : "", r.len, result, out, &code, &msg);
 		bool quoted_code = quotes(code, secrets, nsecrets);
 		if (quoted_code || quotes(msg, secrets, nsecrets)) {
-			aws_wipe_free(msg);
+			util_wipe_free(msg);
 			msg = strdup("(withheld: it quotes a secret)");
 		}
 		if (quoted_code) {               /* the code is shown too */
-			aws_wipe_free(code);
+			util_wipe_free(code);
 			code = strdup("(withheld)");
 		}
 		if (r.status == 200 && p == 0) {
@@ -494,7 +494,7 @@ done:
 	if (rc < 0 && !*err)
 		*err = strdup("out of memory");
 	for (size_t i = 0; i < nl; i++)
-		aws_wipe_free(lines[i]);
+		util_wipe_free(lines[i]);
 	free(body);
 	free(subject);
 	return rc;
@@ -557,7 +557,7 @@ done:
 		*err = strdup("out of memory");
 	for (size_t i = 0; i < 3; i++)
 		free(lines[i]);
-	aws_wipe_free(token);
+	util_wipe_free(token);
 	if (body)
 		OPENSSL_cleanse(body, bcap);
 	free(body);

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 /* printf into a new string; NULL when out of memory. */
 char *util_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -23,6 +24,10 @@ void *util_xcalloc(size_t n, size_t size);
  * memory.  0, or -1 when out of memory (the buffer is unchanged). */
 int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t len);
 
+/* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
+ * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */
+int util_rfc3339_parse(const char *s, time_t *out);
+
 /* ---- secrets in memory --------------------------------------------------- */
 
 struct curl_slist;
@@ -33,6 +38,8 @@ struct curl_slist;
 size_t util_wipe_block(void *p);
 /* util_wipe_block, then free. */
 void util_free_secure(void *p);
+/* Overwrite a secret string (its strlen bytes) and free it; NULL is fine. */
+void util_wipe_free(char *s);
 /* realloc that leaves no unwiped copy behind: a block that must move is
  * copied, wiped and freed. */
 void *util_realloc_secure(void *p, size_t n);

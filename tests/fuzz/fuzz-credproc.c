@@ -4,7 +4,7 @@
  * Input: any bytes, used three ways: as the program's JSON output
  * (aws_credproc_parse), as the command line (aws_credproc_split), and, when
  * it is JSON with a string "Expiration", that string as an RFC 3339 time
- * (aws_rfc3339_parse; the whole input is tried too).
+ * (util_rfc3339_parse; the whole input is tried too).
  *
  * Properties checked:
  *   - parse: success gives a non-empty key id and secret, and a session
@@ -25,14 +25,15 @@
 
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/util.h"
 
 #define CANARY "SECRETCANARY"
 
 static void free_creds(struct aws_credentials *c)
 {
-	aws_wipe_free(c->access_key_id);
-	aws_wipe_free(c->secret_access_key);
-	aws_wipe_free(c->session_token);
+	util_wipe_free(c->access_key_id);
+	util_wipe_free(c->secret_access_key);
+	util_wipe_free(c->session_token);
 	free(c->source);
 	memset(c, 0, sizeof *c);
 }
@@ -84,8 +85,8 @@ static bool base_time(const char *s, struct tm *tm)
 static void check_time(const char *s)
 {
 	time_t t = 12345;
-	int rc = aws_rfc3339_parse(s, &t);
-	FUZZ_CHECK(rc == 0 || rc == -1, "aws_rfc3339_parse returned %d", rc);
+	int rc = util_rfc3339_parse(s, &t);
+	FUZZ_CHECK(rc == 0 || rc == -1, "util_rfc3339_parse returned %d", rc);
 	struct tm tm;
 	if (rc != 0 || !base_time(s, &tm))
 		return;
@@ -99,7 +100,7 @@ static void check_time(const char *s)
 		off = (*z == '-' ? -1 : 1) * (atoi(z + 1) * 3600L + atoi(z + 4) * 60L);
 	FUZZ_CHECK(tm.tm_mon >= 0 && tm.tm_mon < 12 && tm.tm_mday >= 1 && tm.tm_mday <= 31 &&
 	           tm.tm_hour < 24 && tm.tm_min < 60 && tm.tm_sec <= 60,
-	           "aws_rfc3339_parse accepted \"%s\"", fuzz_show(s, strlen(s)));
+	           "util_rfc3339_parse accepted \"%s\"", fuzz_show(s, strlen(s)));
 	/* timegm normalises out-of-range days; the parser must have refused them */
 	struct tm check = tm;
 	time_t want = timegm(&check);

@@ -30,6 +30,7 @@
 #include "aws/config.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/util.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."
@@ -1776,39 +1777,6 @@ static void creds_from_threads(void **state)
 	free(p);
 }
 
-static void rfc3339(void **state)
-{
-	static const struct { const char *s; long long t; } ok[] = {
-		{ "2026-11-23T12:34:56Z", 1795437296LL },
-		{ "2026-11-23T12:34:56.789Z", 1795437296LL },
-		{ "2026-11-23t12:34:56z", 1795437296LL },
-		{ "2026-11-23T12:34:56+00:00", 1795437296LL },
-		{ "2026-11-23T14:34:56.5+02:00", 1795437296LL },
-		{ "2026-11-23T07:04:56-05:30", 1795437296LL },
-		{ "1970-01-01T00:00:00Z", 0 },
-		{ "2024-02-29T00:00:00Z", 1709164800LL },
-		{ "2030-01-01T00:00:00Z", 1893456000LL },
-	};
-	static const char *bad[] = {
-		"2026-11-23T12:34:56", "2026-11-23 12:34Z", "2026-13-01T00:00:00Z",
-		"2026-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T12:34:56.Z",
-		"2026-11-23T12:34:56+0000", "2026-11-23T12:34:56Zjunk", "1795437296", "",
-		"2026-04-31T00:00:00Z",
-	};
-	time_t t;
-
-	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-		assert_int_equal(aws_rfc3339_parse(ok[i].s, &t), 0);
-		assert_int_equal((long long)t, ok[i].t);
-	}
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		if (aws_rfc3339_parse(bad[i], &t) == 0)
-			print_error("# accepted %s\n", bad[i]);
-		assert_int_equal(aws_rfc3339_parse(bad[i], &t), -1);
-	}
-	assert_int_equal(aws_rfc3339_parse(NULL, &t), -1);
-}
-
 static void null_arguments(void **state)
 {
 	struct aws_credentials cr;
@@ -1862,7 +1830,6 @@ int main(void)
 		TEST(process_output_caps),
 		TEST(process_stdin_is_dev_null),
 		TEST(creds_from_threads),
-		TEST(rfc3339),
 		TEST(null_arguments),
 	};
 	size_t nfixed = sizeof fixed / sizeof fixed[0], n = 0, i;

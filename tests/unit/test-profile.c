@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "aws/profile.h"
+#include "aws/util.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."
@@ -350,7 +351,7 @@ static void read_file_missing_and_present(void **state)
 	assert_int_equal(aws_profile_read_file(path, &text, &len, &err), 0);
 	assert_int_equal(len, 23);
 	assert_string_equal(text, "[default]\r\nregion = x\r\n");
-	aws_wipe_free(text);
+	util_wipe_free(text);
 	unlink(path);
 	rmdir(dir);
 }
@@ -371,7 +372,7 @@ static void read_file_dev_null_is_empty(void **state)
 	assert_int_equal(aws_profile_parse(text, len, AWS_PROFILE_CONFIG, "/dev/null", &f, &err), 0);
 	assert_int_equal(f.profiles.n, 0);
 	aws_profile_file_free(&f);
-	aws_wipe_free(text);
+	util_wipe_free(text);
 
 	/* a device with data is not a config file */
 	text = NULL;

@@ -1,4 +1,5 @@
-/* tests/unit/test-util.c: aws/util.c's helpers for secrets in memory.
+/* tests/unit/test-util.c: aws/util.c's helpers for secrets in memory, and
+ * its RFC 3339 parser.
  *
  * libcurl allocates through this test's functions (curl_global_init_mem,
  * before anything else), so the test sees what a block held when libcurl
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -133,6 +135,40 @@ static void secure_init(void **st)
 	assert_ptr_equal(f, util_free_secure);
 }
 
+/* RFC 3339 times (credential_process, container and STS expirations) */
+static void rfc3339(void **state)
+{
+	static const struct { const char *s; long long t; } ok[] = {
+		{ "2026-11-23T12:34:56Z", 1795437296LL },
+		{ "2026-11-23T12:34:56.789Z", 1795437296LL },
+		{ "2026-11-23t12:34:56z", 1795437296LL },
+		{ "2026-11-23T12:34:56+00:00", 1795437296LL },
+		{ "2026-11-23T14:34:56.5+02:00", 1795437296LL },
+		{ "2026-11-23T07:04:56-05:30", 1795437296LL },
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2024-02-29T00:00:00Z", 1709164800LL },
+		{ "2030-01-01T00:00:00Z", 1893456000LL },
+	};
+	static const char *bad[] = {
+		"2026-11-23T12:34:56", "2026-11-23 12:34Z", "2026-13-01T00:00:00Z",
+		"2026-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T12:34:56.Z",
+		"2026-11-23T12:34:56+0000", "2026-11-23T12:34:56Zjunk", "1795437296", "",
+		"2026-04-31T00:00:00Z",
+	};
+	time_t t;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		assert_int_equal(util_rfc3339_parse(ok[i].s, &t), 0);
+		assert_int_equal((long long)t, ok[i].t);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (util_rfc3339_parse(bad[i], &t) == 0)
+			print_error("# accepted %s\n", bad[i]);
+		assert_int_equal(util_rfc3339_parse(bad[i], &t), -1);
+	}
+	assert_int_equal(util_rfc3339_parse(NULL, &t), -1);
+}
+
 int main(void)
 {
 	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, rec_free, rec_realloc, strdup,
@@ -144,6 +180,7 @@ int main(void)
 		cmocka_unit_test(realloc_secure),
 		cmocka_unit_test(join_secure),
 		cmocka_unit_test(secure_init),
+		cmocka_unit_test(rfc3339),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
