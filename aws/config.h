@@ -48,7 +48,7 @@ struct aws_conf {
 	                                "AWS_ENDPOINT_URL", "services section",
 	                                "profile endpoint_url", "default" */
 	bool endpoint_is_loopback; /* host is localhost, 127.x.x.x or [::1] (see
-	                              aws_url_is_loopback) */
+	                              aws_url_is_loopback in aws/url.h) */
 	char *ca_bundle;           /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	int max_attempts;          /* AWS_MAX_ATTEMPTS or profile max_attempts; 0 = default */
 	struct aws_cred_chain *creds;
@@ -79,18 +79,5 @@ void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds);
 void aws_creds_invalidate(struct aws_cred_chain *c);
 
 void aws_credentials_free(struct aws_credentials *cr);
-
-/* The warning for an http:// endpoint that is not on this machine (allowed
- * by --allow-http), naming what goes over the network in clear: the access
- * key id, the request signatures, the session token when the credentials
- * carry one, and the data.  One line, without the "ddtree: " prefix;
- * malloc'd.  NULL for https:// and loopback endpoints. */
-char *aws_conf_plain_http_warning(const struct aws_conf *c, bool session_token);
-
-/* True when the URL's host never leaves the machine: "localhost" (any case,
- * no trailing dot), 127.0.0.0/8 written as four decimal numbers, or [::1].
- * "localhost.", other names, other spellings of 127.0.0.1 (127.1,
- * 0x7f000001) and [::ffff:127.0.0.1] are not: they count as remote. */
-bool aws_url_is_loopback(const char *url);
 
 #endif

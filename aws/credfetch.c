@@ -25,6 +25,7 @@
 
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/url.h"
 
 #define REPLY_MAX (64 * 1024)
 #define CONTAINER_PAUSE_MS 250

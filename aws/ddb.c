@@ -11,6 +11,7 @@
 #include "aws/credfetch.h"
 #include "aws/profile.h"
 #include "aws/sigv4.h"
+#include "aws/url.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -726,7 +727,7 @@ static void set_status(ddb_client *c, const char *s)
  * travels in clear, through on_warning and ddb_client_warning. */
 static void warn_plain_http(ddb_client *c, bool session_token)
 {
-	char *w = aws_conf_plain_http_warning(c->conf, session_token);
+	char *w = aws_url_plain_http_warning(c->conf->endpoint_url, session_token);
 
 	c->warned = true;
 	if (!w)

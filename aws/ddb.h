@@ -76,7 +76,7 @@ struct ddb_client_opts {
 	unsigned retry_seed;       /* 0: seeded from the clock (tests fix it) */
 	/* Called once, on the worker thread, just before the first request to an
 	 * http:// endpoint that is not on this machine is sent, with the warning
-	 * of aws_conf_plain_http_warning (it names the session token when the
+	 * of aws_url_plain_http_warning (it names the session token when the
 	 * credentials carry one).  May be NULL: ddb_client_warning has it too. */
 	void (*on_warning)(const char *msg, void *ud);
 	void *warning_ud;

@@ -22,6 +22,7 @@
 #include "aws/credfetch.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/url.h"
 #include "aws/sigv4.h"
 
 #define MSG_MAX 400                        /* of STS's Code or Message */

@@ -30,6 +30,7 @@
 #include "aws/config.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
+#include "aws/url.h"
 #include "aws/util.h"
 
 #ifndef SRCDIR
@@ -790,12 +791,12 @@ static void plain_http_warning(void **state)
 
 	o.endpoint_url = "http://192.0.2.1:9";
 	resolve_ok(&o, &c);
-	w = aws_conf_plain_http_warning(&c, false);
+	w = aws_url_plain_http_warning(c.endpoint_url, false);
 	assert_non_null(w);
 	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
 	                    "id, the request signatures and all the data go unencrypted");
 	free(w);
-	w = aws_conf_plain_http_warning(&c, true);
+	w = aws_url_plain_http_warning(c.endpoint_url, true);
 	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
 	                    "id, the request signatures, the session token and all the data go "
 	                    "unencrypted");
@@ -815,7 +816,7 @@ static void plain_http_warning(void **state)
 		char want[200];
 		o.endpoint_url = remote[i];
 		resolve_ok(&o, &c);
-		w = aws_conf_plain_http_warning(&c, true);
+		w = aws_url_plain_http_warning(c.endpoint_url, true);
 		snprintf(want, sizeof want, "warning: plain http:// to %s (--allow-http): ", host[i]);
 		assert_non_null(w);
 		if (strncmp(w, want, strlen(want)) != 0)
@@ -832,14 +833,14 @@ static void plain_http_warning(void **state)
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
 		o.endpoint_url = quiet[i];
 		resolve_ok(&o, &c);
-		assert_null(aws_conf_plain_http_warning(&c, true));
+		assert_null(aws_url_plain_http_warning(c.endpoint_url, true));
 		aws_conf_free(&c);
 	}
 	o.endpoint_url = NULL;
 	resolve_ok(&o, &c);
-	assert_null(aws_conf_plain_http_warning(&c, true));    /* https://dynamodb.REGION... */
+	assert_null(aws_url_plain_http_warning(c.endpoint_url, true));    /* https://dynamodb.REGION... */
 	aws_conf_free(&c);
-	assert_null(aws_conf_plain_http_warning(NULL, true));
+	assert_null(aws_url_plain_http_warning(NULL, true));
 }
 
 static void ca_bundle_and_max_attempts(void **state)
