@@ -8,7 +8,7 @@
 
 #include "aws/util.h"
 #include "aws/ddb.h"
-#include "aws/credfetch.h"
+#include "aws/http.h"
 #include "aws/profile.h"
 #include "aws/sigv4.h"
 #include "aws/url.h"
@@ -842,7 +842,7 @@ static bool start_attempt(ddb_client *c, struct ddb_call *x)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.request_timeout_ms);
-	aws_curl_defaults(e, c->conf->ca_bundle, c->conf->endpoint_is_loopback);
+	aws_http_curl_defaults(e, c->conf->ca_bundle, c->conf->endpoint_is_loopback);
 	if (c->trace) {
 		fprintf(c->trace, "* %s attempt %d\n", x->op, x->attempts);
 		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, trace_cb);

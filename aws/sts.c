@@ -1,6 +1,6 @@
 /* aws/sts.c: STS AssumeRole and AssumeRoleWithWebIdentity (see sts.h).
  *
- * A form POST through credfetch.c's aws_http_call, signed with aws/sigv4
+ * A form POST through aws/http.c's aws_http_call, signed with aws/sigv4
  * (service sts) for AssumeRole, unsigned for web identity.  The XML reply is
  * read with a small tag scanner: four leaves under Credentials, or Code and
  * Message under ErrorResponse/Error.  Every buffer that holds a secret (the
@@ -19,7 +19,7 @@
 
 #include <openssl/crypto.h>
 
-#include "aws/credfetch.h"
+#include "aws/http.h"
 #include "aws/credproc.h"
 #include "aws/profile.h"
 #include "aws/url.h"

@@ -4,7 +4,7 @@
  *
  * Private to aws/: config.c builds the settings when it builds the chain and
  * calls the fetch functions from aws_creds_get; the unit tests call them
- * directly.  Each call is a blocking libcurl request (credfetch.h's
+ * directly.  Each call is a blocking libcurl request (aws/http.h's
  * aws_http_call) with a short time limit, made on the thread that asks for
  * credentials (the client's worker thread).  TLS is always verified,
  * redirects are never followed, nothing reaches the --debug trace, and no
