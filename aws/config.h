@@ -1,15 +1,18 @@
 /* aws/config.h: where ddtree finds its region, endpoint and credentials,
  * resolved the way botocore and the AWS CLI do (see README "Configuration").
  *
- * Reads the environment and the shared config/credentials files; runs
- * credential_process commands; asks the SSO portal and the container
- * credentials endpoint (aws/credfetch.c) and STS (aws/sts.c).  Knows nothing of DynamoDB tables.
+ * Reads the environment and the shared config/credentials files, and
+ * builds the credential chain (aws/creds.h) from the providers of
+ * aws/keys.c, aws/sts.c, aws/sso.c, aws/credproc.c and aws/container.c.
+ * Knows nothing of DynamoDB tables.
  */
 #ifndef DDTREE_AWS_CONFIG_H
 #define DDTREE_AWS_CONFIG_H
 
 #include <stdbool.h>
 #include <time.h>
+
+#include "aws/creds.h"
 
 /* What the command line said; NULL or 0 means "not given". */
 struct aws_conf_opts {
@@ -21,21 +24,6 @@ struct aws_conf_opts {
 	bool ignore_configured_endpoint_urls; /* use only endpoint_url, never the
 	                              environment's or the profile's endpoints */
 };
-
-struct aws_credentials {
-	char *access_key_id;
-	char *secret_access_key;
-	char *session_token;       /* NULL when none */
-	time_t expiration;         /* 0 = never expires */
-	char *source;              /* "environment", "shared credentials file (profile x)",
-	                              "credential_process (profile x)", "SSO (profile x)",
-	                              "assume role (profile x)", "web identity (profile x)",
-	                              "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)",
-	                              "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
-	                              "placeholder for local endpoint" */
-};
-
-struct aws_cred_chain;         /* opaque; the ordered providers and a cache */
 
 struct aws_conf {
 	char *profile;             /* profile in use ("default" when none named) */
@@ -51,7 +39,7 @@ struct aws_conf {
 	                              aws_url_is_loopback in aws/url.h) */
 	char *ca_bundle;           /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	int max_attempts;          /* AWS_MAX_ATTEMPTS or profile max_attempts; 0 = default */
-	struct aws_cred_chain *creds;
+	struct aws_cred_chain *creds; /* ask it with aws_creds_get (aws/creds.h) */
 };
 
 /* Resolve everything but the credentials themselves (those are fetched lazily
@@ -62,22 +50,5 @@ struct aws_conf {
  * first: from then on the process cannot dump core. */
 int aws_conf_resolve(const struct aws_conf_opts *o, struct aws_conf *out, char **err);
 void aws_conf_free(struct aws_conf *c);
-
-/* Current credentials, copied into *out (free with aws_credentials_free).
- * Cached; refreshed when they expire within `refresh_margin` seconds of `now`
- * (credential_process and other temporary sources).  On failure returns -1 and
- * *err lists every source tried, in order. */
-int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *out, char **err);
-
-/* Cached credentials are re-fetched this many seconds before they expire. */
-#define AWS_CREDS_REFRESH_MARGIN 600
-
-/* Change that margin (tests; seconds, >= 0). */
-void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds);
-
-/* Forget the cached credentials (after ExpiredTokenException). */
-void aws_creds_invalidate(struct aws_cred_chain *c);
-
-void aws_credentials_free(struct aws_credentials *cr);
 
 #endif

@@ -654,3 +654,63 @@ done:
 	free(why);
 	return rc;
 }
+
+/* ---- the provider ------------------------------------------------------ */
+
+struct process {
+	char *command;              /* arguments may hold secrets: wiped */
+	char *what;                 /* "credential_process (profile x)" */
+};
+
+static void process_free(void *data)
+{
+	struct process *d = data;
+
+	util_wipe_free(d->command);
+	free(d->what);
+	free(d);
+}
+
+static int process_load(const void *data, time_t now, struct aws_credentials *out, char **msg)
+{
+	const struct process *d = data;
+
+	(void)now;
+	if (aws_credproc_run(d->command, d->what, out, msg) < 0) {
+		if (!*msg)
+			*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	out->source = strdup(d->what);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	return AWS_CRED_FOUND;
+}
+
+static const struct aws_cred_provider process_provider = {
+	.name = "credential_process", .load = process_load, .free = process_free,
+};
+
+int aws_credproc_add(struct aws_cred_chain *c, const struct aws_cred_setup *s)
+{
+	const char *cmd = aws_profile_view_get_nonempty(&s->prof, "credential_process");
+	char *where = util_fmt("credential_process in profile %s", s->prof.name);
+	struct process *d;
+
+	if (!cmd)
+		return aws_cred_chain_add_verdict(c, &process_provider, where, NULL,
+		                                  strdup("not set"));
+	d = calloc(1, sizeof *d);
+	if (d) {
+		d->command = strdup(cmd);
+		d->what = util_fmt("credential_process (profile %s)", s->prof.name);
+		if (!d->command || !d->what) {
+			process_free(d);
+			d = NULL;
+		}
+	}
+	return aws_cred_chain_add(c, &process_provider, where, d);
+}

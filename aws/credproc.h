@@ -1,6 +1,10 @@
-/* aws/credproc.h: running a profile's credential_process (AWS-CLIENT.md 4.5).
+/* aws/credproc.h: the credential_process provider: running a profile's
+ * credential_process (AWS-CLIENT.md 4.5).
  *
- * Private to aws/: config.c uses it, the unit tests call it directly.
+ * Private to aws/: config.c adds the provider to the chain, the unit tests
+ * call the parts directly.  The command runs anew each time the cached
+ * credentials near their expiry.
+ *
  * The command line is split into words as botocore splits it (Python's
  * shlex.split), but no shell runs: no variables, no ~, no globbing.  The
  * program runs in a process group of its own and gets /dev/null as stdin;
@@ -13,7 +17,7 @@
 
 #include <time.h>
 
-#include "aws/config.h"
+#include "aws/creds.h"
 
 #define AWS_CREDPROC_STDOUT_MAX (64 * 1024)
 #define AWS_CREDPROC_STDERR_MAX (8 * 1024)
@@ -37,6 +41,10 @@ int aws_credproc_run(const char *cmdline, const char *what,
 /* Parse credential_process JSON output (len bytes). 0 or -1 with *err. */
 int aws_credproc_parse(const char *json, size_t len, const char *what,
                        struct aws_credentials *out, char **err);
+
+/* The credential_process of s's profile ("not set" when it has none).
+ * 0, or -1 when out of memory. */
+int aws_credproc_add(struct aws_cred_chain *c, const struct aws_cred_setup *s);
 
 /* For tests: the time limit in milliseconds (<= 0 restores one minute). */
 void aws_credproc_set_timeout_ms(long ms);

@@ -116,3 +116,18 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 		*why = strdup("out of memory");
 	return rc == CURLE_OPERATION_TIMEDOUT ? AWS_HTTP_TIMEOUT : AWS_HTTP_FAILED;
 }
+
+int aws_http_get(const char *url, const char *header, const char *ca_bundle, bool no_proxy,
+                 long timeout_ms, struct aws_http_reply *r, char **why)
+{
+	const char *hs[1] = { header };
+
+	return aws_http_call(url, hs, header ? 1 : 0, NULL, 0, ca_bundle, no_proxy, timeout_ms,
+	                     r, why);
+}
+
+char *aws_http_limit_text(long ms)
+{
+	return ms % 1000 == 0 ? util_fmt("%ld s", ms / 1000)
+	                      : util_fmt("%ld.%03ld s", ms / 1000, ms % 1000);
+}

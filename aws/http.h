@@ -38,4 +38,13 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
                   bool no_proxy, long timeout_ms, struct aws_http_reply *r, char **why);
 void aws_http_reply_free(struct aws_http_reply *r);
 
+/* aws_http_call for a GET with at most one extra header line (`header`,
+ * NULL for none; it is a secret and wiped). */
+int aws_http_get(const char *url, const char *header, const char *ca_bundle, bool no_proxy,
+                 long timeout_ms, struct aws_http_reply *r, char **why);
+
+/* A time limit for messages: "2 s" or "1.5 s" (malloc'd; NULL when out of
+ * memory). */
+char *aws_http_limit_text(long ms);
+
 #endif

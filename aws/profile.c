@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -686,4 +687,44 @@ const char *aws_profile_select(const char *cli, const char **source)
 	}
 	*source = "default";
 	return "default";
+}
+
+/* ---- one profile, seen in both files ---------------------------------------- */
+
+const char *aws_profile_view_get(const struct aws_profile_view *v, const char *key)
+{
+	const char *s = aws_profile_get(v->credp, key);
+
+	return s ? s : aws_profile_get(v->cfgp, key);
+}
+
+const char *aws_profile_view_get_nonempty(const struct aws_profile_view *v, const char *key)
+{
+	const char *s = aws_profile_view_get(v, key);
+
+	return s && *s ? s : NULL;
+}
+
+struct aws_profile_view aws_profile_view_at(const struct aws_profile_view *v, const char *name)
+{
+	struct aws_profile_view w = *v;
+
+	w.name = name;
+	w.cfgp = aws_profile_find(&v->cfg->profiles, name);
+	w.credp = aws_profile_find(&v->cred->profiles, name);
+	return w;
+}
+
+bool aws_profile_view_ignores_endpoints(const struct aws_profile_view *v)
+{
+	const char *e = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	const char *s = e && *e ? e : aws_profile_view_get(v, "ignore_configured_endpoint_urls");
+
+	return s && strcasecmp(s, "true") == 0;
+}
+
+char *aws_profile_config_header(const char *profile)
+{
+	return strcmp(profile, "default") == 0 ? strdup("[default]")
+	                                       : util_fmt("[profile %s]", profile);
 }

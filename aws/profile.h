@@ -93,4 +93,31 @@ const char *aws_profile_home(void);
  * "default".  The result points into cli, the environment or a literal. */
 const char *aws_profile_select(const char *cli, const char **source);
 
+/* ---- one profile, seen in both files ---------------------------------------- */
+
+/* What the credential providers read: one profile in the two files, and
+ * where the files are (for messages). */
+struct aws_profile_view {
+	const char *name;                           /* the profile */
+	const struct aws_profile_file *cfg, *cred;  /* both files (empty when missing) */
+	const struct aws_profile_section *cfgp, *credp; /* the profile in each, or NULL */
+	const char *cfg_path, *cred_path;
+	bool cfg_exists, cred_exists;
+};
+
+/* A property of the profile, the credentials file winning; NULL when
+ * absent.  `key` must be lower-case. */
+const char *aws_profile_view_get(const struct aws_profile_view *v, const char *key);
+/* The same, with an empty value counted as absent. */
+const char *aws_profile_view_get_nonempty(const struct aws_profile_view *v, const char *key);
+/* The same files, seen from profile `name` (which may exist in neither). */
+struct aws_profile_view aws_profile_view_at(const struct aws_profile_view *v, const char *name);
+/* AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, else the profile's
+ * ignore_configured_endpoint_urls, is "true" (any case). */
+bool aws_profile_view_ignores_endpoints(const struct aws_profile_view *v);
+
+/* "[default]" or "[profile x]", as the config file spells the profile's
+ * section (malloc'd; NULL when out of memory). */
+char *aws_profile_config_header(const char *profile);
+
 #endif

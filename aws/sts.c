@@ -1,4 +1,5 @@
-/* aws/sts.c: STS AssumeRole and AssumeRoleWithWebIdentity (see sts.h).
+/* aws/sts.c: the assume role and web identity providers, and their STS
+ * calls, AssumeRole and AssumeRoleWithWebIdentity (see sts.h).
  *
  * A form POST through aws/http.c's aws_http_call, signed with aws/sigv4
  * (service sts) for AssumeRole, unsigned for web identity.  The XML reply is
@@ -20,10 +21,9 @@
 #include <openssl/crypto.h>
 
 #include "aws/http.h"
-#include "aws/credproc.h"
 #include "aws/profile.h"
-#include "aws/url.h"
 #include "aws/sigv4.h"
+#include "aws/url.h"
 
 #define MSG_MAX 400                        /* of STS's Code or Message */
 #define STS_PAUSE_MS 200
@@ -39,6 +39,36 @@ static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
+
+/* A message that may be NULL after a failed allocation. */
+static char *or_oom(char *msg)
+{
+	return msg ? msg : strdup("out of memory");
+}
+
+/* What the assume-role provider keeps. */
+struct role {
+	struct aws_sts_conf sts;
+	char *profile;                /* the profile with role_arn, for messages */
+	char *role_arn;
+	char *session_name;           /* NULL: botocore-session-<now> */
+	char *external_id;            /* NULL: none */
+	int duration;                 /* 0: STS's default (one hour) */
+	char *source;                 /* "assume role (profile x)" */
+	struct aws_cred_chain *from;  /* where the source credentials come from */
+};
+
+/* What the web identity provider keeps. */
+struct web_identity {
+	struct aws_sts_conf sts;
+	char *what;                   /* "web identity (profile x)" or
+	                                 "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)" */
+	char *role_arn;
+	char *session_name;           /* NULL: botocore-session-<now> */
+	char *token_file;             /* read at each fetch */
+	char *token_file_from;        /* "AWS_WEB_IDENTITY_TOKEN_FILE" or
+	                                 "web_identity_token_file of profile x" */
+};
 
 /* ---- the endpoint ------------------------------------------------------ */
 
@@ -327,7 +357,10 @@ static char *default_session_name(const char *given, time_t now)
 	return given && *given ? strdup(given) : util_fmt("botocore-session-%lld", (long long)now);
 }
 
-char *aws_sts_assume_role_body(const struct aws_assume_role *a, time_t now)
+/* The form body of AssumeRole (malloc'd), or NULL when out of memory:
+ * Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...
+ * [&DurationSeconds=N][&ExternalId=...], values URI-encoded. */
+static char *role_body(const struct role *a, time_t now)
 {
 	char *buf = NULL, *name = default_session_name(a->session_name, now), dur[24];
 	size_t n = 0;
@@ -340,8 +373,8 @@ char *aws_sts_assume_role_body(const struct aws_assume_role *a, time_t now)
 	fputs("Action=AssumeRole&Version=" AWS_STS_API_VERSION, ms);
 	form_add(ms, "RoleArn", a->role_arn);
 	form_add(ms, "RoleSessionName", name);
-	if (a->duration_seconds > 0) {
-		snprintf(dur, sizeof dur, "%d", a->duration_seconds);
+	if (a->duration > 0) {
+		snprintf(dur, sizeof dur, "%d", a->duration);
 		form_add(ms, "DurationSeconds", dur);
 	}
 	if (a->external_id && *a->external_id)
@@ -439,11 +472,13 @@ done:
 	return rc;
 }
 
-int aws_sts_assume_role(const struct aws_sts_conf *c, const struct aws_assume_role *a,
-                        const struct aws_credentials *src, time_t now,
-                        struct aws_credentials *out, char **err)
+/* Sign the POST with `src` (service sts) and ask STS for the role's
+ * credentials.  0 with *out (source left NULL), or -1 with *err. */
+static int assume_role(const struct role *a, const struct aws_credentials *src, time_t now,
+                       struct aws_credentials *out, char **err)
 {
-	char *body = aws_sts_assume_role_body(a, now), *subject = NULL;
+	const struct aws_sts_conf *c = &a->sts;
+	char *body = role_body(a, now), *subject = NULL;
 	char *lines[6] = { 0 };
 	const char *secrets[] = { src->secret_access_key, src->session_token };
 	struct aws_header sh[] = {
@@ -501,9 +536,12 @@ done:
 	return rc;
 }
 
-int aws_sts_web_identity(const struct aws_sts_conf *c, const struct aws_web_identity *w,
-                         time_t now, struct aws_credentials *out, char **err)
+/* Read the token file and POST AssumeRoleWithWebIdentity, unsigned.  0 with
+ * *out (source left NULL), or -1 with *err. */
+static int web_identity(const struct web_identity *w, time_t now, struct aws_credentials *out,
+                        char **err)
 {
+	const struct aws_sts_conf *c = &w->sts;
 	char *token = NULL, *why = NULL, *body = NULL, *name = NULL, *subject = NULL;
 	char *lines[3] = { 0 };
 	size_t len = 0, blen = 0, bcap = 0;
@@ -565,4 +603,230 @@ done:
 	free(name);
 	free(subject);
 	return rc;
+}
+
+/* ---- the providers ----------------------------------------------------- */
+
+/* The STS endpoint: NULL, or a message. */
+static char *sts_conf_build(const struct aws_cred_setup *s, struct aws_sts_conf *sc)
+{
+	if (s->sts_err)
+		return or_oom(strdup(s->sts_err));
+	if (aws_sts_conf_make(s->sts_url, s->sts_region, s->ca_bundle, sc) < 0)
+		return strdup("out of memory");
+	return NULL;
+}
+
+static void role_free(void *data)
+{
+	struct role *d = data;
+
+	aws_sts_conf_free(&d->sts);
+	free(d->profile);
+	free(d->role_arn);
+	free(d->session_name);
+	free(d->external_id);
+	free(d->source);
+	aws_cred_chain_free(d->from);
+	free(d);
+}
+
+/* The source credentials are resolved anew at each call, so a role whose
+ * credentials expire is assumed again with fresh ones (a new SSO fetch, a
+ * new credential_process run, the next role of a chain assumed again). */
+static int role_load(const void *data, time_t now, struct aws_credentials *out, char **msg)
+{
+	const struct role *d = data;
+	struct aws_credentials src;
+	int r;
+
+	if (aws_cred_chain_resolve(d->from, now, &src, msg) < 0) {
+		*msg = or_oom(*msg);
+		return AWS_CRED_ERROR;
+	}
+	r = assume_role(d, &src, now, out, msg);
+	aws_credentials_free(&src);
+	if (r < 0) {
+		*msg = or_oom(*msg);
+		return AWS_CRED_ERROR;
+	}
+	out->source = strdup(d->source);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	return AWS_CRED_FOUND;
+}
+
+static const struct aws_cred_provider role_provider = {
+	.name = "assume role", .load = role_load, .free = role_free,
+};
+
+static int parse_duration(const char *v, int *out)
+{
+	long n = 0;
+	const char *p = v;
+
+	for (; *p && isdigit((unsigned char)*p) && n <= 100000; p++)
+		n = n * 10 + (*p - '0');
+	if (p == v || *p || n < 900 || n > 43200)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static char *mfa_message(const struct aws_profile_view *f)
+{
+	char *msg = util_fmt(
+		"profile %s has mfa_serial: assuming role %s needs a code from your MFA device, "
+		"and ddtree cannot ask for one (its screen owns the terminal). Let the AWS CLI "
+		"ask instead: run `aws sts get-caller-identity --profile %s` once in a terminal "
+		"(it asks for the code and caches the role's credentials), and add a profile "
+		"that hands them to ddtree, e.g. in %s:\n"
+		"  [profile %s-ddtree]\n"
+		"  credential_process = aws configure export-credentials --profile %s\n"
+		"and run ddtree with --profile %s-ddtree.",
+		f->name, aws_profile_view_get_nonempty(f, "role_arn"), f->name, f->cfg_path, f->name,
+		f->name, f->name);
+
+	return or_oom(msg);
+}
+
+int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
+                 aws_role_source_fn *source, void *ud)
+{
+	const struct aws_profile_view *f = &s->prof;
+	const char *arn = aws_profile_view_get_nonempty(f, "role_arn");
+	const char *sp = aws_profile_view_get_nonempty(f, "source_profile");
+	const char *cs = aws_profile_view_get_nonempty(f, "credential_source");
+	const char *dur = aws_profile_view_get_nonempty(f, "duration_seconds");
+	const char *sn = aws_profile_view_get_nonempty(f, "role_session_name");
+	const char *ext = aws_profile_view_get_nonempty(f, "external_id");
+	char *where = util_fmt("assume role (role_arn) in profile %s", f->name);
+	struct role *d;
+	char *err = NULL;
+
+	if (!arn || aws_profile_view_get_nonempty(f, "web_identity_token_file"))
+		return aws_cred_chain_add_verdict(c, &role_provider, where, NULL,
+		                                  strdup("not configured"));
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	if (sp && cs)
+		err = util_fmt("profile %s has both source_profile and credential_source (as "
+		               "botocore, ddtree refuses that): keep the one that says whose "
+		               "credentials assume role %s", f->name, arn);
+	else if (!sp && !cs)
+		err = util_fmt("profile %s has role_arn but neither source_profile nor "
+		               "credential_source: add source_profile = <a profile whose "
+		               "credentials may assume role %s>", f->name, arn);
+	else if (aws_profile_view_get_nonempty(f, "mfa_serial"))
+		err = mfa_message(f);
+	else if (dur && parse_duration(dur, &d->duration) < 0)
+		err = util_fmt("duration_seconds of profile %s must be a whole number of seconds "
+		               "from 900 to 43200", f->name);
+	else if (!(err = sts_conf_build(s, &d->sts)))
+		err = source(s, sp, cs, ud, &d->from);
+	if (err) {
+		role_free(d);
+		return aws_cred_chain_add_verdict(c, &role_provider, where, err, NULL);
+	}
+	d->profile = strdup(f->name);
+	d->role_arn = strdup(arn);
+	d->session_name = xstrdup(sn);
+	d->external_id = xstrdup(ext);
+	d->source = util_fmt("assume role (profile %s)", f->name);
+	if (!d->profile || !d->role_arn || (sn && !d->session_name) ||
+	    (ext && !d->external_id) || !d->source) {
+		role_free(d);
+		d = NULL;
+	}
+	return aws_cred_chain_add(c, &role_provider, where, d);
+}
+
+static void wi_free(void *data)
+{
+	struct web_identity *d = data;
+
+	aws_sts_conf_free(&d->sts);
+	free(d->what);
+	free(d->role_arn);
+	free(d->session_name);
+	free(d->token_file);
+	free(d->token_file_from);
+	free(d);
+}
+
+static int wi_load(const void *data, time_t now, struct aws_credentials *out, char **msg)
+{
+	const struct web_identity *d = data;
+
+	if (web_identity(d, now, out, msg) < 0) {
+		*msg = or_oom(*msg);
+		return AWS_CRED_ERROR;
+	}
+	out->source = strdup(d->what);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	return AWS_CRED_FOUND;
+}
+
+static const struct aws_cred_provider wi_provider = {
+	.name = "web identity", .load = wi_load, .free = wi_free,
+};
+
+int aws_web_identity_add(struct aws_cred_chain *c, const struct aws_cred_setup *s, bool use_env)
+{
+	const struct aws_profile_view *f = &s->prof;
+	const char *tf_env = use_env ? util_getenv("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+	const char *arn_env = use_env ? util_getenv("AWS_ROLE_ARN") : NULL;
+	const char *sn_env = use_env ? util_getenv("AWS_ROLE_SESSION_NAME") : NULL;
+	const char *tf = tf_env ? tf_env : aws_profile_view_get_nonempty(f, "web_identity_token_file");
+	const char *arn = arn_env ? arn_env : aws_profile_view_get_nonempty(f, "role_arn");
+	const char *sn = sn_env ? sn_env : aws_profile_view_get_nonempty(f, "role_session_name");
+	char *where = util_fmt("web identity (web_identity_token_file in profile %s%s)",
+	                       f->name, use_env ? ", AWS_WEB_IDENTITY_TOKEN_FILE" : "");
+	struct web_identity *d;
+	char *err;
+
+	if (!tf)
+		return aws_cred_chain_add_verdict(c, &wi_provider, where, NULL,
+		                                  strdup("not configured"));
+	if (!arn)
+		return aws_cred_chain_add_verdict(c, &wi_provider, where,
+		                                  util_fmt("%s is set, but no role ARN to assume "
+		                                           "with the web identity token: set "
+		                                           "AWS_ROLE_ARN or role_arn in profile %s",
+		                                           tf_env ? "AWS_WEB_IDENTITY_TOKEN_FILE" :
+		                                           "web_identity_token_file", f->name),
+		                                  NULL);
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	err = sts_conf_build(s, &d->sts);
+	if (err) {
+		wi_free(d);
+		return aws_cred_chain_add_verdict(c, &wi_provider, where, err, NULL);
+	}
+	d->what = tf_env ? strdup("web identity (AWS_WEB_IDENTITY_TOKEN_FILE)")
+	                 : util_fmt("web identity (profile %s)", f->name);
+	d->token_file_from = tf_env ? strdup("AWS_WEB_IDENTITY_TOKEN_FILE")
+	                            : util_fmt("web_identity_token_file of profile %s", f->name);
+	d->role_arn = strdup(arn);
+	d->session_name = xstrdup(sn);
+	d->token_file = strdup(tf);
+	if (!d->what || !d->token_file_from || !d->role_arn || (sn && !d->session_name) ||
+	    !d->token_file) {
+		wi_free(d);
+		d = NULL;
+	}
+	return aws_cred_chain_add(c, &wi_provider, where, d);
 }

@@ -1,12 +1,11 @@
-/* aws/sts.h: the two STS calls behind assume role (AWS-CLIENT.md 4.7) and
- * web identity (4.8): AssumeRole, a SigV4-signed form POST, and
- * AssumeRoleWithWebIdentity, the same POST unsigned.  Both answer XML.
+/* aws/sts.h: the assume role (AWS-CLIENT.md 4.7) and web identity (4.8)
+ * providers, and their two STS calls: AssumeRole, a SigV4-signed form POST,
+ * and AssumeRoleWithWebIdentity, the same POST unsigned.  Both answer XML.
  *
- * Private to aws/: config.c builds the settings when it builds the chain and
- * calls the fetch functions from aws_creds_get; the unit tests call them
- * directly.  Each call is a blocking libcurl request (aws/http.h's
- * aws_http_call) with a short time limit, made on the thread that asks for
- * credentials (the client's worker thread).  TLS is always verified,
+ * Private to aws/: config.c adds the providers to the chain, the unit tests
+ * call the parts directly.  Each call is a blocking libcurl request
+ * (aws/http.h's aws_http_call) with a short time limit, made on the thread
+ * that asks for credentials (the client's worker thread).  TLS is always verified,
  * redirects are never followed, nothing reaches the --debug trace, and no
  * secret (the source keys, session tokens, the web identity token, the keys
  * STS returns) ever appears in a message.
@@ -18,7 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "aws/config.h"
+#include "aws/creds.h"
 
 #define AWS_STS_TIMEOUT_MS 5000          /* one attempt, connect included */
 #define AWS_STS_ATTEMPTS 2               /* a connection failure, 429 or 5xx is tried again */
@@ -44,39 +43,33 @@ int aws_sts_conf_make(const char *endpoint, const char *region, const char *ca_b
                       struct aws_sts_conf *out);
 void aws_sts_conf_free(struct aws_sts_conf *c);
 
-struct aws_assume_role {
-	const char *profile;       /* the profile with role_arn, for messages */
-	const char *role_arn;
-	const char *session_name;  /* NULL: botocore-session-<now> */
-	const char *external_id;   /* NULL: none */
-	int duration_seconds;      /* 0: STS's default (one hour) */
-};
+/* Builds the chain a role's source credentials come from, for s's profile:
+ * its source_profile `sp` or its credential_source `cs` (exactly one is
+ * set).  NULL with *from, or a message (a missing profile, a loop of
+ * source_profile settings, an unsupported source).  aws/config.c's, which
+ * knows the order of the providers; `ud` is its own. */
+typedef char *aws_role_source_fn(const struct aws_cred_setup *s, const char *sp,
+                                 const char *cs, void *ud, struct aws_cred_chain **from);
 
-/* The form body of AssumeRole (malloc'd), or NULL when out of memory:
- * Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...
- * [&DurationSeconds=N][&ExternalId=...], values URI-encoded. */
-char *aws_sts_assume_role_body(const struct aws_assume_role *a, time_t now);
+/* The assume-role provider of s's profile: "not configured" without a
+ * role_arn (or with web_identity_token_file, which makes it web identity),
+ * an error for a misconfigured one (both or neither of source_profile and
+ * credential_source, mfa_serial, a bad duration_seconds, a refused
+ * AWS_ENDPOINT_URL_STS, whatever `source` refuses), else one that signs
+ * AssumeRole with the credentials of the chain `source` built, resolved
+ * anew each time the role's credentials near expiry.  Every configuration
+ * error, loops included, is found here and reported when credentials are
+ * asked for, before any request.  0, or -1 when out of memory. */
+int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
+                 aws_role_source_fn *source, void *ud);
 
-/* Sign the POST with `src` (service sts) and ask STS for the role's
- * credentials; *out gets them with their expiration (source left NULL).
- * 0, or -1 with *err. */
-int aws_sts_assume_role(const struct aws_sts_conf *c, const struct aws_assume_role *a,
-                        const struct aws_credentials *src, time_t now,
-                        struct aws_credentials *out, char **err);
-
-struct aws_web_identity {
-	const char *what;          /* "web identity (profile x)", for messages */
-	const char *role_arn;
-	const char *session_name;  /* NULL: botocore-session-<now> */
-	const char *token_file;    /* read at each fetch */
-	const char *token_file_from; /* "AWS_WEB_IDENTITY_TOKEN_FILE" or
-	                                "web_identity_token_file of profile x" */
-};
-
-/* Read the token file and POST AssumeRoleWithWebIdentity, unsigned.  0, or
- * -1 with *err. */
-int aws_sts_web_identity(const struct aws_sts_conf *c, const struct aws_web_identity *w,
-                         time_t now, struct aws_credentials *out, char **err);
+/* The web identity provider, as botocore reads it: each of the token file,
+ * the role ARN and the session name from its environment variable
+ * (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME) when
+ * `use_env`, else from s's profile.  Each fetch reads the token file and
+ * POSTs AssumeRoleWithWebIdentity, unsigned.  0, or -1 when out of
+ * memory. */
+int aws_web_identity_add(struct aws_cred_chain *c, const struct aws_cred_setup *s, bool use_env);
 
 /* Parse an STS reply.  `result` names the result element
  * ("AssumeRoleResult", "AssumeRoleWithWebIdentityResult").  Returns 0 with

@@ -99,6 +99,16 @@ bool aws_url_is_loopback(const char *url)
 	return url && aws_url_split(url, &u) && aws_url_host_is_loopback(&u);
 }
 
+bool aws_url_region_valid(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-')
+			return false;
+	return true;
+}
+
 char *aws_url_plain_http_warning(const char *url, bool session_token)
 {
 	struct aws_url u;

@@ -44,6 +44,10 @@ bool aws_url_is_loopback(const char *url);
 int aws_url_check_endpoint(const char *url, const char *source, bool allow_http,
                            char **norm, bool *loopback, char **err);
 
+/* A region name, as it goes into endpoint host names: letters, digits and
+ * '-', 1 to 64 of them. */
+bool aws_url_region_valid(const char *region);
+
 /* The warning for an http:// endpoint that is not on this machine (allowed
  * by --allow-http), naming what goes over the network in clear: the access
  * key id, the request signatures, the session token when the credentials

@@ -98,6 +98,21 @@ int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t l
 	return 0;
 }
 
+const char *util_getenv(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+bool util_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* ---- RFC 3339 ---------------------------------------------------------- */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */

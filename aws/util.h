@@ -5,6 +5,7 @@
 #define DDTREE_AWS_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -23,6 +24,11 @@ void *util_xcalloc(size_t n, size_t size);
  * a new block and wipes the old one, so no stale copy is left in freed
  * memory.  0, or -1 when out of memory (the buffer is unchanged). */
 int util_secure_append(char **p, size_t *n, size_t *cap, const char *s, size_t len);
+
+/* The value of environment variable `name`; NULL when unset or empty. */
+const char *util_getenv(const char *name);
+/* True when s holds a control character (below 0x20, or DEL). */
+bool util_has_control(const char *s);
 
 /* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
  * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */

@@ -1,5 +1,6 @@
 /* tests/unit/test-config.c: profile selection, region, endpoints and the
- * credential chain (aws/config.c), and credential_process (aws/credproc.c).
+ * credential chain (aws/config.c, aws/creds.c, aws/keys.c), and
+ * credential_process (aws/credproc.c).
  *
  * Every case of the shared configured-endpoint-url-tests.json runs as its
  * own test.  HOME is a fresh temporary directory and every AWS_* variable is

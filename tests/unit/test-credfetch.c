@@ -1,5 +1,5 @@
 /* tests/unit/test-credfetch.c: the SSO and container credential providers
- * (aws/credfetch.c) and their places in the chain (aws/config.c).
+ * (aws/sso.c, aws/container.c) and their places in the chain (aws/config.c).
  *
  * Every request goes to tests/tools/fakehttp.c running on a thread of this
  * process, bound to 127.0.0.1; AWS_ENDPOINT_URL_SSO and
@@ -25,7 +25,8 @@
 #include <cmocka.h>
 
 #include "aws/config.h"
-#include "aws/credfetch.h"
+#include "aws/container.h"
+#include "aws/sso.h"
 #include "tests/tools/fakehttp.h"
 
 extern char **environ;
@@ -151,14 +152,16 @@ static int test_setup(void **state)
 	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	assert_int_equal(mkdir(home, 0700), 0);
 	mkdirs();
-	aws_credfetch_set_timing(0, 0, 50);
+	aws_sso_set_timeout_ms(0);
+	aws_container_set_timing(0, 50);
 	return 0;
 }
 
 static int test_teardown(void **state)
 {
 	clear_aws_env();
-	aws_credfetch_set_timing(0, 0, 0);
+	aws_sso_set_timeout_ms(0);
+	aws_container_set_timing(0, 0);
 	return 0;
 }
 
@@ -390,7 +393,7 @@ static void sso_portal_errors(void **state)
 	assert_contains(err, "answered HTTP 500");
 	assert_contains(err, fakehttp_url(s));
 	free(err);
-	aws_credfetch_set_timing(300, 0, 0);   /* the reply comes after 1.5 s */
+	aws_sso_set_timeout_ms(300);   /* the reply comes after 1.5 s */
 	err = creds_err(&c, 1000);
 	assert_contains(err, "did not answer within 0.300 s");
 	free(err);
@@ -697,7 +700,7 @@ static void container_retries(void **state)
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 7);
 
-	aws_credfetch_set_timing(0, 200, 10);   /* every reply now comes too late */
+	aws_container_set_timing(200, 10);   /* every reply now comes too late */
 	err = creds_err(&c, 1000);
 	assert_contains(err, "failed after 3 attempts: no answer within 0.200 s");
 	free(err);

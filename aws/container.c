@@ -1,12 +1,13 @@
-/* aws/credfetch.c: SSO and container credentials (see credfetch.h).
+/* aws/container.c: the container credentials provider (see container.h).
  *
- * Both ask their web service with aws/http.c's small blocking call.
+ * The settings come from the environment when the chain is built; each
+ * fetch reads the authorization token (from its file, when one is named)
+ * and GETs the endpoint with aws/http.c's small call.
  */
 #include "aws/util.h"
-#include "aws/credfetch.h"
+#include "aws/container.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,92 +17,24 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
-#include "aws/credproc.h"
 #include "aws/http.h"
-#include "aws/profile.h"
 #include "aws/url.h"
 
 #define CONTAINER_PAUSE_MS 250
 
-static _Atomic long sso_timeout_ms = AWS_SSO_TIMEOUT_MS;
 static _Atomic long container_timeout_ms = AWS_CONTAINER_TIMEOUT_MS;
 static _Atomic long container_pause_ms = CONTAINER_PAUSE_MS;
 
-void aws_credfetch_set_timing(long sso_ms, long container_ms, long pause_ms)
+void aws_container_set_timing(long attempt_ms, long pause_ms)
 {
-	sso_timeout_ms = sso_ms > 0 ? sso_ms : AWS_SSO_TIMEOUT_MS;
-	container_timeout_ms = container_ms > 0 ? container_ms : AWS_CONTAINER_TIMEOUT_MS;
+	container_timeout_ms = attempt_ms > 0 ? attempt_ms : AWS_CONTAINER_TIMEOUT_MS;
 	container_pause_ms = pause_ms > 0 ? pause_ms : CONTAINER_PAUSE_MS;
-}
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
 }
 
 static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* ---- the request ----------------------------------------------------------- */
-
-enum get_result { GET_OK = AWS_HTTP_OK, GET_TIMEOUT = AWS_HTTP_TIMEOUT,
-                  GET_FAILED = AWS_HTTP_FAILED };
-
-/* GET url with one extra header (may be NULL; it is a secret).  GET_OK with
- * r->status set, or GET_TIMEOUT / GET_FAILED with *why (a curl message that
- * names at most the host). */
-static enum get_result http_get(const char *url, const char *header, const char *ca_bundle,
-                                bool no_proxy, long timeout_ms, struct aws_http_reply *r,
-                                char **why)
-{
-	const char *hs[1] = { header };
-
-	return (enum get_result)aws_http_call(url, hs, header ? 1 : 0, NULL, 0, ca_bundle,
-	                                      no_proxy, timeout_ms, r, why);
-}
-
-/* "2 s" or "1.5 s" */
-static char *seconds(long ms)
-{
-	return ms % 1000 == 0 ? util_fmt("%ld s", ms / 1000)
-	                      : util_fmt("%ld.%03ld s", ms / 1000, ms % 1000);
-}
-
-/* Percent-encode everything but RFC 3986's unreserved characters. */
-static char *uri_encode(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(3 * strlen(s) + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    (c && strchr("-._~", c))) {
-			*o++ = (char)c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
 }
 
 /* A string member: 1 non-empty string, 0 absent or null, -1 other. */
@@ -117,212 +50,6 @@ static int member_str(json_t *o, const char *key, const char **out)
 	*out = json_string_value(v);
 	return 1;
 }
-
-/* ---- SSO --------------------------------------------------------------- */
-
-void aws_sso_conf_free(struct aws_sso_conf *c)
-{
-	if (!c)
-		return;
-	free(c->profile);
-	free(c->session);
-	free(c->start_url);
-	free(c->region);
-	free(c->account_id);
-	free(c->role_name);
-	free(c->cache_path);
-	free(c->portal_url);
-	free(c->ca_bundle);
-	memset(c, 0, sizeof *c);
-}
-
-int aws_sso_cache_key(const char *key, char hex[41])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	hex[0] = '\0';
-	if (!key || EVP_Digest(key, strlen(key), md, &n, EVP_sha1(), NULL) != 1 || n != 20)
-		return -1;
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
-}
-
-int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *out,
-                        char **err)
-{
-	static const char bad[] = "the SSO portal's reply is not the expected JSON "
-		"(roleCredentials with accessKeyId, secretAccessKey, sessionToken and expiration)";
-	json_error_t jerr;
-	json_t *root, *rc, *exp;
-	const char *ak, *sk, *tok;
-	double ms;
-
-	memset(out, 0, sizeof *out);
-	*err = NULL;
-	root = json_loadb(json, len, 0, &jerr);   /* jerr may quote a secret: unused */
-	rc = json_object_get(root, "roleCredentials");
-	exp = json_object_get(rc, "expiration");
-	if (!json_is_object(rc) || member_str(rc, "accessKeyId", &ak) <= 0 ||
-	    member_str(rc, "secretAccessKey", &sk) <= 0 ||
-	    member_str(rc, "sessionToken", &tok) <= 0 || !json_is_number(exp)) {
-		json_decref(root);
-		*err = strdup(bad);
-		return -1;
-	}
-	ms = json_number_value(exp);
-	if (ms <= 0 || ms > 253402300799000.0) {         /* after year 9999 */
-		json_decref(root);
-		*err = strdup(bad);
-		return -1;
-	}
-	out->expiration = (time_t)(ms / 1000);
-	out->access_key_id = strdup(ak);
-	out->secret_access_key = strdup(sk);
-	out->session_token = strdup(tok);
-	json_decref(root);
-	if (!out->access_key_id || !out->secret_access_key || !out->session_token) {
-		aws_credentials_free(out);
-		*err = strdup("out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* The cached token: 0 with *token (wipe it), or -1 with *err. */
-static int sso_read_token(const struct aws_sso_conf *c, time_t now, char **token, char **err)
-{
-	char *text = NULL, *why = NULL, when[40], exp_s[64];
-	size_t len = 0;
-	json_t *root;
-	const char *tok, *exp;
-	time_t expires;
-	int rc = -1;
-
-	*token = NULL;
-	if (aws_profile_read_file(c->cache_path, &text, &len, &why) < 0) {
-		*err = util_fmt("cannot read the SSO token cache for profile %s: %s", c->profile,
-		                why ? why : "?");
-		free(why);
-		return -1;
-	}
-	if (!text) {
-		*err = util_fmt("no SSO login found for profile %s (%s does not exist): "
-		                "run: aws sso login --profile %s", c->profile, c->cache_path,
-		                c->profile);
-		return -1;
-	}
-	root = json_loadb(text, len, 0, NULL);
-	util_wipe_free(text);
-	if (member_str(root, "accessToken", &tok) <= 0 || member_str(root, "expiresAt", &exp) <= 0) {
-		*err = util_fmt("the SSO token cache %s has no accessToken and expiresAt: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
-		goto done;
-	}
-	/* older CLIs wrote "2019-11-14T04:05:45UTC" */
-	snprintf(exp_s, sizeof exp_s, "%s", exp);
-	len = strlen(exp_s);
-	if (len > 3 && strcmp(exp_s + len - 3, "UTC") == 0)
-		strcpy(exp_s + len - 3, "Z");
-	if (util_rfc3339_parse(exp_s, &expires) < 0) {
-		*err = util_fmt("the SSO token cache %s has an expiresAt that is not a time: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
-		goto done;
-	}
-	if (expires <= now) {
-		struct tm tm;
-		gmtime_r(&expires, &tm);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		*err = util_fmt("the SSO session of profile %s expired at %s: "
-		                "run: aws sso login --profile %s", c->profile, when, c->profile);
-		goto done;
-	}
-	*token = strdup(tok);
-	if (!*token) {
-		*err = strdup("out of memory");
-		goto done;
-	}
-	rc = 0;
-done:
-	json_decref(root);
-	return rc;
-}
-
-int aws_sso_fetch(const struct aws_sso_conf *c, time_t now,
-                  struct aws_credentials *out, char **err)
-{
-	char *token = NULL, *header = NULL, *url = NULL, *acct = NULL, *role = NULL;
-	char *why = NULL, *limit = NULL;
-	long timeout = sso_timeout_ms;
-	struct aws_http_reply r;
-	enum get_result g;
-	int rc = -1;
-
-	memset(out, 0, sizeof *out);
-	*err = NULL;
-	if (sso_read_token(c, now, &token, err) < 0)
-		return -1;
-	if (has_control(token)) {
-		*err = util_fmt("the SSO token cache %s holds a malformed accessToken: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
-		goto done;
-	}
-	acct = uri_encode(c->account_id);
-	role = uri_encode(c->role_name);
-	if (acct && role)
-		url = util_fmt("%s/federation/credentials?account_id=%s&role_name=%s",
-		               c->portal_url, acct, role);
-	header = util_join_secure("x-amz-sso_bearer_token: ", token);
-	if (!url || !header)
-		goto done;
-	g = http_get(url, header, c->ca_bundle, aws_url_is_loopback(c->portal_url),
-	             timeout, &r, &why);
-	if (g == GET_TIMEOUT) {
-		limit = seconds(timeout);
-		*err = util_fmt("the SSO portal %s did not answer within %s (profile %s)",
-		                c->portal_url, limit ? limit : "the time limit", c->profile);
-		goto done;
-	}
-	if (g == GET_FAILED) {
-		*err = util_fmt("cannot reach the SSO portal %s (profile %s): %s", c->portal_url,
-		                c->profile, why ? why : "?");
-		goto done;
-	}
-	if (r.status == 401 || r.status == 403) {
-		*err = util_fmt("the SSO portal refused the credentials (HTTP %ld): the SSO token "
-		                "expired or was revoked, or it gives no access to account %s with "
-		                "role %s (sso_account_id, sso_role_name of profile %s). "
-		                "run: aws sso login --profile %s",
-		                r.status, c->account_id, c->role_name, c->profile, c->profile);
-	} else if (r.status != 200) {
-		*err = util_fmt("the SSO portal %s answered HTTP %ld to the credentials request "
-		                "(profile %s)", c->portal_url, r.status, c->profile);
-	} else if (aws_sso_parse_reply(r.body ? r.body : "", r.len, out, &why) < 0) {
-		free(why);
-		why = NULL;
-		*err = util_fmt("the SSO portal %s gave no credentials (profile %s): its reply is "
-		                "not the expected JSON (roleCredentials with accessKeyId, "
-		                "secretAccessKey, sessionToken and expiration)", c->portal_url,
-		                c->profile);
-	} else {
-		rc = 0;
-	}
-	aws_http_reply_free(&r);
-done:
-	if (rc < 0 && !*err)
-		*err = strdup("out of memory");
-	util_wipe_free(token);
-	util_wipe_free(header);
-	free(url);
-	free(acct);
-	free(role);
-	free(why);
-	free(limit);
-	return rc;
-}
-
-/* ---- container --------------------------------------------------------- */
 
 void aws_container_conf_free(struct aws_container_conf *c)
 {
@@ -404,7 +131,7 @@ bool aws_container_url_allowed(const char *url)
 	char *scheme, *host, *port;
 	bool ok = false, userinfo, lo;
 
-	if (!url || has_control(url) || strchr(url, ' ') ||
+	if (!url || util_has_control(url) || strchr(url, ' ') ||
 	    url_parts(url, &scheme, &host, &port, &userinfo) < 0)
 		return false;
 	if (!userinfo) {
@@ -422,10 +149,10 @@ bool aws_container_url_allowed(const char *url)
 int aws_container_conf_from_env(struct aws_container_conf *c, const char *ca_bundle,
                                 char **err)
 {
-	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	const char *tf = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-	const char *tok = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	const char *rel = util_getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = util_getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *tf = util_getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *tok = util_getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 
 	memset(c, 0, sizeof *c);
 	*err = NULL;
@@ -433,7 +160,7 @@ int aws_container_conf_from_env(struct aws_container_conf *c, const char *ca_bun
 		return 0;
 	if (rel) {
 		c->url_source = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
-		if (rel[0] != '/' || has_control(rel) || strchr(rel, ' ')) {
+		if (rel[0] != '/' || util_has_control(rel) || strchr(rel, ' ')) {
 			*err = strdup("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path that "
 			              "starts with / (and holds no space or control character)");
 			goto fail;
@@ -446,7 +173,7 @@ int aws_container_conf_from_env(struct aws_container_conf *c, const char *ca_bun
 		bool userinfo, lo = false, https;
 
 		c->url_source = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-		if (has_control(full) || strchr(full, ' ') ||
+		if (util_has_control(full) || strchr(full, ' ') ||
 		    url_parts(full, &scheme, &host, &port, &userinfo) < 0) {
 			*err = strdup("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL");
 			goto fail;
@@ -577,8 +304,11 @@ static int container_token(const struct aws_container_conf *c, char **tok, char 
 	return 0;
 }
 
-int aws_container_fetch(const struct aws_container_conf *c,
-                        struct aws_credentials *out, char **err)
+/* GET the credentials: up to AWS_CONTAINER_ATTEMPTS attempts (a connection
+ * failure, a timeout, 429 or 5xx is tried again).  0 with *out (source left
+ * NULL), or -1 with *err. */
+static int container_fetch(const struct aws_container_conf *c, struct aws_credentials *out,
+                           char **err)
 {
 	long limit = container_timeout_ms, pause = container_pause_ms;
 	char *tok = NULL, *header = NULL, *last = NULL, *what = NULL;
@@ -596,23 +326,23 @@ int aws_container_fetch(const struct aws_container_conf *c,
 	for (int attempt = 1; attempt <= AWS_CONTAINER_ATTEMPTS; attempt++) {
 		struct aws_http_reply r;
 		char *why = NULL;
-		enum get_result g;
+		int g;
 
 		if (attempt > 1) {
 			struct timespec ts = { pause / 1000, (pause % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
-		g = http_get(c->url, header, c->ca_bundle, c->no_proxy, limit, &r, &why);
+		g = aws_http_get(c->url, header, c->ca_bundle, c->no_proxy, limit, &r, &why);
 		free(last);
 		last = NULL;
-		if (g == GET_TIMEOUT) {
-			char *s = seconds(limit);
+		if (g == AWS_HTTP_TIMEOUT) {
+			char *s = aws_http_limit_text(limit);
 			last = util_fmt("no answer within %s", s ? s : "the time limit");
 			free(s);
 			free(why);
 			continue;
 		}
-		if (g == GET_FAILED) {
+		if (g == AWS_HTTP_FAILED) {
 			last = why;
 			continue;
 		}
@@ -644,4 +374,60 @@ done:
 	free(last);
 	free(what);
 	return rc;
+}
+
+/* ---- the provider ------------------------------------------------------ */
+
+static void container_free(void *data)
+{
+	aws_container_conf_free(data);
+	free(data);
+}
+
+static int container_load(const void *data, time_t now, struct aws_credentials *out,
+                          char **msg)
+{
+	const struct aws_container_conf *d = data;
+
+	(void)now;
+	if (container_fetch(d, out, msg) < 0) {
+		if (!*msg)
+			*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	out->source = util_fmt("container credentials (%s)", d->url_source);
+	if (!out->source) {
+		aws_credentials_free(out);
+		*msg = strdup("out of memory");
+		return AWS_CRED_ERROR;
+	}
+	return AWS_CRED_FOUND;
+}
+
+static const struct aws_cred_provider container_provider = {
+	.name = "container", .load = container_load, .free = container_free,
+};
+
+int aws_container_add(struct aws_cred_chain *c, const struct aws_cred_setup *s)
+{
+	char *where = strdup("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
+	                     "AWS_CONTAINER_CREDENTIALS_FULL_URI)");
+	struct aws_container_conf *d = calloc(1, sizeof *d);
+	char *err = NULL;
+	int r;
+
+	if (!d) {
+		free(where);
+		return -1;
+	}
+	r = aws_container_conf_from_env(d, s->ca_bundle, &err);
+	if (r <= 0) {
+		container_free(d);
+		if (r < 0)
+			return aws_cred_chain_add_verdict(c, &container_provider, where,
+			                                  err ? err : strdup("out of memory"), NULL);
+		return aws_cred_chain_add_verdict(c, &container_provider, where, NULL,
+		                                  strdup("not set"));
+	}
+	return aws_cred_chain_add(c, &container_provider, where, d);
 }
