@@ -5,7 +5,9 @@
  * Every case of the shared configured-endpoint-url-tests.json runs as its
  * own test.  HOME is a fresh temporary directory and every AWS_* variable is
  * cleared before each test; the real ~/.aws is never read.  credential_process
- * tests write small /bin/sh scripts into that directory.
+ * tests write small /bin/sh scripts into that directory.  The temporary HOME
+ * and the steps of resolving are tests/unit/fixture-aws.c's, shared with
+ * test-credfetch and test-sts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <ftw.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -33,6 +34,7 @@
 #include "aws/profile.h"
 #include "aws/url.h"
 #include "aws/util.h"
+#include "tests/unit/fixture-aws.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."
@@ -40,89 +42,20 @@
 
 #define ENDPOINT_CASES 39
 
-extern char **environ;
-
-static char home[256];          /* the temporary HOME */
 static char *saved_path;        /* PATH at start */
 static json_t *endpoint_suite;
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void clear_aws_env(void)
-{
-	char *names[512];
-	size_t n = 0;
-
-	for (char **e = environ; *e && n < 512; e++)
-		if (strncmp(*e, "AWS_", 4) == 0)
-			names[n++] = strndup(*e, strcspn(*e, "="));
-	for (size_t i = 0; i < n; i++) {
-		unsetenv(names[i]);
-		free(names[i]);
-	}
-}
-
-static char *path_in_home(const char *rel)
-{
-	char *p;
-
-	assert_true(asprintf(&p, "%s/%s", home, rel) > 0);
-	return p;
-}
-
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	assert_int_equal(fchmod(fd, mode), 0);
-	close(fd);
-}
-
-/* Write ~/.aws/config and ~/.aws/credentials; NULL removes the file. */
-static void set_files(const char *config, const char *credentials)
-{
-	char *dir = path_in_home(".aws");
-	char *c = path_in_home(".aws/config");
-	char *k = path_in_home(".aws/credentials");
-
-	mkdir(dir, 0700);
-	if (config)
-		write_file(c, config, 0600);
-	else
-		unlink(c);
-	if (credentials)
-		write_file(k, credentials, 0600);
-	else
-		unlink(k);
-	free(dir);
-	free(c);
-	free(k);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void empty_home(void)
-{
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	assert_int_equal(mkdir(home, 0700), 0);
-}
-
 static int group_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	const char *dir = getenv("DDTREE_SRCDIR");
 	char path[4096];
 	json_error_t e;
 
-	snprintf(home, sizeof home, "%s/ddtree-test-config-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(home))
+	if (fx_group_setup("config") < 0)
 		return -1;
-	setenv("HOME", home, 1);
+	setenv("HOME", fx_home, 1);
 	saved_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
 	snprintf(path, sizeof path, "%s/tests/data/aws-profile-testsuite/"
 	         "configured-endpoint-url-tests.json", dir && *dir ? dir : SRCDIR);
@@ -134,7 +67,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fx_group_teardown();
 	free(saved_path);
 	json_decref(endpoint_suite);
 	return 0;
@@ -143,79 +76,19 @@ static int group_teardown(void **state)
 /* Before each test: no AWS_* settings, an empty HOME, default limits. */
 static int test_setup(void **state)
 {
-	clear_aws_env();
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("HOME", home, 1);
+	fx_test_setup();
 	setenv("PATH", saved_path, 1);
-	empty_home();
 	aws_credproc_set_timeout_ms(0);
 	return 0;
 }
 
 static int test_teardown(void **state)
 {
-	clear_aws_env();
+	fx_clear_aws_env();
 	return 0;
 }
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
-
-/* Resolve with the given options; on failure print and fail. */
-static void resolve_ok(const struct aws_conf_opts *o, struct aws_conf *c)
-{
-	char *err = NULL;
-	int rc = aws_conf_resolve(o, c, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_null(err);
-}
-
-/* Resolve expecting failure; returns the message (caller frees). */
-static char *resolve_err(const struct aws_conf_opts *o)
-{
-	struct aws_conf c;
-	char *err = NULL;
-	int rc = aws_conf_resolve(o, &c, &err);
-
-	if (rc == 0)
-		aws_conf_free(&c);
-	assert_int_equal(rc, -1);
-	assert_non_null(err);
-	return err;
-}
-
-static void creds_ok(struct aws_conf *c, time_t now, struct aws_credentials *cr)
-{
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, cr, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_null(err);
-}
-
-static char *creds_err(struct aws_conf *c, time_t now)
-{
-	struct aws_credentials cr;
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, &cr, &err);
-
-	if (rc == 0)
-		aws_credentials_free(&cr);
-	assert_int_equal(rc, -1);
-	assert_non_null(err);
-	return err;
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		print_error("# \"%s\"\n#   lacks \"%s\"\n", hay, needle);
-	assert_non_null(strstr(hay, needle));
-}
 
 /* ---- the shared endpoint cases ----------------------------------------- */
 
@@ -262,7 +135,7 @@ static void endpoint_case(void **state)
 		}
 	}
 	fclose(ms);
-	set_files(text, NULL);
+	fx_set_files(text, NULL);
 	free(text);
 
 	json_object_foreach(envs, k, v)
@@ -272,7 +145,7 @@ static void endpoint_case(void **state)
 	o.endpoint_url = json_string_value(json_object_get(client, "endpoint_url"));
 	o.ignore_configured_endpoint_urls =
 		json_is_true(json_object_get(client, "ignore_configured_endpoint_urls"));
-	resolve_ok(&o, &conf);
+	fx_resolve_ok(&o, &conf);
 	assert_string_equal(conf.endpoint_url, want);
 	aws_conf_free(&conf);
 }
@@ -293,18 +166,18 @@ static void env_beats_aws_profile_keys(void **state)
 	struct aws_conf c;
 	struct aws_credentials cr;
 
-	set_files("[profile dev]\nregion = eu-west-1\n",
-	          "[dev]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
+	fx_set_files("[profile dev]\nregion = eu-west-1\n",
+	             "[dev]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
 	setenv("AWS_PROFILE", "dev", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
 	setenv("AWS_SESSION_TOKEN", "envtoken", 1);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	assert_string_equal(c.profile, "dev");
 	assert_string_equal(c.profile_source, "AWS_PROFILE");
 	assert_string_equal(c.region, "eu-west-1");
 	assert_string_equal(c.region_source, "profile");
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDENV");
 	assert_string_equal(cr.secret_access_key, "envsecret");
 	assert_string_equal(cr.session_token, "envtoken");
@@ -320,13 +193,13 @@ static void explicit_profile_beats_env(void **state)
 	struct aws_credentials cr;
 	struct aws_conf_opts o = { .profile = "dev" };
 
-	set_files("[profile dev]\nregion = eu-west-1\n",
-	          "[dev]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
+	fx_set_files("[profile dev]\nregion = eu-west-1\n",
+	             "[dev]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.profile_source, "--profile");
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDFILE");
 	assert_null(cr.session_token);
 	assert_string_equal(cr.source, "shared credentials file (profile dev)");
@@ -340,24 +213,24 @@ static void credentials_file_beats_config(void **state)
 	struct aws_credentials cr;
 	struct aws_conf_opts o = { .profile = "dev" };
 
-	set_files("[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCFG\n"
-	          "aws_secret_access_key = cfgsecret\n",
-	          "[dev]\naws_access_key_id = AKIDCRED\naws_secret_access_key = credsecret\n"
-	          "aws_security_token = legacy\nregion = ap-south-1\n");
-	resolve_ok(&o, &c);
+	fx_set_files("[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCFG\n"
+	             "aws_secret_access_key = cfgsecret\n",
+	             "[dev]\naws_access_key_id = AKIDCRED\naws_secret_access_key = credsecret\n"
+	             "aws_security_token = legacy\nregion = ap-south-1\n");
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "ap-south-1");   /* merged: the credentials file wins */
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDCRED");
 	assert_string_equal(cr.session_token, "legacy");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 
 	/* no keys in the credentials file: the config file's static keys */
-	set_files("[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCFG\n"
-	          "aws_secret_access_key = cfgsecret\naws_session_token = cfgtoken\n",
-	          "[dev]\nregion = ap-south-1\n");
-	resolve_ok(&o, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_set_files("[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDCFG\n"
+	             "aws_secret_access_key = cfgsecret\naws_session_token = cfgtoken\n",
+	             "[dev]\nregion = ap-south-1\n");
+	fx_resolve_ok(&o, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDCFG");
 	assert_string_equal(cr.session_token, "cfgtoken");
 	assert_string_equal(cr.source, "config file (profile dev)");
@@ -369,8 +242,8 @@ static void profile_default_beats_bare_default(void **state)
 {
 	struct aws_conf c;
 
-	set_files("[default]\nregion = us-west-1\n[profile default]\nregion = us-west-2\n", NULL);
-	resolve_ok(NULL, &c);
+	fx_set_files("[default]\nregion = us-west-1\n[profile default]\nregion = us-west-2\n", NULL);
+	fx_resolve_ok(NULL, &c);
 	assert_string_equal(c.profile, "default");
 	assert_string_equal(c.profile_source, "default");
 	assert_string_equal(c.region, "us-west-2");
@@ -379,8 +252,8 @@ static void profile_default_beats_bare_default(void **state)
 	assert_false(c.endpoint_is_loopback);
 	aws_conf_free(&c);
 
-	set_files("[default]\nregion = us-west-1\n[other]\nregion = x\n", NULL);
-	resolve_ok(NULL, &c);
+	fx_set_files("[default]\nregion = us-west-1\n[other]\nregion = x\n", NULL);
+	fx_resolve_ok(NULL, &c);
 	assert_string_equal(c.region, "us-west-1");
 	aws_conf_free(&c);
 }
@@ -389,16 +262,16 @@ static void aws_default_profile_fallback(void **state)
 {
 	struct aws_conf c;
 
-	set_files("[profile old]\nregion = eu-north-1\n[profile new]\nregion = eu-south-1\n", NULL);
+	fx_set_files("[profile old]\nregion = eu-north-1\n[profile new]\nregion = eu-south-1\n", NULL);
 	setenv("AWS_DEFAULT_PROFILE", "old", 1);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	assert_string_equal(c.profile, "old");
 	assert_string_equal(c.profile_source, "AWS_DEFAULT_PROFILE");
 	assert_string_equal(c.region, "eu-north-1");
 	aws_conf_free(&c);
 
 	setenv("AWS_PROFILE", "new", 1);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	assert_string_equal(c.profile, "new");
 	assert_string_equal(c.profile_source, "AWS_PROFILE");
 	aws_conf_free(&c);
@@ -410,24 +283,24 @@ static void missing_named_profile(void **state)
 	struct aws_conf c;
 	char *err;
 
-	set_files("[profile dev]\n[default]\n", "[ci]\n");
-	err = resolve_err(&o);
-	assert_contains(err, "profile 'nope' (from --profile)");
-	assert_contains(err, "/.aws/config");
-	assert_contains(err, "dev");
-	assert_contains(err, "ci");
+	fx_set_files("[profile dev]\n[default]\n", "[ci]\n");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "profile 'nope' (from --profile)");
+	fx_assert_contains(err, "/.aws/config");
+	fx_assert_contains(err, "dev");
+	fx_assert_contains(err, "ci");
 	free(err);
 
 	setenv("AWS_PROFILE", "nope", 1);
 	o.profile = NULL;
-	err = resolve_err(&o);
-	assert_contains(err, "(from AWS_PROFILE)");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "(from AWS_PROFILE)");
 	free(err);
 
 	/* the default profile may be missing, and so may both files */
 	unsetenv("AWS_PROFILE");
-	set_files(NULL, NULL);
-	resolve_ok(&o, &c);
+	fx_set_files(NULL, NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.profile, "default");
 	aws_conf_free(&c);
 }
@@ -436,7 +309,7 @@ static void nothing_found_lists_sources(void **state)
 {
 	struct aws_conf_opts o = { .region = "us-east-1" };
 	struct aws_conf c;
-	char *err, *cfg = path_in_home(".aws/config"), *cred = path_in_home(".aws/credentials");
+	char *err, *cfg = fx_path(".aws/config"), *cred = fx_path(".aws/credentials");
 	char want[1024];
 	const char *order[] = {
 		"environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: not set",
@@ -449,10 +322,10 @@ static void nothing_found_lists_sources(void **state)
 	};
 	const char *last;
 
-	set_files("[default]\nregion = us-east-1\n", NULL);
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "no AWS credentials found for profile default");
+	fx_set_files("[default]\nregion = us-east-1\n", NULL);
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "no AWS credentials found for profile default");
 	last = err;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		const char *p = strstr(last, order[i]);
@@ -463,19 +336,19 @@ static void nothing_found_lists_sources(void **state)
 	}
 	snprintf(want, sizeof want, "shared credentials file %s profile default: file not found",
 	         cred);
-	assert_contains(err, want);
+	fx_assert_contains(err, want);
 	snprintf(want, sizeof want, "config file %s profile default: no aws_access_key_id", cfg);
-	assert_contains(err, want);
+	fx_assert_contains(err, want);
 	free(err);
 	aws_conf_free(&c);
 
 	/* with --profile, the environment is said to be skipped */
-	set_files("[profile p]\n", "[other]\n");
+	fx_set_files("[profile p]\n", "[other]\n");
 	o.profile = "p";
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "not used because --profile was given");
-	assert_contains(err, "profile p: no [p] section");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "not used because --profile was given");
+	fx_assert_contains(err, "profile p: no [p] section");
 	free(err);
 	aws_conf_free(&c);
 	free(cfg);
@@ -488,13 +361,13 @@ static void placeholder_for_loopback(void **state)
 	struct aws_conf c;
 	struct aws_credentials cr;
 
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:8000");
 	assert_string_equal(c.endpoint_source, "--endpoint-url");
 	assert_true(c.endpoint_is_loopback);
 	assert_string_equal(c.region, "us-east-1");
 	assert_string_equal(c.region_source, "default for local endpoint");
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "ddtreelocal");
 	assert_string_equal(cr.secret_access_key, "ddtreelocal");
 	assert_string_equal(cr.source, "placeholder for local endpoint");
@@ -504,8 +377,8 @@ static void placeholder_for_loopback(void **state)
 	/* real keys still win over the placeholder */
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "s", 1);
-	resolve_ok(&o, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(&o, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDENV");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -517,56 +390,56 @@ static void region_chain(void **state)
 	struct aws_conf c;
 	char *err;
 
-	set_files("[default]\nregion = from-profile-1\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\nregion = from-profile-1\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "from-profile-1");
 	aws_conf_free(&c);
 	setenv("AWS_DEFAULT_REGION", "default-region-1", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "default-region-1");
 	assert_string_equal(c.region_source, "AWS_DEFAULT_REGION");
 	aws_conf_free(&c);
 	setenv("AWS_REGION", "aws-region-1", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "aws-region-1");
 	assert_string_equal(c.region_source, "AWS_REGION");
 	aws_conf_free(&c);
 	o.region = "cli-region-1";
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "cli-region-1");
 	assert_string_equal(c.region_source, "--region");
 	assert_string_equal(c.endpoint_url, "https://dynamodb.cli-region-1.amazonaws.com");
 	aws_conf_free(&c);
 	o.region = "cn-north-1";
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://dynamodb.cn-north-1.amazonaws.com.cn");
 	aws_conf_free(&c);
 	o.region = "us-east-1/../x";
-	err = resolve_err(&o);
-	assert_contains(err, "from --region is not a region name");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "from --region is not a region name");
 	free(err);
 
 	/* none at all, remote endpoint: an error that says how to set one */
 	unsetenv("AWS_REGION");
 	unsetenv("AWS_DEFAULT_REGION");
 	o.region = NULL;
-	set_files("[profile dev]\n", NULL);
+	fx_set_files("[profile dev]\n", NULL);
 	o.profile = "dev";
-	err = resolve_err(&o);
-	assert_contains(err, "no AWS region");
-	assert_contains(err, "--region");
-	assert_contains(err, "AWS_REGION");
-	assert_contains(err, "[profile dev]");
-	assert_contains(err, "aws configure set region us-east-1 --profile dev");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "no AWS region");
+	fx_assert_contains(err, "--region");
+	fx_assert_contains(err, "AWS_REGION");
+	fx_assert_contains(err, "[profile dev]");
+	fx_assert_contains(err, "aws configure set region us-east-1 --profile dev");
 	free(err);
 	o.endpoint_url = "https://dynamodb.example.com";
-	err = resolve_err(&o);
-	assert_contains(err, "no AWS region");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "no AWS region");
 	free(err);
 	/* none, loopback endpoint from the profile */
 	o.endpoint_url = NULL;
-	set_files("[profile dev]\nendpoint_url = http://127.0.0.1:8000\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[profile dev]\nendpoint_url = http://127.0.0.1:8000\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "us-east-1");
 	assert_string_equal(c.endpoint_source, "profile endpoint_url");
 	aws_conf_free(&c);
@@ -577,31 +450,31 @@ static void endpoint_sources(void **state)
 	struct aws_conf_opts o = { .region = "us-east-1" };
 	struct aws_conf c;
 
-	set_files("[default]\nendpoint_url = http://localhost:1/\nservices = svc\n"
-	          "[services svc]\ndynamodb =\n  endpoint_url = http://localhost:2//\n"
-	          "s3 =\n  endpoint_url = https://s3.local\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\nendpoint_url = http://localhost:1/\nservices = svc\n"
+	             "[services svc]\ndynamodb =\n  endpoint_url = http://localhost:2//\n"
+	             "s3 =\n  endpoint_url = https://s3.local\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:2");
 	assert_string_equal(c.endpoint_source, "services section");
 	aws_conf_free(&c);
 	setenv("AWS_ENDPOINT_URL", "http://localhost:3", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:3");
 	assert_string_equal(c.endpoint_source, "AWS_ENDPOINT_URL");
 	aws_conf_free(&c);
 	setenv("AWS_ENDPOINT_URL_DYNAMODB", "HTTP://[::1]:4/prefix/", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://[::1]:4/prefix");
 	assert_string_equal(c.endpoint_source, "AWS_ENDPOINT_URL_DYNAMODB");
 	assert_true(c.endpoint_is_loopback);
 	aws_conf_free(&c);
 	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://dynamodb.us-east-1.amazonaws.com");
 	assert_string_equal(c.endpoint_source, "default");
 	aws_conf_free(&c);
 	o.endpoint_url = "http://localhost:5";
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:5");
 	aws_conf_free(&c);
 
@@ -610,19 +483,19 @@ static void endpoint_sources(void **state)
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
 	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false", 1);
-	set_files("[default]\nendpoint_url = http://localhost:1\n"
-	          "ignore_configured_endpoint_urls = true\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\nendpoint_url = http://localhost:1\n"
+	             "ignore_configured_endpoint_urls = true\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:1");
 	aws_conf_free(&c);
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://dynamodb.us-east-1.amazonaws.com");
 	aws_conf_free(&c);
 
 	/* a services name with no such section falls through to endpoint_url */
-	set_files("[default]\nendpoint_url = http://localhost:1\nservices = gone\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\nendpoint_url = http://localhost:1\nservices = gone\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:1");
 	aws_conf_free(&c);
 }
@@ -633,13 +506,13 @@ static void plain_http_to_remote_refused(void **state)
 	struct aws_conf c;
 	char *err;
 
-	err = resolve_err(&o);
-	assert_contains(err, "https");
-	assert_contains(err, "--allow-http");
-	assert_contains(err, "db.example.com");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "https");
+	fx_assert_contains(err, "--allow-http");
+	fx_assert_contains(err, "db.example.com");
 	free(err);
 	o.allow_plain_http = true;
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_false(c.endpoint_is_loopback);
 	assert_string_equal(c.endpoint_url, "http://db.example.com:8000");
 	aws_conf_free(&c);
@@ -647,8 +520,8 @@ static void plain_http_to_remote_refused(void **state)
 	/* from the environment too, and the message names the source */
 	o = (struct aws_conf_opts){ .region = "us-east-1" };
 	setenv("AWS_ENDPOINT_URL", "http://10.0.0.1/", 1);
-	err = resolve_err(&o);
-	assert_contains(err, "AWS_ENDPOINT_URL");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "AWS_ENDPOINT_URL");
 	free(err);
 	unsetenv("AWS_ENDPOINT_URL");
 
@@ -660,13 +533,13 @@ static void plain_http_to_remote_refused(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		o.endpoint_url = bad[i];
-		err = resolve_err(&o);
-		assert_contains(err, "--endpoint-url");
+		err = fx_resolve_err(&o);
+		fx_assert_contains(err, "--endpoint-url");
 		assert_null(strstr(err, "pw"));
 		free(err);
 	}
 	o.endpoint_url = "https://dynamodb.example.com/";
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://dynamodb.example.com");
 	aws_conf_free(&c);
 }
@@ -686,7 +559,7 @@ static void resolve_disables_core_dumps(void **state)
 	assert_int_equal(setrlimit(RLIMIT_CORE, &rl), 0);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
 	assert_int_equal(rl.rlim_cur, 0);
@@ -769,15 +642,15 @@ static void trailing_dot_is_remote(void **state)
 	struct aws_conf c;
 	char *err;
 
-	err = resolve_err(&o);
-	assert_contains(err, "plain http://");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "plain http://");
 	free(err);
 	o.allow_plain_http = true;
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_false(c.endpoint_is_loopback);
 	aws_conf_free(&c);
 	o = (struct aws_conf_opts){ .endpoint_url = "http://127.1.2.3:8000" };
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_true(c.endpoint_is_loopback);
 	aws_conf_free(&c);
 }
@@ -791,7 +664,7 @@ static void plain_http_warning(void **state)
 	char *w;
 
 	o.endpoint_url = "http://192.0.2.1:9";
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	w = aws_url_plain_http_warning(c.endpoint_url, false);
 	assert_non_null(w);
 	assert_string_equal(w, "warning: plain http:// to 192.0.2.1 (--allow-http): the access key "
@@ -816,7 +689,7 @@ static void plain_http_warning(void **state)
 	for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
 		char want[200];
 		o.endpoint_url = remote[i];
-		resolve_ok(&o, &c);
+		fx_resolve_ok(&o, &c);
 		w = aws_url_plain_http_warning(c.endpoint_url, true);
 		snprintf(want, sizeof want, "warning: plain http:// to %s (--allow-http): ", host[i]);
 		assert_non_null(w);
@@ -833,12 +706,12 @@ static void plain_http_warning(void **state)
 	};
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
 		o.endpoint_url = quiet[i];
-		resolve_ok(&o, &c);
+		fx_resolve_ok(&o, &c);
 		assert_null(aws_url_plain_http_warning(c.endpoint_url, true));
 		aws_conf_free(&c);
 	}
 	o.endpoint_url = NULL;
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_null(aws_url_plain_http_warning(c.endpoint_url, true));    /* https://dynamodb.REGION... */
 	aws_conf_free(&c);
 	assert_null(aws_url_plain_http_warning(NULL, true));
@@ -850,14 +723,14 @@ static void ca_bundle_and_max_attempts(void **state)
 	struct aws_conf c;
 	char *err;
 
-	set_files("[default]\nca_bundle = /etc/corp.pem\nmax_attempts = 7\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\nca_bundle = /etc/corp.pem\nmax_attempts = 7\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.ca_bundle, "/etc/corp.pem");
 	assert_int_equal(c.max_attempts, 7);
 	aws_conf_free(&c);
 	setenv("AWS_CA_BUNDLE", "/env.pem", 1);
 	setenv("AWS_MAX_ATTEMPTS", "20", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.ca_bundle, "/env.pem");
 	assert_int_equal(c.max_attempts, 20);
 	aws_conf_free(&c);
@@ -866,19 +739,19 @@ static void ca_bundle_and_max_attempts(void **state)
 		if (!*bad[i])
 			continue;  /* empty counts as unset */
 		setenv("AWS_MAX_ATTEMPTS", bad[i], 1);
-		err = resolve_err(&o);
-		assert_contains(err, "AWS_MAX_ATTEMPTS");
-		assert_contains(err, "1 to 20");
+		err = fx_resolve_err(&o);
+		fx_assert_contains(err, "AWS_MAX_ATTEMPTS");
+		fx_assert_contains(err, "1 to 20");
 		free(err);
 	}
 	unsetenv("AWS_MAX_ATTEMPTS");
 	unsetenv("AWS_CA_BUNDLE");
-	set_files("[default]\nmax_attempts = 0\n", NULL);
-	err = resolve_err(&o);
-	assert_contains(err, "profile default");
+	fx_set_files("[default]\nmax_attempts = 0\n", NULL);
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "profile default");
 	free(err);
-	set_files("[default]\n", NULL);
-	resolve_ok(&o, &c);
+	fx_set_files("[default]\n", NULL);
+	fx_resolve_ok(&o, &c);
 	assert_null(c.ca_bundle);
 	assert_int_equal(c.max_attempts, 0);
 	aws_conf_free(&c);
@@ -888,27 +761,27 @@ static void file_overrides_and_parse_errors(void **state)
 {
 	struct aws_conf_opts o = { .profile = "x" };
 	struct aws_conf c;
-	char *p = path_in_home("elsewhere"), *err;
+	char *p = fx_path("elsewhere"), *err;
 
 	mkdir(p, 0700);
 	free(p);
-	p = path_in_home("elsewhere/cfg");
-	write_file(p, "[profile x]\nregion = sa-east-1\n", 0600);
+	p = fx_path("elsewhere/cfg");
+	fx_write_path(p, "[profile x]\nregion = sa-east-1\n", 0600);
 	free(p);
-	p = path_in_home("elsewhere/creds");
-	write_file(p, "[x]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
+	p = fx_path("elsewhere/creds");
+	fx_write_path(p, "[x]\naws_access_key_id = A\naws_secret_access_key = B\n", 0600);
 	free(p);
 	setenv("AWS_CONFIG_FILE", "~/elsewhere/cfg", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "~/elsewhere/creds", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.region, "sa-east-1");
 	aws_conf_free(&c);
 
-	p = path_in_home("elsewhere/creds");
-	write_file(p, "[x]\naws_secret_access_key TopSecret\n", 0600);
-	err = resolve_err(&o);
-	assert_contains(err, p);
-	assert_contains(err, "line 2");
+	p = fx_path("elsewhere/creds");
+	fx_write_path(p, "[x]\naws_secret_access_key TopSecret\n", 0600);
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, p);
+	fx_assert_contains(err, "line 2");
 	assert_null(strstr(err, "TopSecret"));
 	free(err);
 	free(p);
@@ -923,17 +796,17 @@ static void files_dev_null_are_empty(void **state)
 	struct aws_credentials cr;
 	char *err;
 
-	set_files("[default]\nregion = ap-south-1\n",
-	          "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
+	fx_set_files("[default]\nregion = ap-south-1\n",
+	             "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n");
 	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
 	setenv("AWS_REGION", "eu-north-1", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.profile, "default");
 	assert_string_equal(c.region, "eu-north-1");
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDENV");
 	assert_string_equal(cr.source, "environment");
 	aws_credentials_free(&cr);
@@ -943,13 +816,13 @@ static void files_dev_null_are_empty(void **state)
 	unsetenv("AWS_REGION");
 	o.region = "us-east-1";
 	o.profile = "default";
-	err = resolve_err(&o);
+	err = fx_resolve_err(&o);
 	assert_null(strstr(err, "not a regular file"));
 	assert_null(strstr(err, "AKIDFILE"));
 	free(err);
 	o.profile = "x";
-	err = resolve_err(&o);
-	assert_contains(err, "profile 'x' (from --profile)");
+	err = fx_resolve_err(&o);
+	fx_assert_contains(err, "profile 'x' (from --profile)");
 	assert_null(strstr(err, "not a regular file"));
 	free(err);
 }
@@ -960,37 +833,37 @@ static void partial_keys_and_tokens(void **state)
 	struct aws_credentials cr;
 	char *err;
 
-	set_files("[default]\nregion = us-east-1\n",
-	          "[default]\naws_access_key_id = AKIDONLY\n");
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "[default] in ");
-	assert_contains(err, "has aws_access_key_id but no aws_secret_access_key");
+	fx_set_files("[default]\nregion = us-east-1\n",
+	             "[default]\naws_access_key_id = AKIDONLY\n");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "[default] in ");
+	fx_assert_contains(err, "has aws_access_key_id but no aws_secret_access_key");
 	assert_null(strstr(err, "AKIDONLY"));
 	free(err);
 	aws_conf_free(&c);
 
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_ACCESS_KEY_ID but no AWS_SECRET_ACCESS_KEY");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_ACCESS_KEY_ID but no AWS_SECRET_ACCESS_KEY");
 	free(err);
 	aws_conf_free(&c);
 
 	setenv("AWS_SECRET_ACCESS_KEY", "sek", 1);
 	setenv("AWS_SECURITY_TOKEN", "legacytok", 1);
 	setenv("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z", 1);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.session_token, "legacytok");
 	assert_int_equal(cr.expiration, 1893456000);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	setenv("AWS_SESSION_TOKEN", "newtok", 1);
 	setenv("AWS_CREDENTIAL_EXPIRATION", "soon", 1);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_CREDENTIAL_EXPIRATION");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_CREDENTIAL_EXPIRATION");
 	free(err);
 	aws_conf_free(&c);
 }
@@ -1001,56 +874,56 @@ static void unsupported_sources_explained(void **state)
 	struct aws_conf c;
 	char *err;
 
-	set_files("[profile admin]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
-	          "source_profile = default\n"
-	          "[profile sso]\nregion = us-east-1\nsso_session = corp\n"
-	          "[profile legacy]\nregion = us-east-1\nsso_start_url = https://x\n"
-	          "[profile wi]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
-	          "web_identity_token_file = /tok\n"
-	          "[profile imds]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
-	          "credential_source = Ec2InstanceMetadata\n",
-	          "[admin]\naws_access_key_id = A\naws_secret_access_key = B\n");
+	fx_set_files("[profile admin]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
+	             "source_profile = default\n"
+	             "[profile sso]\nregion = us-east-1\nsso_session = corp\n"
+	             "[profile legacy]\nregion = us-east-1\nsso_start_url = https://x\n"
+	             "[profile wi]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
+	             "web_identity_token_file = /tok\n"
+	             "[profile imds]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/x\n"
+	             "credential_source = Ec2InstanceMetadata\n",
+	             "[admin]\naws_access_key_id = A\naws_secret_access_key = B\n");
 	/* assume role and web identity are supported (tests/unit/test-sts.c);
 	 * what they lack is reported before any request */
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "profile admin has source_profile = default, but there is no "
-	                "profile default");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "profile admin has source_profile = default, but there is no "
+	                   "profile default");
 	free(err);
 	aws_conf_free(&c);
 
 	/* SSO is supported (tests/unit/test-credfetch.c); a half-configured
 	 * SSO profile is an error that says what is missing */
 	o.profile = "sso";
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "sso_session = corp");
-	assert_contains(err, "no [sso-session corp] section");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "sso_session = corp");
+	fx_assert_contains(err, "no [sso-session corp] section");
 	free(err);
 	aws_conf_free(&c);
 
 	o.profile = "legacy";
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "has sso_start_url but no sso_region");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "has sso_start_url but no sso_region");
 	free(err);
 	aws_conf_free(&c);
 
 	o.profile = "wi";
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "web identity (profile wi): the web identity token file /tok "
-	                "(web_identity_token_file of profile wi) does not exist");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "web identity (profile wi): the web identity token file /tok "
+	                   "(web_identity_token_file of profile wi) does not exist");
 	free(err);
 	aws_conf_free(&c);
 
 	/* an IMDS source is explained, with the workaround */
 	o.profile = "imds";
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "not supported: IMDS");
-	assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
-	assert_contains(err, "--profile imds-ddtree");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "not supported: IMDS");
+	fx_assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
+	fx_assert_contains(err, "--profile imds-ddtree");
 	free(err);
 	aws_conf_free(&c);
 
@@ -1059,18 +932,18 @@ static void unsupported_sources_explained(void **state)
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/tok", 1);
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::1:role/x", 1);
 	setenv("AWS_REGION", "us-east-1", 1);
-	resolve_ok(&o, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity "
-	                "token file /tok (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist");
+	fx_resolve_ok(&o, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity "
+	                   "token file /tok (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist");
 	free(err);
 	aws_conf_free(&c);
 	/* ...but environment keys come first */
 	setenv("AWS_ACCESS_KEY_ID", "A", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "B", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	struct aws_credentials cr;
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.source, "environment");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -1082,11 +955,11 @@ static void s3_service_default_endpoint(void **state)
 	struct aws_conf c;
 
 	setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://localhost:1", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "https://s3.eu-west-3.amazonaws.com");
 	aws_conf_free(&c);
 	setenv("AWS_ENDPOINT_URL_S3", "http://localhost:2", 1);
-	resolve_ok(&o, &c);
+	fx_resolve_ok(&o, &c);
 	assert_string_equal(c.endpoint_url, "http://localhost:2");
 	assert_string_equal(c.endpoint_source, "AWS_ENDPOINT_URL_S3");
 	aws_conf_free(&c);
@@ -1097,11 +970,11 @@ static void s3_service_default_endpoint(void **state)
 /* Write an executable script into HOME; returns its path. */
 static char *script(const char *name, const char *body)
 {
-	char *path = path_in_home(name);
+	char *path = fx_path(name);
 	char *text;
 
 	assert_true(asprintf(&text, "#!/bin/sh\n%s", body) > 0);
-	write_file(path, text, 0755);
+	fx_write_path(path, text, 0755);
 	free(text);
 	return path;
 }
@@ -1113,13 +986,13 @@ static void process_profile(const char *cmd)
 
 	assert_true(asprintf(&text, "[default]\nregion = us-east-1\ncredential_process = %s\n",
 	                     cmd) > 0);
-	set_files(text, NULL);
+	fx_set_files(text, NULL);
 	free(text);
 }
 
 static int run_count(void)
 {
-	char *p = path_in_home("count");
+	char *p = fx_path("count");
 	FILE *f = fopen(p, "r");
 	int n = 0;
 
@@ -1147,9 +1020,9 @@ static void process_valid_json(void **state)
 		"EOF\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	assert_int_equal(run_count(), 0);   /* runs lazily */
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "AKIDPROC");
 	assert_string_equal(cr.secret_access_key, "procsecret");
 	assert_string_equal(cr.session_token, "proctoken");
@@ -1189,7 +1062,7 @@ static void process_bad_output(void **state)
 
 		assert_int_equal(aws_credproc_parse(cases[i].out, strlen(cases[i].out), "cp",
 		                                    &cr, &err), -1);
-		assert_contains(err, cases[i].want);
+		fx_assert_contains(err, cases[i].want);
 		assert_null(strstr(err, "SeKrEt1"));
 		assert_null(strstr(err, "AKIDX"));
 		free(err);
@@ -1200,10 +1073,10 @@ static void process_bad_output(void **state)
 	char *p = script("nover.sh",
 		"echo '{\"AccessKeyId\": \"AKIDX\", \"SecretAccessKey\": \"SeKrEt1\"}'\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	char *err = creds_err(&c, 1000);
-	assert_contains(err, "credential_process (profile default)");
-	assert_contains(err, "Version");
+	fx_resolve_ok(NULL, &c);
+	char *err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "credential_process (profile default)");
+	fx_assert_contains(err, "Version");
 	assert_null(strstr(err, "SeKrEt1"));
 	free(err);
 	aws_conf_free(&c);
@@ -1217,12 +1090,12 @@ static void process_failure_shows_stderr(void **state)
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDX\", \"SecretAccessKey\": \"SeKrEt2\"}'\n"
 		"printf 'token expired: run aws sso login\\n\\033[31mred\\n' >&2\n"
 		"exit 3\n");
-	char *err, *errfile = path_in_home("our-stderr");
+	char *err, *errfile = fx_path("our-stderr");
 	int saved, fd;
 	struct stat st;
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	/* the program's stderr must not reach ours */
 	fflush(stderr);
 	saved = dup(2);
@@ -1230,15 +1103,15 @@ static void process_failure_shows_stderr(void **state)
 	assert_true(saved >= 0 && fd >= 0);
 	dup2(fd, 2);
 	close(fd);
-	err = creds_err(&c, 1000);
+	err = fx_creds_err(&c, 1000);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
 	assert_int_equal(stat(errfile, &st), 0);
 	assert_int_equal(st.st_size, 0);
-	assert_contains(err, "exit status 3");
-	assert_contains(err, "token expired: run aws sso login");
-	assert_contains(err, "?[31mred");        /* escape sequences defused */
+	fx_assert_contains(err, "exit status 3");
+	fx_assert_contains(err, "token expired: run aws sso login");
+	fx_assert_contains(err, "?[31mred");        /* escape sequences defused */
 	assert_null(strstr(err, "SeKrEt2"));
 	assert_null(strstr(err, "\033"));
 	free(err);
@@ -1249,17 +1122,17 @@ static void process_failure_shows_stderr(void **state)
 	/* killed by a signal; silent failure */
 	p = script("kill.sh", "kill -9 $$\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "signal 9");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "signal 9");
 	free(err);
 	aws_conf_free(&c);
 	free(p);
 	p = script("quiet.sh", "exit 1\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "exit status 1: (it printed nothing on stderr)");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "exit status 1: (it printed nothing on stderr)");
 	free(err);
 	aws_conf_free(&c);
 	free(p);
@@ -1274,13 +1147,13 @@ static void process_timeout(void **state)
 	double secs;
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	aws_credproc_set_timeout_ms(300);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = creds_err(&c, 1000);
+	err = fx_creds_err(&c, 1000);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_contains(err, "timed out after 0.300 s");
+	fx_assert_contains(err, "timed out after 0.300 s");
 	assert_true(secs >= 0.29 && secs < 5);
 	/* reaped: no child left */
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
@@ -1292,9 +1165,9 @@ static void process_timeout(void **state)
 	p = script("lingers.sh", "exec >&- 2>&-\nexec sleep 30\n");
 	aws_conf_free(&c);
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "timed out");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "timed out");
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	free(err);
 	aws_conf_free(&c);
@@ -1304,7 +1177,7 @@ static void process_timeout(void **state)
 /* The pids a helper wrote to ~/NAME, one a line, into pids[max]; how many. */
 static int read_pids(const char *name, pid_t *pids, int max)
 {
-	char *p = path_in_home(name);
+	char *p = fx_path(name);
 	FILE *f = fopen(p, "r");
 	long pid;
 	int n = 0;
@@ -1365,8 +1238,8 @@ static void process_background_child_keeps_stdout(void **state)
 	aws_credproc_set_timeout_ms(5000);
 	process_profile("sh -c 'sleep 300 & echo $! >\"$HOME/bg.pid\"; echo \"{\\\"Version\\\": 1, "
 	                "\\\"AccessKeyId\\\": \\\"BGKEY\\\", \\\"SecretAccessKey\\\": \\\"s\\\"}\"'");
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "BGKEY");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -1386,8 +1259,8 @@ static void process_background_child_keeps_stdout(void **state)
 		"printf '\"}\\n'\n"
 		"echo done >&2\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "BIG");
 	assert_int_equal(strlen(cr.session_token), 60000);
 	aws_credentials_free(&cr);
@@ -1401,9 +1274,9 @@ static void process_background_child_keeps_stdout(void **state)
 	p = script("bgfail.sh", "sleep 300 &\necho $! >\"$HOME/bg.pid\"\n"
 	           "echo 'no session' >&2\nexit 4\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	char *err = creds_err(&c, 1000);
-	assert_contains(err, "exit status 4: no session");
+	fx_resolve_ok(NULL, &c);
+	char *err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "exit status 4: no session");
 	free(err);
 	aws_conf_free(&c);
 	bg = read_pid("bg.pid");
@@ -1427,9 +1300,9 @@ static void process_timeout_kills_group(void **state)
 	/* two children, so that the helper itself only waits */
 	process_profile("sh -c 'sleep 300 & echo $! >\"$HOME/gc.pid\"; "
 	                "sleep 301 & echo $! >>\"$HOME/gc.pid\"; wait'");
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "timed out after 0.500 s");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "timed out after 0.500 s");
 	free(err);
 	aws_conf_free(&c);
 	assert_int_equal(read_pids("gc.pid", gcs, 2), 2);
@@ -1447,9 +1320,9 @@ static void process_timeout_kills_group(void **state)
 	                 "echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
 	aws_credproc_set_timeout_ms(5000);
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "tried to use the terminal");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "tried to use the terminal");
 	free(err);
 	aws_conf_free(&c);
 	gc = read_pid("gc.pid");
@@ -1465,21 +1338,21 @@ static void process_command_line_quoting(void **state)
 {
 	struct aws_conf c;
 	struct aws_credentials cr;
-	char *dir = path_in_home("with space"), *p, *cmd, *args;
+	char *dir = fx_path("with space"), *p, *cmd, *args;
 	FILE *f;
 	char line[256];
 
 	mkdir(dir, 0700);
-	p = path_in_home("with space/args.sh");
-	write_file(p, "#!/bin/sh\n"
-	           "for a in \"$@\"; do printf '<%s>' \"$a\"; done > \"$HOME/args\"\n"
-	           "echo '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"B\"}'\n", 0755);
+	p = fx_path("with space/args.sh");
+	fx_write_path(p, "#!/bin/sh\n"
+	              "for a in \"$@\"; do printf '<%s>' \"$a\"; done > \"$HOME/args\"\n"
+	              "echo '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"B\"}'\n", 0755);
 	assert_true(asprintf(&cmd, "'%s' \"a  b\" c\\ d 'e \"f\"' \"g\\\"h\\\\i\" $HOME ~ '' x#y", p) > 0);
 	process_profile(cmd);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	aws_credentials_free(&cr);
-	args = path_in_home("args");
+	args = fx_path("args");
 	f = fopen(args, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof line, f));
@@ -1494,11 +1367,11 @@ static void process_command_line_quoting(void **state)
 	/* a program found on PATH */
 	p = script("bin-onpath", "echo '{\"Version\":1,\"AccessKeyId\":\"P\",\"SecretAccessKey\":\"Q\"}'\n");
 	char *newpath;
-	assert_true(asprintf(&newpath, "/nonexistent:%s:%s", home, saved_path) > 0);
+	assert_true(asprintf(&newpath, "/nonexistent:%s:%s", fx_home, saved_path) > 0);
 	setenv("PATH", newpath, 1);
 	process_profile("bin-onpath --flag");
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "P");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -1507,15 +1380,15 @@ static void process_command_line_quoting(void **state)
 
 	/* not found */
 	process_profile("ddtree-no-such-program-xyz arg");
-	resolve_ok(NULL, &c);
-	char *err = creds_err(&c, 1000);
-	assert_contains(err, "'ddtree-no-such-program-xyz' was not found on PATH");
+	fx_resolve_ok(NULL, &c);
+	char *err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "'ddtree-no-such-program-xyz' was not found on PATH");
 	free(err);
 	aws_conf_free(&c);
 	process_profile("/nonexistent/prog");
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "/nonexistent/prog");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "/nonexistent/prog");
 	free(err);
 	aws_conf_free(&c);
 }
@@ -1627,30 +1500,30 @@ static void process_refresh_on_expiry(void **state)
 		" \\\"SecretAccessKey\\\": \\\"s\\\", \\\"Expiration\\\": \\\"2030-01-01T01:00:00+01:00\\\"}\"\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, T - 3600, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, T - 3600, &cr);
 	assert_string_equal(cr.access_key_id, "AKID1");
 	assert_int_equal(cr.expiration, T);
 	aws_credentials_free(&cr);
-	creds_ok(&c, T - 601, &cr);        /* still fresh: cached */
+	fx_creds_ok(&c, T - 601, &cr);        /* still fresh: cached */
 	assert_string_equal(cr.access_key_id, "AKID1");
 	aws_credentials_free(&cr);
 	assert_int_equal(run_count(), 1);
-	creds_ok(&c, T - 300, &cr);        /* near expiry: runs again */
+	fx_creds_ok(&c, T - 300, &cr);        /* near expiry: runs again */
 	assert_string_equal(cr.access_key_id, "AKID2");
 	aws_credentials_free(&cr);
-	creds_ok(&c, T + 10, &cr);         /* expired: and again */
+	fx_creds_ok(&c, T + 10, &cr);         /* expired: and again */
 	assert_string_equal(cr.access_key_id, "AKID3");
 	aws_credentials_free(&cr);
 	assert_int_equal(run_count(), 3);
 
 	/* a smaller margin keeps them longer; invalidate forces a run */
 	aws_creds_set_refresh_margin(c.creds, 60);
-	creds_ok(&c, T - 120, &cr);
+	fx_creds_ok(&c, T - 120, &cr);
 	assert_string_equal(cr.access_key_id, "AKID3");
 	aws_credentials_free(&cr);
 	aws_creds_invalidate(c.creds);
-	creds_ok(&c, T - 120, &cr);
+	fx_creds_ok(&c, T - 120, &cr);
 	assert_string_equal(cr.access_key_id, "AKID4");
 	aws_credentials_free(&cr);
 	assert_int_equal(run_count(), 4);
@@ -1666,11 +1539,11 @@ static void process_no_expiration_cached_forever(void **state)
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_int_equal(cr.expiration, 0);
 	aws_credentials_free(&cr);
-	creds_ok(&c, 1000 + 10 * 365 * 86400L, &cr);
+	fx_creds_ok(&c, 1000 + 10 * 365 * 86400L, &cr);
 	aws_credentials_free(&cr);
 	assert_int_equal(run_count(), 1);
 	aws_conf_free(&c);
@@ -1687,9 +1560,9 @@ static void process_output_caps(void **state)
 		"head -c 102400 /dev/zero | tr '\\0' x\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "more than 64 KiB");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "more than 64 KiB");
 	free(err);
 	aws_conf_free(&c);
 	free(p);
@@ -1699,10 +1572,10 @@ static void process_output_caps(void **state)
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n"
 		"exit 2\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "exit status 2");
-	assert_contains(err, "eeee [...]");
+	fx_resolve_ok(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "exit status 2");
+	fx_assert_contains(err, "eeee [...]");
 	assert_true(strlen(err) < 8 * 1024 + 200);
 	free(err);
 	aws_conf_free(&c);
@@ -1713,8 +1586,8 @@ static void process_output_caps(void **state)
 		"head -c 102400 /dev/zero | tr '\\0' e >&2\n"
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
 	process_profile(p);
-	resolve_ok(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve_ok(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	free(p);
@@ -1730,9 +1603,9 @@ static void process_stdin_is_dev_null(void **state)
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	aws_credproc_set_timeout_ms(5000);
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	free(p);
@@ -1765,7 +1638,7 @@ static void creds_from_threads(void **state)
 		"echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\"}'\n");
 
 	process_profile(p);
-	resolve_ok(NULL, &c);
+	fx_resolve_ok(NULL, &c);
 	for (int i = 0; i < 4; i++) {
 		args[i] = (struct thread_arg){ .c = &c, .rc = -2 };
 		assert_int_equal(pthread_create(&th[i], NULL, getter, &args[i]), 0);

@@ -6,7 +6,8 @@
  * AWS_CONTAINER_CREDENTIALS_FULL_URI point at it.  Nothing here ever reaches
  * another address: the forbidden-host cases are refused before any request,
  * and RELATIVE_URI is only turned into a URL, never fetched.  HOME is a fresh
- * temporary directory and every AWS_* variable is cleared before each test.
+ * temporary directory and every AWS_* variable is cleared before each test
+ * (tests/unit/fixture-aws.c, shared with test-config and test-sts).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,19 +21,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <ftw.h>
 
 #include <cmocka.h>
 
 #include "aws/config.h"
 #include "aws/container.h"
 #include "aws/sso.h"
-#include "tests/tools/fakehttp.h"
-
-extern char **environ;
-
-static char home[256];
-static char log_path[300];
+#include "tests/unit/fixture-aws.h"
 
 /* Secrets the tests plant; no message may ever contain them. */
 #define BEARER "sso-bearer-SECRET-0123456789"
@@ -49,109 +44,27 @@ static char log_path[300];
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void clear_aws_env(void)
-{
-	char *names[512];
-	size_t n = 0;
-
-	for (char **e = environ; *e && n < 512; e++)
-		if (strncmp(*e, "AWS_", 4) == 0)
-			names[n++] = strndup(*e, strcspn(*e, "="));
-	for (size_t i = 0; i < n; i++) {
-		unsetenv(names[i]);
-		free(names[i]);
-	}
-}
-
-static void write_file(const char *rel, const char *text)
-{
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof path, "%s/%s", home, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static void mkdirs(void)
-{
-	char p[512];
-
-	snprintf(p, sizeof p, "%s/.aws", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.aws/sso", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.aws/sso/cache", home);
-	mkdir(p, 0700);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-/* The log file's whole text (caller frees); "" when absent. */
-static char *read_log(void)
-{
-	FILE *f = fopen(log_path, "r");
-	char *buf = calloc(1, 65536);
-	size_t n;
-
-	assert_non_null(buf);
-	if (f) {
-		n = fread(buf, 1, 65535, f);
-		buf[n] = '\0';
-		fclose(f);
-	}
-	return buf;
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		print_error("# \"%s\"\n#   lacks \"%s\"\n", hay, needle);
-	assert_non_null(strstr(hay, needle));
-}
-
-/* No planted secret in a message. */
-static void assert_no_secret(const char *msg)
-{
-	static const char *const secrets[] = { BEARER, SSO_SK, SSO_TOK, CT_TOKEN,
-	                                       "ct-secret-SECRET", "ct-token-SECRET" };
-	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
-		if (strstr(msg, secrets[i]))
-			print_error("# a secret leaked: \"%s\"\n", msg);
-		assert_null(strstr(msg, secrets[i]));
-	}
-}
+static const char *const secrets[] = { BEARER, SSO_SK, SSO_TOK, CT_TOKEN,
+                                       "ct-secret-SECRET", "ct-token-SECRET", NULL };
 
 static int group_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(home, sizeof home, "%s/ddtree-test-credfetch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(home))
-		return -1;
-	snprintf(log_path, sizeof log_path, "%s/requests.log", home);
-	return 0;
+	fx_secrets = secrets;
+	return fx_group_setup("credfetch");
 }
 
 static int group_teardown(void **state)
 {
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fx_group_teardown();
 	return 0;
 }
 
 static int test_setup(void **state)
 {
-	clear_aws_env();
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("HOME", home, 1);
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	assert_int_equal(mkdir(home, 0700), 0);
-	mkdirs();
+	fx_test_setup();
+	fx_mkdir(".aws");
+	fx_mkdir(".aws/sso");
+	fx_mkdir(".aws/sso/cache");
 	aws_sso_set_timeout_ms(0);
 	aws_container_set_timing(0, 50);
 	return 0;
@@ -159,58 +72,13 @@ static int test_setup(void **state)
 
 static int test_teardown(void **state)
 {
-	clear_aws_env();
+	fx_clear_aws_env();
 	aws_sso_set_timeout_ms(0);
 	aws_container_set_timing(0, 0);
 	return 0;
 }
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
-
-static struct fakehttp *serve(const struct fakehttp_reply *plan, size_t n)
-{
-	struct fakehttp *s = fakehttp_start(plan, n, log_path);
-
-	assert_non_null(s);
-	return s;
-}
-
-/* Resolve (local endpoint, so no region is needed) and get credentials. */
-static void resolve(const char *profile, struct aws_conf *c)
-{
-	struct aws_conf_opts o = { .profile = profile, .endpoint_url = "http://127.0.0.1:9" };
-	char *err = NULL;
-	int rc = aws_conf_resolve(&o, c, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-}
-
-static void creds_ok(struct aws_conf *c, time_t now, struct aws_credentials *cr)
-{
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, cr, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_null(err);
-}
-
-static char *creds_err(struct aws_conf *c, time_t now)
-{
-	struct aws_credentials cr;
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, &cr, &err);
-
-	if (rc == 0)
-		aws_credentials_free(&cr);
-	assert_int_equal(rc, -1);
-	assert_non_null(err);
-	assert_no_secret(err);
-	return err;
-}
 
 /* ---- SSO --------------------------------------------------------------- */
 
@@ -245,16 +113,16 @@ static void sso_cache_key(void **state)
 static void sso_new_style(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_JSON("1900000000000"), 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *log;
 
-	write_file(".aws/config", SSO_CONFIG);
-	write_file(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
+	fx_write(".aws/config", SSO_CONFIG);
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
 	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
-	resolve("sso-test", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("sso-test", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, SSO_AK);
 	assert_string_equal(cr.secret_access_key, SSO_SK);
 	assert_string_equal(cr.session_token, SSO_TOK);
@@ -263,23 +131,23 @@ static void sso_new_style(void **state)
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 1);
 
-	log = read_log();
-	assert_contains(log, "GET /federation/credentials?account_id=111122223333"
-	                "&role_name=ReadOnly HTTP/1.1\n");
-	assert_contains(log, "\nx-amz-sso_bearer_token: " BEARER "\n");
+	log = fx_read_log();
+	fx_assert_contains(log, "GET /federation/credentials?account_id=111122223333"
+	                   "&role_name=ReadOnly HTTP/1.1\n");
+	fx_assert_contains(log, "\nx-amz-sso_bearer_token: " BEARER "\n");
 	assert_null(strstr(log, "Authorization"));    /* unsigned */
 	free(log);
 
 	/* cached until the refresh margin, then fetched again */
-	creds_ok(&c, 1900000000 - AWS_CREDS_REFRESH_MARGIN - 10, &cr);
+	fx_creds_ok(&c, 1900000000 - AWS_CREDS_REFRESH_MARGIN - 10, &cr);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 1);
-	creds_ok(&c, 1900000000 - 60, &cr);
+	fx_creds_ok(&c, 1900000000 - 60, &cr);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 2);
 	/* and after ExpiredTokenException */
 	aws_creds_invalidate(c.creds);
-	creds_ok(&c, 1800000000, &cr);
+	fx_creds_ok(&c, 1800000000, &cr);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 3);
 	aws_conf_free(&c);
@@ -289,29 +157,29 @@ static void sso_new_style(void **state)
 static void sso_legacy(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_JSON("1900000000123"), 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *log;
 
-	write_file(".aws/config", "[default]\n"
-	           "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
-	           "sso_region = eu-west-1\n"
-	           "sso_account_id = 444455556666\n"
-	           "sso_role_name = Admin+Ops@x\n");
+	fx_write(".aws/config", "[default]\n"
+	         "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
+	         "sso_region = eu-west-1\n"
+	         "sso_account_id = 444455556666\n"
+	         "sso_role_name = Admin+Ops@x\n");
 	/* an older CLI's expiresAt */
-	write_file(".aws/sso/cache/" START_URL_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00UTC"));
+	fx_write(".aws/sso/cache/" START_URL_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00UTC"));
 	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
-	resolve(NULL, &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, SSO_AK);
 	assert_int_equal(cr.expiration, 1900000000);
 	assert_string_equal(cr.source, "SSO (profile default)");
 	aws_credentials_free(&cr);
-	log = read_log();
-	assert_contains(log, "GET /federation/credentials?account_id=444455556666"
-	                "&role_name=Admin%2BOps%40x HTTP/1.1\n");
-	assert_contains(log, "\nx-amz-sso_bearer_token: " BEARER "\n");
+	log = fx_read_log();
+	fx_assert_contains(log, "GET /federation/credentials?account_id=444455556666"
+	                   "&role_name=Admin%2BOps%40x HTTP/1.1\n");
+	fx_assert_contains(log, "\nx-amz-sso_bearer_token: " BEARER "\n");
 	free(log);
 	aws_conf_free(&c);
 	fakehttp_stop(s);
@@ -320,34 +188,34 @@ static void sso_legacy(void **state)
 static void sso_expired_token(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_JSON("1900000000000"), 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	char *err;
 
-	write_file(".aws/config", SSO_CONFIG);
-	write_file(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2026-11-23T12:00:00Z"));
+	fx_write(".aws/config", SSO_CONFIG);
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2026-11-23T12:00:00Z"));
 	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
-	resolve("sso-test", &c);
-	err = creds_err(&c, 1900000000);
-	assert_contains(err, "expired at 2026-11-23T12:00:00Z");
-	assert_contains(err, "run: aws sso login --profile sso-test");
+	fx_resolve("sso-test", &c);
+	err = fx_creds_err(&c, 1900000000);
+	fx_assert_contains(err, "expired at 2026-11-23T12:00:00Z");
+	fx_assert_contains(err, "run: aws sso login --profile sso-test");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);     /* refused before asking */
 
 	/* no token at all */
 	char path[512];
-	snprintf(path, sizeof path, "%s/.aws/sso/cache/" MY_SSO_SHA1 ".json", home);
+	snprintf(path, sizeof path, "%s/.aws/sso/cache/" MY_SSO_SHA1 ".json", fx_home);
 	unlink(path);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "no SSO login found for profile sso-test");
-	assert_contains(err, MY_SSO_SHA1 ".json");
-	assert_contains(err, "run: aws sso login --profile sso-test");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "no SSO login found for profile sso-test");
+	fx_assert_contains(err, MY_SSO_SHA1 ".json");
+	fx_assert_contains(err, "run: aws sso login --profile sso-test");
 	free(err);
 
 	/* a cache file without a token */
-	write_file(".aws/sso/cache/" MY_SSO_SHA1 ".json", "{\"expiresAt\":\"2100-01-01T00:00:00Z\"}");
-	err = creds_err(&c, 1000);
-	assert_contains(err, "has no accessToken");
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", "{\"expiresAt\":\"2100-01-01T00:00:00Z\"}");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "has no accessToken");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);
 	aws_conf_free(&c);
@@ -364,38 +232,38 @@ static void sso_portal_errors(void **state)
 		{ 500, "", 0 },
 		{ 200, ROLE_JSON("1900000000000"), 1500 },
 	};
-	struct fakehttp *s = serve(plan, sizeof plan / sizeof plan[0]);
+	struct fakehttp *s = fx_serve(plan, sizeof plan / sizeof plan[0]);
 	struct aws_conf c;
 	char *err, *url;
 
-	write_file(".aws/config", SSO_CONFIG);
-	write_file(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
+	fx_write(".aws/config", SSO_CONFIG);
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
 	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
-	resolve("sso-test", &c);
+	fx_resolve("sso-test", &c);
 
-	err = creds_err(&c, 1000);             /* 403 */
-	assert_contains(err, "HTTP 403");
-	assert_contains(err, "expired or was revoked");
-	assert_contains(err, "no access to account 111122223333 with role ReadOnly");
-	assert_contains(err, "run: aws sso login --profile sso-test");
+	err = fx_creds_err(&c, 1000);             /* 403 */
+	fx_assert_contains(err, "HTTP 403");
+	fx_assert_contains(err, "expired or was revoked");
+	fx_assert_contains(err, "no access to account 111122223333 with role ReadOnly");
+	fx_assert_contains(err, "run: aws sso login --profile sso-test");
 	free(err);
-	err = creds_err(&c, 1000);             /* 401 */
-	assert_contains(err, "HTTP 401");
-	assert_contains(err, "run: aws sso login --profile sso-test");
+	err = fx_creds_err(&c, 1000);             /* 401 */
+	fx_assert_contains(err, "HTTP 401");
+	fx_assert_contains(err, "run: aws sso login --profile sso-test");
 	free(err);
-	err = creds_err(&c, 1000);             /* incomplete */
-	assert_contains(err, "not the expected JSON");
+	err = fx_creds_err(&c, 1000);             /* incomplete */
+	fx_assert_contains(err, "not the expected JSON");
 	free(err);
-	err = creds_err(&c, 1000);             /* not JSON, quoting a secret */
-	assert_contains(err, "not the expected JSON");
+	err = fx_creds_err(&c, 1000);             /* not JSON, quoting a secret */
+	fx_assert_contains(err, "not the expected JSON");
 	free(err);
-	err = creds_err(&c, 1000);             /* 500 */
-	assert_contains(err, "answered HTTP 500");
-	assert_contains(err, fakehttp_url(s));
+	err = fx_creds_err(&c, 1000);             /* 500 */
+	fx_assert_contains(err, "answered HTTP 500");
+	fx_assert_contains(err, fakehttp_url(s));
 	free(err);
 	aws_sso_set_timeout_ms(300);   /* the reply comes after 1.5 s */
-	err = creds_err(&c, 1000);
-	assert_contains(err, "did not answer within 0.300 s");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "did not answer within 0.300 s");
 	free(err);
 	aws_conf_free(&c);
 	url = strdup(fakehttp_url(s));
@@ -403,9 +271,9 @@ static void sso_portal_errors(void **state)
 
 	/* nobody listens any more */
 	setenv("AWS_ENDPOINT_URL_SSO", url, 1);
-	resolve("sso-test", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "cannot reach the SSO portal");
+	fx_resolve("sso-test", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "cannot reach the SSO portal");
 	free(err);
 	aws_conf_free(&c);
 	free(url);
@@ -416,42 +284,42 @@ static void sso_misconfigured(void **state)
 	struct aws_conf c;
 	char *err;
 
-	write_file(".aws/config",
-	           "[profile nosection]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = r\n"
-	           "[profile norole]\nsso_session = s\nsso_account_id = 1\n"
-	           "[profile noregion]\nsso_start_url = https://x/start\nsso_account_id = 1\n"
-	           "sso_role_name = r\n"
-	           "[profile differs]\nsso_session = s\nsso_start_url = https://other/start\n"
-	           "sso_account_id = 1\nsso_role_name = r\n"
-	           "[profile ok]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n"
-	           "[sso-session s]\nsso_start_url = https://x/start\nsso_region = us-east-1\n");
-	resolve("nosection", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "no [sso-session gone] section");
+	fx_write(".aws/config",
+	         "[profile nosection]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = r\n"
+	         "[profile norole]\nsso_session = s\nsso_account_id = 1\n"
+	         "[profile noregion]\nsso_start_url = https://x/start\nsso_account_id = 1\n"
+	         "sso_role_name = r\n"
+	         "[profile differs]\nsso_session = s\nsso_start_url = https://other/start\n"
+	         "sso_account_id = 1\nsso_role_name = r\n"
+	         "[profile ok]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n"
+	         "[sso-session s]\nsso_start_url = https://x/start\nsso_region = us-east-1\n");
+	fx_resolve("nosection", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "no [sso-session gone] section");
 	free(err);
 	aws_conf_free(&c);
-	resolve("norole", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "lacks sso_role_name");
+	fx_resolve("norole", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "lacks sso_role_name");
 	free(err);
 	aws_conf_free(&c);
-	resolve("noregion", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "has sso_start_url but no sso_region");
+	fx_resolve("noregion", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "has sso_start_url but no sso_region");
 	free(err);
 	aws_conf_free(&c);
-	resolve("differs", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "differs from its [sso-session s]");
+	fx_resolve("differs", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "differs from its [sso-session s]");
 	free(err);
 	aws_conf_free(&c);
 
 	/* the bearer token never goes over plain http to another machine */
 	setenv("AWS_ENDPOINT_URL_SSO", "http://portal.example.invalid", 1);
-	resolve("ok", &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_ENDPOINT_URL_SSO");
-	assert_contains(err, "plain http://");
+	fx_resolve("ok", &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_ENDPOINT_URL_SSO");
+	fx_assert_contains(err, "plain http://");
 	free(err);
 	aws_conf_free(&c);
 }
@@ -461,17 +329,17 @@ static void sso_misconfigured(void **state)
 static void sso_chain_slot(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_JSON("1900000000000"), 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 
-	write_file(".aws/config", SSO_CONFIG);
-	write_file(".aws/credentials", "[sso-test]\naws_access_key_id = AKIDFILE\n"
-	           "aws_secret_access_key = s\n");
-	write_file(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
+	fx_write(".aws/config", SSO_CONFIG);
+	fx_write(".aws/credentials", "[sso-test]\naws_access_key_id = AKIDFILE\n"
+	         "aws_secret_access_key = s\n");
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", TOKEN_CACHE("2100-01-01T00:00:00Z"));
 	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
-	resolve("sso-test", &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve("sso-test", &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.source, "SSO (profile sso-test)");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -480,8 +348,8 @@ static void sso_chain_slot(void **state)
 	setenv("AWS_PROFILE", "sso-test", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "s", 1);
-	resolve(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.source, "environment");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -505,7 +373,7 @@ static void sso_parse_reply(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(aws_sso_parse_reply(bad[i], strlen(bad[i]), &cr, &err), -1);
-		assert_contains(err, "not the expected JSON");
+		fx_assert_contains(err, "not the expected JSON");
 		assert_null(cr.access_key_id);
 		free(err);
 	}
@@ -520,48 +388,48 @@ static void sso_parse_reply(void **state)
 static void container_full_uri(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, CT_JSON, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char uri[128], tf[512], *log;
 
 	snprintf(uri, sizeof uri, "%s/v1/credentials?role=ci", fakehttp_url(s));
-	snprintf(tf, sizeof tf, "%s/token", home);
-	write_file("token", CT_TOKEN);
+	snprintf(tf, sizeof tf, "%s/token", fx_home);
+	fx_write("token", CT_TOKEN);
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tf, 1);
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "the-file-wins", 1);
-	resolve(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.access_key_id, "ASIACONTAINER01");
 	assert_string_equal(cr.secret_access_key, "ct-secret-SECRET");
 	assert_string_equal(cr.session_token, "ct-token-SECRET");
 	assert_int_equal(cr.expiration, 1893456000);    /* 2030-01-01T00:00:00Z */
 	assert_string_equal(cr.source, "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)");
 	aws_credentials_free(&cr);
-	log = read_log();
-	assert_contains(log, "GET /v1/credentials?role=ci HTTP/1.1\n");
-	assert_contains(log, "\nAuthorization: " CT_TOKEN "\n");
+	log = fx_read_log();
+	fx_assert_contains(log, "GET /v1/credentials?role=ci HTTP/1.1\n");
+	fx_assert_contains(log, "\nAuthorization: " CT_TOKEN "\n");
 	assert_null(strstr(log, "the-file-wins"));
 	free(log);
 
 	/* the token file is read again at each fetch (EKS rotates it) */
-	write_file("token", "rotated-token");
+	fx_write("token", "rotated-token");
 	aws_creds_invalidate(c.creds);
-	creds_ok(&c, 1000, &cr);
+	fx_creds_ok(&c, 1000, &cr);
 	aws_credentials_free(&cr);
-	log = read_log();
-	assert_contains(log, "\nAuthorization: rotated-token\n");
+	log = fx_read_log();
+	fx_assert_contains(log, "\nAuthorization: rotated-token\n");
 	free(log);
 	aws_conf_free(&c);
 
 	/* the variable when there is no file */
 	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-	resolve(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	aws_credentials_free(&cr);
-	log = read_log();
-	assert_contains(log, "\nAuthorization: the-file-wins\n");
+	log = fx_read_log();
+	fx_assert_contains(log, "\nAuthorization: the-file-wins\n");
 	free(log);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), 3);
@@ -586,7 +454,7 @@ static void container_forbidden_host(void **state)
 		"http://169.254.170.2.example.invalid/", "127.0.0.1/creds", "",
 		"http://127.0.0.1/x\r\nX: y",
 	};
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	char uri[128], *err;
 
@@ -606,18 +474,18 @@ static void container_forbidden_host(void **state)
 	snprintf(uri, sizeof uri, "http://creds.example.invalid:%s/creds",
 	         strrchr(fakehttp_url(s), ':') + 1);
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_CONTAINER_CREDENTIALS_FULL_URI points at creds.example.invalid");
-	assert_contains(err, "169.254.170.23");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_CONTAINER_CREDENTIALS_FULL_URI points at creds.example.invalid");
+	fx_assert_contains(err, "169.254.170.23");
 	free(err);
 	aws_conf_free(&c);
 	snprintf(uri, sizeof uri, "http://localhost@creds.example.invalid:%s/creds",
 	         strrchr(fakehttp_url(s), ':') + 1);
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "user:password@");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "user:password@");
 	free(err);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), 0);
@@ -627,33 +495,33 @@ static void container_forbidden_host(void **state)
 static void container_token_line_break(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, CT_JSON, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf c;
 	char uri[128], tf[512], *err;
 
 	snprintf(uri, sizeof uri, "%s/creds", fakehttp_url(s));
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", CT_TOKEN "\r\nX-Injected: 1", 1);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break");
 	assert_null(strstr(err, "X-Injected"));
 	free(err);
 	aws_conf_free(&c);
 
-	snprintf(tf, sizeof tf, "%s/token", home);
-	write_file("token", CT_TOKEN "\n");
+	snprintf(tf, sizeof tf, "%s/token", fx_home);
+	fx_write("token", CT_TOKEN "\n");
 	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tf, 1);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE contains a line break");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE contains a line break");
 	free(err);
 	aws_conf_free(&c);
 
 	unlink(tf);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "does not exist");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "does not exist");
 	free(err);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), 0);
@@ -669,40 +537,40 @@ static void container_retries(void **state)
 		{ 200, "{\"AccessKeyId\":\"A\"}", 0 },
 		{ 200, CT_JSON, 2000 },
 	};
-	struct fakehttp *s = serve(plan, sizeof plan / sizeof plan[0]);
+	struct fakehttp *s = fx_serve(plan, sizeof plan / sizeof plan[0]);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char uri[128], *err;
 
 	snprintf(uri, sizeof uri, "%s/creds", fakehttp_url(s));
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
-	resolve(NULL, &c);
-	creds_ok(&c, 1000, &cr);                 /* 500, then 200 */
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);                 /* 500, then 200 */
 	assert_string_equal(cr.access_key_id, "ASIACONTAINER01");
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 2);
 
 	aws_creds_invalidate(c.creds);
-	err = creds_err(&c, 1000);              /* 503, 500, 429 */
-	assert_contains(err, "failed after 3 attempts: HTTP 429");
-	assert_contains(err, fakehttp_url(s));
+	err = fx_creds_err(&c, 1000);              /* 503, 500, 429 */
+	fx_assert_contains(err, "failed after 3 attempts: HTTP 429");
+	fx_assert_contains(err, fakehttp_url(s));
 	assert_null(strstr(err, "/creds"));     /* never the path */
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 5);
 
-	err = creds_err(&c, 1000);              /* 404: not tried again */
-	assert_contains(err, "HTTP 404");
+	err = fx_creds_err(&c, 1000);              /* 404: not tried again */
+	fx_assert_contains(err, "HTTP 404");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 6);
 
-	err = creds_err(&c, 1000);              /* incomplete reply */
-	assert_contains(err, "no AccessKeyId and SecretAccessKey");
+	err = fx_creds_err(&c, 1000);              /* incomplete reply */
+	fx_assert_contains(err, "no AccessKeyId and SecretAccessKey");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 7);
 
 	aws_container_set_timing(200, 10);   /* every reply now comes too late */
-	err = creds_err(&c, 1000);
-	assert_contains(err, "failed after 3 attempts: no answer within 0.200 s");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "failed after 3 attempts: no answer within 0.200 s");
 	free(err);
 	aws_conf_free(&c);
 	fakehttp_stop(s);
@@ -726,7 +594,7 @@ static void container_relative_uri(void **state)
 
 	setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "v2/credentials", 1);
 	assert_int_equal(aws_container_conf_from_env(&cc, NULL, &err), -1);
-	assert_contains(err, "must be a path that starts with /");
+	fx_assert_contains(err, "must be a path that starts with /");
 	free(err);
 
 	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -742,7 +610,7 @@ static void container_relative_uri(void **state)
 static void container_chain_slot(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, CT_JSON, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = fx_serve(plan, 1);
 	struct aws_conf_opts o = { .region = "us-east-1" };
 	struct aws_conf c;
 	struct aws_credentials cr;
@@ -750,10 +618,10 @@ static void container_chain_slot(void **state)
 
 	snprintf(uri, sizeof uri, "%s/creds", fakehttp_url(s));
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
-	write_file(".aws/config", "[default]\naws_access_key_id = AKIDCFG\n"
-	           "aws_secret_access_key = s\n");
-	resolve(NULL, &c);
-	creds_ok(&c, 1000, &cr);
+	fx_write(".aws/config", "[default]\naws_access_key_id = AKIDCFG\n"
+	         "aws_secret_access_key = s\n");
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1000, &cr);
 	assert_string_equal(cr.source, "config file (profile default)");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -762,9 +630,9 @@ static void container_chain_slot(void **state)
 
 	/* not set: the last source in the list */
 	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	write_file(".aws/config", "[default]\n");
+	fx_write(".aws/config", "[default]\n");
 	assert_int_equal(aws_conf_resolve(&o, &c, &err), 0);
-	err = creds_err(&c, 1000);
+	err = fx_creds_err(&c, 1000);
 	const char *cfg = strstr(err, "config file ");
 	const char *ct = strstr(err, "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
 	                        "AWS_CONTAINER_CREDENTIALS_FULL_URI): not set");

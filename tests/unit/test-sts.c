@@ -8,7 +8,8 @@
  * request), the absence of any signature for web identity.  Nothing here
  * ever reaches another address: every misconfiguration is refused before
  * any request.  HOME is a fresh temporary directory, every AWS_* variable is
- * cleared before each test, AWS_EC2_METADATA_DISABLED is set.
+ * cleared before each test, AWS_EC2_METADATA_DISABLED is set
+ * (tests/unit/fixture-aws.c, shared with test-config and test-credfetch).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,19 +23,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <ftw.h>
 
 #include <cmocka.h>
 
 #include "aws/config.h"
 #include "aws/sigv4.h"
 #include "aws/sts.h"
-#include "tests/tools/fakehttp.h"
-
-extern char **environ;
-
-static char home[256];
-static char log_path[300];
+#include "tests/unit/fixture-aws.h"
 
 /* Secrets the tests plant; no message may ever contain them. */
 #define BASE_AK "AKIDBASE0001"
@@ -67,75 +62,9 @@ static char log_path[300];
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void clear_aws_env(void)
-{
-	char *names[512];
-	size_t n = 0;
-
-	for (char **e = environ; *e && n < 512; e++)
-		if (strncmp(*e, "AWS_", 4) == 0)
-			names[n++] = strndup(*e, strcspn(*e, "="));
-	for (size_t i = 0; i < n; i++) {
-		unsetenv(names[i]);
-		free(names[i]);
-	}
-}
-
-static void write_file(const char *rel, const char *text)
-{
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof path, "%s/%s", home, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static char *read_path(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 65536);
-	size_t n;
-
-	assert_non_null(buf);
-	if (f) {
-		n = fread(buf, 1, 65535, f);
-		buf[n] = '\0';
-		fclose(f);
-	}
-	return buf;
-}
-
-static char *read_log(void)
-{
-	return read_path(log_path);
-}
-
-static void assert_contains(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle))
-		print_error("# \"%s\"\n#   lacks \"%s\"\n", hay, needle);
-	assert_non_null(strstr(hay, needle));
-}
-
-static void assert_no_secret(const char *msg)
-{
-	static const char *const secrets[] = { BASE_SK, ROLE_SK, ROLE_TOK, "wi-SECRET",
-	                                       "b-secret-SECRET", "b-token-SECRET",
-	                                       "env-secret-SECRET", "ct-secret-SECRET" };
-	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
-		if (strstr(msg, secrets[i]))
-			print_error("# a secret leaked: \"%s\"\n", msg);
-		assert_null(strstr(msg, secrets[i]));
-	}
-}
+static const char *const secrets[] = { BASE_SK, ROLE_SK, ROLE_TOK, "wi-SECRET",
+                                       "b-secret-SECRET", "b-token-SECRET",
+                                       "env-secret-SECRET", "ct-secret-SECRET", NULL };
 
 /* One logged request: the head's lines and the body. */
 struct req {
@@ -239,89 +168,40 @@ static void assert_signed(const struct req *r, const char *ak, const char *sk,
 
 static int group_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(home, sizeof home, "%s/ddtree-test-sts-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(home))
-		return -1;
-	snprintf(log_path, sizeof log_path, "%s/requests.log", home);
-	return 0;
+	fx_secrets = secrets;
+	return fx_group_setup("sts");
 }
 
 static int group_teardown(void **state)
 {
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fx_group_teardown();
 	return 0;
 }
 
 static int test_setup(void **state)
 {
-	char p[512];
-
-	clear_aws_env();
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("HOME", home, 1);
-	nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	assert_int_equal(mkdir(home, 0700), 0);
-	snprintf(p, sizeof p, "%s/.aws", home);
-	mkdir(p, 0700);
+	fx_test_setup();
+	fx_mkdir(".aws");
 	aws_sts_set_timeout_ms(0);
 	return 0;
 }
 
 static int test_teardown(void **state)
 {
-	clear_aws_env();
+	fx_clear_aws_env();
 	aws_sts_set_timeout_ms(0);
 	return 0;
 }
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
 
-static struct fakehttp *serve(const struct fakehttp_reply *plan, size_t n)
+/* The fake server, as STS (AWS_ENDPOINT_URL_STS). */
+static struct fakehttp *serve_sts(const struct fakehttp_reply *plan, size_t n)
 {
-	struct fakehttp *s = fakehttp_start(plan, n, log_path);
+	struct fakehttp *s = fx_serve(plan, n);
 
-	assert_non_null(s);
 	setenv("AWS_ENDPOINT_URL_STS", fakehttp_url(s), 1);
 	return s;
-}
-
-/* Resolve (local endpoint, so no region is needed) and get credentials. */
-static void resolve(const char *profile, struct aws_conf *c)
-{
-	struct aws_conf_opts o = { .profile = profile, .endpoint_url = "http://127.0.0.1:9" };
-	char *err = NULL;
-	int rc = aws_conf_resolve(&o, c, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-}
-
-static void creds_ok(struct aws_conf *c, time_t now, struct aws_credentials *cr)
-{
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, cr, &err);
-
-	if (rc != 0)
-		print_error("# unexpected error: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_null(err);
-}
-
-static char *creds_err(struct aws_conf *c, time_t now)
-{
-	struct aws_credentials cr;
-	char *err = NULL;
-	int rc = aws_creds_get(c->creds, now, &cr, &err);
-
-	if (rc == 0)
-		aws_credentials_free(&cr);
-	assert_int_equal(rc, -1);
-	assert_non_null(err);
-	assert_no_secret(err);
-	return err;
 }
 
 /* The error for `profile`, with no request made. */
@@ -331,8 +211,8 @@ static char *config_err(struct fakehttp *s, const char *profile)
 	char *err;
 	int before = fakehttp_requests(s);
 
-	resolve(profile, &c);
-	err = creds_err(&c, 1000);
+	fx_resolve(profile, &c);
+	err = fx_creds_err(&c, 1000);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), before);
 	return err;
@@ -349,23 +229,23 @@ static void role_source_profile(void **state)
 		{ 200, STS_XML("AssumeRole", ROLE_AK, "role-secret-SECRET&amp;&lt;&gt;&quot;&apos;",
 		               ROLE_TOK "&#47;&#x2B;", "2030-01-01T00:00:00.000Z"), 0 },
 	};
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char *log;
 
-	write_file(".aws/config", "[profile role-test]\n"
-	           "role_arn = arn:aws:iam::111122223333:role/Read Only\n"
-	           "source_profile = base\n"
-	           "role_session_name = me@example.com\n"
-	           "external_id = ext/1 2\n"
-	           "duration_seconds = 1800\n"
-	           "[profile base]\nregion = us-west-2\n");
-	write_file(".aws/credentials", BASE_CREDENTIALS);
+	fx_write(".aws/config", "[profile role-test]\n"
+	         "role_arn = arn:aws:iam::111122223333:role/Read Only\n"
+	         "source_profile = base\n"
+	         "role_session_name = me@example.com\n"
+	         "external_id = ext/1 2\n"
+	         "duration_seconds = 1800\n"
+	         "[profile base]\nregion = us-west-2\n");
+	fx_write(".aws/credentials", BASE_CREDENTIALS);
 	setenv("AWS_REGION", "eu-west-1", 1);
-	resolve("role-test", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("role-test", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	assert_string_equal(cr.secret_access_key, "role-secret-SECRET&<>\"'");
 	assert_string_equal(cr.session_token, ROLE_TOK "/+");
@@ -374,9 +254,9 @@ static void role_source_profile(void **state)
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 1);
 
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
-	assert_contains(r.head, "POST / HTTP/1.1\n");
+	fx_assert_contains(r.head, "POST / HTTP/1.1\n");
 	assert_string_equal(r.body, "Action=AssumeRole&Version=2011-06-15"
 	                    "&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2FRead%20Only"
 	                    "&RoleSessionName=me%40example.com&DurationSeconds=1800"
@@ -395,20 +275,20 @@ static void role_source_profile(void **state)
 static void role_global_and_defaults(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_sts_conf sc;
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char *log;
 
-	write_file(".aws/config", "[default]\nrole_arn = arn:aws:iam::1:role/r\n"
-	           "source_profile = base\n");
-	write_file(".aws/credentials", BASE_CREDENTIALS);
-	resolve(NULL, &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_write(".aws/config", "[default]\nrole_arn = arn:aws:iam::1:role/r\n"
+	         "source_profile = base\n");
+	fx_write(".aws/credentials", BASE_CREDENTIALS);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	aws_credentials_free(&cr);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
 	assert_string_equal(r.body, "Action=AssumeRole&Version=2011-06-15"
 	                    "&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr"
@@ -451,29 +331,29 @@ static void role_chained(void **state)
 		               "2030-01-01T00:00:00Z"), 0 },
 		{ 200, ROLE_XML, 0 },
 	};
-	struct fakehttp *s = serve(plan, 2);
+	struct fakehttp *s = serve_sts(plan, 2);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r1, r2;
 	char *log;
 
-	write_file(".aws/config", "[profile a]\nrole_arn = arn:aws:iam::1:role/A\n"
-	           "source_profile = b\n"
-	           "[profile b]\nrole_arn = arn:aws:iam::2:role/B\nsource_profile = base\n"
-	           "role_session_name = b-session\n");
-	write_file(".aws/credentials", BASE_CREDENTIALS);
-	resolve("a", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_write(".aws/config", "[profile a]\nrole_arn = arn:aws:iam::1:role/A\n"
+	         "source_profile = b\n"
+	         "[profile b]\nrole_arn = arn:aws:iam::2:role/B\nsource_profile = base\n"
+	         "role_session_name = b-session\n");
+	fx_write(".aws/credentials", BASE_CREDENTIALS);
+	fx_resolve("a", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	assert_string_equal(cr.source, "assume role (profile a)");
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 2);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r1));
 	assert_true(log_request(log, 1, &r2));
-	assert_contains(r1.body, "&RoleArn=arn%3Aaws%3Aiam%3A%3A2%3Arole%2FB&RoleSessionName=b-session");
+	fx_assert_contains(r1.body, "&RoleArn=arn%3Aaws%3Aiam%3A%3A2%3Arole%2FB&RoleSessionName=b-session");
 	assert_signed(&r1, BASE_AK, BASE_SK, NULL, "us-east-1");
-	assert_contains(r2.body, "&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FA&");
+	fx_assert_contains(r2.body, "&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FA&");
 	assert_signed(&r2, "ASIABROLE01", "b-secret-SECRET", "b-token-SECRET", "us-east-1");
 	req_free(&r1);
 	req_free(&r2);
@@ -485,50 +365,50 @@ static void role_chained(void **state)
 static void role_loops(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char *err, *log;
 
-	write_file(".aws/config",
-	           "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
-	           "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = c\n"
-	           "[profile c]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = a\n"
-	           "[profile self]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = self\n"
-	           "[profile selfkeys]\nrole_arn = arn:aws:iam::1:role/K\n"
-	           "source_profile = selfkeys\n"
-	           "[profile tokeys]\nrole_arn = arn:aws:iam::1:role/T\nsource_profile = selfkeys\n");
-	write_file(".aws/credentials", "[selfkeys]\naws_access_key_id = AKIDSELF\n"
-	           "aws_secret_access_key = self-secret\n");
+	fx_write(".aws/config",
+	         "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
+	         "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = c\n"
+	         "[profile c]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = a\n"
+	         "[profile self]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = self\n"
+	         "[profile selfkeys]\nrole_arn = arn:aws:iam::1:role/K\n"
+	         "source_profile = selfkeys\n"
+	         "[profile tokeys]\nrole_arn = arn:aws:iam::1:role/T\nsource_profile = selfkeys\n");
+	fx_write(".aws/credentials", "[selfkeys]\naws_access_key_id = AKIDSELF\n"
+	         "aws_secret_access_key = self-secret\n");
 	err = config_err(s, "a");
-	assert_contains(err, "make a loop (a -> b -> c -> a)");
+	fx_assert_contains(err, "make a loop (a -> b -> c -> a)");
 	free(err);
 	err = config_err(s, "self");
-	assert_contains(err, "profile self names itself as source_profile but has no "
-	                "aws_access_key_id");
+	fx_assert_contains(err, "profile self names itself as source_profile but has no "
+	                   "aws_access_key_id");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);
 
 	/* naming itself is fine with keys of its own: the role wins over them */
-	resolve("selfkeys", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("selfkeys", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	/* a profile with keys and a role, as a source, gives its keys */
-	resolve("tokeys", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("tokeys", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), 2);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
-	assert_contains(r.body, "role%2FK&");
+	fx_assert_contains(r.body, "role%2FK&");
 	assert_signed(&r, "AKIDSELF", "self-secret", NULL, "us-east-1");
 	req_free(&r);
 	assert_true(log_request(log, 1, &r));
-	assert_contains(r.body, "role%2FT&");
+	fx_assert_contains(r.body, "role%2FT&");
 	assert_signed(&r, "AKIDSELF", "self-secret", NULL, "us-east-1");
 	req_free(&r);
 	free(log);
@@ -538,65 +418,65 @@ static void role_loops(void **state)
 static void role_misconfigured(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	char *err;
 
-	write_file(".aws/config",
-	           "[profile both]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
-	           "credential_source = Environment\n"
-	           "[profile neither]\nrole_arn = arn:aws:iam::1:role/x\n"
-	           "[profile gone]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = nosuch\n"
-	           "[profile mfa]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
-	           "mfa_serial = arn:aws:iam::1:mfa/me\n"
-	           "[profile imds]\nrole_arn = arn:aws:iam::1:role/x\n"
-	           "credential_source = Ec2InstanceMetadata\n"
-	           "[profile odd]\nrole_arn = arn:aws:iam::1:role/x\ncredential_source = Laptop\n"
-	           "[profile dur]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
-	           "duration_seconds = 60\n"
-	           "[profile empty]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = nokeys\n"
-	           "[profile nokeys]\nregion = us-east-1\n"
-	           "[profile chainmfa]\nrole_arn = arn:aws:iam::1:role/y\nsource_profile = mfa\n"
-	           "[profile ok]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n");
-	write_file(".aws/credentials", BASE_CREDENTIALS);
+	fx_write(".aws/config",
+	         "[profile both]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
+	         "credential_source = Environment\n"
+	         "[profile neither]\nrole_arn = arn:aws:iam::1:role/x\n"
+	         "[profile gone]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = nosuch\n"
+	         "[profile mfa]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
+	         "mfa_serial = arn:aws:iam::1:mfa/me\n"
+	         "[profile imds]\nrole_arn = arn:aws:iam::1:role/x\n"
+	         "credential_source = Ec2InstanceMetadata\n"
+	         "[profile odd]\nrole_arn = arn:aws:iam::1:role/x\ncredential_source = Laptop\n"
+	         "[profile dur]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n"
+	         "duration_seconds = 60\n"
+	         "[profile empty]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = nokeys\n"
+	         "[profile nokeys]\nregion = us-east-1\n"
+	         "[profile chainmfa]\nrole_arn = arn:aws:iam::1:role/y\nsource_profile = mfa\n"
+	         "[profile ok]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n");
+	fx_write(".aws/credentials", BASE_CREDENTIALS);
 
 	err = config_err(s, "both");
-	assert_contains(err, "profile both has both source_profile and credential_source");
+	fx_assert_contains(err, "profile both has both source_profile and credential_source");
 	free(err);
 	err = config_err(s, "neither");
-	assert_contains(err, "neither source_profile nor credential_source");
+	fx_assert_contains(err, "neither source_profile nor credential_source");
 	free(err);
 	err = config_err(s, "gone");
-	assert_contains(err, "source_profile = nosuch, but there is no profile nosuch");
+	fx_assert_contains(err, "source_profile = nosuch, but there is no profile nosuch");
 	free(err);
 	err = config_err(s, "mfa");
-	assert_contains(err, "profile mfa has mfa_serial");
-	assert_contains(err, "cannot ask for one");
-	assert_contains(err, "credential_process = aws configure export-credentials --profile mfa");
+	fx_assert_contains(err, "profile mfa has mfa_serial");
+	fx_assert_contains(err, "cannot ask for one");
+	fx_assert_contains(err, "credential_process = aws configure export-credentials --profile mfa");
 	free(err);
 	err = config_err(s, "chainmfa");       /* a role further down the chain */
-	assert_contains(err, "profile mfa has mfa_serial");
+	fx_assert_contains(err, "profile mfa has mfa_serial");
 	free(err);
 	err = config_err(s, "imds");
-	assert_contains(err, "credential_source = Ec2InstanceMetadata: not supported: IMDS");
-	assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
+	fx_assert_contains(err, "credential_source = Ec2InstanceMetadata: not supported: IMDS");
+	fx_assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
 	free(err);
 	err = config_err(s, "odd");
-	assert_contains(err, "credential_source = Laptop, which is none of");
+	fx_assert_contains(err, "credential_source = Laptop, which is none of");
 	free(err);
 	err = config_err(s, "dur");
-	assert_contains(err, "duration_seconds of profile dur must be");
+	fx_assert_contains(err, "duration_seconds of profile dur must be");
 	free(err);
 	err = config_err(s, "empty");
-	assert_contains(err, "profile empty's source_profile nokeys has no credentials. Tried");
-	assert_contains(err, "credential_process in profile nokeys: not set");
+	fx_assert_contains(err, "profile empty's source_profile nokeys has no credentials. Tried");
+	fx_assert_contains(err, "credential_process in profile nokeys: not set");
 	assert_null(strstr(err, "environment variables"));   /* not for a source profile */
 	free(err);
 
 	/* the source keys never go over plain http to another machine */
 	setenv("AWS_ENDPOINT_URL_STS", "http://sts.example.invalid", 1);
 	err = config_err(s, "ok");
-	assert_contains(err, "AWS_ENDPOINT_URL_STS");
-	assert_contains(err, "plain http://");
+	fx_assert_contains(err, "AWS_ENDPOINT_URL_STS");
+	fx_assert_contains(err, "plain http://");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);
 	fakehttp_stop(s);
@@ -610,28 +490,28 @@ static void role_credential_source(void **state)
 		{ 200, "{\"AccessKeyId\":\"ASIACT01\",\"SecretAccessKey\":\"ct-secret-SECRET\","
 		       "\"Token\":\"ct-token\",\"Expiration\":\"2030-01-01T00:00:00Z\"}", 0 },
 	};
-	struct fakehttp *s = serve(plan, 1), *ct;
+	struct fakehttp *s = serve_sts(plan, 1), *ct;
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char ct_log[320], uri[128], *log, *err;
 
-	write_file(".aws/config",
-	           "[profile env]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Environment\n"
-	           "[profile ecs]\nrole_arn = arn:aws:iam::1:role/C\ncredential_source = EcsContainer\n");
+	fx_write(".aws/config",
+	         "[profile env]\nrole_arn = arn:aws:iam::1:role/E\ncredential_source = Environment\n"
+	         "[profile ecs]\nrole_arn = arn:aws:iam::1:role/C\ncredential_source = EcsContainer\n");
 	err = config_err(s, "env");
-	assert_contains(err, "profile env has credential_source = Environment, but found no "
-	                "credentials there");
+	fx_assert_contains(err, "profile env has credential_source = Environment, but found no "
+	                   "credentials there");
 	free(err);
 
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV01", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "env-secret-SECRET", 1);
-	resolve("env", &c);                    /* --profile env */
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("env", &c);                    /* --profile env */
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.source, "assume role (profile env)");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
 	assert_signed(&r, "AKIDENV01", "env-secret-SECRET", NULL, "us-east-1");
 	req_free(&r);
@@ -639,18 +519,18 @@ static void role_credential_source(void **state)
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 
-	snprintf(ct_log, sizeof ct_log, "%s/container.log", home);
+	snprintf(ct_log, sizeof ct_log, "%s/container.log", fx_home);
 	ct = fakehttp_start(ct_plan, 1, ct_log);
 	assert_non_null(ct);
 	snprintf(uri, sizeof uri, "%s/creds", fakehttp_url(ct));
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
-	resolve("ecs", &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve("ecs", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(ct), 1);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 1, &r));
 	assert_signed(&r, "ASIACT01", "ct-secret-SECRET", "ct-token", "us-east-1");
 	req_free(&r);
@@ -674,56 +554,56 @@ static void role_sts_errors(void **state)
 		{ 500, STS_ERROR("InternalFailure", "oops again"), 0 },
 		{ 200, ROLE_XML, 1500 },
 	};
-	struct fakehttp *s = serve(plan, sizeof plan / sizeof plan[0]);
+	struct fakehttp *s = serve_sts(plan, sizeof plan / sizeof plan[0]);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *err, *url;
 
-	write_file(".aws/config", "[default]\nrole_arn = arn:aws:iam::1:role/x\n"
-	           "source_profile = base\n");
-	write_file(".aws/credentials", BASE_CREDENTIALS);
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "STS AssumeRole for role arn:aws:iam::1:role/x (profile default) "
-	                "failed (HTTP 403 from http://127.0.0.1:");
-	assert_contains(err, "AccessDenied: User: arn:aws:iam::1:user/me is not authorized to "
-	                "perform: sts:AssumeRole on resource: arn:aws:iam::1:role/x & more");
+	fx_write(".aws/config", "[default]\nrole_arn = arn:aws:iam::1:role/x\n"
+	         "source_profile = base\n");
+	fx_write(".aws/credentials", BASE_CREDENTIALS);
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "STS AssumeRole for role arn:aws:iam::1:role/x (profile default) "
+	                   "failed (HTTP 403 from http://127.0.0.1:");
+	fx_assert_contains(err, "AccessDenied: User: arn:aws:iam::1:user/me is not authorized to "
+	                   "perform: sts:AssumeRole on resource: arn:aws:iam::1:role/x & more");
 	free(err);
-	err = creds_err(&c, 1000);             /* a message that quotes a secret */
-	assert_contains(err, "ValidationError: (withheld: it quotes a secret)");
+	err = fx_creds_err(&c, 1000);             /* a message that quotes a secret */
+	fx_assert_contains(err, "ValidationError: (withheld: it quotes a secret)");
 	free(err);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "not the expected XML");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "not the expected XML");
 	free(err);
-	err = creds_err(&c, 1000);             /* Expiration is not a time */
-	assert_contains(err, "not the expected XML");
+	err = fx_creds_err(&c, 1000);             /* Expiration is not a time */
+	fx_assert_contains(err, "not the expected XML");
 	free(err);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "answered HTTP 404");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "answered HTTP 404");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 5);
-	creds_ok(&c, 1000, &cr);               /* 503, then the keys */
+	fx_creds_ok(&c, 1000, &cr);               /* 503, then the keys */
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 7);
 	aws_creds_invalidate(c.creds);
-	err = creds_err(&c, 1000);             /* 500 twice: the last error shown */
-	assert_contains(err, "InternalFailure: oops again");
+	err = fx_creds_err(&c, 1000);             /* 500 twice: the last error shown */
+	fx_assert_contains(err, "InternalFailure: oops again");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 9);
 	aws_sts_set_timeout_ms(300);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "failed after 2 attempts at http://127.0.0.1:");
-	assert_contains(err, "no answer within 0.300 s");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "failed after 2 attempts at http://127.0.0.1:");
+	fx_assert_contains(err, "no answer within 0.300 s");
 	free(err);
 	aws_conf_free(&c);
 	url = strdup(fakehttp_url(s));
 	fakehttp_stop(s);
 
 	setenv("AWS_ENDPOINT_URL_STS", url, 1); /* nobody listens any more */
-	resolve(NULL, &c);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "failed after 2 attempts");
+	fx_resolve(NULL, &c);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "failed after 2 attempts");
 	free(err);
 	aws_conf_free(&c);
 	free(url);
@@ -735,7 +615,7 @@ static void role_sts_errors(void **state)
 static void role_refresh(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char cfg[1024], *runs;
@@ -744,22 +624,22 @@ static void role_refresh(void **state)
 	         "source_profile = proc\n"
 	         "[profile proc]\ncredential_process = /bin/sh -c 'echo run >> %s/runs; "
 	         "echo {\\\"Version\\\":1,\\\"AccessKeyId\\\":\\\"AKIDPROC\\\","
-	         "\\\"SecretAccessKey\\\":\\\"proc-secret\\\"}'\n", home);
-	write_file(".aws/config", cfg);
-	resolve(NULL, &c);
-	creds_ok(&c, 1800000000, &cr);
+	         "\\\"SecretAccessKey\\\":\\\"proc-secret\\\"}'\n", fx_home);
+	fx_write(".aws/config", cfg);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_int_equal(cr.expiration, T2030);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 1);
-	creds_ok(&c, T2030 - AWS_CREDS_REFRESH_MARGIN - 10, &cr);
+	fx_creds_ok(&c, T2030 - AWS_CREDS_REFRESH_MARGIN - 10, &cr);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 1);
-	creds_ok(&c, T2030 - 60, &cr);
+	fx_creds_ok(&c, T2030 - 60, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	aws_credentials_free(&cr);
 	assert_int_equal(fakehttp_requests(s), 2);
-	snprintf(cfg, sizeof cfg, "%s/runs", home);
-	runs = read_path(cfg);
+	snprintf(cfg, sizeof cfg, "%s/runs", fx_home);
+	runs = fx_read_path(cfg);
 	assert_string_equal(runs, "run\nrun\n");
 	free(runs);
 	aws_conf_free(&c);
@@ -827,28 +707,28 @@ static void xml_reply(void **state)
 static void wi_environment(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, WI_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char tf[512], *log;
 
-	snprintf(tf, sizeof tf, "%s/token", home);
-	write_file("token", WI_TOKEN "\n");
+	snprintf(tf, sizeof tf, "%s/token", fx_home);
+	fx_write("token", WI_TOKEN "\n");
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tf, 1);
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/ci", 1);
 	setenv("AWS_ROLE_SESSION_NAME", "gh-actions", 1);
-	resolve(NULL, &c);
-	creds_ok(&c, 1800000000, &cr);
+	fx_resolve(NULL, &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.access_key_id, ROLE_AK);
 	assert_string_equal(cr.session_token, ROLE_TOK);
 	assert_int_equal(cr.expiration, T2030);
 	assert_string_equal(cr.source, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)");
 	aws_credentials_free(&cr);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
-	assert_contains(r.head, "POST / HTTP/1.1\n");
-	assert_contains(r.head, "\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\n");
+	fx_assert_contains(r.head, "POST / HTTP/1.1\n");
+	fx_assert_contains(r.head, "\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\n");
 	assert_null(strstr(r.head, "Authorization"));         /* unsigned */
 	assert_null(strstr(r.head, "X-Amz-"));
 	assert_string_equal(r.body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
@@ -859,21 +739,21 @@ static void wi_environment(void **state)
 	free(log);
 
 	/* the file is read again at each fetch (EKS rotates it) */
-	write_file("token", "rotated.jwt");
+	fx_write("token", "rotated.jwt");
 	aws_creds_invalidate(c.creds);
-	creds_ok(&c, 1800000000, &cr);
+	fx_creds_ok(&c, 1800000000, &cr);
 	aws_credentials_free(&cr);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 1, &r));
-	assert_contains(r.body, "&WebIdentityToken=rotated.jwt");
+	fx_assert_contains(r.body, "&WebIdentityToken=rotated.jwt");
 	req_free(&r);
 	free(log);
 	aws_conf_free(&c);
 
 	/* --profile turns the environment's web identity off, as in botocore */
-	write_file(".aws/config", "[profile p]\nregion = us-east-1\n");
-	resolve("p", &c);
-	creds_ok(&c, 1000, &cr);               /* nothing found: a local endpoint's placeholder */
+	fx_write(".aws/config", "[profile p]\nregion = us-east-1\n");
+	fx_resolve("p", &c);
+	fx_creds_ok(&c, 1000, &cr);               /* nothing found: a local endpoint's placeholder */
 	assert_string_equal(cr.source, "placeholder for local endpoint");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
@@ -884,24 +764,24 @@ static void wi_environment(void **state)
 static void wi_profile(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, WI_XML, 0 } };
-	struct fakehttp *s = serve(plan, 1);
+	struct fakehttp *s = serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
 	char cfg[1024], *log;
 
-	write_file("token", "jwt.from.profile");
+	fx_write("token", "jwt.from.profile");
 	snprintf(cfg, sizeof cfg, "[profile wi]\nrole_arn = arn:aws:iam::1:role/wi\n"
 	         "web_identity_token_file = %s/token\n"
 	         "[profile viawi]\nrole_arn = arn:aws:iam::1:role/next\nsource_profile = wi\n",
-	         home);
-	write_file(".aws/config", cfg);
-	resolve("wi", &c);
-	creds_ok(&c, 1800000000, &cr);
+	         fx_home);
+	fx_write(".aws/config", cfg);
+	fx_resolve("wi", &c);
+	fx_creds_ok(&c, 1800000000, &cr);
 	assert_string_equal(cr.source, "web identity (profile wi)");
 	aws_credentials_free(&cr);
 	aws_conf_free(&c);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 0, &r));
 	assert_null(strstr(r.head, "Authorization"));
 	assert_string_equal(r.body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
@@ -914,13 +794,13 @@ static void wi_profile(void **state)
 	/* a web identity profile as a role's source: its keys sign AssumeRole
 	 * (the fake answers both calls with the web identity reply, which the
 	 * AssumeRole parser must refuse: it looks for AssumeRoleResult) */
-	resolve("viawi", &c);
-	char *err = creds_err(&c, 1800000000);
-	assert_contains(err, "STS AssumeRole for role arn:aws:iam::1:role/next (profile viawi)");
-	assert_contains(err, "not the expected XML");
+	fx_resolve("viawi", &c);
+	char *err = fx_creds_err(&c, 1800000000);
+	fx_assert_contains(err, "STS AssumeRole for role arn:aws:iam::1:role/next (profile viawi)");
+	fx_assert_contains(err, "not the expected XML");
 	free(err);
 	aws_conf_free(&c);
-	log = read_log();
+	log = fx_read_log();
 	assert_true(log_request(log, 2, &r));
 	assert_signed(&r, ROLE_AK, ROLE_SK, ROLE_TOK, "us-east-1");
 	req_free(&r);
@@ -936,42 +816,42 @@ static void wi_errors(void **state)
 		{ 400, STS_ERROR("InvalidIdentityToken", "token " WI_TOKEN " is bad"), 0 },
 		{ 400, STS_ERROR("Bad." WI_TOKEN, "the code quotes it"), 0 },
 	};
-	struct fakehttp *s = serve(plan, 3);
+	struct fakehttp *s = serve_sts(plan, 3);
 	struct aws_conf c;
 	char tf[512], *err;
 
-	snprintf(tf, sizeof tf, "%s/token", home);
+	snprintf(tf, sizeof tf, "%s/token", fx_home);
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tf, 1);
-	resolve(NULL, &c);                     /* no role ARN */
-	err = creds_err(&c, 1000);
-	assert_contains(err, "AWS_WEB_IDENTITY_TOKEN_FILE is set, but no role ARN");
+	fx_resolve(NULL, &c);                     /* no role ARN */
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "AWS_WEB_IDENTITY_TOKEN_FILE is set, but no role ARN");
 	free(err);
 	aws_conf_free(&c);
 
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::1:role/ci", 1);
-	resolve(NULL, &c);                     /* no token file */
-	err = creds_err(&c, 1000);
-	assert_contains(err, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity "
-	                "token file");
-	assert_contains(err, "/token (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist");
+	fx_resolve(NULL, &c);                     /* no token file */
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity "
+	                   "token file");
+	fx_assert_contains(err, "/token (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist");
 	free(err);
-	write_file("token", "\n");
-	err = creds_err(&c, 1000);
-	assert_contains(err, "is empty");
+	fx_write("token", "\n");
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "is empty");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);
 
-	write_file("token", WI_TOKEN);
-	err = creds_err(&c, 1000);
-	assert_contains(err, "STS AssumeRoleWithWebIdentity for role arn:aws:iam::1:role/ci "
-	                "(web identity (AWS_WEB_IDENTITY_TOKEN_FILE)) failed (HTTP 400");
-	assert_contains(err, "InvalidIdentityToken: Couldn't retrieve verification key");
+	fx_write("token", WI_TOKEN);
+	err = fx_creds_err(&c, 1000);
+	fx_assert_contains(err, "STS AssumeRoleWithWebIdentity for role arn:aws:iam::1:role/ci "
+	                   "(web identity (AWS_WEB_IDENTITY_TOKEN_FILE)) failed (HTTP 400");
+	fx_assert_contains(err, "InvalidIdentityToken: Couldn't retrieve verification key");
 	free(err);
-	err = creds_err(&c, 1000);             /* a message quoting the token */
-	assert_contains(err, "InvalidIdentityToken: (withheld: it quotes a secret)");
+	err = fx_creds_err(&c, 1000);             /* a message quoting the token */
+	fx_assert_contains(err, "InvalidIdentityToken: (withheld: it quotes a secret)");
 	free(err);
-	err = creds_err(&c, 1000);             /* a code quoting the token: both go */
-	assert_contains(err, "(withheld): (withheld: it quotes a secret)");
+	err = fx_creds_err(&c, 1000);             /* a code quoting the token: both go */
+	fx_assert_contains(err, "(withheld): (withheld: it quotes a secret)");
 	assert_null(strstr(err, WI_TOKEN));
 	free(err);
 	aws_conf_free(&c);
