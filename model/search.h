@@ -68,6 +68,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "model/pager.h"     /* ddb_error_clear */
 #include "model/session.h"
 
 /* The longest text searched for, in bytes.  DynamoDB takes much longer
