@@ -29,6 +29,7 @@ struct search_out {
 	enum search_scope scope;
 	bool header_done;
 	bool progress_shown;
+	size_t progress_len;      /* of the progress line shown */
 	char *last_thread;        /* steps: the thread of the last match printed */
 };
 
@@ -77,18 +78,24 @@ static void on_progress(const struct search_progress *p, void *ud)
 	struct search_out *o = ud;
 	if (!isatty(STDERR_FILENO) || p->done)
 		return;
-	char of[48] = "";
+	char of[48] = "", line[160];
 	if (p->total >= 0)
 		snprintf(of, sizeof of, " of ~%ld", p->total);
 	if (p->threads_total >= 0)
-		out_progress("ddtree search: %ld of %ld threads, %ld items read, %ld match%s",
-		             p->threads_done, p->threads_total, p->read, p->matches,
-		             p->matches == 1 ? "" : "es");
+		snprintf(line, sizeof line, "ddtree search: %ld of %ld threads, %ld items read, %ld match%s",
+		         p->threads_done, p->threads_total, p->read, p->matches,
+		         p->matches == 1 ? "" : "es");
 	else if (p->threads_done >= 0)
-		out_progress("ddtree search: listing the user's threads");
+		snprintf(line, sizeof line, "ddtree search: listing the user's threads");
 	else
-		out_progress("ddtree search: %ld%s items read, %ld match%s", p->read, of, p->matches,
-		             p->matches == 1 ? "" : "es");
+		snprintf(line, sizeof line, "ddtree search: %ld%s items read, %ld match%s", p->read, of,
+		         p->matches, p->matches == 1 ? "" : "es");
+	/* the line is rewritten in place: wipe a longer one first */
+	size_t len = strlen(line);
+	if (o->progress_shown && len < o->progress_len)
+		out_progress_clear();
+	out_progress("%s", line);
+	o->progress_len = len;
 	o->progress_shown = true;
 }
 
