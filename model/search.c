@@ -1500,6 +1500,9 @@ int search_run_sync(struct session *s, const struct search_opts *o, const struct
 	while (!y.done)
 		ddb_client_wait(s->ddb, 1000);
 	search_free(x);
+	/* the requests cancelled at the end (other segments after an error)
+	 * still complete: let their callbacks free what they hold */
+	ddb_client_drain(s->ddb);
 	if (pr)
 		*pr = y.pr;
 	return y.rc;
