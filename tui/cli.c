@@ -38,6 +38,8 @@ static const struct command {
 	{"thread", "THREAD_ID", "one conversation as a step tree, with feedback", 1, 1, cmd_thread},
 	{"feedback", "set|delete THREAD_ID STEP_ID", "set (--value up|down [--comment TEXT]) or delete feedback", 3, 3, cmd_feedback},
 	{"item", "TABLE PK [SK]", "one item, raw", 2, 3, cmd_item},
+	{"search", "[--user USER | --steps | --documents [--namespace NS]] [--ignore-case] [--type T] [--with-feedback] TEXT",
+	 "find TEXT in a user's thread names, step contents or documents", 1, 1, cmd_search},
 	{"check", "", "the integrity report", 0, 0, cmd_check},
 	{"export", "TABLE [--segments N]", "every item of a table, one JSON line each", 1, 1, cmd_export},
 	{"demo", "[--reset] [--prefix P]", "create and fill the demo tables", 0, 0, cmd_demo},
@@ -51,7 +53,7 @@ static void usage(void)
 	           "With no command, opens the browser.\n\n"
 	           "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		char head[64];
+		char head[160];
 		snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
 		if (strlen(head) > 30)   /* a long synopsis gets a line of its own */
 			out_printf("  %s\n  %-30s %s\n", head, "", commands[i].help);
@@ -171,7 +173,8 @@ enum {
 	OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_NS_TABLE, OPT_DOCS_TABLE,
 	OPT_CL_TABLE, OPT_READ_ONLY, OPT_WRITE, OPT_ALLOW_HTTP, OPT_JSON, OPT_DEBUG,
 	OPT_MAX_ATTEMPTS, OPT_TIMEOUT, OPT_RESET, OPT_PREFIX, OPT_VALUE, OPT_COMMENT, OPT_SEGMENTS,
-	OPT_INDEX_ONLY,
+	OPT_INDEX_ONLY, OPT_USER, OPT_STEPS, OPT_DOCUMENTS, OPT_NAMESPACE, OPT_IGNORE_CASE, OPT_TYPE,
+	OPT_WITH_FEEDBACK,
 };
 
 static const struct option long_opts[] = {
@@ -194,6 +197,13 @@ static const struct option long_opts[] = {
 	{"comment", required_argument, NULL, OPT_COMMENT},
 	{"segments", required_argument, NULL, OPT_SEGMENTS},
 	{"index-only", no_argument, NULL, OPT_INDEX_ONLY},
+	{"user", required_argument, NULL, OPT_USER},
+	{"steps", no_argument, NULL, OPT_STEPS},
+	{"documents", no_argument, NULL, OPT_DOCUMENTS},
+	{"namespace", required_argument, NULL, OPT_NAMESPACE},
+	{"ignore-case", no_argument, NULL, OPT_IGNORE_CASE},
+	{"type", required_argument, NULL, OPT_TYPE},
+	{"with-feedback", no_argument, NULL, OPT_WITH_FEEDBACK},
 	{"command", required_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -263,6 +273,13 @@ int cli_main(int argc, char **argv)
 			cl.segments = n;
 			break;
 		case OPT_INDEX_ONLY: cl.index_only = true; break;
+		case OPT_USER: cl.search.user = optarg; cl.search.any = true; break;
+		case OPT_STEPS: cl.search.steps = cl.search.any = true; break;
+		case OPT_DOCUMENTS: cl.search.documents = cl.search.any = true; break;
+		case OPT_NAMESPACE: cl.search.namespace_ = optarg; cl.search.any = true; break;
+		case OPT_IGNORE_CASE: cl.search.ignore_case = cl.search.any = true; break;
+		case OPT_TYPE: cl.search.type = optarg; cl.search.any = true; break;
+		case OPT_WITH_FEEDBACK: cl.search.with_feedback = cl.search.any = true; break;
 		case 'c':
 			cl.commands[cl.ncommands++] = optarg;
 			break;
@@ -307,6 +324,15 @@ int cli_main(int argc, char **argv)
 			out_eprintf("ddtree: usage: ddtree [OPTIONS] %s %s\n", cmd->name, cmd->args);
 			return EXIT_USAGE;
 		}
+	}
+
+	/* --namespace and --documents were abbreviations of the table options
+	 * before search took them: say so rather than ignore them */
+	if (cl.search.any && (!cmd || cmd->fn != cmd_search)) {
+		out_eprintf("ddtree: --user, --steps, --documents, --namespace, --ignore-case, --type "
+		            "and --with-feedback are options of search (the tables are "
+		            "--namespace-table, --documents-table, --chainlit-table)\n");
+		return EXIT_USAGE;
 	}
 
 	/* the config file may ask for read-only, or for writes to remote

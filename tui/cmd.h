@@ -18,6 +18,16 @@ struct cli {
 	const char *comment; /* feedback set --comment TEXT (NULL: none given) */
 	int segments;        /* export --segments N (0: from the table's size) */
 	bool index_only;     /* threads --index-only: no BatchGetItem */
+	struct cli_search {  /* search (tui/cmd_search.c) */
+		const char *user;        /* --user USER */
+		bool steps;              /* --steps */
+		bool documents;          /* --documents */
+		const char *namespace_;  /* --namespace NS */
+		bool ignore_case;        /* --ignore-case */
+		const char *type;        /* --type T */
+		bool with_feedback;      /* --with-feedback */
+		bool any;                /* one of them was given */
+	} search;
 	char **commands;     /* browser: -c/--command, in order */
 	size_t ncommands;
 	int argc;            /* positional words: argv[0] is the command */
@@ -38,6 +48,8 @@ int cmd_users(struct cli *cl, struct session *s);
 int cmd_threads(struct cli *cl, struct session *s);
 int cmd_thread(struct cli *cl, struct session *s);
 int cmd_feedback(struct cli *cl, struct session *s);
+/* Search (tui/cmd_search.c) */
+int cmd_search(struct cli *cl, struct session *s);
 
 /* Print one JSON object as a line on stdout (steals o). */
 void cli_print_json(json_t *o);
