@@ -209,7 +209,7 @@ static void describe_done(struct ddb_result *r, void *ud)
 		fill_info(t, json_object_get(r->body, "Table"));
 	} else {
 		t->layout = LAYOUT_UNKNOWN;
-		t->error = strdup(r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
+		t->error = ddb_error_describe(&r->err, &L->s->conf, 0);
 	}
 	free(d);
 	if (--L->describing == 0)
