@@ -79,8 +79,11 @@ static void usage(void)
 	           "                            -c ':user alice@example.com' (may be repeated)\n"
 	           "  -h, --help                this help\n"
 	           "  -V, --version             version\n\n"
-	           "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
-	           "3 AWS or network error, 4 conflict (a concurrent change won).\n");
+	           "Exit status: 0 ok (also when what was found has problems: they are listed),\n"
+	           "1 not found, or check found problems, 2 usage or configuration error,\n"
+	           "3 AWS or network error (a missing table included), 4 conflict (a concurrent\n"
+	           "change won).  With --json an error is also one JSON object on stderr:\n"
+	           "{\"error\": {\"code\", \"message\", \"table\", \"key\", ...}} (see README).\n");
 }
 
 static int cmd_tables(struct cli *cl, struct session *s)
