@@ -91,7 +91,7 @@ static int cmd_tables(struct cli *cl, struct session *s)
 	struct table_list tl;
 	struct ddb_error err;
 	if (tables_load_sync(s, &tl, &err) != 0) {
-		int rc = cli_ddb_error(s, "listing tables", &err, NULL);
+		int rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -340,6 +340,7 @@ int cli_main(int argc, char **argv)
 		return rc;
 	}
 	int rc;
+	cli_errors_session(s);
 	if (cmd)
 		rc = cmd->fn(&cl, s);
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
@@ -350,6 +351,7 @@ int cli_main(int argc, char **argv)
 		const struct module *const *modules = modules_all(&nmodules);
 		rc = browser_run(s, modules, nmodules, cl.commands, cl.ncommands);
 	}
+	cli_errors_session(NULL);
 	session_close(s);
 	return rc;
 }

@@ -30,6 +30,7 @@ void cli_print_json(json_t *o)
 /* ---- errors ------------------------------------------------------------------ */
 
 static bool errors_json;
+static struct session *errors_session;   /* the command's, for cli_ddb_error */
 
 static const struct {
 	const char *code;
@@ -51,6 +52,11 @@ _Static_assert(sizeof kind_codes / sizeof kind_codes[0] == DDB_ERR_USAGE + 1,
 void cli_errors_json(bool json)
 {
 	errors_json = json;
+}
+
+void cli_errors_session(struct session *s)
+{
+	errors_session = s;
 }
 
 /* "ddtree: " and the text, sanitised, on one line (a newline in it shows as
@@ -114,7 +120,25 @@ int cli_error(enum cli_error e, const struct cli_where *where, const char *fmt, 
 	va_end(ap);
 	int rc = cli_errors[e].rc;
 	say_lines(text, false);
-	say_json(cli_errors[e].code, text, where, NULL, NULL, rc);
+	say_json(cli_errors[e].code, text, where, errors_session, NULL, rc);
+	free(text);
+	return rc;
+}
+
+int cli_fail(int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = util_xvasprintf(fmt, ap);
+	va_end(ap);
+	say_lines(text, false);
+	if (rc != EXIT_OK) {   /* the first code of the table with that status */
+		size_t i = 0;
+		while (i + 1 < sizeof cli_errors / sizeof cli_errors[0] && cli_errors[i].rc != rc)
+			i++;
+		say_json(cli_errors[i].rc == rc ? cli_errors[i].code : "Error", text, NULL,
+		         errors_session, NULL, rc);
+	}
 	free(text);
 	return rc;
 }
@@ -171,8 +195,8 @@ static char *missing_table(struct session *s, const struct cli_where *where, con
 	return text;
 }
 
-int cli_ddb_error(struct session *s, const char *what, const struct ddb_error *e,
-                  const struct cli_where *where)
+int cli_ddb_error_at(struct session *s, const char *what, const struct ddb_error *e,
+                     const struct cli_where *where)
 {
 	int rc = e->kind == DDB_ERR_USAGE ? EXIT_USAGE : EXIT_AWS;
 	const char *code = e->kind == DDB_ERR_SERVICE && e->code ? e->code
@@ -221,3 +245,7 @@ void cli_progress_end(struct cli_progress *p)
 	p->shown = false;
 }
 
+int cli_ddb_error(const char *what, const struct ddb_error *e)
+{
+	return cli_ddb_error_at(errors_session, what, e, NULL);
+}

@@ -92,8 +92,17 @@ int cli_error_lines(enum cli_error e, const char *text);
  * from one ListTables: `where->table` when given, else the first table of
  * the session's that is not there.  Returns EXIT_AWS (EXIT_USAGE for
  * DDB_ERR_USAGE). */
-int cli_ddb_error(struct session *s, const char *what, const struct ddb_error *e,
-                  const struct cli_where *where);
+int cli_ddb_error_at(struct session *s, const char *what, const struct ddb_error *e,
+                     const struct cli_where *where);
+/* The same at the command's session (cli_errors_session), with no table or
+ * key known. */
+int cli_ddb_error(const char *what, const struct ddb_error *e);
+/* An error with only its exit status known (EXIT_OK: a warning, text only):
+ * its code is the first of CLI_ERRORS with that status. */
+int cli_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The command's session, for cli_ddb_error and the errors' endpoint (set by
+ * the command line once the session is open; NULL before it is closed). */
+void cli_errors_session(struct session *s);
 /* A warning on stderr, text only ("ddtree: " and the text on one line,
  * sanitised). */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -38,7 +38,7 @@ static int pick_table(struct session *s, char **table)
 		free(several);
 		return rc;
 	case CL_TABLE_ERROR:
-		rc = cli_ddb_error(s, "listing tables", &err, NULL);
+		rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -180,7 +180,7 @@ int cmd_users(struct cli *cl, struct session *s)
 	int drc = pager_drain_sync(p, 0, collect_users, &users, &err);
 	pager_free(p);
 	if (drc) {
-		rc = cli_ddb_error(s, "listing users", &err, &(struct cli_where){.table = table});
+		rc = cli_ddb_error_at(s, "listing users", &err, &(struct cli_where){.table = table});
 		ddb_error_clear(&err);
 		cl_users_free(&users);
 		free(table);
@@ -308,7 +308,7 @@ int cmd_threads(struct cli *cl, struct session *s)
 	}
 	if (drc) {
 		out_flush();
-		rc = cli_ddb_error(s, "listing threads", &err, &(struct cli_where){.table = table});
+		rc = cli_ddb_error_at(s, "listing threads", &err, &(struct cli_where){.table = table});
 		ddb_error_clear(&err);
 	}
 	free(table);
@@ -440,7 +440,7 @@ int cmd_thread(struct cli *cl, struct session *s)
 	json_t *key = cl_key("THREAD#", tid, "THREAD");
 	struct cli_where where = {.table = table, .key = key};
 	if (cl_conversation_load_sync(s, table, tid, &c, &err) != 0) {
-		rc = cli_ddb_error(s, "reading the thread", &err, &where);
+		rc = cli_ddb_error_at(s, "reading the thread", &err, &where);
 		ddb_error_clear(&err);
 		json_decref(key);
 		free(table);
@@ -598,7 +598,7 @@ static int feedback_result(struct cli *cl, struct session *s, const struct fb_re
 	case FB_INVALID:
 		return cli_error(CLI_E_USAGE, where, "%s", res->message);
 	case FB_ERROR:
-		return cli_ddb_error(s, res->message, &res->err, where);
+		return cli_ddb_error_at(s, res->message, &res->err, where);
 	}
 	return EXIT_USAGE;
 }
@@ -639,7 +639,7 @@ int cmd_feedback(struct cli *cl, struct session *s)
 	json_t *key = cl_step_key(rq.thread_id, rq.step_id);
 	struct cli_where where = {.table = table, .key = key};
 	if (cl_get_item_sync(s, table, json_incref(key), &item, &err) != 0) {
-		rc = cli_ddb_error(s, "reading the step", &err, &where);
+		rc = cli_ddb_error_at(s, "reading the step", &err, &where);
 		ddb_error_clear(&err);
 	} else if (!item) {
 		rc = cli_error(CLI_E_NOT_FOUND, &where, "the step THREAD#%s / STEP#%s does not exist in %s",

@@ -24,7 +24,7 @@ int cmd_item(struct cli *cl, struct session *s)
 	if (generic_get_item(s, table, pk, sk, &item, &err) != 0) {
 		int rc = err.kind == DDB_ERR_USAGE
 		       ? cli_error(CLI_E_USAGE, &w, "%s", err.message ? err.message : "bad key")
-		       : cli_ddb_error(s, "reading the item", &err, &w);
+		       : cli_ddb_error_at(s, "reading the item", &err, &w);
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -71,7 +71,7 @@ int cmd_export(struct cli *cl, struct session *s)
 	if (isatty(STDERR_FILENO))
 		out_eprintf("\n");
 	if (rc != 0) {
-		rc = cli_ddb_error(s, "export", &err, &(struct cli_where){.table = cl->argv[1]});
+		rc = cli_ddb_error_at(s, "export", &err, &(struct cli_where){.table = cl->argv[1]});
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -95,7 +95,7 @@ int cmd_check(struct cli *cl, struct session *s)
 	char *amb = NULL;
 	struct ddb_error err;
 	if (tables_detect(s, &amb, &err) != 0) {
-		int rc = cli_ddb_error(s, "listing tables", &err, NULL);
+		int rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -113,7 +113,7 @@ int cmd_check(struct cli *cl, struct session *s)
 	    check_chainlit(s, &f, check_progress, NULL, &err) != 0) {
 		if (isatty(STDERR_FILENO))
 			out_eprintf("\n");
-		int rc = cli_ddb_error(s, "check", &err, NULL);
+		int rc = cli_ddb_error_at(s, "check", &err, NULL);
 		ddb_error_clear(&err);
 		findings_free(&f);
 		return rc;

@@ -30,7 +30,7 @@ static void progress_cb(long items, void *ud)
 static int fail_ddb(struct session *s, const char *table, struct ddb_error *e)
 {
 	char *what = util_xasprintf("reading %s", table ? table : "?");
-	int rc = cli_ddb_error(s, what, e, &(struct cli_where){.table = table});
+	int rc = cli_ddb_error_at(s, what, e, &(struct cli_where){.table = table});
 	free(what);
 	ddb_error_clear(e);
 	return rc;
