@@ -50,6 +50,26 @@ struct ddb_error {
 	char *request_id;          /* x-amzn-RequestId, if any */
 };
 
+/* The error for people, the one way every layer puts it (aws/ddberr.c):
+ * "CODE: message" from the service, else the local reason (or the kind's
+ * text), with what it likely means:
+ *   - an answer with no DynamoDB error in it (no X-Amzn-ErrorType, no
+ *     __type or code: ddb_parse_error_body's "HTTP<status>") is
+ *     "ENDPOINT answered HTTP 501 with no DynamoDB error: not a DynamoDB
+ *     endpoint?";
+ *   - refused credentials (UnrecognizedClientException, an invalid
+ *     signature or token, ...) name where they came from (the environment,
+ *     or the profile and what chose it) and what to do;
+ *   - a DynamoDB error with a 5xx status ends in " (server error)".
+ * `conf` (the endpoint, the profile) may be NULL.  One line unless `flags`
+ * has DDB_DESCRIBE_LINES: a message of several lines (a credentials error
+ * that shows a profile to add) keeps them, for a caller that prints each
+ * line on its own; else each line break becomes a space.  The text is as
+ * the server sent it: callers sanitise it for a terminal.  malloc'd; aborts
+ * when out of memory. */
+#define DDB_DESCRIBE_LINES 1u
+char *ddb_error_describe(const struct ddb_error *e, const struct aws_conf *conf, unsigned flags);
+
 struct ddb_result {
 	const char *op;            /* "Query", ... (static string) */
 	json_t *body;              /* parsed response body: the reply on success, the

@@ -39,6 +39,14 @@ char *util_fmt(const char *f, ...)
 	return s;
 }
 
+char *util_xvasprintf(const char *f, va_list ap)
+{
+	char *s = NULL;
+	if (vasprintf(&s, f, ap) < 0)
+		abort();
+	return s;
+}
+
 char *util_xasprintf(const char *f, ...)
 {
 	va_list ap;

@@ -15,6 +15,8 @@ char *util_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 char *util_vfmt(const char *f, va_list ap) __attribute__((format(printf, 1, 0)));
 /* The same, aborting when out of memory. */
 char *util_xasprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* The same from a va_list. */
+char *util_xvasprintf(const char *f, va_list ap) __attribute__((format(printf, 1, 0)));
 /* strdup of s (NULL gives ""), aborting when out of memory. */
 char *util_xstrdup(const char *s);
 void *util_xrealloc(void *p, size_t n);

@@ -4,6 +4,7 @@
 
 #include "aws/util.h"
 #include "model/chainlit.h"
+#include "model/strays.h"
 #include "model/tables.h"
 #include "model/timefmt.h"
 
@@ -314,9 +315,7 @@ void cl_step_decode(struct cl_step *st, const json_t *item)
 	if (st->stub) {
 		st->id = util_xstrdup(sk_step);
 		st->thread_id = util_xstrdup(pk_thread);
-		problems_add(p, NULL, "stub item: only PK, SK%s (made by a write to a step that "
-		             "did not exist; Chainlit's get_thread fails on it)",
-		             fb ? " and feedback" : "");
+		problems_add(p, NULL, "%s", stray_origin(fb != NULL));
 		if (fb)
 			decode_feedback(st, fb, pk_thread, sk_step);
 		return;
@@ -1107,9 +1106,9 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 	if (c->n_no_created)
 		problems_add(&c->problems, NULL, "%zu step%s without a usable createdAt: Chainlit's "
 		             "get_thread fails", c->n_no_created, c->n_no_created == 1 ? "" : "s");
-	if (n_stubs)
-		problems_add(&c->problems, NULL, "%zu stub step%s (only a key and feedback): "
-		             "Chainlit's get_thread fails", n_stubs, n_stubs == 1 ? "" : "s");
+	if (n_stubs && c->thread)   /* without it, get_thread returns None first */
+		problems_add(&c->problems, NULL, "%zu stub step%s (only a key, or a key and "
+		             "feedback): %s", n_stubs, n_stubs == 1 ? "" : "s", stray_effect(true));
 
 	/* parent links; -1 none, -2 missing */
 	long *par = util_xcalloc(ns, sizeof *par);

@@ -8,7 +8,10 @@
  *   thread-user-mismatch   userId, userIdentifier and UserThreadPK disagree
  *   thread-missing         steps or elements under a PK with no THREAD item
  *   step-no-createdAt      a step without a usable createdAt
- *   step-stub              a step item with only PK, SK (and feedback)
+ *   step-stub              a step item with only PK, SK and feedback: made by
+ *                          Chainlit's upsert_feedback for a step that did not exist
+ *   step-stray             a step item with only PK and SK: left by Chainlit's
+ *                          delete_feedback (model/strays.h)
  *   step-orphan            parentId names a step that is not in the thread
  *   element-orphan         forId names a step that is not in the thread
  *   step-cycle             the step is on a parentId cycle (Chainlit's UI and
@@ -19,9 +22,11 @@
  *   item-unknown           an item that is no Chainlit entity */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/check.h"
 #include "model/chainlit.h"
 #include "model/pager.h"
+#include "model/strays.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,13 @@
 
 struct ref {
 	char *pk, *sk, *target;   /* target: parentId or forId */
+};
+
+/* A stub step or stray item, reported once the THREAD items are known. */
+struct stub {
+	json_t *key;
+	char *pk, *id, *thread_id;
+	bool feedback;
 };
 
 struct scan {
@@ -43,23 +55,19 @@ struct scan {
 	json_t *content;      /* pk -> key of the first item with content */
 	struct ref *parents, *for_ids;
 	size_t n_parents, n_for_ids;
+	struct stub *stubs;
+	size_t n_stubs;
 };
 
 static char *join_key(const char *pk, const char *id)
 {
-	char *k = NULL;
-	if (asprintf(&k, "%s\n%s", pk, id) < 0)
-		abort();
-	return k;
+	return util_xasprintf("%s\n%s", pk, id);
 }
 
 static void ref_add(struct ref **v, size_t *n, const char *pk, const char *sk, const char *target)
 {
-	struct ref *nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv)
-		abort();
-	*v = nv;
-	nv[*n] = (struct ref){strdup(pk), strdup(sk), strdup(target)};
+	*v = util_xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[*n] = (struct ref){util_xstrdup(pk), util_xstrdup(sk), util_xstrdup(target)};
 	(*n)++;
 }
 
@@ -139,10 +147,12 @@ static void check_step(struct scan *sc, const json_t *item, const json_t *key)
 	const char *pk = ddb_item_s(item, "PK"), *sk = ddb_item_s(item, "SK");
 	bool none = false;
 	if (st.stub) {
-		findings_add(sc->out, sc->table, key, "step-stub",
-		             "step %s in thread %s holds only its key%s: made by a feedback write on "
-		             "a step that did not exist; Chainlit's get_thread and delete_thread fail "
-		             "on it", st.id, st.thread_id, st.has_feedback ? " and feedback" : "");
+		sc->stubs = util_xrealloc(sc->stubs, (sc->n_stubs + 1) * sizeof *sc->stubs);
+		sc->stubs[sc->n_stubs++] = (struct stub){
+			.key = json_incref((json_t *)key), .pk = util_xstrdup(pk),
+			.id = util_xstrdup(st.id), .thread_id = util_xstrdup(st.thread_id),
+			.feedback = st.has_feedback,
+		};
 	} else {
 		char *k = join_key(pk, st.id);
 		json_object_set_new(sc->steps, k, json_true());
@@ -235,9 +245,7 @@ static void find_cycles(struct scan *sc)
 		free(k);
 	}
 	json_t *state = json_object();    /* key -> 1 in progress, 2 done */
-	size_t *path = malloc((sc->n_parents + 1) * sizeof *path);
-	if (!path)
-		abort();
+	size_t *path = util_xcalloc(sc->n_parents + 1, sizeof *path);
 	for (size_t i = 0; i < sc->n_parents; i++) {
 		size_t n = 0;
 		json_int_t cur = (json_int_t)i;
@@ -286,6 +294,31 @@ static void find_cycles(struct scan *sc)
 	free(path);
 	json_decref(state);
 	json_decref(parent);
+}
+
+/* Stub steps and stray items, now that the THREAD items are known: what
+ * Chainlit does with them depends on it (model/strays.h). */
+static void report_stubs(struct scan *sc)
+{
+	for (size_t i = 0; i < sc->n_stubs; i++) {
+		const struct stub *b = &sc->stubs[i];
+		bool thread = b->pk && json_object_get(sc->threads, b->pk);
+		findings_add(sc->out, sc->table, b->key, b->feedback ? "step-stub" : "step-stray",
+		             "step %s in thread %s is %s; %s", b->id ? b->id : "?",
+		             b->thread_id ? b->thread_id : "?", stray_origin(b->feedback),
+		             stray_effect(thread));
+	}
+}
+
+static void free_stubs(struct stub *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_decref(v[i].key);
+		free(v[i].pk);
+		free(v[i].id);
+		free(v[i].thread_id);
+	}
+	free(v);
 }
 
 static json_t *ref_key(const struct ref *r)
@@ -339,6 +372,7 @@ int check_chainlit(struct session *s, struct findings *out, check_progress_fn pr
 	int rc = pager_drain_sync(p, 0, scan_page, &sc, err);
 	pager_free(p);
 	if (rc == 0) {
+		report_stubs(&sc);
 		find_cycles(&sc);
 		find_orphans(&sc, sc.parents, sc.n_parents, false);
 		find_orphans(&sc, sc.for_ids, sc.n_for_ids, true);
@@ -352,6 +386,7 @@ int check_chainlit(struct session *s, struct findings *out, check_progress_fn pr
 	}
 	free_refs(sc.parents, sc.n_parents);
 	free_refs(sc.for_ids, sc.n_for_ids);
+	free_stubs(sc.stubs, sc.n_stubs);
 	json_decref(sc.steps);
 	json_decref(sc.threads);
 	json_decref(sc.content);

@@ -2,6 +2,7 @@
  * define them (PAY_PER_REQUEST, the same keys, indexes and projections). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/demo.h"
 
 #include <stdarg.h>
@@ -92,13 +93,12 @@ static json_t *create_chainlit(const char *table)
 	                 "KeySchema", key_schema("PK", "SK"), "GlobalSecondaryIndexes", g);
 }
 
-static char *result_error(const char *what, const char *table, const struct ddb_result *r)
+static char *result_error(struct session *s, const char *what, const char *table,
+                          const struct ddb_result *r)
 {
-	char *e = NULL;
-	if (asprintf(&e, "%s %s: %s%s%s", what, table, r->err.code ? r->err.code : "",
-	             r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		e = NULL;
+	char *d = ddb_error_describe(&r->err, &s->conf, 0);
+	char *e = util_xasprintf("%s %s: %s", what, table, d);
+	free(d);
 	return e;
 }
 
@@ -109,7 +109,7 @@ static int wait_active(struct session *s, const char *table, char **err)
 		struct ddb_result *r = ddb_call_sync(s->ddb, "DescribeTable",
 		                                     json_pack("{s:s}", "TableName", table));
 		if (r->err.kind != DDB_OK) {
-			*err = result_error("describing", table, r);
+			*err = result_error(s, "describing", table, r);
 			ddb_result_free(r);
 			return -1;
 		}
@@ -139,7 +139,7 @@ static int ensure_table(struct session *s, const struct demo_opts *o, const char
 		bool gone = r->err.kind == DDB_OK ||
 		            (r->err.code && !strcmp(r->err.code, "ResourceNotFoundException"));
 		if (!gone) {
-			*err = result_error("deleting", table, r);
+			*err = result_error(s, "deleting", table, r);
 			ddb_result_free(r);
 			json_decref(create);
 			return -1;
@@ -154,7 +154,7 @@ static int ensure_table(struct session *s, const struct demo_opts *o, const char
 	} else if (r->err.code && !strcmp(r->err.code, "ResourceInUseException")) {
 		progress(o, "table %s exists", table);
 	} else {
-		*err = result_error("creating", table, r);
+		*err = result_error(s, "creating", table, r);
 		ddb_result_free(r);
 		return -1;
 	}

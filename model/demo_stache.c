@@ -18,6 +18,7 @@
  * Everything is derived from fixed numbers: the same data on every run. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/demo.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
@@ -593,10 +594,9 @@ static int write_all(struct session *s, const char *table, json_t *writes, char 
 	struct ddb_result *r = ddb_batch_write_sync(s->ddb, table, writes);
 	if (!r)
 		return 0;
-	if (asprintf(err, "writing %s: %s%s%s", table, r->err.code ? r->err.code : "",
-	             r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		*err = NULL;
+	char *d = ddb_error_describe(&r->err, &s->conf, 0);
+	*err = util_xasprintf("writing %s: %s", table, d);
+	free(d);
 	ddb_result_free(r);
 	return -1;
 }

@@ -1,6 +1,7 @@
 /* model/generic.c: get one item of any table; export a table. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/generic.h"
 #include "model/pager.h"
 #include "model/tables.h"
@@ -9,13 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *errf(const char *what, const struct ddb_result *r)
+/* Take r's error into *err (r is freed after). */
+static void take_error(struct ddb_result *r, struct ddb_error *err)
 {
-	char *e = NULL;
-	if (asprintf(&e, "%s: %s%s%s", what, r->err.code ? r->err.code : "", r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		e = NULL;
-	return e;
+	*err = r->err;
+	memset(&r->err, 0, sizeof r->err);
 }
 
 /* The type (S, N, B) of attribute `name` in AttributeDefinitions. */
@@ -48,13 +47,13 @@ int generic_export_segments(struct session *s, const char *table)
 }
 
 int generic_get_item(struct session *s, const char *table, const char *pk, const char *sk,
-                     json_t **item, char **err)
+                     json_t **item, struct ddb_error *err)
 {
 	*item = NULL;
-	*err = NULL;
+	memset(err, 0, sizeof *err);
 	struct ddb_result *r = ddb_call_sync(s->ddb, "DescribeTable", json_pack("{s:s}", "TableName", table));
 	if (r->err.kind != DDB_OK) {
-		*err = errf(table, r);
+		take_error(r, err);
 		ddb_result_free(r);
 		return -1;
 	}
@@ -71,10 +70,10 @@ int generic_get_item(struct session *s, const char *table, const char *pk, const
 			range = an;
 	}
 	if (!hash || (range && !sk) || (!range && sk)) {
-		if (asprintf(err, "%s has key %s%s%s: give %s", table, hash ? hash : "?",
-		             range ? " + " : "", range ? range : "",
-		             range ? "both key values" : "one key value") < 0)
-			*err = NULL;
+		err->kind = DDB_ERR_USAGE;
+		err->message = util_xasprintf("%s has key %s%s%s: give %s", table, hash ? hash : "?",
+		                              range ? " + " : "", range ? range : "",
+		                              range ? "both key values" : "one key value");
 		ddb_result_free(r);
 		return -1;
 	}
@@ -87,7 +86,7 @@ int generic_get_item(struct session *s, const char *table, const char *pk, const
 	r = ddb_call_sync(s->ddb, "GetItem", json_pack("{s:s,s:o,s:b}", "TableName", table, "Key", key,
 	                                               "ConsistentRead", 1));
 	if (r->err.kind != DDB_OK) {
-		*err = errf("GetItem", r);
+		take_error(r, err);
 		ddb_result_free(r);
 		return -1;
 	}

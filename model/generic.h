@@ -9,9 +9,11 @@
 
 /* GetItem by key values given as text: the key schema (and the types of the
  * key attributes) come from DescribeTable.  *item is NULL when not found.
- * Returns 0, or -1 with *err (malloc'd) / *derr set for AWS errors. */
+ * Returns 0, or -1 with *err filled (free with ddb_error_clear): the
+ * error of DescribeTable or GetItem, or DDB_ERR_USAGE when the key values
+ * given do not fit the table's key (its message names the key). */
 int generic_get_item(struct session *s, const char *table, const char *pk, const char *sk,
-                     json_t **item, char **err);
+                     json_t **item, struct ddb_error *err);
 
 /* Every item of a table, Scan with `segments` parallel segments (1..64),
  * each page handed to `page` (items borrowed) as it arrives, in arrival

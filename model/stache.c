@@ -1337,8 +1337,9 @@ enum stache_resolve stache_resolve_tables(struct session *s, enum stache_table_u
 	struct table_list tl;
 	struct ddb_error e;
 	if (tables_load_sync(s, &tl, &e) != 0) {
-		*msg = util_xasprintf("listing tables: %s%s%s", e.code ? e.code : "", e.code ? ": " : "",
-		                 e.message ? e.message : ddb_error_kind_text(e.kind));
+		char *d = ddb_error_describe(&e, &s->conf, 0);
+		*msg = util_xasprintf("listing tables: %s", d);
+		free(d);
 		ddb_error_clear(&e);
 		/* only a wanted table was missing: go on without it */
 		for (int k = 0; k < 2; k++)

@@ -1,6 +1,7 @@
 /* model/tables.c: list and describe tables; detect Stache/Chainlit layouts. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/tables.h"
 #include "model/pager.h"
 
@@ -209,7 +210,7 @@ static void describe_done(struct ddb_result *r, void *ud)
 		fill_info(t, json_object_get(r->body, "Table"));
 	} else {
 		t->layout = LAYOUT_UNKNOWN;
-		t->error = strdup(r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
+		t->error = ddb_error_describe(&r->err, &L->s->conf, 0);
 	}
 	free(d);
 	if (--L->describing == 0)
@@ -349,6 +350,82 @@ int tables_load_sync(struct session *s, struct table_list *out, struct ddb_error
 	while (!so.done)
 		ddb_client_wait(s->ddb, 1000);
 	return so.ok ? 0 : -1;
+}
+
+int tables_names_sync(struct session *s, json_t **names, struct ddb_error *err)
+{
+	*names = json_array();
+	memset(err, 0, sizeof *err);
+	char *start = NULL;
+	for (int page = 0; page < TABLES_NAMES_PAGES; page++) {
+		json_t *req = json_pack("{s:i}", "Limit", 100);
+		if (start)
+			json_object_set_new(req, "ExclusiveStartTableName", json_string(start));
+		free(start);
+		start = NULL;
+		struct ddb_result *r = ddb_call_sync(s->ddb, "ListTables", req);
+		if (r->err.kind != DDB_OK) {
+			*err = r->err;
+			memset(&r->err, 0, sizeof r->err);
+			ddb_result_free(r);
+			json_decref(*names);
+			*names = NULL;
+			return -1;
+		}
+		size_t i;
+		json_t *n;
+		json_array_foreach(json_object_get(r->body, "TableNames"), i, n)
+			if (json_is_string(n))
+				json_array_append(*names, n);
+		const char *next = json_string_value(json_object_get(r->body, "LastEvaluatedTableName"));
+		start = next ? util_xstrdup(next) : NULL;
+		ddb_result_free(r);
+		if (!start)
+			break;
+	}
+	free(start);
+	return 0;
+}
+
+bool tables_names_have(const json_t *names, const char *table)
+{
+	size_t i;
+	json_t *n;
+	json_array_foreach(names, i, n)
+		if (table && !strcmp(json_string_value(n), table))
+			return true;
+	return false;
+}
+
+char *tables_missing_text(const struct session *s, const char *table, const json_t *names)
+{
+	size_t n = json_array_size(names);
+	const char *endpoint = s->conf.endpoint_url ? s->conf.endpoint_url : "the endpoint";
+	if (!n) {
+		if (s->conf.endpoint_is_loopback)
+			return util_xasprintf("no such table '%s' at %s, and no tables there (a local "
+			                      "DynamoDB started without -sharedDb keeps one database per "
+			                      "access key id and region; this request used region %s)",
+			                      table, endpoint, s->conf.region ? s->conf.region : "?");
+		return util_xasprintf("no such table '%s' at %s, and no tables there (region %s)",
+		                      table, endpoint, s->conf.region ? s->conf.region : "?");
+	}
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+	if (!f)
+		abort();
+	size_t shown = n > TABLES_NAMED ? TABLES_NAMED : n;
+	for (size_t i = 0; i < shown; i++)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(json_array_get(names, i)));
+	if (n > shown)
+		fprintf(f, " and %zu more", n - shown);
+	if (fclose(f) != 0)
+		abort();
+	char *text = util_xasprintf("no such table '%s' at %s; tables there: %s", table, endpoint,
+	                            list);
+	free(list);
+	return text;
 }
 
 struct pager *tables_scan_pager(struct session *s, const char *table, int limit,

@@ -70,6 +70,22 @@ int tables_detect(struct session *s, char **ambiguous, struct ddb_error *err);
 /* The same from a table list already loaded (no request). */
 void tables_adopt(struct session *s, const struct table_list *tl, char **ambiguous);
 
+/* The names of the endpoint's tables, from ListTables alone (no
+ * DescribeTable), as a new JSON array of strings: every page, but at most
+ * TABLES_NAMES_PAGES pages of 100.  0, or -1 with *err (free with
+ * ddb_error_clear). */
+#define TABLES_NAMES_PAGES 10
+int tables_names_sync(struct session *s, json_t **names, struct ddb_error *err);
+/* Whether `table` is one of `names`. */
+bool tables_names_have(const json_t *names, const char *table);
+/* What to say when `table` is not among `names` (after a
+ * ResourceNotFoundException): "no such table 'nope' at ENDPOINT; tables
+ * there: a, b, c", at most TABLES_NAMED names and then "and N more"; when
+ * there are none, says so (and on a local endpoint why a DynamoDB Local
+ * may show none).  malloc'd. */
+#define TABLES_NAMED 10
+char *tables_missing_text(const struct session *s, const char *table, const json_t *names);
+
 /* A Scan of any table, page by page (the generic table view and export). */
 struct pager;
 struct pager *tables_scan_pager(struct session *s, const char *table, int limit,

@@ -433,8 +433,23 @@ static void load_config(struct ui *ui)
 {
 	char *errors = NULL;
 	uiconf_load(&ui->km, &ui->cfg, &errors);
-	if (errors && *errors)
-		ui_message(ui, true, "%s", errors);
+	if (errors && *errors) {
+		/* one status line: "PATH: line 3: ...; line 7: ...", not "^J" */
+		size_t n = strlen(errors);
+		while (n && errors[n - 1] == '\n')
+			errors[--n] = '\0';
+		char *joined = util_xstrdup("");
+		for (char *p = errors, *nl; p; p = nl) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl++ = '\0';
+			char *more = util_xasprintf("%s%s%s", joined, *joined ? "; " : "", p);
+			free(joined);
+			joined = more;
+		}
+		ui_message(ui, true, "%s", joined);
+		free(joined);
+	}
 	free(errors);
 }
 

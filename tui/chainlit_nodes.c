@@ -178,10 +178,11 @@ static void page_finished(struct threads_load *L, const struct ddb_error *err)
 		tnode_add(L->node, L->more);
 	}
 	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "threads: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
-		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		char *d = ddb_error_describe(err, &ui->s->conf, 0);
+		char *msg = util_xasprintf("threads: %s", d);
 		tree_loaded(ui, L->node, msg);
+		free(msg);
+		free(d);
 	} else {
 		tree_loaded(ui, L->node, NULL);
 		if (chainlit_state(ui))
@@ -416,12 +417,13 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	}
 	struct cl_state *st = chainlit_state(ui);
 	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "users: %s%s%s", err->code ? err->code : "", err->code ? ": " : "",
-		         err->message ? err->message : ddb_error_kind_text(err->kind));
+		char *d = ddb_error_describe(err, &ui->s->conf, 0);
+		char *msg = util_xasprintf("users: %s", d);
+		free(d);
 		st->counts_done = true;
 		chainlit_relabel_all(st, st->root);
 		tree_loaded(ui, L->node, msg);
+		free(msg);
 		pager_free(p);
 		free(L);
 		return;

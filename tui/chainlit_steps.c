@@ -6,6 +6,7 @@
 #include "tui/chainlit.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
+#include "model/strays.h"
 #include "model/timefmt.h"
 
 #include <stdio.h>
@@ -315,6 +316,12 @@ static bool steps_action(struct view *v, enum action a)
 		return false;
 	}
 	const char *ktid, *ksid;
+	char *stray = nd ? stray_write_refusal(nd->step->raw) : NULL;   /* as `feedback set` says */
+	if (stray) {
+		ui_message(v->ui, true, "%s", stray);
+		free(stray);
+		return true;
+	}
 	if (!nd || nd->step->stub || !key_ids(nd->step, &ktid, &ksid)) {
 		ui_message(v->ui, true, nd ? "this item has no usable THREAD#/STEP# key: not written"
 		                           : "select a step first");

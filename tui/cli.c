@@ -14,6 +14,7 @@
 #include "model/session.h"
 #include "model/tables.h"
 #include "model/demo.h"
+#include "model/pager.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -80,8 +81,11 @@ static void usage(void)
 	           "                            -c ':user alice@example.com' (may be repeated)\n"
 	           "  -h, --help                this help\n"
 	           "  -V, --version             version\n\n"
-	           "Exit status: 0 ok, 1 problems found or not found, 2 usage,\n"
-	           "3 AWS or network error, 4 conflict (a concurrent change won).\n");
+	           "Exit status: 0 ok (also when what was found has problems: they are listed),\n"
+	           "1 not found, or check found problems, 2 usage or configuration error,\n"
+	           "3 AWS or network error (a missing table included), 4 conflict (a concurrent\n"
+	           "change won).  With --json an error is also one JSON object on stderr:\n"
+	           "{\"error\": {\"code\", \"message\", \"table\", \"key\", ...}} (see README).\n");
 }
 
 static int cmd_tables(struct cli *cl, struct session *s)
@@ -89,10 +93,8 @@ static int cmd_tables(struct cli *cl, struct session *s)
 	struct table_list tl;
 	struct ddb_error err;
 	if (tables_load_sync(s, &tl, &err) != 0) {
-		int rc = cli_ddb_error("listing tables", &err);
-		free(err.code);
-		free(err.message);
-		free(err.request_id);
+		int rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
+		ddb_error_clear(&err);
 		return rc;
 	}
 	int w = 5;   /* the name column fits the longest name, as shown */
@@ -150,10 +152,8 @@ static int cmd_demo(struct cli *cl, struct session *s)
 	char *err = NULL;
 	int dr = demo_create(s, &o, &err);
 	if (dr != DEMO_OK) {
-		char *m = text_sanitize_line(err ? err : "failed");
-		out_eprintf("ddtree: demo: %s\n", m ? m : "");
-		free(m);
-		int rc = dr == DEMO_REFUSED ? EXIT_USAGE : EXIT_AWS;
+		int rc = cli_error(dr == DEMO_REFUSED ? CLI_E_USAGE : CLI_E_AWS, NULL, "demo: %s",
+		                   err ? err : "failed");
 		free(err);
 		return rc;
 	}
@@ -214,7 +214,7 @@ static const struct option long_opts[] = {
 static void cli_warning(const char *msg, void *ud)
 {
 	(void)ud;
-	cli_fail(0, "%s", msg);
+	cli_warn("%s", msg);
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -227,9 +227,32 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+/* The config file's errors ("PATH: line 3: ...\nline 7: ...\n"), for a
+ * command: a warning line each, naming the file. */
+static void config_warnings(const char *errors)
+{
+	char *path = uiconf_path();
+	size_t pl = path ? strlen(path) : 0;
+	const char *p = errors;
+	if (path && !strncmp(p, path, pl) && !strncmp(p + pl, ": ", 2))
+		p += pl + 2;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		if (n)
+			cli_warn("%s: %.*s (line ignored)", path ? path : "config",
+			         (int)n, p);
+		p += n + (p[n] != '\0');
+	}
+	free(path);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli cl = {0};
+	/* --json, wherever it is, before an error about another option */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			cli_errors_json(true);
 	char *start_cmds[argc > 0 ? argc : 1];   /* -c: at most one per argument */
 	cl.commands = start_cmds;
 	int c, n;
@@ -248,17 +271,13 @@ int cli_main(int argc, char **argv)
 		case OPT_JSON: cl.json = true; break;
 		case OPT_DEBUG: cl.so.debug_path = optarg; break;
 		case OPT_MAX_ATTEMPTS:
-			if (parse_int(optarg, 1, 20, &n)) {
-				out_eprintf("ddtree: --max-attempts wants a number from 1 to 20\n");
-				return EXIT_USAGE;
-			}
+			if (parse_int(optarg, 1, 20, &n))
+				return cli_error(CLI_E_USAGE, NULL, "--max-attempts wants a number from 1 to 20");
 			cl.so.max_attempts = n;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_int(optarg, 1, 3600, &n)) {
-				out_eprintf("ddtree: --timeout wants seconds from 1 to 3600\n");
-				return EXIT_USAGE;
-			}
+			if (parse_int(optarg, 1, 3600, &n))
+				return cli_error(CLI_E_USAGE, NULL, "--timeout wants seconds from 1 to 3600");
 			cl.so.request_timeout_ms = n * 1000L;
 			break;
 		case OPT_RESET: cl.reset = true; break;
@@ -266,10 +285,8 @@ int cli_main(int argc, char **argv)
 		case OPT_VALUE: cl.value = optarg; break;
 		case OPT_COMMENT: cl.comment = optarg; break;
 		case OPT_SEGMENTS:
-			if (parse_int(optarg, 1, 64, &n)) {
-				out_eprintf("ddtree: --segments wants a number from 1 to 64\n");
-				return EXIT_USAGE;
-			}
+			if (parse_int(optarg, 1, 64, &n))
+				return cli_error(CLI_E_USAGE, NULL, "--segments wants a number from 1 to 64");
 			cl.segments = n;
 			break;
 		case OPT_INDEX_ONLY: cl.index_only = true; break;
@@ -285,26 +302,18 @@ int cli_main(int argc, char **argv)
 			break;
 		case 'h': usage(); return EXIT_OK;
 		case 'V': out_printf("ddtree %s\n", PACKAGE_VERSION); return EXIT_OK;
-		case ':': {
+		case ':':
 			/* a value is missing: name the option as it was written */
-			char *o = text_sanitize_line(argv[optind - 1]);
-			out_eprintf("ddtree: option %s needs a value (see --help)\n", o ? o : "");
-			free(o);
-			return EXIT_USAGE;
-		}
-		default: {
-			char *o = text_sanitize_line(optopt > 0 && optopt < 128 ? (char[]){'-', (char)optopt, 0}
-			                                                     : argv[optind - 1]);
-			out_eprintf("ddtree: unknown option %s (see --help)\n", o ? o : "");
-			free(o);
-			return EXIT_USAGE;
-		}
+			return cli_error(CLI_E_USAGE, NULL, "option %s needs a value (see --help)",
+			                 argv[optind - 1]);
+		default:
+			return cli_error(CLI_E_USAGE, NULL, "unknown option %s (see --help)",
+			                 optopt > 0 && optopt < 128 ? (char[]){'-', (char)optopt, 0}
+			                                            : argv[optind - 1]);
 		}
 	}
-	if (cl.so.read_only && cl.so.write) {
-		out_eprintf("ddtree: --read-only and --write contradict each other\n");
-		return EXIT_USAGE;
-	}
+	if (cl.so.read_only && cl.so.write)
+		return cli_error(CLI_E_USAGE, NULL, "--read-only and --write contradict each other");
 	cl.argc = argc - optind;
 	cl.argv = argv + optind;
 
@@ -313,17 +322,12 @@ int cli_main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(cl.argv[0], commands[i].name))
 				cmd = &commands[i];
-		if (!cmd) {
-			char *name = text_sanitize_line(cl.argv[0]);
-			out_eprintf("ddtree: unknown command '%s' (see --help)\n", name ? name : "");
-			free(name);
-			return EXIT_USAGE;
-		}
+		if (!cmd)
+			return cli_error(CLI_E_USAGE, NULL, "unknown command '%s' (see --help)", cl.argv[0]);
 		int nargs = cl.argc - 1;
-		if (nargs < cmd->min_args || nargs > cmd->max_args) {
-			out_eprintf("ddtree: usage: ddtree [OPTIONS] %s %s\n", cmd->name, cmd->args);
-			return EXIT_USAGE;
-		}
+		if (nargs < cmd->min_args || nargs > cmd->max_args)
+			return cli_error(CLI_E_USAGE, NULL, "usage: ddtree [OPTIONS] %s %s", cmd->name,
+			                 cmd->args);
 	}
 
 	/* --namespace and --documents were abbreviations of the table options
@@ -341,7 +345,9 @@ int cli_main(int argc, char **argv)
 	struct uiconf uc;
 	char *cerr = NULL;
 	uiconf_load(&km, &uc, &cerr);
-	free(cerr);   /* the browser shows config errors; commands ignore them */
+	if (cmd && cerr && *cerr)   /* the browser shows them on its status line */
+		config_warnings(cerr);
+	free(cerr);
 	if (uc.read_only && !cl.so.write && !cl.so.read_only) {
 		cl.so.read_only = true;
 		cl.so.read_only_source = "the config file says set read-only true";
@@ -355,23 +361,23 @@ int cli_main(int argc, char **argv)
 	char *err = NULL;
 	struct session *s = session_open(&cl.so, &err);
 	if (!s) {
-		char *m = text_sanitize_line(err ? err : "cannot start");
-		out_eprintf("ddtree: %s\n", m ? m : "");
-		free(m);
+		int rc = cli_error_lines(CLI_E_CONFIG, err ? err : "cannot start");
 		free(err);
-		return EXIT_USAGE;
+		return rc;
 	}
 	int rc;
+	cli_errors_session(s);
 	if (cmd)
 		rc = cmd->fn(&cl, s);
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
-		out_eprintf("ddtree: the browser needs a terminal (or give a command; see --help)\n");
-		rc = EXIT_USAGE;
+		rc = cli_error(CLI_E_USAGE, NULL,
+		               "the browser needs a terminal (or give a command; see --help)");
 	} else {
 		size_t nmodules;
 		const struct module *const *modules = modules_all(&nmodules);
 		rc = browser_run(s, modules, nmodules, cl.commands, cl.ncommands);
 	}
+	cli_errors_session(NULL);
 	session_close(s);
 	return rc;
 }

@@ -53,10 +53,71 @@ int cmd_search(struct cli *cl, struct session *s);
 
 /* Print one JSON object as a line on stdout (steals o). */
 void cli_print_json(json_t *o);
-/* Report an AWS/network error on stderr; returns EXIT_AWS. */
+
+/* ---- errors ------------------------------------------------------------------
+ *
+ * An error is said on stderr as text: "ddtree: " and the message, on one
+ * line, sanitised (cli_error_lines: each of its lines so).  With --json (cli_errors_json)
+ * it is ALSO one JSON line on stderr, after the text, for scripts:
+ *   {"error": {"code": ..., "message": ..., "table": ..., "key": ...,
+ *              "endpoint": ..., "http_status": ..., "request_id": ...,
+ *              "exit": N}}
+ * with the fields that are known.  The code of an AWS error is DynamoDB's
+ * (ResourceNotFoundException, ...), else the kind of local failure
+ * (NetworkError, Timeout, ...); ddtree's own errors have the codes below,
+ * each with its exit status (the table README's "Exit status" follows). */
+#define CLI_ERRORS(X) \
+	X(CLI_E_NOT_FOUND, "NotFound",       EXIT_PROBLEMS) /* what was asked for is not there */ \
+	X(CLI_E_NO_TABLE,  "NoTable",        EXIT_PROBLEMS) /* no table with the layout */ \
+	X(CLI_E_STUB_STEP, "StubStep",       EXIT_PROBLEMS) /* feedback on a stub step: refused */ \
+	X(CLI_E_USAGE,     "Usage",          EXIT_USAGE) \
+	X(CLI_E_CONFIG,    "Config",         EXIT_USAGE)    /* the AWS configuration */ \
+	X(CLI_E_READ_ONLY, "ReadOnly",       EXIT_USAGE) \
+	X(CLI_E_AMBIGUOUS, "AmbiguousTable", EXIT_USAGE)    /* several tables with the layout */ \
+	X(CLI_E_AWS,       "AWSError",       EXIT_AWS) \
+	X(CLI_E_CONFLICT,  "Conflict",       EXIT_CONFLICT)
+
+enum cli_error {
+#define CLI_X_ENUM(id, code, rc) id,
+	CLI_ERRORS(CLI_X_ENUM)
+#undef CLI_X_ENUM
+};
+
+/* What an error is about, when known (NULL fields: not known). */
+struct cli_where {
+	const char *table;
+	const json_t *key;   /* the item's key, DynamoDB JSON ({"PK": {"S": ...}, ...}) */
+};
+
+/* --json: errors are also JSON (set once, by the command line). */
+void cli_errors_json(bool json);
+/* Report an error of ddtree's own; returns its exit status.  `where` may be
+ * NULL. */
+int cli_error(enum cli_error e, const struct cli_where *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same for ddtree's own text of several lines (the AWS configuration's
+ * errors): each line printed on its own, sanitised. */
+int cli_error_lines(enum cli_error e, const char *text);
+/* Report a failed request of `what` ("listing threads"): the error as
+ * ddb_error_describe puts it, at the session's endpoint.  A table that does
+ * not exist (ResourceNotFoundException) is named with the tables that do,
+ * from one ListTables: `where->table` when given, else the first table of
+ * the session's that is not there.  Returns EXIT_AWS (EXIT_USAGE for
+ * DDB_ERR_USAGE). */
+int cli_ddb_error_at(struct session *s, const char *what, const struct ddb_error *e,
+                     const struct cli_where *where);
+/* The same at the command's session (cli_errors_session), with no table or
+ * key known. */
 int cli_ddb_error(const char *what, const struct ddb_error *e);
-/* Report any other failure on stderr (text is sanitised); returns rc. */
+/* An error with only its exit status known (EXIT_OK: a warning, text only):
+ * its code is the first of CLI_ERRORS with that status. */
 int cli_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The command's session, for cli_ddb_error and the errors' endpoint (set by
+ * the command line once the session is open; NULL before it is closed). */
+void cli_errors_session(struct session *s);
+/* A warning on stderr, text only ("ddtree: " and the text on one line,
+ * sanitised). */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "ddtree: reading documents: 4000" on stderr while a long read runs, when
  * stderr is a terminal; with `streaming` (rows printed as they come) only
  * when stdout is not that terminal.  cli_progress_end wipes the line. */

@@ -11,6 +11,7 @@
 #include "model/chainlit.h"
 #include "model/jsontext.h"
 #include "model/feedback.h"
+#include "model/strays.h"
 #include "model/timefmt.h"
 
 #include <stdio.h>
@@ -29,15 +30,15 @@ static int pick_table(struct session *s, char **table)
 	case CL_TABLE_FOUND:
 		return EXIT_OK;
 	case CL_TABLE_NONE:
-		return cli_fail(EXIT_PROBLEMS, "no table with the Chainlit layout at this endpoint "
-		                "(name one with --chainlit-table)");
+		return cli_error(CLI_E_NO_TABLE, NULL, "no table with the Chainlit layout at %s "
+		                 "(name one with --chainlit-table)", s->conf.endpoint_url);
 	case CL_TABLE_SEVERAL:
-		rc = cli_fail(EXIT_USAGE, "several tables have the Chainlit layout: %s; choose one "
-		              "with --chainlit-table", several);
+		rc = cli_error(CLI_E_AMBIGUOUS, NULL, "several tables have the Chainlit layout: %s; "
+		               "choose one with --chainlit-table", several);
 		free(several);
 		return rc;
 	case CL_TABLE_ERROR:
-		rc = cli_ddb_error("listing tables", &err);
+		rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -179,7 +180,7 @@ int cmd_users(struct cli *cl, struct session *s)
 	int drc = pager_drain_sync(p, 0, collect_users, &users, &err);
 	pager_free(p);
 	if (drc) {
-		rc = cli_ddb_error("listing users", &err);
+		rc = cli_ddb_error_at(s, "listing users", &err, &(struct cli_where){.table = table});
 		ddb_error_clear(&err);
 		cl_users_free(&users);
 		free(table);
@@ -297,14 +298,17 @@ int cmd_threads(struct cli *cl, struct session *s)
 	if (!drc && n == 0) {
 		/* no threads: say so when the user does not exist either */
 		json_t *item = NULL;
-		drc = cl_get_item_sync(s, table, cl_key("USER#", user, "USER"), &item, &err);
+		json_t *key = cl_key("USER#", user, "USER");
+		drc = cl_get_item_sync(s, table, json_incref(key), &item, &err);
 		if (!drc && !item)
-			rc = cli_fail(EXIT_PROBLEMS, "no user \"%s\" and no threads for it in %s", user, table);
+			rc = cli_error(CLI_E_NOT_FOUND, &(struct cli_where){.table = table, .key = key},
+			               "no user \"%s\" and no threads for it in %s", user, table);
 		json_decref(item);
+		json_decref(key);
 	}
 	if (drc) {
 		out_flush();
-		rc = cli_ddb_error("listing threads", &err);
+		rc = cli_ddb_error_at(s, "listing threads", &err, &(struct cli_where){.table = table});
 		ddb_error_clear(&err);
 	}
 	free(table);
@@ -325,7 +329,7 @@ static void human_step(const struct cl_row *r)
 	const struct cl_step *st = r->node->step;
 	out_printf("%*s", r->depth * 2, "");
 	if (st->stub) {
-		out_puts("(stub step)");
+		out_puts(st->has_feedback ? "(stub step)" : "(stray item)");
 	} else {
 		cell(st->type ? st->type : "?", 0);
 		out_putc(' ');
@@ -433,15 +437,23 @@ int cmd_thread(struct cli *cl, struct session *s)
 		return rc;
 	struct cl_conversation *c = NULL;
 	struct ddb_error err;
+	json_t *key = cl_key("THREAD#", tid, "THREAD");
+	struct cli_where where = {.table = table, .key = key};
 	if (cl_conversation_load_sync(s, table, tid, &c, &err) != 0) {
-		rc = cli_ddb_error("reading the thread", &err);
+		rc = cli_ddb_error_at(s, "reading the thread", &err, &where);
 		ddb_error_clear(&err);
+		json_decref(key);
 		free(table);
 		return rc;
 	}
-	if (!c->thread && !c->n_steps && !c->n_elements && !c->n_unknown) {
-		rc = cli_fail(EXIT_PROBLEMS, "no thread \"%s\" in %s", tid, table);
+	/* Found means what Chainlit's get_thread finds: the THREAD item (exit 0,
+	 * its problems listed).  Without it the thread is not found (exit 1),
+	 * whatever else is under its key: that is shown, then said. */
+	size_t others = c->n_steps + c->n_elements + c->n_unknown;
+	if (!c->thread && !others) {
+		rc = cli_error(CLI_E_NOT_FOUND, &where, "no thread \"%s\" in %s", tid, table);
 		cl_conversation_free(c);
+		json_decref(key);
 		free(table);
 		return rc;
 	}
@@ -461,6 +473,9 @@ int cmd_thread(struct cli *cl, struct session *s)
 	} else {
 		out_puts("Thread ");
 		cli_put_text(tid);
+		if (!t)
+			out_printf(": not found (no THREAD item; Chainlit's get_thread returns None for it). "
+			           "Under its key:");
 		out_putc('\n');
 		if (t) {
 			out_puts("  name:    ");
@@ -520,15 +535,23 @@ int cmd_thread(struct cli *cl, struct session *s)
 		out_puts("\nProblems:\n");
 		put_problems(&c->problems, 2);
 	}
-	rc = t ? EXIT_OK : EXIT_PROBLEMS;
+	rc = EXIT_OK;
+	if (!t) {
+		out_flush();
+		rc = cli_error(CLI_E_NOT_FOUND, &where, "no thread \"%s\" in %s: no THREAD item, only "
+		               "%zu other item%s under its key (shown above)", tid, table, others,
+		               others == 1 ? "" : "s");
+	}
 	cl_conversation_free(c);
+	json_decref(key);
 	free(table);
 	return rc;
 }
 
 /* ---- feedback set|delete THREAD_ID STEP_ID ------------------------------------------- */
 
-static int feedback_result(struct cli *cl, const struct fb_request *rq, struct fb_result *res)
+static int feedback_result(struct cli *cl, struct session *s, const struct fb_request *rq,
+                           struct fb_result *res, const struct cli_where *where)
 {
 	const json_t *now = res->item ? json_object_get(res->item, "feedback") : NULL;
 	switch (res->status) {
@@ -548,7 +571,7 @@ static int feedback_result(struct cli *cl, const struct fb_request *rq, struct f
 		}
 		return EXIT_OK;
 	case FB_CONFLICT:
-		cli_fail(EXIT_CONFLICT, "%s; nothing was written", res->message);
+		cli_error(CLI_E_CONFLICT, where, "%s; nothing was written", res->message);
 		if (cl->json) {
 			cli_print_json(json_pack("{s:s,s:s,s:s,s:o,s:o}", "status", "conflict",
 			                         "thread", rq->thread_id, "step", rq->step_id,
@@ -569,12 +592,13 @@ static int feedback_result(struct cli *cl, const struct fb_request *rq, struct f
 		}
 		return EXIT_CONFLICT;
 	case FB_NO_STEP:
-		return cli_fail(EXIT_PROBLEMS, "%s", res->message);
+		return cli_error(CLI_E_NOT_FOUND, where, "%s", res->message);
 	case FB_READ_ONLY:
+		return cli_error(CLI_E_READ_ONLY, where, "%s", res->message);
 	case FB_INVALID:
-		return cli_fail(EXIT_USAGE, "%s", res->message);
+		return cli_error(CLI_E_USAGE, where, "%s", res->message);
 	case FB_ERROR:
-		return cli_ddb_error(res->message, &res->err);
+		return cli_ddb_error_at(s, res->message, &res->err, where);
 	}
 	return EXIT_USAGE;
 }
@@ -586,21 +610,21 @@ int cmd_feedback(struct cli *cl, struct session *s)
 	if (!strcmp(action, "set")) {
 		rq.action = FB_SET;
 		if (!cl->value || fb_value_parse(cl->value, &rq.value) != 0)
-			return cli_fail(EXIT_USAGE, "feedback set needs --value up or --value down");
+			return cli_error(CLI_E_USAGE, NULL, "feedback set needs --value up or --value down");
 		rq.comment = cl->comment;
 	} else if (!strcmp(action, "delete")) {
 		rq.action = FB_DELETE;
 		if (cl->value || cl->comment)
-			return cli_fail(EXIT_USAGE, "--value and --comment only go with feedback set");
+			return cli_error(CLI_E_USAGE, NULL, "--value and --comment only go with feedback set");
 	} else {
-		return cli_fail(EXIT_USAGE, "feedback wants set or delete, not \"%s\"", action);
+		return cli_error(CLI_E_USAGE, NULL, "feedback wants set or delete, not \"%s\"", action);
 	}
 	if (!*rq.thread_id || !*rq.step_id)
-		return cli_fail(EXIT_USAGE, "the thread and step ids must not be empty");
+		return cli_error(CLI_E_USAGE, NULL, "the thread and step ids must not be empty");
 	/* refuse before any request, table detection included */
 	char *why = NULL;
 	if (session_check_write(s, &why) != 0) {
-		int rc = cli_fail(EXIT_USAGE, "%s", why ? why : "read-only");
+		int rc = cli_error(CLI_E_READ_ONLY, NULL, "%s", why ? why : "read-only");
 		free(why);
 		return rc;
 	}
@@ -612,24 +636,27 @@ int cmd_feedback(struct cli *cl, struct session *s)
 	/* what the feedback is now: the write is conditional on it */
 	json_t *item = NULL;
 	struct ddb_error err;
-	if (cl_get_item_sync(s, table, cl_step_key(rq.thread_id, rq.step_id), &item, &err) != 0) {
-		rc = cli_ddb_error("reading the step", &err);
+	json_t *key = cl_step_key(rq.thread_id, rq.step_id);
+	struct cli_where where = {.table = table, .key = key};
+	if (cl_get_item_sync(s, table, json_incref(key), &item, &err) != 0) {
+		rc = cli_ddb_error_at(s, "reading the step", &err, &where);
 		ddb_error_clear(&err);
-		free(table);
-		return rc;
+	} else if (!item) {
+		rc = cli_error(CLI_E_NOT_FOUND, &where, "the step THREAD#%s / STEP#%s does not exist in %s",
+		               rq.thread_id, rq.step_id, table);
+	} else if ((why = stray_write_refusal(item))) {
+		/* the browser refuses it the same way (model/strays.h) */
+		rc = cli_error(CLI_E_STUB_STEP, &where, "%s", why);
+		free(why);
+	} else {
+		rq.seen = json_object_get(item, "feedback");
+		struct fb_result res;
+		fb_write_sync(s, &rq, &res);
+		rc = feedback_result(cl, s, &rq, &res, &where);
+		fb_result_clear(&res);
 	}
-	if (!item) {
-		rc = cli_fail(EXIT_PROBLEMS, "the step THREAD#%s / STEP#%s does not exist in %s",
-		              rq.thread_id, rq.step_id, table);
-		free(table);
-		return rc;
-	}
-	rq.seen = json_object_get(item, "feedback");
-	struct fb_result res;
-	fb_write_sync(s, &rq, &res);
-	rc = feedback_result(cl, &rq, &res);
-	fb_result_clear(&res);
 	json_decref(item);
+	json_decref(key);
 	free(table);
 	return rc;
 }

@@ -18,16 +18,19 @@
 int cmd_item(struct cli *cl, struct session *s)
 {
 	json_t *item = NULL;
-	char *err = NULL;
+	struct ddb_error err;
 	const char *table = cl->argv[1], *pk = cl->argv[2], *sk = cl->argc > 3 ? cl->argv[3] : NULL;
+	struct cli_where w = {.table = table};
 	if (generic_get_item(s, table, pk, sk, &item, &err) != 0) {
-		int rc = cli_fail(err && strstr(err, ": give ") ? EXIT_USAGE : EXIT_AWS, "%s",
-		                  err ? err : "failed");
-		free(err);
+		int rc = err.kind == DDB_ERR_USAGE
+		       ? cli_error(CLI_E_USAGE, &w, "%s", err.message ? err.message : "bad key")
+		       : cli_ddb_error_at(s, "reading the item", &err, &w);
+		ddb_error_clear(&err);
 		return rc;
 	}
 	if (!item)
-		return cli_fail(EXIT_PROBLEMS, "no item with that key in %s", table);
+		return cli_error(CLI_E_NOT_FOUND, &w, "no item with the key %s%s%s in %s", pk,
+		                 sk ? " / " : "", sk ? sk : "", table);
 	/* raw DynamoDB JSON; pretty unless --json asks for one line */
 	char *out = jsontext_dumps(item, cl->json ? JT_COMPACT | JT_SORT_KEYS | JT_ENSURE_ASCII
 	                                          : JT_INDENT(2) | JT_SORT_KEYS | JT_ENSURE_ASCII);
@@ -68,7 +71,7 @@ int cmd_export(struct cli *cl, struct session *s)
 	if (isatty(STDERR_FILENO))
 		out_eprintf("\n");
 	if (rc != 0) {
-		rc = cli_ddb_error("export", &err);
+		rc = cli_ddb_error_at(s, "export", &err, &(struct cli_where){.table = cl->argv[1]});
 		ddb_error_clear(&err);
 		return rc;
 	}
@@ -92,25 +95,25 @@ int cmd_check(struct cli *cl, struct session *s)
 	char *amb = NULL;
 	struct ddb_error err;
 	if (tables_detect(s, &amb, &err) != 0) {
-		int rc = cli_ddb_error("listing tables", &err);
+		int rc = cli_ddb_error_at(s, "listing tables", &err, NULL);
 		ddb_error_clear(&err);
 		return rc;
 	}
 	if (amb) {
-		int rc = cli_fail(EXIT_USAGE, "%s", amb);
+		int rc = cli_error(CLI_E_AMBIGUOUS, NULL, "%s", amb);
 		free(amb);
 		return rc;
 	}
 	if (!s->namespace_table && !s->documents_table && !s->chainlit_table)
-		return cli_fail(EXIT_PROBLEMS, "no Stache or Chainlit tables found at %s "
-		                "(name them with --namespace-table, --documents-table, --chainlit-table)",
-		                s->conf.endpoint_url);
+		return cli_error(CLI_E_NO_TABLE, NULL, "no Stache or Chainlit tables found at %s "
+		                 "(name them with --namespace-table, --documents-table, --chainlit-table)",
+		                 s->conf.endpoint_url);
 	struct findings f = {0};
 	if (check_stache(s, &f, check_progress, NULL, &err) != 0 ||
 	    check_chainlit(s, &f, check_progress, NULL, &err) != 0) {
 		if (isatty(STDERR_FILENO))
 			out_eprintf("\n");
-		int rc = cli_ddb_error("check", &err);
+		int rc = cli_ddb_error_at(s, "check", &err, NULL);
 		ddb_error_clear(&err);
 		findings_free(&f);
 		return rc;

@@ -27,12 +27,10 @@ static void progress_cb(long items, void *ud)
 }
 
 /* Report a failed read of `table` (exit 3) and clear the error. */
-static int fail_ddb(const char *table, struct ddb_error *e)
+static int fail_ddb(struct session *s, const char *table, struct ddb_error *e)
 {
-	char *what = NULL;
-	if (asprintf(&what, "reading %s", table ? table : "?") < 0)
-		what = NULL;
-	int rc = cli_ddb_error(what ? what : "reading", e);
+	char *what = util_xasprintf("reading %s", table ? table : "?");
+	int rc = cli_ddb_error_at(s, what, e, &(struct cli_where){.table = table});
 	free(what);
 	ddb_error_clear(e);
 	return rc;
@@ -49,19 +47,19 @@ static int resolve(struct session *s, enum stache_table_use ns, enum stache_tabl
 		*note = msg;
 		return -1;
 	case STACHE_RESOLVE_MISSING: {
-		int rc = cli_fail(EXIT_PROBLEMS, "%s", msg);
+		int rc = cli_error(CLI_E_NO_TABLE, NULL, "%s", msg);
 		free(msg);
 		return rc;
 	}
 	case STACHE_RESOLVE_AMBIGUOUS: {
-		int rc = cli_fail(EXIT_USAGE, "%s", msg);
+		int rc = cli_error(CLI_E_AMBIGUOUS, NULL, "%s", msg);
 		free(msg);
 		return rc;
 	}
 	case STACHE_RESOLVE_FAILED:
 		break;
 	}
-	int rc = cli_fail(EXIT_AWS, "%s", msg ? msg : "listing tables failed");
+	int rc = cli_error(CLI_E_AWS, NULL, "%s", msg ? msg : "listing tables failed");
 	free(msg);
 	return rc;
 }
@@ -151,11 +149,9 @@ static long *count_documents(struct session *s, const struct stache_ns_list *l)
 {
 	if (!s->documents_table || !l->n || l->n > MAX_COUNTED_NAMESPACES)
 		return NULL;
-	const char **ids = calloc(l->n, sizeof *ids);
-	long *counts = calloc(l->n, sizeof *counts), *part = calloc(l->n, sizeof *part);
-	size_t *where = calloc(l->n, sizeof *where);
-	if (!ids || !counts || !part || !where)
-		abort();
+	const char **ids = util_xcalloc(l->n, sizeof *ids);
+	long *counts = util_xcalloc(l->n, sizeof *counts), *part = util_xcalloc(l->n, sizeof *part);
+	size_t *where = util_xcalloc(l->n, sizeof *where);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].id) {
@@ -164,12 +160,9 @@ static long *count_documents(struct session *s, const struct stache_ns_list *l)
 		}
 	struct ddb_error e;
 	if (stache_count_docs_sync(s, ids, n, part, &e) != 0) {
-		char *code = e.code ? text_sanitize_line(e.code) : NULL;
-		char *m = text_sanitize_line(e.message ? e.message : ddb_error_kind_text(e.kind));
-		out_eprintf("ddtree: document counts left out: %s%s%s\n", code ? code : "",
-		            code ? ": " : "", m ? m : "");
-		free(code);
-		free(m);
+		char *d = ddb_error_describe(&e, &s->conf, 0);
+		cli_warn("document counts left out: %s", d);
+		free(d);
 		ddb_error_clear(&e);
 		free(counts);
 		counts = NULL;
@@ -190,9 +183,7 @@ int cmd_namespaces(struct cli *cl, struct session *s)
 	if (rc >= 0)
 		return rc;
 	if (note) {
-		char *m = text_sanitize_line(note);
-		out_eprintf("ddtree: document counts left out: %s\n", m ? m : "");
-		free(m);
+		cli_warn("document counts left out: %s", note);
 		free(note);
 	}
 	struct stache_ns_list l = {0};
@@ -204,7 +195,7 @@ int cmd_namespaces(struct cli *cl, struct session *s)
 	pager_free(p);
 	if (drc != 0) {
 		stache_ns_list_free(&l);
-		return fail_ddb(s->namespace_table, &e);
+		return fail_ddb(s, s->namespace_table, &e);
 	}
 	long *counts = count_documents(s, &l);
 	struct stache_tree t;
@@ -273,13 +264,10 @@ static const char *display_name(const struct stache_row *r)
 
 static char *type_text(const struct stache_row *r)
 {
-	char *t = NULL;
-	if (asprintf(&t, "%s%s%s%s", r->file_type ? r->file_type : "",
-	             r->file_type && r->content_type ? " " : "",
-	             r->content_type ? r->content_type : "", !r->file_type && !r->content_type ? "-" : "")
-	    < 0)
-		abort();
-	return t;
+	return util_xasprintf("%s%s%s%s", r->file_type ? r->file_type : "",
+	                      r->file_type && r->content_type ? " " : "",
+	                      r->content_type ? r->content_type : "",
+	                      !r->file_type && !r->content_type ? "-" : "");
 }
 
 static void created_text(const struct stache_row *r, char *buf, int len)
@@ -494,7 +482,7 @@ int cmd_documents(struct cli *cl, struct session *s)
 	struct ddb_error e;
 	if (load_documents(s, ns, &l, &e) != 0) {
 		doc_lines_free(&l);
-		return fail_ddb(s->documents_table, &e);
+		return fail_ddb(s, s->documents_table, &e);
 	}
 	int registered = -1;   /* unknown without a namespace table */
 	if (s->namespace_table) {
@@ -502,7 +490,7 @@ int cmd_documents(struct cli *cl, struct session *s)
 		registered = stache_ns_get_sync(s, ns, &one, &e);
 		if (registered < 0) {
 			doc_lines_free(&l);
-			return fail_ddb(s->namespace_table, &e);
+			return fail_ddb(s, s->namespace_table, &e);
 		}
 		if (registered)
 			stache_ns_clear(&one);
@@ -518,16 +506,14 @@ int cmd_documents(struct cli *cl, struct session *s)
 			return EXIT_OK;
 		}
 		if (registered == 0)
-			return cli_fail(EXIT_PROBLEMS, "unknown namespace \"%s\": not in %s and no "
-			                "documents in %s", ns, s->namespace_table, s->documents_table);
-		return cli_fail(EXIT_PROBLEMS, "no documents in namespace \"%s\" (%s)", ns,
-		                s->documents_table);
+			return cli_error(CLI_E_NOT_FOUND, &(struct cli_where){.table = s->namespace_table},
+			                 "unknown namespace \"%s\": not in %s and no documents in %s", ns,
+			                 s->namespace_table, s->documents_table);
+		return cli_error(CLI_E_NOT_FOUND, &(struct cli_where){.table = s->documents_table},
+		                 "no documents in namespace \"%s\" (%s)", ns, s->documents_table);
 	}
-	if (registered == 0) {
-		char *m = text_sanitize_line(ns);
-		out_eprintf("ddtree: note: namespace \"%s\" is not in the registry\n", m ? m : "");
-		free(m);
-	}
+	if (registered == 0)
+		cli_warn("note: namespace \"%s\" is not in the registry", ns);
 	if (cl->json) {
 		for (size_t i = 0; i < l.n; i++)
 			if (l.v[i].json)

@@ -62,8 +62,9 @@ void view_set_ddb_error(struct view *v, const char *what, const struct ddb_error
 		view_set_error(v, "%s: cancelled (R reloads)", what);
 		return;
 	}
-	view_set_error(v, "%s: %s%s%s", what, e->code ? e->code : "", e->code ? ": " : "",
-	               e->message ? e->message : ddb_error_kind_text(e->kind));
+	char *d = ddb_error_describe(e, &v->ui->s->conf, 0);
+	view_set_error(v, "%s: %s", what, d);
+	free(d);
 }
 
 /* Visible rows: all, or those whose text contains the filter. */

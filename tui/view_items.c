@@ -233,11 +233,12 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		}
 	}
 	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "tables: %s%s%s", err->code ? err->code : "",
-		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
+		char *d = ddb_error_describe(err, &c->ui->s->conf, 0);
+		char *msg = util_xasprintf("tables: %s", d);
 		c->ui->tables_known = true;
 		tree_loaded(c->ui, c->node, msg);
+		free(msg);
+		free(d);
 		free(c);
 		return;
 	}

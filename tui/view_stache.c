@@ -266,10 +266,11 @@ static void level_page(struct pager *p, const json_t *items, const struct ddb_er
 		return;
 	}
 	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "namespaces: %s%s%s", err->code ? err->code : "",
-		         err->code ? ": " : "", err->message ? err->message : ddb_error_kind_text(err->kind));
+		char *d = ddb_error_describe(err, &ui->s->conf, 0);
+		char *msg = util_xasprintf("namespaces: %s", d);
 		tree_loaded(ui, L->node, msg);
+		free(msg);
+		free(d);
 		pager_free(p);
 		stache_ns_list_free(&L->list);
 		free(L);
@@ -333,8 +334,11 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 	struct scan_load *L = ud;
 	struct ui *ui = L->ui;
 	if (!tree_alive(ui, L->node, L->generation) || err) {
-		if (err && tree_alive(ui, L->node, L->generation))
-			tree_loaded(ui, L->node, err->message ? err->message : ddb_error_kind_text(err->kind));
+		if (err && tree_alive(ui, L->node, L->generation)) {
+			char *d = ddb_error_describe(err, &ui->s->conf, 0);
+			tree_loaded(ui, L->node, d);
+			free(d);
+		}
 		pager_free(p);
 		stache_ns_list_free(&L->list);
 		free(L);

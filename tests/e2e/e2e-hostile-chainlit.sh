@@ -519,7 +519,8 @@ fb set hx-big s-esc --value up; rc=$?
 check "feedback set over a comment holding a NUL byte exits 0 ($rc) and stores Chainlit's map" \
 	rc_fb_is "$rc" hx-big s-esc 1 null
 fb delete hx-big s-stub; rc=$?
-check "feedback delete on the stub step exits 0 ($rc)" test "$rc" = 0
+check "feedback delete on the stub step is refused, exit 1 ($rc), naming the stub" \
+	eval 'test "$rc" = 1 && grep -q "is a stub step" "$WORK/fb.err"' 
 check "no feedback write created or deleted an item" test "$(count_items "$CT")" = "$n0"
 
 # the browser writes feedback on the item it shows, whatever its id / threadId attributes say

@@ -3,7 +3,10 @@
  * page, BatchGet of full threads, conversations, threads with no user, all
  * feedback, search across empty pages), feedback writes checked with GetItem
  * against Chainlit's exact shape, two writers on one step, writes to steps
- * that do not exist, the read-only refusal, and the integrity check.
+ * that do not exist, the read-only refusal, and the integrity check; the
+ * items Chainlit's feedback calls leave where there was no step (the stub
+ * step of upsert_feedback, the stray item of delete_feedback), planted with
+ * the libraries' own requests and named for what they are.
  * DDTREE_TEST_ENDPOINT names the server (tests/harness/run-test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include "model/demo.h"
 #include "model/feedback.h"
 #include "model/session.h"
+#include "model/strays.h"
 #include "tests/integration/it-demo.h"
 
 static struct it_demo demo;
@@ -904,6 +908,158 @@ static void test_table_resolution(void **st)
 	s->chainlit_table = saved;
 }
 
+/* ---- what Chainlit's feedback calls leave (SCHEMAS.md B.5) ------------------------- */
+
+/* Python's str.strip(chars): every character of `chars` off both ends. */
+static char *py_strip(const char *text, const char *chars)
+{
+	size_t a = strspn(text, chars), b = strlen(text);
+	while (b > a && strchr(chars, text[b - 1]))
+		b--;
+	return strndup(text + a, b - a);
+}
+
+/* delete_feedback(feedback_id), as Chainlit does it: split on "::", strip
+ * the prefixes' characters, UpdateItem REMOVE #feedback (no condition). */
+static void chainlit_delete_feedback(const char *feedback_id)
+{
+	const char *sep = strstr(feedback_id, "::");
+	assert_non_null(sep);
+	char *t = strndup(feedback_id, (size_t)(sep - feedback_id));
+	char *tid = py_strip(t, "THREAD#"), *sid = py_strip(sep + 2, "STEP#");
+	char *pk = NULL, *sk = NULL;
+	assert_true(asprintf(&pk, "THREAD#%s", tid) > 0 && asprintf(&sk, "STEP#%s", sid) > 0);
+	struct ddb_result *r = ddb_call_sync(s->ddb, "UpdateItem",
+		json_pack("{s:s,s:{s:{s:s},s:{s:s}},s:s,s:{s:s}}", "TableName", table, "Key", "PK", "S",
+		          pk, "SK", "S", sk, "UpdateExpression", "REMOVE #feedback",
+		          "ExpressionAttributeNames", "#feedback", "feedback"));
+	assert_int_equal(r->err.kind, DDB_OK);
+	ddb_result_free(r);
+	free(t);
+	free(tid);
+	free(sid);
+	free(pk);
+	free(sk);
+}
+
+/* upsert_feedback: UpdateItem SET #feedback = the whole Map, no condition. */
+static void chainlit_upsert_feedback(const char *tid, const char *sid)
+{
+	char *pk = NULL, *sk = NULL;
+	assert_true(asprintf(&pk, "THREAD#%s", tid) > 0 && asprintf(&sk, "STEP#%s", sid) > 0);
+	struct ddb_result *r = ddb_call_sync(s->ddb, "UpdateItem",
+		json_pack("{s:s,s:{s:{s:s},s:{s:s}},s:s,s:{s:s},s:{s:o}}", "TableName", table, "Key",
+		          "PK", "S", pk, "SK", "S", sk, "UpdateExpression", "SET #feedback = :feedback",
+		          "ExpressionAttributeNames", "#feedback", "feedback",
+		          "ExpressionAttributeValues", ":feedback", fb_map(tid, sid, 1, "ghost")));
+	assert_int_equal(r->err.kind, DDB_OK);
+	ddb_result_free(r);
+	free(pk);
+	free(sk);
+}
+
+static const struct finding *finding_at(const struct findings *f, const char *pk, const char *sk)
+{
+	char *want = NULL;
+	assert_true(asprintf(&want, "{\"PK\":{\"S\":\"%s\"},\"SK\":{\"S\":\"%s\"}}", pk, sk) > 0);
+	const struct finding *x = NULL;
+	for (size_t i = 0; i < f->n && !x; i++)
+		if (f->v[i].key && !strcmp(f->v[i].key, want))
+			x = &f->v[i];
+	free(want);
+	return x;
+}
+
+/* The stray item of delete_feedback on the mangled key: check, the
+ * conversation and a feedback write say what it is and that get_thread
+ * returns None for it (no THREAD item there), not that it fails. */
+static void test_stray_items_named(void **st)
+{
+	(void)st;
+	/* Chainlit's feedback id of step s1 of thread DATE-00607b-TEAM: strip
+	 * makes the key THREAD#-00607b-TEAM / STEP#s1 */
+	chainlit_delete_feedback("THREAD#DATE-00607b-TEAM::STEP#s1");
+	json_t *stray = get_step("-00607b-TEAM", "s1");
+	assert_non_null(stray);
+	assert_int_equal(json_object_size(stray), 2);   /* {PK, SK}: what DynamoDB made */
+	/* a stub step in a thread that exists, then its feedback deleted by
+	 * delete_feedback with ids strip leaves alone: a stray item there */
+	char *tid = thread_named("bob@example.com", "Which step ran first?");
+	chainlit_upsert_feedback(tid, "ghost-stub");
+	chainlit_upsert_feedback(tid, "ghost-stray");
+	char *fid = fb_id(tid, "ghost-stray");
+	chainlit_delete_feedback(fid);
+	free(fid);
+	json_t *stray2 = get_step(tid, "ghost-stray");
+	assert_int_equal(json_object_size(stray2), 2);
+
+	struct findings f = {0};
+	struct ddb_error err;
+	assert_int_equal(check_chainlit(s, &f, NULL, NULL, &err), 0);
+	const struct finding *x = finding_at(&f, "THREAD#-00607b-TEAM", "STEP#s1");
+	assert_non_null(x);
+	assert_string_equal(x->kind, "step-stray");
+	assert_non_null(strstr(x->message, "delete_feedback"));
+	assert_non_null(strstr(x->message, "get_thread returns None"));
+	assert_null(strstr(x->message, "fail"));
+	assert_null(strstr(x->message, "a feedback write on a step that did not exist"));
+	char *pk = NULL;
+	assert_true(asprintf(&pk, "THREAD#%s", tid) > 0);
+	x = finding_at(&f, pk, "STEP#ghost-stray");
+	assert_non_null(x);
+	assert_string_equal(x->kind, "step-stray");
+	assert_non_null(strstr(x->message, "get_thread and delete_thread fail"));
+	x = finding_at(&f, pk, "STEP#ghost-stub");
+	assert_non_null(x);
+	assert_string_equal(x->kind, "step-stub");
+	assert_non_null(strstr(x->message, "upsert_feedback"));
+	assert_non_null(strstr(x->message, "get_thread and delete_thread fail"));
+	findings_free(&f);
+	free(pk);
+
+	/* the conversation: not found, as get_thread says; nothing says fails */
+	struct cl_conversation *c = NULL;
+	assert_int_equal(cl_conversation_load_sync(s, table, "-00607b-TEAM", &c, &err), 0);
+	assert_null(c->thread);
+	assert_int_equal(c->n_steps, 1);
+	assert_true(c->steps[0].stub);
+	for (size_t i = 0; i < c->problems.n; i++)
+		if (c->problems.v[i].text && strstr(c->problems.v[i].text, "fail"))
+			fail_msg("the conversation says: %s", c->problems.v[i].text);
+	assert_non_null(strstr(c->steps[0].problems.v[0].text, "delete_feedback"));
+	cl_conversation_free(c);
+
+	/* a feedback write on them is refused with the same words everywhere */
+	char *why = stray_write_refusal(stray);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "THREAD#-00607b-TEAM / STEP#s1 is a stray item"));
+	free(why);
+	json_t *stub = get_step(tid, "ghost-stub");
+	why = stray_write_refusal(stub);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "is a stub step"));
+	free(why);
+	/* and only on them */
+	assert_int_equal(cl_conversation_load_sync(s, table, tid, &c, &err), 0);
+	size_t real = 0;
+	for (size_t i = 0; i < c->n_steps; i++) {
+		why = stray_write_refusal(c->steps[i].raw);
+		if (c->steps[i].stub) {
+			assert_non_null(why);
+		} else {
+			assert_null(why);
+			real++;
+		}
+		free(why);
+	}
+	assert_true(real > 0);
+	cl_conversation_free(c);
+	json_decref(stub);
+	json_decref(stray);
+	json_decref(stray2);
+	free(tid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_refuses_first),
 		cmocka_unit_test(test_check_finds_planted),
 		cmocka_unit_test(test_table_resolution),
+		cmocka_unit_test(test_stray_items_named),   /* last: it adds findings */
 	};
 	return cmocka_run_group_tests_name("chainlit-integration", tests, setup, teardown);
 }

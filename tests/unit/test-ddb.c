@@ -1,7 +1,8 @@
 /* tests/unit/test-ddb.c: what aws/ddb.c's --debug trace writes in place of
  * secrets (ddb_trace_redact): the request's Authorization and
  * X-Amz-Security-Token, the proxy's Proxy-Authorization, and the password
- * of a proxy URL that curl quotes. */
+ * of a proxy URL that curl quotes.  How an error is described for people
+ * (ddb_error_describe, aws/ddberr.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -82,9 +83,114 @@ static void length_is_respected(void **st)
 	free(got);
 }
 
+/* ---- ddb_error_describe ------------------------------------------------------- */
+
+static void describe_is(const struct ddb_error *e, const struct aws_conf *conf, unsigned flags,
+                        const char *want)
+{
+	char *got = ddb_error_describe(e, conf, flags);
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("ddb_error_describe:\n  got  \"%s\"\n  want \"%s\"", got, want);
+	free(got);
+}
+
+static void describe_service(void **st)
+{
+	(void)st;
+	struct aws_conf conf = {.endpoint_url = "http://127.0.0.1:8000", .profile = "default",
+	                        .profile_source = "default"};
+	struct ddb_error e = {.kind = DDB_ERR_SERVICE, .http_status = 400,
+	                      .code = "ResourceNotFoundException", .message = "Requested resource not found"};
+	describe_is(&e, &conf, 0, "ResourceNotFoundException: Requested resource not found");
+	/* a DynamoDB error with a 5xx */
+	e = (struct ddb_error){.kind = DDB_ERR_SERVICE, .http_status = 500,
+	                       .code = "InternalServerError", .message = "boom"};
+	describe_is(&e, &conf, 0, "InternalServerError: boom (server error)");
+	/* no code: the message alone; no message: the kind's text */
+	e = (struct ddb_error){.kind = DDB_ERR_NETWORK, .message = "http://h: Couldn't connect"};
+	describe_is(&e, NULL, 0, "http://h: Couldn't connect");
+	e = (struct ddb_error){.kind = DDB_ERR_TIMEOUT};
+	describe_is(&e, NULL, 0, "timed out");
+	e = (struct ddb_error){.kind = DDB_OK};
+	describe_is(&e, NULL, 0, "ok");
+}
+
+/* An answer with no DynamoDB error in it: a plain web server. */
+static void describe_not_dynamodb(void **st)
+{
+	(void)st;
+	struct aws_conf conf = {.endpoint_url = "http://127.0.0.1:8080"};
+	struct ddb_error e = {0};
+	json_decref(ddb_parse_error_body("", 0, NULL, 501, &e));
+	describe_is(&e, &conf, 0, "http://127.0.0.1:8080 answered HTTP 501 with no DynamoDB error: "
+	            "not a DynamoDB endpoint?");
+	free(e.code);
+	free(e.message);
+	memset(&e, 0, sizeof e);
+	const char *html = "<html><body>Not Found</body></html>";
+	json_decref(ddb_parse_error_body(html, strlen(html), NULL, 404, &e));
+	describe_is(&e, NULL, 0, "the endpoint answered HTTP 404 with no DynamoDB error: not a "
+	            "DynamoDB endpoint?");
+	free(e.code);
+	free(e.message);
+	/* a real DynamoDB error keeps its code, whatever the status */
+	memset(&e, 0, sizeof e);
+	const char *body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\"}";
+	json_decref(ddb_parse_error_body(body, strlen(body), NULL, 503, &e));
+	describe_is(&e, &conf, 0, "ThrottlingException: HTTP status 503 (server error)");
+	free(e.code);
+	free(e.message);
+}
+
+/* Refused credentials: where they came from and what to do. */
+static void describe_refused_credentials(void **st)
+{
+	(void)st;
+	unsetenv("AWS_ACCESS_KEY_ID");
+	struct aws_conf conf = {.endpoint_url = "https://dynamodb.eu-west-1.amazonaws.com",
+	                        .profile = "prod", .profile_source = "--profile"};
+	struct ddb_error e = {.kind = DDB_ERR_SERVICE, .http_status = 400,
+	                      .code = "UnrecognizedClientException",
+	                      .message = "The security token included in the request is invalid."};
+	describe_is(&e, &conf, 0,
+	            "UnrecognizedClientException: The security token included in the request is "
+	            "invalid. The credentials of profile prod, chosen by --profile, were refused: "
+	            "check them with `aws configure --profile prod` (for SSO, `aws sso login "
+	            "--profile prod`) or choose another profile with --profile");
+	/* without --profile, the environment's keys come first */
+	conf.profile = "default";
+	conf.profile_source = "default";
+	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	e.code = "InvalidSignatureException";
+	e.message = "The request signature we calculated does not match the signature you provided.";
+	char *got = ddb_error_describe(&e, &conf, 0);
+	assert_non_null(strstr(got, "provided. The credentials of the environment (AWS_ACCESS_KEY_ID) were "
+	                            "refused"));
+	free(got);
+	unsetenv("AWS_ACCESS_KEY_ID");
+}
+
+/* A message of several lines: one line, or kept with DDB_DESCRIBE_LINES. */
+static void describe_lines(void **st)
+{
+	(void)st;
+	struct ddb_error e = {.kind = DDB_ERR_CREDENTIALS,
+	                      .message = "profile p has mfa_serial: e.g. in ~/.aws/config:\n"
+	                                 "  [profile p-ddtree]\n  credential_process = x\n"
+	                                 "and run ddtree with --profile p-ddtree.\n"};
+	describe_is(&e, NULL, 0, "profile p has mfa_serial: e.g. in ~/.aws/config: [profile "
+	            "p-ddtree] credential_process = x and run ddtree with --profile p-ddtree.");
+	describe_is(&e, NULL, DDB_DESCRIBE_LINES, e.message);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(describe_service),
+		cmocka_unit_test(describe_not_dynamodb),
+		cmocka_unit_test(describe_refused_credentials),
+		cmocka_unit_test(describe_lines),
 		cmocka_unit_test(secret_headers),
 		cmocka_unit_test(proxy_urls),
 		cmocka_unit_test(length_is_respected),
