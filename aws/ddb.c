@@ -1275,6 +1275,14 @@ void ddb_cancel(ddb_client *c, ddb_call *call)
 	curl_multi_wakeup(c->multi);
 }
 
+void ddb_abandon(ddb_client *c, ddb_call *call)
+{
+	/* cb and ud are read only by ddb_client_dispatch, on this thread */
+	call->cb = NULL;
+	call->ud = NULL;
+	ddb_cancel(c, call);
+}
+
 void ddb_client_cancel_reads(ddb_client *c)
 {
 	pthread_mutex_lock(&c->mu);

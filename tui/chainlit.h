@@ -13,9 +13,11 @@
 
 #include "tui/tree.h"
 
-/* Per-table state: feedback counts per thread, read by the same background
- * Scan as the users (one read of the table, not two).  Made by
- * chainlit_roots, freed with the Conversations node. */
+/* The module's state: the table in use and what belongs to it (feedback
+ * counts per thread, read by the same background Scan as the users: one
+ * read of the table, not two).  Made by the module's init hook, freed by its
+ * destroy hook; what belongs to a table is dropped when the table changes
+ * (chainlit_forget_table). */
 struct cl_state {
 	char *table;
 	json_t *counts;          /* thread id -> [up, down, comments] */
@@ -26,7 +28,7 @@ struct cl_state {
 	json_t *pending;         /* identifiers :user added a node for, no USER item seen yet */
 	bool users_done;         /* the Scan went through without an error */
 	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
-	struct tnode *root;
+	struct tnode *root;      /* Conversations, or NULL (no table yet) */
 	struct ui *ui;
 	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
 	/* After a write: a step's feedback went from `before` to `after`
@@ -37,7 +39,7 @@ struct cl_state {
 	void (*reshow)(struct ui *ui, const char *thread_id);
 };
 
-/* The module's state, in its slot (NULL when there is no Chainlit table). */
+/* The module's state, in its slot (there from start to end). */
 static inline struct cl_state *chainlit_state(struct ui *ui)
 {
 	return *ui_module_slot(ui, "chainlit");
@@ -54,9 +56,15 @@ struct user_node {
 };
 
 extern const struct tnode_ops chainlit_thread_ops, chainlit_user_ops;
-/* The Conversations root and the state, when there is a Chainlit table and
- * they are not there yet. */
+/* The module's init and destroy hooks. */
+void chainlit_init(struct ui *ui);
+void chainlit_destroy(struct ui *ui);
+/* The Conversations root, when there is a Chainlit table and it is not
+ * there yet. */
 void chainlit_roots(struct ui *ui);
+/* Another table: the Conversations root goes (with what it loads), and
+ * so does what the state knows of the old table. */
+void chainlit_forget_table(struct ui *ui);
 /* Label every thread node under n again (counts, :only). */
 void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
 
