@@ -251,16 +251,16 @@ void cl_thread_clear(struct cl_thread *t)
 
 /* ---- Step and feedback ------------------------------------------------------ */
 
-static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk_thread,
-                            const char *sk_step)
+void cl_feedback_decode(struct cl_feedback *f, const json_t *av, const char *pk_thread,
+                        const char *sk_step, struct problems *problems)
 {
-	struct cl_feedback *f = &st->feedback;
-	st->has_feedback = true;
+	memset(f, 0, sizeof *f);
 	f->av = av;
 	f->vote = -1;
 	const char *t = ddb_av_type(av);
 	if (!t || strcmp(t, "M")) {
-		problems_add(&st->problems, "feedback", "is %s, expected M", t ? t : "malformed");
+		if (problems)
+			problems_add(problems, "feedback", "is %s, expected M", t ? t : "malformed");
 		return;
 	}
 	const json_t *m = json_object_get(av, "M");
@@ -291,12 +291,19 @@ static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk
 		free(want);
 	}
 	/* fp's problems, with a "feedback." path */
-	for (size_t i = 0; i < fp.n; i++) {
+	for (size_t i = 0; problems && i < fp.n; i++) {
 		char *path = util_xasprintf("feedback.%s", fp.v[i].attr ? fp.v[i].attr : "");
-		problems_add(&st->problems, path, "%s", fp.v[i].text ? fp.v[i].text : "");
+		problems_add(problems, path, "%s", fp.v[i].text ? fp.v[i].text : "");
 		free(path);
 	}
 	problems_free(&fp);
+}
+
+static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk_thread,
+                            const char *sk_step)
+{
+	st->has_feedback = true;
+	cl_feedback_decode(&st->feedback, av, pk_thread, sk_step, &st->problems);
 }
 
 static const char *const stub_attrs[] = {"PK", "SK", "feedback", NULL};
@@ -1295,6 +1302,24 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 	free(par);
 	free(ix);
 	return c;
+}
+
+bool cl_conversation_update_step(struct cl_conversation *c, const json_t *item)
+{
+	if (!c || cl_item_kind(item) != CL_ITEM_STEP)
+		return false;
+	const char *pk = ddb_item_s(item, "PK"), *sk = ddb_item_s(item, "SK");
+	for (size_t i = 0; i < c->n_steps; i++) {
+		struct cl_step *st = &c->steps[i];
+		if (!str_eq(ddb_item_s(st->raw, "PK"), pk) || !str_eq(ddb_item_s(st->raw, "SK"), sk))
+			continue;
+		json_t *keep = json_incref((json_t *)item);   /* it may be st->raw itself */
+		cl_step_clear(st);
+		cl_step_decode(st, keep);
+		json_decref(keep);
+		return true;
+	}
+	return false;
 }
 
 void cl_conversation_free(struct cl_conversation *c)

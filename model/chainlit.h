@@ -83,6 +83,13 @@ struct cl_feedback {
 	const char *for_id, *thread_id, *id;   /* thread_id NULL when stored NULL */
 };
 
+/* A feedback attribute value decoded as on a step (B.5): f's strings point
+ * into av.  pk_thread and sk_step (may be NULL) are the step's key without
+ * its prefix, which forId, threadId and id are checked against; what is
+ * wrong goes to `problems` ("feedback.value", ...; may be NULL). */
+void cl_feedback_decode(struct cl_feedback *f, const json_t *av, const char *pk_thread,
+                        const char *sk_step, struct problems *problems);
+
 /* B.4: run, tool, llm, ... steps and messages. */
 struct cl_step {
 	json_t *raw;
@@ -271,6 +278,11 @@ struct cl_conversation {
  * borrowed; items are referenced, not copied).  Pure. */
 struct cl_conversation *cl_conversation_build(const char *thread_id, const json_t *items);
 void cl_conversation_free(struct cl_conversation *c);
+/* A step as it is now (the item a write returned): the step with its key
+ * is decoded again in place, so its node, its rows and the cursor on them
+ * stay; the tree's shape and the thread's problems stay as they were built
+ * (a feedback write changes neither).  False when no step has that key. */
+bool cl_conversation_update_step(struct cl_conversation *c, const json_t *item);
 
 /* Flattened for display: an indented list of rows, honouring each node's
  * `collapsed` flag.  Order: the main tree, then sections for orphan steps,

@@ -370,3 +370,91 @@ enum fb_status fb_write_sync(struct session *s, const struct fb_request *r, stru
 		ddb_client_wait(s->ddb, 1000);
 	return out->status;
 }
+
+/* ---- Counting feedback ------------------------------------------------------ */
+
+static void counts_of(const struct cl_feedback *f, struct fb_counts *out)
+{
+	out->up = f->vote == 1;
+	out->down = f->vote == 0;
+	out->comments = f->comment && *f->comment;
+}
+
+void fb_counts_of(const json_t *fb_av, struct fb_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!fb_av)
+		return;
+	struct cl_feedback f;
+	cl_feedback_decode(&f, fb_av, NULL, NULL, NULL);
+	counts_of(&f, out);
+}
+
+void fb_tally_init(struct fb_tally *t)
+{
+	t->by_thread = json_object();
+}
+
+void fb_tally_clear(struct fb_tally *t)
+{
+	json_object_clear(t->by_thread);
+}
+
+void fb_tally_free(struct fb_tally *t)
+{
+	json_decref(t->by_thread);
+	t->by_thread = NULL;
+}
+
+/* Add d (each part may be negative) to the thread's counts. */
+static void tally_add(struct fb_tally *t, const char *thread_id, const struct fb_counts *d)
+{
+	json_t *c = json_object_get(t->by_thread, thread_id);
+	if (!c) {
+		c = json_pack("[i,i,i]", 0, 0, 0);
+		json_object_set_new(t->by_thread, thread_id, c);
+	}
+	const long add[3] = {d->up, d->down, d->comments};
+	for (size_t k = 0; k < 3; k++) {
+		if (!add[k])
+			continue;
+		json_int_t v = json_integer_value(json_array_get(c, k)) + add[k];
+		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
+	}
+}
+
+void fb_tally_add_steps(struct fb_tally *t, const json_t *items)
+{
+	struct cl_steps steps = {0};
+	cl_steps_add(&steps, items);
+	for (size_t i = 0; i < steps.n; i++) {
+		const struct cl_step *s = &steps.v[i];
+		if (!s->has_feedback || !s->thread_id)
+			continue;
+		struct fb_counts d;
+		counts_of(&s->feedback, &d);
+		tally_add(t, s->thread_id, &d);
+	}
+	cl_steps_free(&steps);
+}
+
+bool fb_tally_change(struct fb_tally *t, const char *thread_id, const json_t *before,
+                     const json_t *after)
+{
+	struct fb_counts b, a;
+	fb_counts_of(before, &b);
+	fb_counts_of(after, &a);
+	if (!thread_id || (a.up == b.up && a.down == b.down && a.comments == b.comments))
+		return false;
+	struct fb_counts d = {a.up - b.up, a.down - b.down, a.comments - b.comments};
+	tally_add(t, thread_id, &d);
+	return true;
+}
+
+void fb_tally_get(const struct fb_tally *t, const char *thread_id, struct fb_counts *out)
+{
+	const json_t *c = thread_id ? json_object_get(t->by_thread, thread_id) : NULL;
+	out->up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
+	out->down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
+	out->comments = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "model/feedback.h"
 #include "tui/tree.h"
 
 /* The module's state: the table in use and what belongs to it (feedback
@@ -20,7 +21,7 @@
  * (chainlit_forget_table). */
 struct cl_state {
 	char *table;
-	json_t *counts;          /* thread id -> [up, down, comments] */
+	struct fb_tally counts;  /* per thread */
 	bool counts_done;
 	bool hold_scan;          /* :user: start that Scan after the user's first page */
 	bool scan_held;          /* Conversations opened while held */
@@ -32,10 +33,13 @@ struct cl_state {
 	struct ui *ui;
 	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
 	/* After a write: a step's feedback went from `before` to `after`
-	 * (attribute values, NULL for none): the thread's counts follow; and
-	 * the thread's steps, if on the screen, are read again. */
+	 * (attribute values, NULL for none): the thread's counts follow.  The
+	 * step as stored now (the item the write returned) replaces it on the
+	 * screen, or, when no item came back (an error), the thread's steps, if
+	 * on the screen, are read again. */
 	void (*counts_update)(struct ui *ui, const char *thread_id, const json_t *before,
 	                      const json_t *after);
+	void (*step_update)(struct ui *ui, const char *thread_id, const json_t *item);
 	void (*reshow)(struct ui *ui, const char *thread_id);
 };
 
@@ -74,6 +78,10 @@ void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
 struct view *chainlit_steps_new(struct ui *ui, const char *thread_id);
 /* Read the steps again if this thread's are on the screen. */
 void chainlit_steps_reshow(struct ui *ui, const char *thread_id);
+/* A step of this thread as stored now (a write's answer): shown in place
+ * if the thread's steps are on the screen (read again if it is not
+ * among them, or if they are loading). */
+void chainlit_steps_update(struct ui *ui, const char *thread_id, const json_t *item);
 
 /* ---- tui/chainlit_feedback.c ---- */
 
@@ -82,6 +90,7 @@ void chainlit_steps_reshow(struct ui *ui, const char *thread_id);
 
 struct fb_ctx {
 	struct ui *ui;
+	char *table;             /* the table written (set by chainlit_fb_write) */
 	char *thread_id, *step_id;
 	int value;
 	char *comment;           /* NULL: none */
@@ -96,9 +105,6 @@ void chainlit_fb_write(struct fb_ctx *c);
 void chainlit_fb_delete_answer(struct ui *ui, bool yes, void *ud);
 /* The key of a draft in cl_state.drafts (malloc'd). */
 char *chainlit_draft_key(const char *thread_id, const char *step_id);
-/* What one step's feedback ({"M": ...} or NULL) adds to its thread's
- * counts: [up, down, comments]. */
-void chainlit_fb_contribution(const json_t *fb_av, long out[3]);
 /* The form on a step's feedback (an overlay); value 1 up, 0 down, else
  * none chosen (seen holds an invalid one). */
 void chainlit_form_open(struct ui *ui, const char *thread_id, const char *step_id,

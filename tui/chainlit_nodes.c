@@ -49,10 +49,10 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 	struct thread_node *t = n->data;
 	char counts[64] = "";
 	/* counts only once the Scan is through: a partial count would mislead */
-	json_t *c = st->counts && st->counts_done ? json_object_get(st->counts, t->thread_id) : NULL;
-	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
-	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
-	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+	struct fb_counts fc = {0};
+	if (st->counts_done)
+		fb_tally_get(&st->counts, t->thread_id, &fc);
+	long up = fc.up, down = fc.down, com = fc.comments;
 	/* the counts come before the name, which the pane may cut */
 	if (up || down)
 		snprintf(counts, sizeof counts, " +%ld-%ld%s", up, down, com ? "\xe2\x9c\x8e" : "");
@@ -288,30 +288,6 @@ static void users_end(struct users_load *L)
 	free(L);
 }
 
-/* Feedback counts from the steps of a Scan page. */
-static void count_feedback(struct cl_state *st, const json_t *steps_items)
-{
-	struct cl_steps steps = {0};
-	cl_steps_add(&steps, steps_items);
-	for (size_t i = 0; i < steps.n; i++) {
-		struct cl_step *s = &steps.v[i];
-		if (!s->has_feedback || !s->thread_id)
-			continue;
-		json_t *c = json_object_get(st->counts, s->thread_id);
-		if (!c) {
-			c = json_pack("[i,i,i]", 0, 0, 0);
-			json_object_set_new(st->counts, s->thread_id, c);
-		}
-		int slot = s->feedback.vote == 1 ? 0 : s->feedback.vote == 0 ? 1 : -1;
-		if (slot >= 0)
-			json_array_set_new(c, (size_t)slot,
-			                   json_integer(json_integer_value(json_array_get(c, (size_t)slot)) + 1));
-		if (s->feedback.comment && *s->feedback.comment)
-			json_array_set_new(c, 2, json_integer(json_integer_value(json_array_get(c, 2)) + 1));
-	}
-	cl_steps_free(&steps);
-}
-
 static void add_users(struct cl_state *st, struct tnode *node, const json_t *items)
 {
 	struct cl_users us = {0};
@@ -376,7 +352,7 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	json_array_foreach(items, i, it)
 		json_array_append(cl_item_kind(it) == CL_ITEM_USER ? users : steps, it);
 	add_users(st, node, users);
-	count_feedback(st, steps);
+	fb_tally_add_steps(&st->counts, steps);
 	json_decref(users);
 	json_decref(steps);
 	if (!pager_done(p) && pager_next(p, users_page, L)) {
@@ -401,7 +377,7 @@ static void start_scan(struct ui *ui, struct tnode *n)
 {
 	struct cl_state *st = chainlit_state(ui);
 	struct users_load *L = util_xcalloc(1, sizeof *L);
-	json_object_clear(st->counts);
+	fb_tally_clear(&st->counts);
 	st->counts_done = false;
 	st->users_done = false;
 	st->scan_held = false;
@@ -467,22 +443,8 @@ static void counts_update(struct ui *ui, const char *thread_id, const json_t *be
                           const json_t *after)
 {
 	struct cl_state *st = chainlit_state(ui);
-	if (!st->counts_done || !thread_id)
+	if (!st->counts_done || !st->root || !fb_tally_change(&st->counts, thread_id, before, after))
 		return;
-	long b[3], a[3];
-	chainlit_fb_contribution(before, b);
-	chainlit_fb_contribution(after, a);
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2])
-		return;
-	json_t *c = json_object_get(st->counts, thread_id);
-	if (!c) {
-		c = json_pack("[i,i,i]", 0, 0, 0);
-		json_object_set_new(st->counts, thread_id, c);
-	}
-	for (size_t k = 0; k < 3; k++) {
-		json_int_t v = json_integer_value(json_array_get(c, k)) + a[k] - b[k];
-		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
-	}
 	relabel_thread(st, st->root, thread_id);
 	tree_changed(ui);
 }
@@ -490,12 +452,13 @@ static void counts_update(struct ui *ui, const char *thread_id, const json_t *be
 void chainlit_init(struct ui *ui)
 {
 	struct cl_state *st = util_xcalloc(1, sizeof *st);
-	st->counts = json_object();
+	fb_tally_init(&st->counts);
 	st->listed = json_object();
 	st->pending = json_object();
 	st->drafts = json_object();
 	st->ui = ui;
 	st->counts_update = counts_update;
+	st->step_update = chainlit_steps_update;
 	st->reshow = chainlit_steps_reshow;
 	*ui_module_slot(ui, "chainlit") = st;
 }
@@ -506,7 +469,7 @@ void chainlit_destroy(struct ui *ui)
 	if (!st)
 		return;
 	*ui_module_slot(ui, "chainlit") = NULL;
-	json_decref(st->counts);
+	fb_tally_free(&st->counts);
 	json_decref(st->listed);
 	json_decref(st->pending);
 	json_decref(st->drafts);
@@ -521,7 +484,7 @@ void chainlit_forget_table(struct ui *ui)
 		tnode_delete(st->root);   /* cancels its loads; root_gone clears st->root */
 	free(st->table);
 	st->table = NULL;
-	json_object_clear(st->counts);
+	fb_tally_clear(&st->counts);
 	json_object_clear(st->listed);
 	json_object_clear(st->pending);
 	json_object_clear(st->drafts);
