@@ -13,18 +13,16 @@
 void findings_add(struct findings *f, const char *table, const json_t *key,
                   const char *kind, const char *fmt, ...)
 {
-	struct finding *v = realloc(f->v, (f->n + 1) * sizeof *v);
-	if (!v)
-		abort();
+	struct finding *v = util_xrealloc(f->v, (f->n + 1) * sizeof *v);
 	f->v = v;
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = util_vfmt(fmt, ap);
 	va_end(ap);
 	v[f->n] = (struct finding){
-		.table = strdup(table ? table : ""),
+		.table = util_xstrdup(table ? table : ""),
 		.key = key ? jsontext_dumps(key, JT_COMPACT | JT_SORT_KEYS) : NULL,
-		.kind = strdup(kind ? kind : "problem"),
+		.kind = util_xstrdup(kind ? kind : "problem"),
 		.message = msg,
 	};
 	f->n++;

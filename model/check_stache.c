@@ -18,6 +18,7 @@
  * stays flat however large the documents table is. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/check.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
@@ -58,10 +59,8 @@ static void check_namespaces(struct ctx *c, const struct stache_ns_list *l,
 		json_decref(key);
 	}
 	/* how many namespaces hang below each orphan / cycle */
-	size_t *below = calloc(l->n + 1, sizeof *below);          /* by orphan index */
-	size_t *below_cy = calloc(t->n_cycles + 1, sizeof *below_cy); /* by cycle number */
-	if (!below || !below_cy)
-		abort();
+	size_t *below = util_xcalloc(l->n + 1, sizeof *below);          /* by orphan index */
+	size_t *below_cy = util_xcalloc(t->n_cycles + 1, sizeof *below_cy); /* by cycle number */
 	for (size_t r = 0; r < t->n_rows; r++) {
 		const struct stache_tree_row *row = &t->rows[r];
 		if (row->place == STACHE_IN_ORPHAN && row->depth > 0)
@@ -178,9 +177,7 @@ static void report_unregistered(struct ctx *c)
 {
 	const char *table = c->s->documents_table;
 	size_t n = json_object_size(c->unregistered), k = 0;
-	const char **names = calloc(n + 1, sizeof *names);
-	if (!names)
-		abort();
+	const char **names = util_xcalloc(n + 1, sizeof *names);
 	const char *name;
 	json_t *e;
 	json_object_foreach(c->unregistered, name, e)

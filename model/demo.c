@@ -2,6 +2,7 @@
  * define them (PAY_PER_REQUEST, the same keys, indexes and projections). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/demo.h"
 
 #include <stdarg.h>
@@ -94,12 +95,9 @@ static json_t *create_chainlit(const char *table)
 
 static char *result_error(const char *what, const char *table, const struct ddb_result *r)
 {
-	char *e = NULL;
-	if (asprintf(&e, "%s %s: %s%s%s", what, table, r->err.code ? r->err.code : "",
-	             r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		e = NULL;
-	return e;
+	return util_xasprintf("%s %s: %s%s%s", what, table, r->err.code ? r->err.code : "",
+	                      r->err.code ? ": " : "",
+	                      r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
 }
 
 /* Wait until the table is ACTIVE (DynamoDB Local: at once; AWS: seconds). */
@@ -126,7 +124,7 @@ static int wait_active(struct session *s, const char *table, char **err)
 		struct timespec ts = {0, 500 * 1000000L};
 		nanosleep(&ts, NULL);
 	}
-	*err = strdup("timed out waiting for the demo tables to become ACTIVE");
+	*err = util_xstrdup("timed out waiting for the demo tables to become ACTIVE");
 	return -1;
 }
 

@@ -12,6 +12,7 @@
  * finds (see the "broken states" section below). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/demo.h"
 #include "model/feedback.h"
 #include "model/jsontext.h"
@@ -818,10 +819,9 @@ int demo_fill_chainlit(struct session *s, const struct demo_names *n, const stru
 	struct ddb_result *r = ddb_batch_write_sync(s->ddb, n->chainlit, g.writes);
 	json_decref(g.writes);
 	if (r) {
-		if (asprintf(err, "writing the Chainlit demo items to %s: %s%s%s", n->chainlit,
-		             r->err.code ? r->err.code : "", r->err.code ? ": " : "",
-		             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-			*err = NULL;
+		*err = util_xasprintf("writing the Chainlit demo items to %s: %s%s%s", n->chainlit,
+		                      r->err.code ? r->err.code : "", r->err.code ? ": " : "",
+		                      r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
 		ddb_result_free(r);
 		return -1;
 	}

@@ -18,6 +18,7 @@
  * Everything is derived from fixed numbers: the same data on every run. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/demo.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
@@ -353,9 +354,7 @@ static void key_attrs(json_t *it, const struct demo_doc *d, const char *doc_id,
 	const char *filed = d->source_path && d->state != D_LEGACY ? d->source_path : d->filename;
 	char *pk, *g1, *g2, *sk = NULL;
 	if (d->flags & F_RAW_KEYS) {
-		pk = NULL;
-		if (asprintf(&pk, "DOC#%s#%s", ns ? ns : "None", doc_id) < 0)
-			abort();
+		pk = util_xasprintf("DOC#%s#%s", ns ? ns : "None", doc_id);
 		g1 = stache_key_ns_gsi1pk_raw(ns);
 		g2 = stache_key_file_gsi2pk_raw(ns, filed);
 	} else {
@@ -363,8 +362,7 @@ static void key_attrs(json_t *it, const struct demo_doc *d, const char *doc_id,
 		g1 = stache_key_ns_gsi1pk(d->flags & F_BAD_GSI1PK ? "engineering/front-end" : ns);
 		g2 = stache_key_file_gsi2pk(ns, filed);
 	}
-	if (asprintf(&sk, "CREATED#%s", created) < 0)
-		abort();
+	sk = util_xasprintf("CREATED#%s", created);
 	set_s(it, "PK", pk);
 	set_s(it, "SK", "METADATA");
 	set_s(it, "GSI1PK", g1);
@@ -430,9 +428,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	set_s(it, "file_type", d->file_type);
 	set_n(it, "file_size", d->size);
 	if (d->flags & F_ORIGINAL) {
-		char *blob = NULL;
-		if (asprintf(&blob, "originals/%s/%s/%s", ns ? ns : "None", doc_id, d->filename) < 0)
-			abort();
+		char *blob = util_xasprintf("originals/%s/%s/%s", ns ? ns : "None", doc_id, d->filename);
 		set_s(it, "blob_key", blob);
 		set_s(it, "content_type", !strcmp(d->file_type, "pdf") ? "application/pdf"
 		                                                       : "application/octet-stream");
@@ -466,9 +462,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	if (d->state == D_DELETING) {
 		/* the trash entry written in the same transaction */
 		json_t *t = json_object();
-		char *pk = NULL;
-		if (asprintf(&pk, "TRASH#%s#%s#%lld", e_ns, e_file, deleted_ms) < 0)
-			abort();
+		char *pk = util_xasprintf("TRASH#%s#%s#%lld", e_ns, e_file, deleted_ms);
 		set_s(t, "PK", pk);
 		set_s(t, "SK", "ENTRY");
 		set_s(t, "doc_id", doc_id);
@@ -488,9 +482,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	}
 	if (d->state == D_PURGING) {
 		json_t *j = json_object();
-		char *pk = NULL;
-		if (asprintf(&pk, "CLEANUP#%s", job_id) < 0)
-			abort();
+		char *pk = util_xasprintf("CLEANUP#%s", job_id);
 		set_s(j, "PK", pk);
 		set_s(j, "SK", "JOB");
 		set_s(j, "cleanup_job_id", job_id);
@@ -513,17 +505,14 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 		/* the dedup reservation of the ingest, completed */
 		bool by_path = d->source_path && strncmp(d->source_path, "/tmp", 4);
 		json_t *r = json_object();
-		char *pk = NULL, reserved[40], ingested[40];
-		int rc;
+		char *pk, reserved[40], ingested[40];
 		if (by_path) {
 			char *e_path = stache_key_escape(d->source_path);
-			rc = asprintf(&pk, "SOURCE#%s#%s", e_ns, e_path);
+			pk = util_xasprintf("SOURCE#%s#%s", e_ns, e_path);
 			free(e_path);
 		} else {
-			rc = asprintf(&pk, "HASH#%s#%s#%s", e_ns, hash, e_file);
+			pk = util_xasprintf("HASH#%s#%s#%s", e_ns, hash, e_file);
 		}
-		if (rc < 0)
-			abort();
 		iso(reserved, us - 211554);
 		iso(ingested, us + 5548);
 		set_s(r, "PK", pk);
@@ -556,9 +545,7 @@ static void add_pending_reservation(struct doc_ctx *c)
 	make_sha256(hash, 999);
 	iso(reserved, c->base + 420 * HOUR_US + 5123);
 	json_t *r = json_object();
-	char *pk = NULL;
-	if (asprintf(&pk, "HASH#research/notes#%s#thinking-fast.epub", hash) < 0)
-		abort();
+	char *pk = util_xasprintf("HASH#research/notes#%s#thinking-fast.epub", hash);
 	set_s(r, "PK", pk);
 	set_s(r, "SK", "RESERVATION");
 	set_s(r, "identifier_type", "fingerprint");
@@ -593,10 +580,9 @@ static int write_all(struct session *s, const char *table, json_t *writes, char 
 	struct ddb_result *r = ddb_batch_write_sync(s->ddb, table, writes);
 	if (!r)
 		return 0;
-	if (asprintf(err, "writing %s: %s%s%s", table, r->err.code ? r->err.code : "",
-	             r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		*err = NULL;
+	*err = util_xasprintf("writing %s: %s%s%s", table, r->err.code ? r->err.code : "",
+	                      r->err.code ? ": " : "",
+	                      r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
 	ddb_result_free(r);
 	return -1;
 }

@@ -44,11 +44,8 @@ int fb_value_parse(const char *word, int *value)
 
 char *fb_id(const char *thread_id, const char *step_id)
 {
-	char *id = NULL;
-	if (asprintf(&id, "THREAD#%s::STEP#%s", thread_id ? thread_id : "",
-	             step_id ? step_id : "") < 0)
-		abort();
-	return id;
+	return util_xasprintf("THREAD#%s::STEP#%s", thread_id ? thread_id : "",
+	                      step_id ? step_id : "");
 }
 
 json_t *fb_map(const char *thread_id, const char *step_id, int value, const char *comment)
@@ -68,17 +65,17 @@ json_t *fb_map(const char *thread_id, const char *step_id, int value, const char
 static char *invalid(const struct fb_request *r)
 {
 	if (!r->table || !*r->table)
-		return strdup("no Chainlit table given");
+		return util_xstrdup("no Chainlit table given");
 	if (!r->thread_id || !*r->thread_id)
-		return strdup("the thread id is empty");
+		return util_xstrdup("the thread id is empty");
 	if (!r->step_id || !*r->step_id)
-		return strdup("the step id is empty");
+		return util_xstrdup("the step id is empty");
 	if (r->action != FB_SET && r->action != FB_DELETE)
-		return strdup("unknown feedback action");
+		return util_xstrdup("unknown feedback action");
 	if (r->action == FB_SET && r->value != 0 && r->value != 1)
-		return strdup("the feedback value must be up (1) or down (0)");
+		return util_xstrdup("the feedback value must be up (1) or down (0)");
 	if (r->seen && !ddb_av_type(r->seen))
-		return strdup("the feedback seen is not an attribute value");
+		return util_xstrdup("the feedback seen is not an attribute value");
 	return NULL;
 }
 
@@ -96,15 +93,13 @@ json_t *fb_build_request(const struct fb_request *r, char **err)
 	ddb_expr_init(&e);
 	const char *fb = ddb_expr_name(&e, "feedback");
 	const char *pk = ddb_expr_name(&e, "PK");
-	char *update = NULL, *cond = NULL;
-	int n;
+	char *update, *cond;
 	if (r->action == FB_SET)
-		n = asprintf(&update, "SET %s = %s", fb,
-		             ddb_expr_value(&e, fb_map(r->thread_id, r->step_id, r->value, r->comment)));
+		update = util_xasprintf("SET %s = %s", fb,
+		                        ddb_expr_value(&e, fb_map(r->thread_id, r->step_id, r->value,
+		                                                  r->comment)));
 	else
-		n = asprintf(&update, "REMOVE %s", fb);
-	if (n < 0)
-		abort();
+		update = util_xasprintf("REMOVE %s", fb);
 	const json_t *seen_map = json_object_get(r->seen, "M");
 	if (r->seen && json_is_object(seen_map) && json_object_size(r->seen) == 1) {
 		/* The version seen, compared field by field (plus the number of
@@ -135,14 +130,11 @@ json_t *fb_build_request(const struct fb_request *r, char **err)
 		}
 		free(keys);
 		cond = c;
-		n = 0;
 	} else if (r->seen)
-		n = asprintf(&cond, "attribute_exists(%s) AND %s = %s", pk, fb,
-		             ddb_expr_value(&e, json_deep_copy(r->seen)));
+		cond = util_xasprintf("attribute_exists(%s) AND %s = %s", pk, fb,
+		                      ddb_expr_value(&e, json_deep_copy(r->seen)));
 	else
-		n = asprintf(&cond, "attribute_exists(%s) AND attribute_not_exists(%s)", pk, fb);
-	if (n < 0)
-		abort();
+		cond = util_xasprintf("attribute_exists(%s) AND attribute_not_exists(%s)", pk, fb);
 	json_t *req = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}",
 	                        "TableName", r->table,
 	                        "Key", cl_step_key(r->thread_id, r->step_id),
@@ -258,9 +250,7 @@ static void lookup_done(struct ddb_result *res, void *ud)
 
 static void look(struct write *w, enum lookup_why why, const struct ddb_error *first)
 {
-	struct look *lk = calloc(1, sizeof *lk);
-	if (!lk)
-		abort();
+	struct look *lk = util_xcalloc(1, sizeof *lk);
 	lk->w = w;
 	lk->why = why;
 	if (first)
@@ -320,7 +310,7 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 	char *why = NULL;
 	if (session_check_write(s, &why) != 0) {
 		out.status = FB_READ_ONLY;
-		out.message = why ? why : strdup("read-only");
+		out.message = why ? why : util_xstrdup("read-only");
 		cb(&out, ud);
 		fb_result_clear(&out);
 		return;
@@ -333,15 +323,12 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 		fb_result_clear(&out);
 		return;
 	}
-	struct write *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	struct write *w = util_xcalloc(1, sizeof *w);
 	w->cb = cb;
 	w->ud = ud;
 	w->action = r->action;
 	w->wanted = r->action == FB_SET ? fb_map(r->thread_id, r->step_id, r->value, r->comment) : NULL;
-	if (asprintf(&w->where, "THREAD#%s / STEP#%s", r->thread_id, r->step_id) < 0)
-		abort();
+	w->where = util_xasprintf("THREAD#%s / STEP#%s", r->thread_id, r->step_id);
 	w->s = s;
 	w->table = util_xstrdup(r->table);
 	w->key = cl_step_key(r->thread_id, r->step_id);

@@ -1,6 +1,7 @@
 /* model/generic.c: get one item of any table; export a table. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/generic.h"
 #include "model/pager.h"
 #include "model/tables.h"
@@ -11,11 +12,8 @@
 
 static char *errf(const char *what, const struct ddb_result *r)
 {
-	char *e = NULL;
-	if (asprintf(&e, "%s: %s%s%s", what, r->err.code ? r->err.code : "", r->err.code ? ": " : "",
-	             r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind)) < 0)
-		e = NULL;
-	return e;
+	return util_xasprintf("%s: %s%s%s", what, r->err.code ? r->err.code : "", r->err.code ? ": " : "",
+	                      r->err.message ? r->err.message : ddb_error_kind_text(r->err.kind));
 }
 
 /* The type (S, N, B) of attribute `name` in AttributeDefinitions. */
@@ -71,10 +69,9 @@ int generic_get_item(struct session *s, const char *table, const char *pk, const
 			range = an;
 	}
 	if (!hash || (range && !sk) || (!range && sk)) {
-		if (asprintf(err, "%s has key %s%s%s: give %s", table, hash ? hash : "?",
-		             range ? " + " : "", range ? range : "",
-		             range ? "both key values" : "one key value") < 0)
-			*err = NULL;
+		*err = util_xasprintf("%s has key %s%s%s: give %s", table, hash ? hash : "?",
+		                      range ? " + " : "", range ? range : "",
+		                      range ? "both key values" : "one key value");
 		ddb_result_free(r);
 		return -1;
 	}
@@ -135,9 +132,7 @@ int generic_export(struct session *s, const char *table, int segments, generic_p
 		segments = 64;
 	memset(err, 0, sizeof *err);
 	struct export x = {.page = page, .progress = progress, .ud = ud, .err = err};
-	struct pager **pg = calloc((size_t)segments, sizeof *pg);
-	if (!pg)
-		abort();
+	struct pager **pg = util_xcalloc((size_t)segments, sizeof *pg);
 	for (int i = 0; i < segments; i++) {
 		pg[i] = tables_scan_pager(s, table, 1000, i, segments);
 		if (pager_next(pg[i], export_page, &x))
