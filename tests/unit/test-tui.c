@@ -1,6 +1,7 @@
 /* Unit tests for the pure parts of tui/: key names, bindings and the
- * config file, detail rendering and wrapping, the module table (:help,
- * -c readiness, the README's command table), the line editor. */
+ * config file, detail rendering and wrapping, freeing the tree, the module
+ * table (:help, -c readiness, the README's command table), the line
+ * editor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
