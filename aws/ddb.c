@@ -152,11 +152,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-static char *strdup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static void list_push(struct list *l, struct ddb_call *x)
 {
 	x->next = NULL;
@@ -443,7 +438,7 @@ static void set_error(struct ddb_call *x, enum ddb_error_kind k, const char *cod
 	free(e->code);
 	free(e->message);
 	e->kind = k;
-	e->code = strdup_or_null(code);
+	e->code = util_strdup_or_null(code);
 	e->message = msg ? msg : strdup(ddb_error_kind_text(k));
 	free(e->request_id);
 	e->request_id = x->reqid[0] ? strdup(x->reqid) : NULL;

@@ -92,6 +92,11 @@ int util_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
+char *util_strdup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
 char *util_xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");

@@ -22,6 +22,9 @@ char *util_xvasprintf(const char *f, va_list ap) __attribute__((format(printf, 1
  * The one decoder of the program (the terminal text, the JSON writer). */
 int util_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 
+/* strdup of s, NULL for NULL, and NULL when out of memory (for code that
+ * reports running out of memory itself). */
+char *util_strdup_or_null(const char *s);
 /* strdup of s (NULL gives ""), aborting when out of memory. */
 char *util_xstrdup(const char *s);
 void *util_xmalloc(size_t n);
