@@ -32,11 +32,6 @@ void aws_container_set_timing(long attempt_ms, long pause_ms)
 	container_pause_ms = pause_ms > 0 ? pause_ms : CONTAINER_PAUSE_MS;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A string member: 1 non-empty string, 0 absent or null, -1 other. */
 static int member_str(json_t *o, const char *key, const char **out)
 {
@@ -206,7 +201,7 @@ int aws_container_conf_from_env(struct aws_container_conf *c, const char *ca_bun
 		c->token_file = strdup(tf);
 	else if (tok)
 		c->token = strdup(tok);
-	c->ca_bundle = xstrdup(ca_bundle);
+	c->ca_bundle = util_strdup_or_null(ca_bundle);
 	if (!c->url || !c->base || (tf && !c->token_file) || (!tf && tok && !c->token) ||
 	    (ca_bundle && !c->ca_bundle)) {
 		*err = strdup("out of memory");
@@ -250,7 +245,7 @@ int aws_container_parse_reply(const char *json, size_t len, const char *what,
 	}
 	out->access_key_id = strdup(ak);
 	out->secret_access_key = strdup(sk);
-	out->session_token = xstrdup(tok);
+	out->session_token = util_strdup_or_null(tok);
 	if (!out->access_key_id || !out->secret_access_key || (tok && !out->session_token)) {
 		*err = strdup("out of memory");
 		goto fail;

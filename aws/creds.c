@@ -35,11 +35,6 @@ struct aws_cred_chain {
 	struct aws_credentials cache;
 };
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A message that may be NULL after a failed allocation. */
 static char *or_oom(char *msg)
 {
@@ -60,10 +55,10 @@ void aws_credentials_free(struct aws_credentials *cr)
 int aws_credentials_copy(struct aws_credentials *dst, const struct aws_credentials *src)
 {
 	memset(dst, 0, sizeof *dst);
-	dst->access_key_id = xstrdup(src->access_key_id);
-	dst->secret_access_key = xstrdup(src->secret_access_key);
-	dst->session_token = xstrdup(src->session_token);
-	dst->source = xstrdup(src->source);
+	dst->access_key_id = util_strdup_or_null(src->access_key_id);
+	dst->secret_access_key = util_strdup_or_null(src->secret_access_key);
+	dst->session_token = util_strdup_or_null(src->session_token);
+	dst->source = util_strdup_or_null(src->source);
 	dst->expiration = src->expiration;
 	if (!dst->access_key_id || !dst->secret_access_key || !dst->source ||
 	    (src->session_token && !dst->session_token)) {

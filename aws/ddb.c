@@ -152,11 +152,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static void list_push(struct list *l, struct ddb_call *x)
 {
 	x->next = NULL;
@@ -443,7 +438,7 @@ static void set_error(struct ddb_call *x, enum ddb_error_kind k, const char *cod
 	free(e->code);
 	free(e->message);
 	e->kind = k;
-	e->code = xstrdup(code);
+	e->code = util_strdup_or_null(code);
 	e->message = msg ? msg : strdup(ddb_error_kind_text(k));
 	free(e->request_id);
 	e->request_id = x->reqid[0] ? strdup(x->reqid) : NULL;
@@ -1273,6 +1268,14 @@ void ddb_cancel(ddb_client *c, ddb_call *call)
 	call->cancel = true;
 	pthread_mutex_unlock(&c->mu);
 	curl_multi_wakeup(c->multi);
+}
+
+void ddb_abandon(ddb_client *c, ddb_call *call)
+{
+	/* cb and ud are read only by ddb_client_dispatch, on this thread */
+	call->cb = NULL;
+	call->ud = NULL;
+	ddb_cancel(c, call);
 }
 
 void ddb_client_cancel_reads(ddb_client *c)

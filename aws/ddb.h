@@ -120,6 +120,12 @@ ddb_call *ddb_submit(ddb_client *c, const char *op, json_t *request,
 /* Ask for a call to end; its callback still runs, with DDB_ERR_CANCELLED
  * (unless it completed first).  The handle is valid until its callback ran. */
 void ddb_cancel(ddb_client *c, ddb_call *call);
+/* Cancel a call for an owner that goes away: its callback never runs, so
+ * `ud` may be freed as soon as this returns.  Only on the caller's thread
+ * (where callbacks run), while the callback has not run; the handle is
+ * invalid afterwards.  The call still counts in ddb_client_pending until
+ * it has ended. */
+void ddb_abandon(ddb_client *c, ddb_call *call);
 
 /* Cancel every call in flight and end every later one at once (quitting:
  * paged loads stop asking for more). */

@@ -41,11 +41,6 @@ struct sso {
 	char *source;         /* "SSO (profile x)" */
 };
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A string member: 1 non-empty string, 0 absent or null, -1 other. */
 static int member_str(json_t *o, const char *key, const char **out)
 {
@@ -350,13 +345,13 @@ static char *sso_read(const struct aws_cred_setup *s, const char *session, struc
 	}
 	sc->portal_url = url;
 	sc->profile = strdup(f->name);
-	sc->session = xstrdup(session);
+	sc->session = util_strdup_or_null(session);
 	sc->start_url = strdup(start);
 	sc->region = strdup(region);
 	sc->account_id = strdup(acct);
 	sc->role_name = strdup(role);
 	sc->cache_path = util_fmt("%s/.aws/sso/cache/%s.json", home, hex);
-	sc->ca_bundle = xstrdup(s->ca_bundle);
+	sc->ca_bundle = util_strdup_or_null(s->ca_bundle);
 	sc->source = util_fmt("SSO (profile %s)", f->name);
 	if (!sc->portal_url || !sc->profile || (session && !sc->session) || !sc->start_url ||
 	    !sc->region || !sc->account_id || !sc->role_name || !sc->cache_path ||

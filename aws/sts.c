@@ -35,11 +35,6 @@ void aws_sts_set_timeout_ms(long ms)
 	sts_timeout_ms = ms > 0 ? ms : AWS_STS_TIMEOUT_MS;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A message that may be NULL after a failed allocation. */
 static char *or_oom(char *msg)
 {
@@ -107,7 +102,7 @@ int aws_sts_conf_make(const char *endpoint, const char *region, const char *ca_b
 	out->path = strdup(*path ? path : "/");
 	out->url = *path ? strdup(out->base) : util_fmt("%s/", out->base);
 	out->region = strdup(region ? region : "us-east-1");
-	out->ca_bundle = xstrdup(ca_bundle);
+	out->ca_bundle = util_strdup_or_null(ca_bundle);
 	out->no_proxy = aws_url_is_loopback(out->base);
 	if (!out->host || !out->path || !out->url || !out->region || (ca_bundle && !out->ca_bundle))
 		goto fail;
@@ -736,8 +731,8 @@ int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
 	}
 	d->profile = strdup(f->name);
 	d->role_arn = strdup(arn);
-	d->session_name = xstrdup(sn);
-	d->external_id = xstrdup(ext);
+	d->session_name = util_strdup_or_null(sn);
+	d->external_id = util_strdup_or_null(ext);
 	d->source = util_fmt("assume role (profile %s)", f->name);
 	if (!d->profile || !d->role_arn || (sn && !d->session_name) ||
 	    (ext && !d->external_id) || !d->source) {
@@ -821,7 +816,7 @@ int aws_web_identity_add(struct aws_cred_chain *c, const struct aws_cred_setup *
 	d->token_file_from = tf_env ? strdup("AWS_WEB_IDENTITY_TOKEN_FILE")
 	                            : util_fmt("web_identity_token_file of profile %s", f->name);
 	d->role_arn = strdup(arn);
-	d->session_name = xstrdup(sn);
+	d->session_name = util_strdup_or_null(sn);
 	d->token_file = strdup(tf);
 	if (!d->what || !d->token_file_from || !d->role_arn || (sn && !d->session_name) ||
 	    !d->token_file) {

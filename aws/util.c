@@ -59,12 +59,55 @@ char *util_xasprintf(const char *f, ...)
 	return s;
 }
 
+int util_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (!n)
+		return 0;
+	unsigned c = s[0];
+	int len;
+	unsigned min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2, c &= 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, c &= 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if ((size_t)len > n)
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are invalid */
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+char *util_strdup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
 char *util_xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
 		abort();
 	return d;
+}
+
+void *util_xmalloc(size_t n)
+{
+	return util_xrealloc(NULL, n);
 }
 
 void *util_xrealloc(void *p, size_t n)

@@ -17,8 +17,18 @@ char *util_vfmt(const char *f, va_list ap) __attribute__((format(printf, 1, 0)))
 char *util_xasprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* The same from a va_list. */
 char *util_xvasprintf(const char *f, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Decode one UTF-8 sequence of s (n bytes available): the bytes it takes
+ * (1..4) and *cp, or 0 when it is invalid (overlong, a surrogate, past
+ * U+10FFFF, cut short, a stray continuation byte; *cp is then undefined).
+ * The one decoder of the program (the terminal text, the JSON writer). */
+int util_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+/* strdup of s, NULL for NULL, and NULL when out of memory (for code that
+ * reports running out of memory itself). */
+char *util_strdup_or_null(const char *s);
 /* strdup of s (NULL gives ""), aborting when out of memory. */
 char *util_xstrdup(const char *s);
+void *util_xmalloc(size_t n);
 void *util_xrealloc(void *p, size_t n);
 void *util_xcalloc(size_t n, size_t size);
 /* Append len bytes of s to the buffer *p (n used, cap allocated), keeping a

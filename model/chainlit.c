@@ -252,16 +252,16 @@ void cl_thread_clear(struct cl_thread *t)
 
 /* ---- Step and feedback ------------------------------------------------------ */
 
-static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk_thread,
-                            const char *sk_step)
+void cl_feedback_decode(struct cl_feedback *f, const json_t *av, const char *pk_thread,
+                        const char *sk_step, struct problems *problems)
 {
-	struct cl_feedback *f = &st->feedback;
-	st->has_feedback = true;
+	memset(f, 0, sizeof *f);
 	f->av = av;
 	f->vote = -1;
 	const char *t = ddb_av_type(av);
 	if (!t || strcmp(t, "M")) {
-		problems_add(&st->problems, "feedback", "is %s, expected M", t ? t : "malformed");
+		if (problems)
+			problems_add(problems, "feedback", "is %s, expected M", t ? t : "malformed");
 		return;
 	}
 	const json_t *m = json_object_get(av, "M");
@@ -292,12 +292,19 @@ static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk
 		free(want);
 	}
 	/* fp's problems, with a "feedback." path */
-	for (size_t i = 0; i < fp.n; i++) {
+	for (size_t i = 0; problems && i < fp.n; i++) {
 		char *path = util_xasprintf("feedback.%s", fp.v[i].attr ? fp.v[i].attr : "");
-		problems_add(&st->problems, path, "%s", fp.v[i].text ? fp.v[i].text : "");
+		problems_add(problems, path, "%s", fp.v[i].text ? fp.v[i].text : "");
 		free(path);
 	}
 	problems_free(&fp);
+}
+
+static void decode_feedback(struct cl_step *st, const json_t *av, const char *pk_thread,
+                            const char *sk_step)
+{
+	st->has_feedback = true;
+	cl_feedback_decode(&st->feedback, av, pk_thread, sk_step, &st->problems);
 }
 
 static const char *const stub_attrs[] = {"PK", "SK", "feedback", NULL};
@@ -587,7 +594,6 @@ struct cl_job {
 	enum job_kind kind;
 	struct session *s;
 	char *table;
-	bool cancelled;
 	void *ud;
 	/* JOB_THREADS */
 	cl_threads_fn threads_cb;
@@ -619,11 +625,9 @@ void cl_job_cancel(struct cl_job *j)
 {
 	if (!j)
 		return;
-	j->cancelled = true;
 	if (j->call)
-		ddb_cancel(j->s->ddb, j->call);
-	if (j->pager)
-		pager_cancel(j->pager);
+		ddb_abandon(j->s->ddb, j->call);
+	job_free(j);   /* pager_free abandons a page in flight */
 }
 
 static struct cl_threads *threads_in_order(const struct cl_job *j)
@@ -652,10 +656,6 @@ static void threads_done(struct ddb_result *r, void *ud)
 {
 	struct cl_job *j = ud;
 	j->call = NULL;
-	if (j->cancelled) {
-		job_free(j);
-		return;
-	}
 	if (r->err.kind != DDB_OK) {
 		j->threads_cb(NULL, &r->err, j->ud);
 		job_free(j);
@@ -769,6 +769,130 @@ int cl_threads_fetch_sync(struct session *s, const char *table, const json_t *in
 		while (!ts.done)
 			ddb_client_wait(s->ddb, 1000);
 	return ts.rc;
+}
+
+/* ---- Threads a page at a time, for the browser ------------------------------------ */
+
+struct cl_thread_pages {
+	struct session *s;
+	char *table;
+	struct pager *pager;
+	struct cl_job *job;            /* the page's BatchGetItem in flight */
+	struct cl_threads page;        /* the page between its two stages */
+	cl_thread_page_fn cb;
+	void *ud;
+	bool busy;
+};
+
+static struct cl_thread_pages *thread_pages_new(struct session *s, const char *table,
+                                                struct pager *p)
+{
+	struct cl_thread_pages *tp = util_xcalloc(1, sizeof *tp);
+	tp->s = s;
+	tp->table = util_xstrdup(table);
+	tp->pager = p;
+	return tp;
+}
+
+struct cl_thread_pages *cl_user_thread_pages(struct session *s, const char *table,
+                                             const char *identifier, int limit)
+{
+	return thread_pages_new(s, table, cl_user_threads_pager(s, table, identifier, NULL, limit));
+}
+
+struct cl_thread_pages *cl_unowned_thread_pages(struct session *s, const char *table, int limit)
+{
+	return thread_pages_new(s, table, cl_unowned_threads_pager(s, table, NULL, limit));
+}
+
+void cl_thread_pages_free(struct cl_thread_pages *tp)
+{
+	if (!tp)
+		return;
+	cl_job_cancel(tp->job);
+	pager_free(tp->pager);
+	cl_threads_free(&tp->page);
+	free(tp->table);
+	free(tp);
+}
+
+bool cl_thread_pages_done(const struct cl_thread_pages *tp)
+{
+	return !tp->busy && pager_done(tp->pager);
+}
+
+/* The BatchGetItem of the page's index items is through: the page is
+ * complete, in its order (a thread that was a THREAD item already stays). */
+static void thread_pages_fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
+{
+	struct cl_thread_pages *tp = ud;
+	tp->job = NULL;
+	tp->busy = false;
+	struct cl_threads page = tp->page;
+	memset(&tp->page, 0, sizeof tp->page);
+	if (!err) {
+		size_t k = 0;
+		for (size_t i = 0; i < page.n && k < threads->n; i++)
+			if (page.v[i].from_index) {
+				cl_thread_clear(&page.v[i]);
+				page.v[i] = threads->v[k];
+				memset(&threads->v[k++], 0, sizeof threads->v[0]);
+			}
+	}
+	if (threads) {
+		cl_threads_free(threads);
+		free(threads);
+	}
+	tp->cb(err ? NULL : &page, true, err, tp->ud);
+	cl_threads_free(&page);
+}
+
+static void thread_pages_page(struct pager *p, const json_t *items, const struct ddb_error *err,
+                              void *ud)
+{
+	struct cl_thread_pages *tp = ud;
+	if (err) {
+		tp->busy = false;
+		tp->cb(NULL, true, err, tp->ud);
+		return;
+	}
+	/* a filter (Chainlit's search, the Scan's SK = THREAD) can give empty
+	 * pages with more to come */
+	if (!json_array_size(items) && !pager_done(p)) {
+		pager_next(p, thread_pages_page, tp);
+		return;
+	}
+	cl_threads_add(&tp->page, items);
+	json_t *want = json_array();
+	for (size_t i = 0; i < tp->page.n; i++)
+		if (tp->page.v[i].from_index)
+			json_array_append(want, json_array_get(items, i));
+	if (!json_array_size(want)) {
+		/* THREAD items already (a Scan): complete at once */
+		json_decref(want);
+		struct cl_threads page = tp->page;
+		memset(&tp->page, 0, sizeof tp->page);
+		tp->busy = false;
+		tp->cb(&page, true, NULL, tp->ud);
+		cl_threads_free(&page);
+		return;
+	}
+	/* the fetch goes first: the callback may free tp, which cancels it */
+	tp->job = cl_threads_fetch(tp->s, tp->table, want, thread_pages_fetched, tp);
+	json_decref(want);
+	tp->cb(&tp->page, false, NULL, tp->ud);
+}
+
+bool cl_thread_pages_next(struct cl_thread_pages *tp, cl_thread_page_fn cb, void *ud)
+{
+	if (tp->busy || pager_done(tp->pager))
+		return false;
+	tp->cb = cb;
+	tp->ud = ud;
+	if (!pager_next(tp->pager, thread_pages_page, tp))
+		return false;
+	tp->busy = true;
+	return true;
 }
 
 /* ---- A user's threads, streamed ------------------------------------------------ */
@@ -917,8 +1041,8 @@ int cl_user_threads_stream_sync(struct session *s, const char *table, const char
 		ddb_client_wait(s->ddb, 1000);
 		stream_pump(&st);
 	}
-	/* after a failure, stop what is still in flight: cancelled jobs skip
-	 * their callbacks and free themselves once their request has ended */
+	/* after a failure, stop what is still in flight: a cancelled job's
+	 * callback never runs */
 	for (size_t i = 0; i < st.n; i++) {
 		struct stream_chunk *c = *chunk_at(&st, i);
 		if (c->job)
@@ -942,10 +1066,6 @@ int cl_user_threads_stream_sync(struct session *s, const char *table, const char
 static void conv_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
 	struct cl_job *j = ud;
-	if (j->cancelled) {
-		job_free(j);
-		return;
-	}
 	if (err) {
 		j->conv_cb(NULL, err, j->ud);
 		job_free(j);
@@ -1181,6 +1301,24 @@ struct cl_conversation *cl_conversation_build(const char *thread_id, const json_
 	free(par);
 	free(ix);
 	return c;
+}
+
+bool cl_conversation_update_step(struct cl_conversation *c, const json_t *item)
+{
+	if (!c || cl_item_kind(item) != CL_ITEM_STEP)
+		return false;
+	const char *pk = ddb_item_s(item, "PK"), *sk = ddb_item_s(item, "SK");
+	for (size_t i = 0; i < c->n_steps; i++) {
+		struct cl_step *st = &c->steps[i];
+		if (!str_eq(ddb_item_s(st->raw, "PK"), pk) || !str_eq(ddb_item_s(st->raw, "SK"), sk))
+			continue;
+		json_t *keep = json_incref((json_t *)item);   /* it may be st->raw itself */
+		cl_step_clear(st);
+		cl_step_decode(st, keep);
+		json_decref(keep);
+		return true;
+	}
+	return false;
 }
 
 void cl_conversation_free(struct cl_conversation *c)

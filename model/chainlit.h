@@ -83,6 +83,13 @@ struct cl_feedback {
 	const char *for_id, *thread_id, *id;   /* thread_id NULL when stored NULL */
 };
 
+/* A feedback attribute value decoded as on a step (B.5): f's strings point
+ * into av.  pk_thread and sk_step (may be NULL) are the step's key without
+ * its prefix, which forId, threadId and id are checked against; what is
+ * wrong goes to `problems` ("feedback.value", ...; may be NULL). */
+void cl_feedback_decode(struct cl_feedback *f, const json_t *av, const char *pk_thread,
+                        const char *sk_step, struct problems *problems);
+
 /* B.4: run, tool, llm, ... steps and messages. */
 struct cl_step {
 	json_t *raw;
@@ -178,8 +185,8 @@ struct pager *cl_users_and_feedback_pager(struct session *s, const char *table, 
 /* ---- Background work: fetching full threads, loading a conversation ---------- */
 
 struct cl_job;
-/* Stop a job: its callback will not run.  The job frees itself once the
- * request in flight has ended.  Only valid before the callback has run. */
+/* Stop a job and free it: its callback never runs (its owner may go at
+ * once).  Only valid before the callback has run. */
 void cl_job_cancel(struct cl_job *j);
 
 /* The callback owns `threads` (free with cl_threads_free, then free()); it
@@ -196,6 +203,27 @@ struct cl_job *cl_threads_fetch(struct session *s, const char *table, const json
                                 cl_threads_fn cb, void *ud);
 int cl_threads_fetch_sync(struct session *s, const char *table, const json_t *index_items,
                           struct cl_threads *out, struct ddb_error *err);
+
+/* A user's threads (or those with no user), a page at a time, for the
+ * browser.  The callback runs once a page is complete, in index order
+ * (complete true; page NULL when err is set).  A page of a user's threads
+ * also shows before that, as decoded from its index page (complete false:
+ * id, name and time, from_index), so that a page can be drawn after one
+ * Query; its BatchGetItem of the THREAD items is then in flight, and the
+ * same threads come again, complete, in the same order.  Empty pages of a
+ * filter are skipped.  `page` is borrowed during the call. */
+typedef void (*cl_thread_page_fn)(const struct cl_threads *page, bool complete,
+                                  const struct ddb_error *err, void *ud);
+struct cl_thread_pages;
+struct cl_thread_pages *cl_user_thread_pages(struct session *s, const char *table,
+                                             const char *identifier, int limit);
+struct cl_thread_pages *cl_unowned_thread_pages(struct session *s, const char *table, int limit);
+/* Load the next page; false when every page is in or one is loading. */
+bool cl_thread_pages_next(struct cl_thread_pages *tp, cl_thread_page_fn cb, void *ud);
+/* Every page is in (nothing loading, nothing left). */
+bool cl_thread_pages_done(const struct cl_thread_pages *tp);
+/* Free, abandoning what is in flight: the callback never runs. */
+void cl_thread_pages_free(struct cl_thread_pages *tp);
 
 /* A whole user's threads for printing, streamed: index pages of 1000, the
  * THREAD items fetched with BatchGetItems running alongside the next index
@@ -250,6 +278,11 @@ struct cl_conversation {
  * borrowed; items are referenced, not copied).  Pure. */
 struct cl_conversation *cl_conversation_build(const char *thread_id, const json_t *items);
 void cl_conversation_free(struct cl_conversation *c);
+/* A step as it is now (the item a write returned): the step with its key
+ * is decoded again in place, so its node, its rows and the cursor on them
+ * stay; the tree's shape and the thread's problems stay as they were built
+ * (a feedback write changes neither).  False when no step has that key. */
+bool cl_conversation_update_step(struct cl_conversation *c, const json_t *item);
 
 /* Flattened for display: an indented list of rows, honouring each node's
  * `collapsed` flag.  Order: the main tree, then sections for orphan steps,

@@ -126,7 +126,7 @@ static int wait_active(struct session *s, const char *table, char **err)
 		struct timespec ts = {0, 500 * 1000000L};
 		nanosleep(&ts, NULL);
 	}
-	*err = strdup("timed out waiting for the demo tables to become ACTIVE");
+	*err = util_xstrdup("timed out waiting for the demo tables to become ACTIVE");
 	return -1;
 }
 

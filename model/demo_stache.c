@@ -354,9 +354,7 @@ static void key_attrs(json_t *it, const struct demo_doc *d, const char *doc_id,
 	const char *filed = d->source_path && d->state != D_LEGACY ? d->source_path : d->filename;
 	char *pk, *g1, *g2, *sk = NULL;
 	if (d->flags & F_RAW_KEYS) {
-		pk = NULL;
-		if (asprintf(&pk, "DOC#%s#%s", ns ? ns : "None", doc_id) < 0)
-			abort();
+		pk = util_xasprintf("DOC#%s#%s", ns ? ns : "None", doc_id);
 		g1 = stache_key_ns_gsi1pk_raw(ns);
 		g2 = stache_key_file_gsi2pk_raw(ns, filed);
 	} else {
@@ -364,8 +362,7 @@ static void key_attrs(json_t *it, const struct demo_doc *d, const char *doc_id,
 		g1 = stache_key_ns_gsi1pk(d->flags & F_BAD_GSI1PK ? "engineering/front-end" : ns);
 		g2 = stache_key_file_gsi2pk(ns, filed);
 	}
-	if (asprintf(&sk, "CREATED#%s", created) < 0)
-		abort();
+	sk = util_xasprintf("CREATED#%s", created);
 	set_s(it, "PK", pk);
 	set_s(it, "SK", "METADATA");
 	set_s(it, "GSI1PK", g1);
@@ -431,9 +428,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	set_s(it, "file_type", d->file_type);
 	set_n(it, "file_size", d->size);
 	if (d->flags & F_ORIGINAL) {
-		char *blob = NULL;
-		if (asprintf(&blob, "originals/%s/%s/%s", ns ? ns : "None", doc_id, d->filename) < 0)
-			abort();
+		char *blob = util_xasprintf("originals/%s/%s/%s", ns ? ns : "None", doc_id, d->filename);
 		set_s(it, "blob_key", blob);
 		set_s(it, "content_type", !strcmp(d->file_type, "pdf") ? "application/pdf"
 		                                                       : "application/octet-stream");
@@ -467,9 +462,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	if (d->state == D_DELETING) {
 		/* the trash entry written in the same transaction */
 		json_t *t = json_object();
-		char *pk = NULL;
-		if (asprintf(&pk, "TRASH#%s#%s#%lld", e_ns, e_file, deleted_ms) < 0)
-			abort();
+		char *pk = util_xasprintf("TRASH#%s#%s#%lld", e_ns, e_file, deleted_ms);
 		set_s(t, "PK", pk);
 		set_s(t, "SK", "ENTRY");
 		set_s(t, "doc_id", doc_id);
@@ -489,9 +482,7 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 	}
 	if (d->state == D_PURGING) {
 		json_t *j = json_object();
-		char *pk = NULL;
-		if (asprintf(&pk, "CLEANUP#%s", job_id) < 0)
-			abort();
+		char *pk = util_xasprintf("CLEANUP#%s", job_id);
 		set_s(j, "PK", pk);
 		set_s(j, "SK", "JOB");
 		set_s(j, "cleanup_job_id", job_id);
@@ -514,17 +505,14 @@ static void add_document(struct doc_ctx *c, const struct demo_doc *d, int k)
 		/* the dedup reservation of the ingest, completed */
 		bool by_path = d->source_path && strncmp(d->source_path, "/tmp", 4);
 		json_t *r = json_object();
-		char *pk = NULL, reserved[40], ingested[40];
-		int rc;
+		char *pk, reserved[40], ingested[40];
 		if (by_path) {
 			char *e_path = stache_key_escape(d->source_path);
-			rc = asprintf(&pk, "SOURCE#%s#%s", e_ns, e_path);
+			pk = util_xasprintf("SOURCE#%s#%s", e_ns, e_path);
 			free(e_path);
 		} else {
-			rc = asprintf(&pk, "HASH#%s#%s#%s", e_ns, hash, e_file);
+			pk = util_xasprintf("HASH#%s#%s#%s", e_ns, hash, e_file);
 		}
-		if (rc < 0)
-			abort();
 		iso(reserved, us - 211554);
 		iso(ingested, us + 5548);
 		set_s(r, "PK", pk);
@@ -557,9 +545,7 @@ static void add_pending_reservation(struct doc_ctx *c)
 	make_sha256(hash, 999);
 	iso(reserved, c->base + 420 * HOUR_US + 5123);
 	json_t *r = json_object();
-	char *pk = NULL;
-	if (asprintf(&pk, "HASH#research/notes#%s#thinking-fast.epub", hash) < 0)
-		abort();
+	char *pk = util_xasprintf("HASH#research/notes#%s#thinking-fast.epub", hash);
 	set_s(r, "PK", pk);
 	set_s(r, "SK", "RESERVATION");
 	set_s(r, "identifier_type", "fingerprint");

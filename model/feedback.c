@@ -44,11 +44,8 @@ int fb_value_parse(const char *word, int *value)
 
 char *fb_id(const char *thread_id, const char *step_id)
 {
-	char *id = NULL;
-	if (asprintf(&id, "THREAD#%s::STEP#%s", thread_id ? thread_id : "",
-	             step_id ? step_id : "") < 0)
-		abort();
-	return id;
+	return util_xasprintf("THREAD#%s::STEP#%s", thread_id ? thread_id : "",
+	                      step_id ? step_id : "");
 }
 
 json_t *fb_map(const char *thread_id, const char *step_id, int value, const char *comment)
@@ -68,17 +65,17 @@ json_t *fb_map(const char *thread_id, const char *step_id, int value, const char
 static char *invalid(const struct fb_request *r)
 {
 	if (!r->table || !*r->table)
-		return strdup("no Chainlit table given");
+		return util_xstrdup("no Chainlit table given");
 	if (!r->thread_id || !*r->thread_id)
-		return strdup("the thread id is empty");
+		return util_xstrdup("the thread id is empty");
 	if (!r->step_id || !*r->step_id)
-		return strdup("the step id is empty");
+		return util_xstrdup("the step id is empty");
 	if (r->action != FB_SET && r->action != FB_DELETE)
-		return strdup("unknown feedback action");
+		return util_xstrdup("unknown feedback action");
 	if (r->action == FB_SET && r->value != 0 && r->value != 1)
-		return strdup("the feedback value must be up (1) or down (0)");
+		return util_xstrdup("the feedback value must be up (1) or down (0)");
 	if (r->seen && !ddb_av_type(r->seen))
-		return strdup("the feedback seen is not an attribute value");
+		return util_xstrdup("the feedback seen is not an attribute value");
 	return NULL;
 }
 
@@ -96,15 +93,13 @@ json_t *fb_build_request(const struct fb_request *r, char **err)
 	ddb_expr_init(&e);
 	const char *fb = ddb_expr_name(&e, "feedback");
 	const char *pk = ddb_expr_name(&e, "PK");
-	char *update = NULL, *cond = NULL;
-	int n;
+	char *update, *cond;
 	if (r->action == FB_SET)
-		n = asprintf(&update, "SET %s = %s", fb,
-		             ddb_expr_value(&e, fb_map(r->thread_id, r->step_id, r->value, r->comment)));
+		update = util_xasprintf("SET %s = %s", fb,
+		                        ddb_expr_value(&e, fb_map(r->thread_id, r->step_id, r->value,
+		                                                  r->comment)));
 	else
-		n = asprintf(&update, "REMOVE %s", fb);
-	if (n < 0)
-		abort();
+		update = util_xasprintf("REMOVE %s", fb);
 	const json_t *seen_map = json_object_get(r->seen, "M");
 	if (r->seen && json_is_object(seen_map) && json_object_size(r->seen) == 1) {
 		/* The version seen, compared field by field (plus the number of
@@ -135,14 +130,11 @@ json_t *fb_build_request(const struct fb_request *r, char **err)
 		}
 		free(keys);
 		cond = c;
-		n = 0;
 	} else if (r->seen)
-		n = asprintf(&cond, "attribute_exists(%s) AND %s = %s", pk, fb,
-		             ddb_expr_value(&e, json_deep_copy(r->seen)));
+		cond = util_xasprintf("attribute_exists(%s) AND %s = %s", pk, fb,
+		                      ddb_expr_value(&e, json_deep_copy(r->seen)));
 	else
-		n = asprintf(&cond, "attribute_exists(%s) AND attribute_not_exists(%s)", pk, fb);
-	if (n < 0)
-		abort();
+		cond = util_xasprintf("attribute_exists(%s) AND attribute_not_exists(%s)", pk, fb);
 	json_t *req = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}",
 	                        "TableName", r->table,
 	                        "Key", cl_step_key(r->thread_id, r->step_id),
@@ -258,9 +250,7 @@ static void lookup_done(struct ddb_result *res, void *ud)
 
 static void look(struct write *w, enum lookup_why why, const struct ddb_error *first)
 {
-	struct look *lk = calloc(1, sizeof *lk);
-	if (!lk)
-		abort();
+	struct look *lk = util_xcalloc(1, sizeof *lk);
 	lk->w = w;
 	lk->why = why;
 	if (first)
@@ -320,7 +310,7 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 	char *why = NULL;
 	if (session_check_write(s, &why) != 0) {
 		out.status = FB_READ_ONLY;
-		out.message = why ? why : strdup("read-only");
+		out.message = why ? why : util_xstrdup("read-only");
 		cb(&out, ud);
 		fb_result_clear(&out);
 		return;
@@ -333,15 +323,12 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 		fb_result_clear(&out);
 		return;
 	}
-	struct write *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	struct write *w = util_xcalloc(1, sizeof *w);
 	w->cb = cb;
 	w->ud = ud;
 	w->action = r->action;
 	w->wanted = r->action == FB_SET ? fb_map(r->thread_id, r->step_id, r->value, r->comment) : NULL;
-	if (asprintf(&w->where, "THREAD#%s / STEP#%s", r->thread_id, r->step_id) < 0)
-		abort();
+	w->where = util_xasprintf("THREAD#%s / STEP#%s", r->thread_id, r->step_id);
 	w->s = s;
 	w->table = util_xstrdup(r->table);
 	w->key = cl_step_key(r->thread_id, r->step_id);
@@ -369,4 +356,92 @@ enum fb_status fb_write_sync(struct session *s, const struct fb_request *r, stru
 	while (!sl.done)
 		ddb_client_wait(s->ddb, 1000);
 	return out->status;
+}
+
+/* ---- Counting feedback ------------------------------------------------------ */
+
+static void counts_of(const struct cl_feedback *f, struct fb_counts *out)
+{
+	out->up = f->vote == 1;
+	out->down = f->vote == 0;
+	out->comments = f->comment && *f->comment;
+}
+
+void fb_counts_of(const json_t *fb_av, struct fb_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!fb_av)
+		return;
+	struct cl_feedback f;
+	cl_feedback_decode(&f, fb_av, NULL, NULL, NULL);
+	counts_of(&f, out);
+}
+
+void fb_tally_init(struct fb_tally *t)
+{
+	t->by_thread = json_object();
+}
+
+void fb_tally_clear(struct fb_tally *t)
+{
+	json_object_clear(t->by_thread);
+}
+
+void fb_tally_free(struct fb_tally *t)
+{
+	json_decref(t->by_thread);
+	t->by_thread = NULL;
+}
+
+/* Add d (each part may be negative) to the thread's counts. */
+static void tally_add(struct fb_tally *t, const char *thread_id, const struct fb_counts *d)
+{
+	json_t *c = json_object_get(t->by_thread, thread_id);
+	if (!c) {
+		c = json_pack("[i,i,i]", 0, 0, 0);
+		json_object_set_new(t->by_thread, thread_id, c);
+	}
+	const long add[3] = {d->up, d->down, d->comments};
+	for (size_t k = 0; k < 3; k++) {
+		if (!add[k])
+			continue;
+		json_int_t v = json_integer_value(json_array_get(c, k)) + add[k];
+		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
+	}
+}
+
+void fb_tally_add_steps(struct fb_tally *t, const json_t *items)
+{
+	struct cl_steps steps = {0};
+	cl_steps_add(&steps, items);
+	for (size_t i = 0; i < steps.n; i++) {
+		const struct cl_step *s = &steps.v[i];
+		if (!s->has_feedback || !s->thread_id)
+			continue;
+		struct fb_counts d;
+		counts_of(&s->feedback, &d);
+		tally_add(t, s->thread_id, &d);
+	}
+	cl_steps_free(&steps);
+}
+
+bool fb_tally_change(struct fb_tally *t, const char *thread_id, const json_t *before,
+                     const json_t *after)
+{
+	struct fb_counts b, a;
+	fb_counts_of(before, &b);
+	fb_counts_of(after, &a);
+	if (!thread_id || (a.up == b.up && a.down == b.down && a.comments == b.comments))
+		return false;
+	struct fb_counts d = {a.up - b.up, a.down - b.down, a.comments - b.comments};
+	tally_add(t, thread_id, &d);
+	return true;
+}
+
+void fb_tally_get(const struct fb_tally *t, const char *thread_id, struct fb_counts *out)
+{
+	const json_t *c = thread_id ? json_object_get(t->by_thread, thread_id) : NULL;
+	out->up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
+	out->down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
+	out->comments = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
 }

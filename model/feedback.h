@@ -88,4 +88,36 @@ void fb_write(struct session *s, const struct fb_request *r, fb_done_fn cb, void
 /* Synchronous write; free *out with fb_result_clear.  Returns out->status. */
 enum fb_status fb_write_sync(struct session *s, const struct fb_request *r, struct fb_result *out);
 
+/* ---- Counting feedback ------------------------------------------------------ */
+
+/* What feedback adds to a thread's counts: thumbs up, thumbs down (a value
+ * other than 0 or 1 is neither), comments (non-empty). */
+struct fb_counts {
+	long up, down, comments;
+};
+
+/* The counts of one step's feedback attribute value ({"M": ...}, or NULL
+ * for none), decoded as the steps are (cl_feedback_decode). */
+void fb_counts_of(const json_t *fb_av, struct fb_counts *out);
+
+/* Counts per thread (the browser's +up-down and comment mark), filled from
+ * the steps with feedback a Scan returns and kept true to the writes. */
+struct fb_tally {
+	json_t *by_thread;       /* thread id -> [up, down, comments] */
+};
+
+void fb_tally_init(struct fb_tally *t);
+void fb_tally_clear(struct fb_tally *t);   /* forget every thread */
+void fb_tally_free(struct fb_tally *t);
+/* Count the steps with feedback among `items` (step items of a Scan page;
+ * others are skipped), under their thread (threadId, else the key's). */
+void fb_tally_add_steps(struct fb_tally *t, const json_t *items);
+/* A step's feedback went from `before` to `after` (attribute values, NULL
+ * for none): the thread's counts follow (never below 0).  True when they
+ * changed. */
+bool fb_tally_change(struct fb_tally *t, const char *thread_id, const json_t *before,
+                     const json_t *after);
+/* The counts of a thread (zeros for one with no feedback). */
+void fb_tally_get(const struct fb_tally *t, const char *thread_id, struct fb_counts *out);
+
 #endif

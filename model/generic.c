@@ -134,9 +134,7 @@ int generic_export(struct session *s, const char *table, int segments, generic_p
 		segments = 64;
 	memset(err, 0, sizeof *err);
 	struct export x = {.page = page, .progress = progress, .ud = ud, .err = err};
-	struct pager **pg = calloc((size_t)segments, sizeof *pg);
-	if (!pg)
-		abort();
+	struct pager **pg = util_xcalloc((size_t)segments, sizeof *pg);
 	for (int i = 0; i < segments; i++) {
 		pg[i] = tables_scan_pager(s, table, 1000, i, segments);
 		if (pager_next(pg[i], export_page, &x))

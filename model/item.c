@@ -14,15 +14,13 @@
 
 void problems_add(struct problems *p, const char *attr, const char *fmt, ...)
 {
-	struct problem *v = realloc(p->v, (p->n + 1) * sizeof *v);
-	if (!v)
-		abort();
+	struct problem *v = util_xrealloc(p->v, (p->n + 1) * sizeof *v);
 	p->v = v;
 	va_list ap;
 	va_start(ap, fmt);
 	char *text = util_vfmt(fmt, ap);
 	va_end(ap);
-	v[p->n].attr = attr ? strdup(attr) : NULL;
+	v[p->n].attr = attr ? util_xstrdup(attr) : NULL;
 	v[p->n].text = text;
 	p->n++;
 }
@@ -44,7 +42,7 @@ char *problems_join(const struct problems *p)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
-		return strdup("");
+		return util_xstrdup("");
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, "%s%s%s%s", i ? "; " : "", p->v[i].attr ? p->v[i].attr : "",
 		        p->v[i].attr ? ": " : "", p->v[i].text ? p->v[i].text : "");

@@ -169,25 +169,10 @@ static void putc_(struct out *o, char c)
  * skipped alone. */
 static long utf8_next(const unsigned char **p, const unsigned char *end)
 {
-	const unsigned char *s = *p;
-	unsigned c = s[0];
-	*p = s + 1;
-	if (c < 0x80)
-		return c;
-	int n = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? (c <= 0xEF ? 2 : 0) : c >= 0xC2 ? 1 : 0;
-	if (!n || end - s <= n)
-		return -1;
-	unsigned long cp = c & (0x3Fu >> n);
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	*p = s + n + 1;
-	return (long)cp;
+	unsigned cp;
+	int n = util_utf8_decode(*p, (size_t)(end - *p), &cp);
+	*p += n ? n : 1;
+	return n ? (long)cp : -1;
 }
 
 static void put_u(struct out *o, unsigned cp)

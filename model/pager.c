@@ -1,14 +1,13 @@
 /* model/pager.c: Query/Scan page by page (see pager.h). */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/pager.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_LIMIT 1000
-
-struct slot;
 
 struct pager {
 	struct session *s;
@@ -20,17 +19,17 @@ struct pager {
 	pager_page_fn cb;
 	void *ud;
 	long pages, items, scanned;
-	bool *alive;            /* set to false by pager_free during a callback */
-	struct slot *slot;      /* the in-flight call's link back to us */
+	bool in_callback;       /* its callback runs: pager_free waits until it returns */
+	bool freed;             /* pager_free was called during the callback */
 };
 
 void ddb_error_copy(struct ddb_error *dst, const struct ddb_error *src)
 {
 	dst->kind = src->kind;
 	dst->http_status = src->http_status;
-	dst->code = src->code ? strdup(src->code) : NULL;
-	dst->message = src->message ? strdup(src->message) : NULL;
-	dst->request_id = src->request_id ? strdup(src->request_id) : NULL;
+	dst->code = src->code ? util_xstrdup(src->code) : NULL;
+	dst->message = src->message ? util_xstrdup(src->message) : NULL;
+	dst->request_id = src->request_id ? util_xstrdup(src->request_id) : NULL;
 }
 
 void ddb_error_clear(struct ddb_error *e)
@@ -43,9 +42,7 @@ void ddb_error_clear(struct ddb_error *e)
 
 struct pager *pager_new(struct session *s, const char *op, json_t *request)
 {
-	struct pager *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	struct pager *p = util_xcalloc(1, sizeof *p);
 	p->s = s;
 	p->op = !strcmp(op, "Scan") ? "Scan" : "Query";
 	p->req = request ? request : json_object();
@@ -54,23 +51,17 @@ struct pager *pager_new(struct session *s, const char *op, json_t *request)
 	return p;
 }
 
-/* The pager and its in-flight call are detached: the call's callback sees
- * a NULL pager and only frees its slot. */
-struct slot {
-	struct pager *p;
-};
-
 void pager_free(struct pager *p)
 {
 	if (!p)
 		return;
-	if (p->call) {
-		/* the call's callback still runs later; detach it from us */
-		p->slot->p = NULL;
-		ddb_cancel(p->s->ddb, p->call);
+	if (p->call)
+		ddb_abandon(p->s->ddb, p->call);   /* its callback never runs */
+	p->call = NULL;
+	if (p->in_callback) {
+		p->freed = true;   /* page_done frees it when the callback returns */
+		return;
 	}
-	if (p->alive)
-		*p->alive = false;
 	json_decref(p->req);
 	json_decref(p->last_key);
 	free(p);
@@ -88,24 +79,14 @@ bool pager_next(struct pager *p, pager_page_fn cb, void *ud)
 	p->cb = cb;
 	p->ud = ud;
 	p->started = true;
-	struct slot *sl = malloc(sizeof *sl);
-	if (!sl)
-		abort();
-	sl->p = p;
-	p->slot = sl;
-	p->call = ddb_submit(p->s->ddb, p->op, req, page_done, sl);
+	p->call = ddb_submit(p->s->ddb, p->op, req, page_done, p);
 	return true;
 }
 
 static void page_done(struct ddb_result *r, void *ud)
 {
-	struct slot *sl = ud;
-	struct pager *p = sl->p;
-	free(sl);
-	if (!p)
-		return;
+	struct pager *p = ud;
 	p->call = NULL;
-	p->slot = NULL;
 	const json_t *items = NULL;
 	const struct ddb_error *err = NULL;
 	if (r->err.kind == DDB_OK) {
@@ -130,13 +111,16 @@ static void page_done(struct ddb_result *r, void *ud)
 	json_t *empty = NULL;
 	if (!err && !items)
 		items = empty = json_array();
-	bool alive = true;
-	p->alive = &alive;
+	bool outer = !p->in_callback;
+	p->in_callback = true;
 	if (p->cb)
 		p->cb(p, items, err, p->ud);
-	if (alive)
-		p->alive = NULL;
 	json_decref(empty);
+	if (!outer)
+		return;
+	p->in_callback = false;
+	if (p->freed)
+		pager_free(p);
 }
 
 bool pager_done(const struct pager *p)

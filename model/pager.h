@@ -17,7 +17,7 @@ struct pager;
 /* `request` (stolen) is the whole Query/Scan request without
  * ExclusiveStartKey; "Limit" is added when absent. */
 struct pager *pager_new(struct session *s, const char *op, json_t *request);
-void pager_free(struct pager *p);   /* cancels a page in flight */
+void pager_free(struct pager *p);   /* cancels a page in flight: its callback never runs */
 
 /* items: the page's "Items" (borrowed, valid during the callback); err: NULL
  * on success.  The callback may call pager_next again. */

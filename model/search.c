@@ -32,36 +32,14 @@
  * an invalid byte is one character that matches nothing valid. */
 static size_t u8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		len = 2, v = c & 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3, v = c & 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		*cp = 0x80000000u | c;
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
 	}
-	if (len > n)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0x80000000u | c;
-	return 1;
+	unsigned v;
+	int len = util_utf8_decode(s, n, &v);
+	*cp = len ? v : 0x80000000u | s[0];
+	return len ? (size_t)len : 1;
 }
 
 /* Lower case as Unicode's simple mapping has it, whatever the user's

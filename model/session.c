@@ -1,6 +1,7 @@
 /* model/session.c: configuration, client and the read-only switch. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "model/session.h"
 
 #include <stdio.h>
@@ -15,7 +16,7 @@ static char *pick(const char *opt, const char *env1, const char *env2)
 		v = env1 ? getenv(env1) : NULL;
 	if ((!v || !*v) && env2)
 		v = getenv(env2);
-	return v && *v ? strdup(v) : NULL;
+	return v && *v ? util_xstrdup(v) : NULL;
 }
 
 static bool env_true(const char *name)
@@ -26,11 +27,7 @@ static bool env_true(const char *name)
 
 struct session *session_open(const struct session_opts *o, char **err)
 {
-	struct session *s = calloc(1, sizeof *s);
-	if (!s) {
-		*err = strdup("out of memory");
-		return NULL;
-	}
+	struct session *s = util_xcalloc(1, sizeof *s);
 	if (aws_conf_resolve(&o->aws, &s->conf, err) != 0) {
 		free(s);
 		return NULL;
@@ -82,16 +79,13 @@ int session_check_write(const struct session *s, char **err)
 {
 	if (!s->read_only)
 		return 0;
-	if (err && asprintf(err, "read-only: %s", s->read_only_reason) < 0)
-		*err = NULL;
+	if (err)
+		*err = util_xasprintf("read-only: %s", s->read_only_reason);
 	return -1;
 }
 
 char *session_describe(const struct session *s)
 {
-	char *out = NULL;
-	if (asprintf(&out, "%s  %s  profile %s", s->conf.endpoint_url, s->conf.region,
-	             s->conf.profile ? s->conf.profile : "default") < 0)
-		return NULL;
-	return out;
+	return util_xasprintf("%s  %s  profile %s", s->conf.endpoint_url, s->conf.region,
+	                      s->conf.profile ? s->conf.profile : "default");
 }

@@ -1301,11 +1301,9 @@ static char *pair_name(const char *other, const char *theirs, const char *mine)
 static void msg_add(char **msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void msg_add(char **msg, const char *fmt, ...)
 {
-	char *part = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&part, fmt, ap) < 0)
-		abort();
+	char *part = util_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (*msg) {
 		char *both = util_xasprintf("%s; %s", *msg, part);

@@ -111,7 +111,7 @@ static char *describe_keys(const json_t *desc)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
-		return strdup("");
+		return util_xstrdup("");
 	size_t i, j;
 	json_t *k, *d;
 	json_array_foreach(ks, i, k) {
@@ -134,7 +134,7 @@ static char *describe_indexes(const json_t *desc)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
-		return strdup("");
+		return util_xstrdup("");
 	int n = 0;
 	const char *kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
 	for (int k = 0; k < 2; k++) {
@@ -151,11 +151,11 @@ static char *describe_indexes(const json_t *desc)
 static void fill_info(struct table_info *t, const json_t *desc)
 {
 	t->layout = table_detect_layout(desc);
-	t->status = strdup(json_string_value(json_object_get(desc, "TableStatus")) ?: "?");
+	t->status = util_xstrdup(json_string_value(json_object_get(desc, "TableStatus")) ?: "?");
 	t->key_schema = describe_keys(desc);
 	const json_t *ks = json_object_get(desc, "KeySchema");
-	t->hash_key = key_attr(ks, "HASH") ? strdup(key_attr(ks, "HASH")) : NULL;
-	t->range_key = key_attr(ks, "RANGE") ? strdup(key_attr(ks, "RANGE")) : NULL;
+	t->hash_key = key_attr(ks, "HASH") ? util_xstrdup(key_attr(ks, "HASH")) : NULL;
+	t->range_key = key_attr(ks, "RANGE") ? util_xstrdup(key_attr(ks, "RANGE")) : NULL;
 	t->indexes = describe_indexes(desc);
 	json_t *ic = json_object_get(desc, "ItemCount");
 	t->item_count = json_is_number(ic) ? (long long)json_number_value(ic) : -1;
@@ -165,7 +165,7 @@ static void fill_info(struct table_info *t, const json_t *desc)
 
 /* ---- the asynchronous load ---------------------------------------------- */
 
-struct load {
+struct tables_load {
 	struct session *s;
 	tables_done_fn cb;
 	void *ud;
@@ -175,36 +175,48 @@ struct load {
 	struct ddb_error err;
 	bool failed;
 	bool skip_named;
+	ddb_call *list_call;     /* the ListTables page in flight, or NULL */
+	struct describe_slot **slots;   /* one per table while its DescribeTable runs */
 };
 
 struct describe_slot {
-	struct load *L;
+	struct tables_load *L;
 	size_t idx;
+	ddb_call *call;
 };
 
-static void copy_error(struct ddb_error *dst, const struct ddb_error *src)
+static void load_free(struct tables_load *L)
 {
-	dst->kind = src->kind;
-	dst->http_status = src->http_status;
-	dst->code = src->code ? strdup(src->code) : NULL;
-	dst->message = src->message ? strdup(src->message) : NULL;
-	dst->request_id = src->request_id ? strdup(src->request_id) : NULL;
+	table_list_free(&L->tl);
+	ddb_error_clear(&L->err);
+	free(L->slots);
+	free(L);
 }
 
-static void load_finish(struct load *L)
+void tables_load_cancel(struct tables_load *L)
+{
+	if (!L)
+		return;
+	if (L->list_call)
+		ddb_abandon(L->s->ddb, L->list_call);
+	for (size_t k = 0; L->slots && k < L->tl.n; k++)
+		if (L->slots[k]) {
+			ddb_abandon(L->s->ddb, L->slots[k]->call);
+			free(L->slots[k]);
+		}
+	load_free(L);
+}
+
+static void load_finish(struct tables_load *L)
 {
 	L->cb(&L->tl, L->failed ? &L->err : NULL, L->ud);
-	table_list_free(&L->tl);
-	free(L->err.code);
-	free(L->err.message);
-	free(L->err.request_id);
-	free(L);
+	load_free(L);
 }
 
 static void describe_done(struct ddb_result *r, void *ud)
 {
 	struct describe_slot *d = ud;
-	struct load *L = d->L;
+	struct tables_load *L = d->L;
 	struct table_info *t = &L->tl.v[d->idx];
 	if (r->err.kind == DDB_OK) {
 		fill_info(t, json_object_get(r->body, "Table"));
@@ -212,19 +224,21 @@ static void describe_done(struct ddb_result *r, void *ud)
 		t->layout = LAYOUT_UNKNOWN;
 		t->error = ddb_error_describe(&r->err, &L->s->conf, 0);
 	}
+	L->slots[d->idx] = NULL;
 	free(d);
 	if (--L->describing == 0)
 		load_finish(L);
 }
 
-static void list_page(struct load *L, const char *start);
+static void list_page(struct tables_load *L, const char *start);
 
 static void list_done(struct ddb_result *r, void *ud)
 {
-	struct load *L = ud;
+	struct tables_load *L = ud;
+	L->list_call = NULL;
 	if (r->err.kind != DDB_OK) {
 		L->failed = true;
-		copy_error(&L->err, &r->err);
+		ddb_error_copy(&L->err, &r->err);
 		load_finish(L);
 		return;
 	}
@@ -235,11 +249,9 @@ static void list_done(struct ddb_result *r, void *ud)
 			continue;
 		if (L->tl.n == L->cap) {
 			L->cap = L->cap ? L->cap * 2 : 16;
-			L->tl.v = realloc(L->tl.v, L->cap * sizeof *L->tl.v);
-			if (!L->tl.v)
-				abort();
+			L->tl.v = util_xrealloc(L->tl.v, L->cap * sizeof *L->tl.v);
 		}
-		L->tl.v[L->tl.n++] = (struct table_info){.name = strdup(json_string_value(n)),
+		L->tl.v[L->tl.n++] = (struct table_info){.name = util_xstrdup(json_string_value(n)),
 		                                         .item_count = -1, .size_bytes = -1};
 	}
 	const char *next = json_string_value(json_object_get(r->body, "LastEvaluatedTableName"));
@@ -258,9 +270,7 @@ static void list_done(struct ddb_result *r, void *ud)
 	} roles[] = {{s->namespace_table, LAYOUT_STACHE_NAMESPACES},
 	             {s->documents_table, LAYOUT_STACHE_DOCUMENTS},
 	             {s->chainlit_table, LAYOUT_CHAINLIT}};
-	bool *skip = calloc(L->tl.n, sizeof *skip);
-	if (!skip)
-		abort();
+	bool *skip = util_xcalloc(L->tl.n, sizeof *skip);
 	L->describing = 0;
 	for (size_t k = 0; k < L->tl.n; k++) {
 		for (size_t ri = 0; L->skip_named && ri < sizeof roles / sizeof roles[0]; ri++)
@@ -277,48 +287,48 @@ static void list_done(struct ddb_result *r, void *ud)
 		load_finish(L);
 		return;
 	}
+	L->slots = util_xcalloc(L->tl.n, sizeof *L->slots);
 	for (size_t k = 0; k < L->tl.n; k++) {
 		if (skip[k])
 			continue;
-		struct describe_slot *d = malloc(sizeof *d);
-		if (!d)
-			abort();
+		struct describe_slot *d = util_xcalloc(1, sizeof *d);
 		d->L = L;
 		d->idx = k;
-		ddb_submit(L->s->ddb, "DescribeTable",
-		           json_pack("{s:s}", "TableName", L->tl.v[k].name), describe_done, d);
+		L->slots[k] = d;
+		d->call = ddb_submit(L->s->ddb, "DescribeTable",
+		                     json_pack("{s:s}", "TableName", L->tl.v[k].name), describe_done, d);
 	}
 	free(skip);
 }
 
-static void list_page(struct load *L, const char *start)
+static void list_page(struct tables_load *L, const char *start)
 {
 	json_t *req = json_pack("{s:i}", "Limit", 100);
 	if (start)
 		json_object_set_new(req, "ExclusiveStartTableName", json_string(start));
-	ddb_submit(L->s->ddb, "ListTables", req, list_done, L);
+	L->list_call = ddb_submit(L->s->ddb, "ListTables", req, list_done, L);
 }
 
-static void load_start(struct session *s, bool skip_named, tables_done_fn cb, void *ud)
+static struct tables_load *load_start(struct session *s, bool skip_named, tables_done_fn cb,
+                                      void *ud)
 {
-	struct load *L = calloc(1, sizeof *L);
-	if (!L)
-		abort();
+	struct tables_load *L = util_xcalloc(1, sizeof *L);
 	L->skip_named = skip_named;
 	L->s = s;
 	L->cb = cb;
 	L->ud = ud;
 	list_page(L, NULL);
+	return L;
 }
 
-void tables_load(struct session *s, tables_done_fn cb, void *ud)
+struct tables_load *tables_load(struct session *s, tables_done_fn cb, void *ud)
 {
-	load_start(s, false, cb, ud);
+	return load_start(s, false, cb, ud);
 }
 
-void tables_load_named(struct session *s, tables_done_fn cb, void *ud)
+struct tables_load *tables_load_named(struct session *s, tables_done_fn cb, void *ud)
 {
-	load_start(s, true, cb, ud);
+	return load_start(s, true, cb, ud);
 }
 
 struct sync_out {
@@ -332,7 +342,7 @@ static void sync_done(struct table_list *tl, const struct ddb_error *err, void *
 	struct sync_out *so = ud;
 	so->done = true;
 	if (err) {
-		copy_error(so->err, err);
+		ddb_error_copy(so->err, err);
 		return;
 	}
 	so->ok = true;
@@ -482,7 +492,7 @@ void tables_adopt(struct session *s, const struct table_list *tl, char **ambiguo
 				last = i;
 			}
 		if (n == 1) {
-			*slot = strdup(tl->v[last].name);
+			*slot = util_xstrdup(tl->v[last].name);
 		} else if (n > 1 && mf) {
 			fprintf(mf, "%sseveral %s:", mlen ? "; " : "", want[w].what);
 			for (size_t i = 0; i < tl->n; i++)

@@ -52,14 +52,18 @@ enum table_layout table_detect_layout(const json_t *table_desc);
 typedef void (*tables_done_fn)(struct table_list *tl, const struct ddb_error *err, void *ud);
 
 /* List every table (all ListTables pages) and describe each, several at a
- * time.  The callback owns nothing: tl is freed when it returns. */
-void tables_load(struct session *s, tables_done_fn cb, void *ud);
+ * time.  The callback owns nothing: tl is freed when it returns.  The
+ * handle is the caller's until the callback has run. */
+struct tables_load;
+struct tables_load *tables_load(struct session *s, tables_done_fn cb, void *ud);
 /* The same, but a table the session already names (--chainlit-table, ...)
  * is not described: its layout is taken from that role and `named` is set.
  * For the browser's start: DescribeTable of a large table is slow on some
  * servers (DynamoDB Local counts its items: 175 ms for 221,623), and
  * nothing needs its answer then. */
-void tables_load_named(struct session *s, tables_done_fn cb, void *ud);
+struct tables_load *tables_load_named(struct session *s, tables_done_fn cb, void *ud);
+/* Stop a load and free it: its callback never runs. */
+void tables_load_cancel(struct tables_load *L);
 
 /* Fill the session's table names that were not given (flags/environment)
  * from the endpoint's tables: a layout with exactly one table is used; a

@@ -516,6 +516,7 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	ui->mstate = mstate;
 	lineedit_init(&ui->prompt_edit, false, 511);
 
+	ui_init_modules(ui);
 	ui->tree = tree_view_new(ui);
 	ui_add_roots(ui);
 	tree_cursor_to(ui, NULL);   /* on the first root, which the list shows */
@@ -582,6 +583,7 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	view_free(ui->detail);
 	view_free(ui->list);
 	view_free(ui->tree);
+	ui_destroy_modules(ui);
 	free(mods);
 	free(mstate);
 	lineedit_free(&ui->prompt_edit);

@@ -11,14 +11,17 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "model/feedback.h"
 #include "tui/tree.h"
 
-/* Per-table state: feedback counts per thread, read by the same background
- * Scan as the users (one read of the table, not two).  Made by
- * chainlit_roots, freed with the Conversations node. */
+/* The module's state: the table in use and what belongs to it (feedback
+ * counts per thread, read by the same background Scan as the users: one
+ * read of the table, not two).  Made by the module's init hook, freed by its
+ * destroy hook; what belongs to a table is dropped when the table changes
+ * (chainlit_forget_table). */
 struct cl_state {
 	char *table;
-	json_t *counts;          /* thread id -> [up, down, comments] */
+	struct fb_tally counts;  /* per thread */
 	bool counts_done;
 	bool hold_scan;          /* :user: start that Scan after the user's first page */
 	bool scan_held;          /* Conversations opened while held */
@@ -26,18 +29,21 @@ struct cl_state {
 	json_t *pending;         /* identifiers :user added a node for, no USER item seen yet */
 	bool users_done;         /* the Scan went through without an error */
 	enum { ONLY_ALL, ONLY_NEGATIVE, ONLY_COMMENTS } only;
-	struct tnode *root;
+	struct tnode *root;      /* Conversations, or NULL (no table yet) */
 	struct ui *ui;
 	json_t *drafts;          /* "thread\nstep" -> typed comment kept after errors */
 	/* After a write: a step's feedback went from `before` to `after`
-	 * (attribute values, NULL for none): the thread's counts follow; and
-	 * the thread's steps, if on the screen, are read again. */
+	 * (attribute values, NULL for none): the thread's counts follow.  The
+	 * step as stored now (the item the write returned) replaces it on the
+	 * screen, or, when no item came back (an error), the thread's steps, if
+	 * on the screen, are read again. */
 	void (*counts_update)(struct ui *ui, const char *thread_id, const json_t *before,
 	                      const json_t *after);
+	void (*step_update)(struct ui *ui, const char *thread_id, const json_t *item);
 	void (*reshow)(struct ui *ui, const char *thread_id);
 };
 
-/* The module's state, in its slot (NULL when there is no Chainlit table). */
+/* The module's state, in its slot (there from start to end). */
 static inline struct cl_state *chainlit_state(struct ui *ui)
 {
 	return *ui_module_slot(ui, "chainlit");
@@ -54,9 +60,15 @@ struct user_node {
 };
 
 extern const struct tnode_ops chainlit_thread_ops, chainlit_user_ops;
-/* The Conversations root and the state, when there is a Chainlit table and
- * they are not there yet. */
+/* The module's init and destroy hooks. */
+void chainlit_init(struct ui *ui);
+void chainlit_destroy(struct ui *ui);
+/* The Conversations root, when there is a Chainlit table and it is not
+ * there yet. */
 void chainlit_roots(struct ui *ui);
+/* Another table: the Conversations root goes (with what it loads), and
+ * so does what the state knows of the old table. */
+void chainlit_forget_table(struct ui *ui);
 /* Label every thread node under n again (counts, :only). */
 void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
 
@@ -66,6 +78,10 @@ void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
 struct view *chainlit_steps_new(struct ui *ui, const char *thread_id);
 /* Read the steps again if this thread's are on the screen. */
 void chainlit_steps_reshow(struct ui *ui, const char *thread_id);
+/* A step of this thread as stored now (a write's answer): shown in place
+ * if the thread's steps are on the screen (read again if it is not
+ * among them, or if they are loading). */
+void chainlit_steps_update(struct ui *ui, const char *thread_id, const json_t *item);
 
 /* ---- tui/chainlit_feedback.c ---- */
 
@@ -74,6 +90,7 @@ void chainlit_steps_reshow(struct ui *ui, const char *thread_id);
 
 struct fb_ctx {
 	struct ui *ui;
+	char *table;             /* the table written (set by chainlit_fb_write) */
 	char *thread_id, *step_id;
 	int value;
 	char *comment;           /* NULL: none */
@@ -88,9 +105,6 @@ void chainlit_fb_write(struct fb_ctx *c);
 void chainlit_fb_delete_answer(struct ui *ui, bool yes, void *ud);
 /* The key of a draft in cl_state.drafts (malloc'd). */
 char *chainlit_draft_key(const char *thread_id, const char *step_id);
-/* What one step's feedback ({"M": ...} or NULL) adds to its thread's
- * counts: [up, down, comments]. */
-void chainlit_fb_contribution(const json_t *fb_av, long out[3]);
 /* The form on a step's feedback (an overlay); value 1 up, 0 down, else
  * none chosen (seen holds an invalid one). */
 void chainlit_form_open(struct ui *ui, const char *thread_id, const char *step_id,

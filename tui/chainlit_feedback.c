@@ -19,6 +19,7 @@
 
 void chainlit_fb_free(struct fb_ctx *c)
 {
+	free(c->table);
 	free(c->thread_id);
 	free(c->step_id);
 	free(c->comment);
@@ -33,92 +34,70 @@ char *chainlit_draft_key(const char *thread_id, const char *step_id)
 
 static void conflict_open(struct ui *ui, struct fb_ctx *c, const json_t *current);
 
-/* A feedback attribute value ({"M": ...}, or NULL for none) decoded as the
- * steps are: *vote 1 up, 0 down, -1 anything else; *comment malloc'd or NULL. */
-static void fb_peek(const json_t *fb_av, int *vote, char **comment)
+/* Is the write's table still the one in use (not switched meanwhile)? */
+static bool same_table(const struct cl_state *st, const struct fb_ctx *c)
 {
-	*vote = -1;
-	*comment = NULL;
-	if (!fb_av)
-		return;
-	json_t *item = json_pack("{s:{s:s},s:{s:s},s:O}", "PK", "S", "THREAD#t", "SK", "S", "STEP#s",
-	                         "feedback", fb_av);
-	if (!item)
-		return;
-	struct cl_step s;
-	cl_step_decode(&s, item);
-	if (s.has_feedback) {
-		*vote = s.feedback.vote;
-		*comment = s.feedback.comment ? util_xstrdup(s.feedback.comment) : NULL;
-	}
-	cl_step_clear(&s);
-	json_decref(item);
-}
-
-/* What one step's feedback adds to its thread's counts ([up, down,
- * comments]), decoded as count_feedback decodes the Scan's steps. */
-void chainlit_fb_contribution(const json_t *fb_av, long out[3])
-{
-	out[0] = out[1] = out[2] = 0;
-	int vote;
-	char *comment;
-	fb_peek(fb_av, &vote, &comment);
-	if (vote == 1)
-		out[0] = 1;
-	else if (vote == 0)
-		out[1] = 1;
-	out[2] = comment && *comment;
-	free(comment);
+	return st->table && c->table && !strcmp(st->table, c->table);
 }
 
 static void fb_done(struct fb_result *res, void *ud)
 {
 	struct fb_ctx *c = ud;
 	struct ui *ui = c->ui;
-	char *dk = chainlit_draft_key(c->thread_id, c->step_id);
 	struct cl_state *st = chainlit_state(ui);
+	bool here = same_table(st, c);
+	char *dk = chainlit_draft_key(c->thread_id, c->step_id);
+	/* what is stored now: the step the write returned (ALL_NEW), or the
+	 * one a failed condition returned (ALL_OLD); NULL after an error */
+	const json_t *item = json_is_object(res->item) ? res->item : NULL;
 	switch (res->status) {
 	case FB_OK:
 		ui_message(ui, false, "feedback %s", c->is_delete ? "deleted" : "saved");
-		if (st && dk)
+		if (here) {
 			json_object_del(st->drafts, dk);
-		if (st)
 			st->counts_update(ui, c->thread_id, c->seen,
-			                  c->is_delete ? NULL : json_object_get(res->item, "feedback"));
+			                  c->is_delete ? NULL : json_object_get(item, "feedback"));
+		}
 		break;
 	case FB_CONFLICT:
-		/* the counts follow what is stored now */
-		if (st)
-			st->counts_update(ui, c->thread_id, c->seen, json_object_get(res->item, "feedback"));
+		/* the counts and the steps follow what is stored now */
+		if (here) {
+			st->counts_update(ui, c->thread_id, c->seen, json_object_get(item, "feedback"));
+			if (item)
+				st->step_update(ui, c->thread_id, item);
+		}
 		/* show both versions; the typed text is kept in the conflict view */
 		ui_message(ui, false, NULL);   /* no longer "saving feedback..." */
-		conflict_open(ui, c, json_object_get(res->item, "feedback"));
-		c = NULL;
-		break;
+		conflict_open(ui, c, json_object_get(item, "feedback"));
+		free(dk);
+		return;
 	default:
 		/* keep what was typed so the user can retry (e reopens it) */
-		if (st && dk && c->comment && !c->is_delete)
+		if (here && c->comment && !c->is_delete)
 			json_object_set_new(st->drafts, dk, json_string(c->comment));
 		ui_message(ui, true, "%s%s%s", res->message ? res->message : fb_status_text(res->status),
 		           c->comment && !c->is_delete ? " (your text is kept: e to retry)" : "", "");
 		break;
 	}
 	free(dk);
-	/* the screen shows what is stored, never what was typed (after a
-	 * conflict, the conflict view reloads it when it closes) */
-	if (c && st)
+	/* the screen shows what is stored, never what was typed: the step the
+	 * write returned, else (an error) the thread read again */
+	if (here && item)
+		st->step_update(ui, c->thread_id, item);
+	else if (here)
 		st->reshow(ui, c->thread_id);
-	if (c)
-		chainlit_fb_free(c);
+	chainlit_fb_free(c);
 }
 
 void chainlit_fb_write(struct fb_ctx *c)
 {
 	struct cl_state *st = chainlit_state(c->ui);
-	if (!st) {
+	if (!st->table) {
 		chainlit_fb_free(c);
 		return;
 	}
+	free(c->table);
+	c->table = util_xstrdup(st->table);
 	struct fb_request r = {
 		.table = st->table, .thread_id = c->thread_id, .step_id = c->step_id,
 		.action = c->is_delete ? FB_DELETE : FB_SET, .value = c->value,
@@ -437,15 +416,6 @@ static void conflict_row(struct view *v, size_t i, char *buf, size_t len, enum c
 		*role = ROLE_ERROR;
 }
 
-static void conflict_close(struct ui *ui, const char *thread_id)
-{
-	char *tid = util_xstrdup(thread_id);
-	ui_set_overlay(ui, NULL);
-	struct cl_state *st = chainlit_state(ui);
-	if (st)
-		st->reshow(ui, tid);
-	free(tid);
-}
 
 static bool conflict_key(struct view *v, int ch)
 {
@@ -457,22 +427,18 @@ static bool conflict_key(struct view *v, int ch)
 		k->c = NULL;
 		json_decref(c->seen);
 		c->seen = k->current ? json_incref(k->current) : NULL;
-		char *tid = util_xstrdup(c->thread_id);
 		ui_set_overlay(ui, NULL);
 		chainlit_fb_write(c);
-		free(tid);
 		return true;
 	}
 	if (ch == 'e' || ch == 'E') {
 		struct fb_ctx *c = k->c;
 		if (c->is_delete) {
 			/* a delete has nothing of its own to edit: edit theirs */
-			int vote;
-			char *comment;
-			fb_peek(k->current, &vote, &comment);
+			struct cl_feedback f;
+			cl_feedback_decode(&f, k->current, NULL, NULL, NULL);
 			chainlit_form_open(ui, c->thread_id, c->step_id, "step (after a conflict)", k->current,
-			          k->current ? vote : 1, comment);
-			free(comment);
+			          k->current ? f.vote : 1, k->current ? f.comment : NULL);
 			return true;
 		}
 		chainlit_form_open(ui, c->thread_id, c->step_id, "step (after a conflict)", k->current,
@@ -481,18 +447,17 @@ static bool conflict_key(struct view *v, int ch)
 	}
 	if (ch == 'r' || ch == 'R' || ch == 27 || ch == 'q') {
 		/* theirs is kept: the draft goes, so e edits the stored version */
+		/* (the steps on the screen show it since the conflict came) */
 		struct fb_ctx *c = k->c;
 		k->c = NULL;
 		struct cl_state *st = chainlit_state(ui);
 		char *dk = chainlit_draft_key(c->thread_id, c->step_id);
-		if (st && dk)
+		if (same_table(st, c))
 			json_object_del(st->drafts, dk);
 		free(dk);
 		ui_message(ui, false, "kept the stored feedback");
-		char *tid = util_xstrdup(c->thread_id);
 		chainlit_fb_free(c);
-		conflict_close(ui, tid);
-		free(tid);
+		ui_set_overlay(ui, NULL);
 		return true;
 	}
 	return true;
@@ -505,7 +470,7 @@ static void conflict_destroy(struct view *v)
 		/* keep the typed text for a later e */
 		struct cl_state *st = chainlit_state(k->c->ui);
 		char *dk = chainlit_draft_key(k->c->thread_id, k->c->step_id);
-		if (st && dk && k->c->comment)
+		if (same_table(st, k->c) && k->c->comment)
 			json_object_set_new(st->drafts, dk, json_string(k->c->comment));
 		free(dk);
 		chainlit_fb_free(k->c);

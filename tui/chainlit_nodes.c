@@ -49,10 +49,10 @@ static void thread_label(struct cl_state *st, struct tnode *n)
 	struct thread_node *t = n->data;
 	char counts[64] = "";
 	/* counts only once the Scan is through: a partial count would mislead */
-	json_t *c = st->counts && st->counts_done ? json_object_get(st->counts, t->thread_id) : NULL;
-	long up = c ? (long)json_integer_value(json_array_get(c, 0)) : 0;
-	long down = c ? (long)json_integer_value(json_array_get(c, 1)) : 0;
-	long com = c ? (long)json_integer_value(json_array_get(c, 2)) : 0;
+	struct fb_counts fc = {0};
+	if (st->counts_done)
+		fb_tally_get(&st->counts, t->thread_id, &fc);
+	long up = fc.up, down = fc.down, com = fc.comments;
 	/* the counts come before the name, which the pane may cut */
 	if (up || down)
 		snprintf(counts, sizeof counts, " +%ld-%ld%s", up, down, com ? "\xe2\x9c\x8e" : "");
@@ -109,181 +109,118 @@ static struct tnode *thread_node_new(struct cl_state *st, const struct cl_thread
 
 /* ---- paging threads into a node ------------------------------------------------------ */
 
-/* A page of a user's threads is drawn from the index page alone (time, name
- * and id are all in the UserThread projection), so the first screen costs
- * one Query; the BatchGetItem of the full THREAD items then fills in each
- * node's raw item and problems, and only after it the next page may load. */
+/* The user (or "no user") node owns its threads' load from the first page
+ * to the last: a page is drawn from its index page alone (time, name and id
+ * are all in the UserThread projection), so the first screen costs one
+ * Query, then completed by the BatchGetItem of the full THREAD items (each
+ * node's raw item and problems); only after that may the next page load.
+ * Both stages come to threads_page. */
 struct threads_load {
-	struct ui *ui;
-	struct tnode *node;      /* the user (or "no user") node */
-	int generation;
-	struct pager *pager;
-	struct tnode *more;      /* the "more..." node while one is shown; it owns us */
-	bool busy;               /* a page or a fetch is in flight */
-	struct tnode **partial;  /* nodes drawn from index items, waiting for their item */
+	struct tnode_load base;
+	struct cl_thread_pages *pages;
+	struct tnode *more;      /* the "more..." node while one is shown */
+	struct tnode **partial;  /* the page's nodes drawn from index items */
 	size_t npartial;
 };
 
 static void threads_load_free(struct threads_load *L)
 {
-	pager_free(L->pager);
+	cl_thread_pages_free(L->pages);
 	free(L->partial);
 	free(L);
 }
 
-/* The "more..." node owns the loader between pages; when it is freed (quit,
- * reload) with nothing in flight the loader goes too, else the answer in
- * flight finds its node gone and frees it. */
-static void more_free(void *d)
+static void threads_cancel(struct tnode_load *l)
 {
-	struct threads_load *L = d;
-	L->more = NULL;
-	if (L->busy)
-		return;
-	threads_load_free(L);
+	threads_load_free((struct threads_load *)l);
 }
 
-static void threads_next(struct threads_load *L);
+static void threads_page(const struct cl_threads *page, bool complete, const struct ddb_error *err,
+                         void *ud);
 
 static struct view *more_list(struct ui *ui, struct tnode *n)
 {
 	/* selecting "more..." loads the next page: paging as you scroll */
-	struct threads_load *L = n->data;
-	(void)ui;
-	if (L && !L->busy && !pager_done(L->pager)) {
+	struct threads_load *L = n->parent ? (struct threads_load *)n->parent->load : NULL;
+	if (L && L->more == n && cl_thread_pages_next(L->pages, threads_page, L)) {
 		free(n->label);
 		n->label = util_xstrdup("loading more...");
-		threads_next(L);
-		tree_changed(L->ui);
+		tree_changed(ui);
 	}
 	return NULL;
 }
 
-static const struct tnode_ops more_ops = {.list = more_list, .free_data = more_free};
+static const struct tnode_ops more_ops = {.list = more_list};
 
 static void scan_when_held(struct cl_state *st);
 
 static void user_loaded(struct cl_state *st, struct tnode *n, bool more);
 
-/* A page is complete (or failed): offer the next one, report the error. */
-static void page_finished(struct threads_load *L, const struct ddb_error *err)
+static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th);
+
+/* A page of threads came, drawn from its index page (complete false) or
+ * complete: one refresh of the tree each time. */
+static void threads_page(const struct cl_threads *page, bool complete, const struct ddb_error *err,
+                         void *ud)
 {
-	struct ui *ui = L->ui;
-	L->busy = false;
-	bool more = !err && !pager_done(L->pager);
-	if (more) {
-		L->more = tnode_new("more... (loads as you scroll)", &more_ops, L);
-		L->more->role = ROLE_DIM;
-		L->more->autoload = true;
-		tnode_add(L->node, L->more);
+	struct threads_load *L = ud;
+	struct ui *ui = L->base.ui;
+	struct tnode *node = L->base.node;
+	struct cl_state *st = chainlit_state(ui);
+	if (L->more) {
+		tnode_delete(L->more);   /* the page goes where it was */
+		L->more = NULL;
 	}
 	if (err) {
 		char *d = ddb_error_describe(err, &ui->s->conf, 0);
 		char *msg = util_xasprintf("threads: %s", d);
-		tree_loaded(ui, L->node, msg);
-		free(msg);
 		free(d);
-	} else {
-		tree_loaded(ui, L->node, NULL);
-		if (chainlit_state(ui))
-			user_loaded(chainlit_state(ui), L->node, more);
-	}
-	if (chainlit_state(ui))
-		scan_when_held(chainlit_state(ui));
-	if (!more)
+		tnode_load_end(&L->base);
 		threads_load_free(L);
-}
-
-static void thread_fill(struct cl_state *st, struct tnode *n, const struct cl_thread *th);
-
-static void fetched(struct cl_threads *threads, const struct ddb_error *err, void *ud)
-{
-	struct threads_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
-		if (threads) {
-			cl_threads_free(threads);
-			free(threads);
+		tree_loaded(ui, node, msg);
+		free(msg);
+		scan_when_held(st);
+		return;
+	}
+	if (!complete || !L->npartial) {
+		L->partial = util_xrealloc(L->partial, (page->n ? page->n : 1) * sizeof *L->partial);
+		for (size_t i = 0; i < page->n; i++) {
+			struct tnode *n = thread_node_new(st, &page->v[i]);
+			tnode_add(node, n);
+			L->partial[i] = n;
 		}
-		L->busy = false;
-		if (!L->more)
-			threads_load_free(L);
+		L->npartial = complete ? 0 : page->n;
+	} else {
+		/* the same threads as the index page, complete: fill in their nodes */
+		for (size_t i = 0; i < page->n && i < L->npartial; i++)
+			thread_fill(st, L->partial[i], &page->v[i]);
+		L->npartial = 0;
+	}
+	if (!complete) {
+		tree_loaded(ui, node, NULL);   /* drawn now; the full items follow */
 		return;
 	}
-	/* one thread per index item, in their order: complete the nodes */
-	for (size_t i = 0; threads && i < threads->n && i < L->npartial; i++)
-		thread_fill(chainlit_state(ui), L->partial[i], &threads->v[i]);
-	if (threads) {
-		cl_threads_free(threads);
-		free(threads);
+	bool more = !cl_thread_pages_done(L->pages);
+	if (more) {
+		L->more = tnode_new("more... (loads as you scroll)", &more_ops, NULL);
+		L->more->role = ROLE_DIM;
+		L->more->autoload = true;
+		tnode_add(node, L->more);
+	} else {
+		tnode_load_end(&L->base);
+		threads_load_free(L);
 	}
-	L->npartial = 0;
-	page_finished(L, err);
+	tree_loaded(ui, node, NULL);
+	user_loaded(st, node, more);
+	scan_when_held(st);
 }
 
-static void threads_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
-{
-	struct threads_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
-		L->busy = false;
-		if (!L->more)
-			threads_load_free(L);
-		return;
-	}
-	if (L->more) {
-		L->more->data = NULL;    /* keep the loader: it goes on */
-		tnode_delete(L->more);   /* the new page goes where it was */
-		L->more = NULL;
-		tree_changed(ui);
-	}
-	if (err) {
-		page_finished(L, err);
-		return;
-	}
-	/* Chainlit's search filter can give empty pages with more to come */
-	if (!json_array_size(items) && !pager_done(p)) {
-		threads_next(L);
-		return;
-	}
-	struct cl_state *st = chainlit_state(ui);
-	struct cl_threads page = {0};
-	cl_threads_add(&page, items);
-	json_t *want = json_array();
-	L->partial = util_xrealloc(L->partial, (page.n ? page.n : 1) * sizeof *L->partial);
-	L->npartial = 0;
-	for (size_t i = 0; i < page.n; i++) {
-		struct tnode *n = thread_node_new(st, &page.v[i]);
-		tnode_add(L->node, n);
-		if (page.v[i].from_index) {
-			L->partial[L->npartial++] = n;
-			json_array_append(want, json_array_get(items, i));
-		}
-	}
-	cl_threads_free(&page);
-	/* drawn now; the full items follow */
-	tree_loaded(ui, L->node, NULL);
-	if (L->npartial)
-		cl_threads_fetch(ui->s, st->table, want, fetched, L);
-	else
-		page_finished(L, NULL);
-	json_decref(want);
-}
-
-static void threads_next(struct threads_load *L)
-{
-	if (pager_next(L->pager, threads_page, L))
-		L->busy = true;
-}
-
-static void start_threads(struct ui *ui, struct tnode *n, struct pager *p)
+static void start_threads(struct ui *ui, struct tnode *n, struct cl_thread_pages *pages)
 {
 	struct threads_load *L = util_xcalloc(1, sizeof *L);
-	L->ui = ui;
-	L->node = n;
-	L->generation = n->generation;
-	L->pager = p;
-	threads_next(L);
+	L->pages = pages;
+	tnode_load_start(n, &L->base, ui, threads_cancel);
+	cl_thread_pages_next(pages, threads_page, L);
 }
 
 /* ---- users --------------------------------------------------------------------------- */
@@ -298,8 +235,8 @@ static void free_user_node(void *d)
 static void user_expand(struct ui *ui, struct tnode *n)
 {
 	struct user_node *u = n->data;
-	start_threads(ui, n, cl_user_threads_pager(ui->s, chainlit_state(ui)->table, u->identifier, NULL,
-	                                           THREAD_PAGE));
+	start_threads(ui, n, cl_user_thread_pages(ui->s, chainlit_state(ui)->table, u->identifier,
+	                                          THREAD_PAGE));
 }
 
 const struct tnode_ops chainlit_user_ops = {.expand = user_expand, .free_data = free_user_node};
@@ -325,45 +262,34 @@ static void user_loaded(struct cl_state *st, struct tnode *n, bool more)
 
 static void unowned_expand(struct ui *ui, struct tnode *n)
 {
-	/* Scan pages hold THREAD items already: decode them directly */
-	start_threads(ui, n, cl_unowned_threads_pager(ui->s, chainlit_state(ui)->table, NULL, THREAD_PAGE));
+	/* Scan pages hold THREAD items already: complete at once */
+	start_threads(ui, n, cl_unowned_thread_pages(ui->s, chainlit_state(ui)->table, THREAD_PAGE));
 }
 
 static const struct tnode_ops unowned_ops = {.expand = unowned_expand};
 
+/* The Conversations node owns the Scan of the users and the feedback. */
 struct users_load {
-	struct ui *ui;
-	struct tnode *node;
-	int generation;
+	struct tnode_load base;
 	struct pager *pager;
-	long n;
 };
 
-/* Feedback counts from the steps of a Scan page. */
-static void count_feedback(struct cl_state *st, const json_t *steps_items)
+static void users_cancel(struct tnode_load *l)
 {
-	struct cl_steps steps = {0};
-	cl_steps_add(&steps, steps_items);
-	for (size_t i = 0; i < steps.n; i++) {
-		struct cl_step *s = &steps.v[i];
-		if (!s->has_feedback || !s->thread_id)
-			continue;
-		json_t *c = json_object_get(st->counts, s->thread_id);
-		if (!c) {
-			c = json_pack("[i,i,i]", 0, 0, 0);
-			json_object_set_new(st->counts, s->thread_id, c);
-		}
-		int slot = s->feedback.vote == 1 ? 0 : s->feedback.vote == 0 ? 1 : -1;
-		if (slot >= 0)
-			json_array_set_new(c, (size_t)slot,
-			                   json_integer(json_integer_value(json_array_get(c, (size_t)slot)) + 1));
-		if (s->feedback.comment && *s->feedback.comment)
-			json_array_set_new(c, 2, json_integer(json_integer_value(json_array_get(c, 2)) + 1));
-	}
-	cl_steps_free(&steps);
+	struct users_load *L = (struct users_load *)l;
+	pager_free(L->pager);
+	free(L);
 }
 
-static void add_users(struct cl_state *st, struct users_load *L, const json_t *items)
+/* The Scan is through (or failed): the node no longer owns it. */
+static void users_end(struct users_load *L)
+{
+	tnode_load_end(&L->base);
+	pager_free(L->pager);   /* from its own callback: freed once it returns */
+	free(L);
+}
+
+static void add_users(struct cl_state *st, struct tnode *node, const json_t *items)
 {
 	struct cl_users us = {0};
 	cl_users_add(&us, items);
@@ -400,8 +326,7 @@ static void add_users(struct cl_state *st, struct users_load *L, const json_t *i
 			k->problems = problems_join(&us.v[i].problems);
 			k->role = ROLE_PROBLEM;
 		}
-		tnode_add(L->node, k);
-		L->n++;
+		tnode_add(node, k);
 	}
 	cl_users_free(&us);
 }
@@ -409,23 +334,18 @@ static void add_users(struct cl_state *st, struct users_load *L, const json_t *i
 static void users_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
 	struct users_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation) || !chainlit_state(ui)) {
-		pager_free(p);
-		free(L);
-		return;
-	}
+	struct ui *ui = L->base.ui;
+	struct tnode *node = L->base.node;
 	struct cl_state *st = chainlit_state(ui);
 	if (err) {
 		char *d = ddb_error_describe(err, &ui->s->conf, 0);
 		char *msg = util_xasprintf("users: %s", d);
 		free(d);
+		users_end(L);
 		st->counts_done = true;
 		chainlit_relabel_all(st, st->root);
-		tree_loaded(ui, L->node, msg);
+		tree_loaded(ui, node, msg);
 		free(msg);
-		pager_free(p);
-		free(L);
 		return;
 	}
 	json_t *users = json_array(), *steps = json_array();
@@ -433,25 +353,25 @@ static void users_page(struct pager *p, const json_t *items, const struct ddb_er
 	json_t *it;
 	json_array_foreach(items, i, it)
 		json_array_append(cl_item_kind(it) == CL_ITEM_USER ? users : steps, it);
-	add_users(st, L, users);
-	count_feedback(st, steps);
+	add_users(st, node, users);
+	fb_tally_add_steps(&st->counts, steps);
 	json_decref(users);
 	json_decref(steps);
 	if (!pager_done(p) && pager_next(p, users_page, L)) {
 		tree_changed(ui);
 		return;
 	}
-	tnode_add(L->node, tnode_new("(threads with no user)", &unowned_ops, NULL));
-	L->node->kids[L->node->nkids - 1]->role = ROLE_DIM;
+	users_end(L);
+	struct tnode *unowned = tnode_new("(threads with no user)", &unowned_ops, NULL);
+	unowned->role = ROLE_DIM;
+	tnode_add(node, unowned);
 	st->counts_done = true;
 	st->users_done = true;
 	chainlit_relabel_all(st, st->root);
-	tree_loaded(ui, L->node, NULL);
+	tree_loaded(ui, node, NULL);
 	if (json_object_size(st->pending))
 		for (size_t k = 0; k < st->root->nkids; k++)
 			say_no_user(st, st->root->kids[k]);
-	pager_free(p);
-	free(L);
 }
 
 /* The users and the feedback counts: one Scan, in the background. */
@@ -459,10 +379,7 @@ static void start_scan(struct ui *ui, struct tnode *n)
 {
 	struct cl_state *st = chainlit_state(ui);
 	struct users_load *L = util_xcalloc(1, sizeof *L);
-	L->ui = ui;
-	L->node = n;
-	L->generation = n->generation;
-	json_object_clear(st->counts);
+	fb_tally_clear(&st->counts);
 	st->counts_done = false;
 	st->users_done = false;
 	st->scan_held = false;
@@ -475,6 +392,7 @@ static void start_scan(struct ui *ui, struct tnode *n)
 				json_object_set_new(st->pending, n->kids[i]->id, json_true());
 		}
 	L->pager = cl_users_and_feedback_pager(ui->s, st->table, 0);
+	tnode_load_start(n, &L->base, ui, users_cancel);
 	pager_next(L->pager, users_page, L);
 }
 
@@ -493,27 +411,21 @@ static void conversations_expand(struct ui *ui, struct tnode *n)
 
 static void scan_when_held(struct cl_state *st)
 {
-	if (!st->scan_held)
+	if (!st->scan_held || !st->root)
 		return;
 	st->scan_held = false;
 	start_scan(st->ui, st->root);
 }
 
-static void free_state(void *d)
+/* The Conversations node goes (a switch of tables, the end). */
+static void root_gone(void *d)
 {
 	struct cl_state *st = d;
-	if (st->ui)
-		*ui_module_slot(st->ui, "chainlit") = NULL;
-	json_decref(st->counts);
-	json_decref(st->listed);
-	json_decref(st->pending);
-	json_decref(st->drafts);
-	free(st->table);
-	free(st);
+	st->root = NULL;
 }
 
 static const struct tnode_ops conversations_ops = {.expand = conversations_expand,
-                                                   .free_data = free_state};
+                                                   .free_data = root_gone};
 
 static void relabel_thread(struct cl_state *st, struct tnode *n, const char *thread_id)
 {
@@ -533,40 +445,63 @@ static void counts_update(struct ui *ui, const char *thread_id, const json_t *be
                           const json_t *after)
 {
 	struct cl_state *st = chainlit_state(ui);
-	if (!st || !st->counts_done || !thread_id)
+	if (!st->counts_done || !st->root || !fb_tally_change(&st->counts, thread_id, before, after))
 		return;
-	long b[3], a[3];
-	chainlit_fb_contribution(before, b);
-	chainlit_fb_contribution(after, a);
-	if (a[0] == b[0] && a[1] == b[1] && a[2] == b[2])
-		return;
-	json_t *c = json_object_get(st->counts, thread_id);
-	if (!c) {
-		c = json_pack("[i,i,i]", 0, 0, 0);
-		json_object_set_new(st->counts, thread_id, c);
-	}
-	for (size_t k = 0; k < 3; k++) {
-		json_int_t v = json_integer_value(json_array_get(c, k)) + a[k] - b[k];
-		json_array_set_new(c, k, json_integer(v > 0 ? v : 0));
-	}
 	relabel_thread(st, st->root, thread_id);
 	tree_changed(ui);
 }
 
-void chainlit_roots(struct ui *ui)
+void chainlit_init(struct ui *ui)
 {
-	if (chainlit_state(ui) || !ui->s->chainlit_table)
-		return;
 	struct cl_state *st = util_xcalloc(1, sizeof *st);
-	st->table = util_xstrdup(ui->s->chainlit_table);
-	st->counts = json_object();
+	fb_tally_init(&st->counts);
 	st->listed = json_object();
 	st->pending = json_object();
 	st->drafts = json_object();
 	st->ui = ui;
 	st->counts_update = counts_update;
+	st->step_update = chainlit_steps_update;
 	st->reshow = chainlit_steps_reshow;
 	*ui_module_slot(ui, "chainlit") = st;
+}
+
+void chainlit_destroy(struct ui *ui)
+{
+	struct cl_state *st = chainlit_state(ui);
+	if (!st)
+		return;
+	*ui_module_slot(ui, "chainlit") = NULL;
+	fb_tally_free(&st->counts);
+	json_decref(st->listed);
+	json_decref(st->pending);
+	json_decref(st->drafts);
+	free(st->table);
+	free(st);
+}
+
+void chainlit_forget_table(struct ui *ui)
+{
+	struct cl_state *st = chainlit_state(ui);
+	if (st->root)
+		tnode_delete(st->root);   /* cancels its loads; root_gone clears st->root */
+	free(st->table);
+	st->table = NULL;
+	fb_tally_clear(&st->counts);
+	json_object_clear(st->listed);
+	json_object_clear(st->pending);
+	json_object_clear(st->drafts);
+	st->counts_done = st->users_done = false;
+	st->hold_scan = st->scan_held = false;
+	st->only = ONLY_ALL;
+}
+
+void chainlit_roots(struct ui *ui)
+{
+	struct cl_state *st = chainlit_state(ui);
+	if (st->root || !ui->s->chainlit_table)
+		return;
+	free(st->table);
+	st->table = util_xstrdup(ui->s->chainlit_table);
 	char label[512];
 	snprintf(label, sizeof label, "Conversations  (%s)", st->table);
 	st->root = tnode_new(label, &conversations_ops, st);

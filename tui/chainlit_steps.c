@@ -152,8 +152,8 @@ static void steps_reload(struct view *v)
 {
 	struct steps *sv = v->priv;
 	struct cl_state *st = chainlit_state(v->ui);
-	if (sv->job)
-		cl_job_cancel(sv->job);
+	cl_job_cancel(sv->job);
+	sv->job = NULL;
 	size_t sel = view_selected(v);
 	struct cl_node *nd = sel != (size_t)-1 ? row_node(sv, sel) : NULL;
 	if (nd && nd->step->id && !sv->keep_step)
@@ -335,7 +335,7 @@ static bool steps_action(struct view *v, enum action a)
 	if (a == ACT_FB_EDIT) {
 		struct cl_state *st = chainlit_state(v->ui);
 		char *dk = chainlit_draft_key(ktid, ksid);
-		const char *draft = st && dk ? json_string_value(json_object_get(st->drafts, dk)) : NULL;
+		const char *draft = json_string_value(json_object_get(st->drafts, dk));
 		char label[256];
 		snprintf(label, sizeof label, "%s %s", s->type ? s->type : "step", s->name ? s->name : "");
 		chainlit_form_open(v->ui, ktid, ksid, label,
@@ -365,8 +365,7 @@ static bool steps_action(struct view *v, enum action a)
 static void steps_destroy(struct view *v)
 {
 	struct steps *sv = v->priv;
-	if (sv->job)
-		cl_job_cancel(sv->job);
+	cl_job_cancel(sv->job);
 	cl_rows_free(&sv->rows);
 	cl_conversation_free(sv->conv);
 	free(sv->thread_id);
@@ -402,4 +401,18 @@ void chainlit_steps_reshow(struct ui *ui, const char *thread_id)
 	struct view *sv = steps_on_screen(ui, thread_id);
 	if (sv)
 		steps_reload(sv);
+}
+
+void chainlit_steps_update(struct ui *ui, const char *thread_id, const json_t *item)
+{
+	struct view *v = steps_on_screen(ui, thread_id);
+	if (!v)
+		return;
+	struct steps *sv = v->priv;
+	/* a load in flight may have read the step before the write: read again */
+	if (sv->job || !cl_conversation_update_step(sv->conv, item)) {
+		steps_reload(v);
+		return;
+	}
+	view_set_rows(v, sv->rows.n);   /* the same rows, drawn again */
 }

@@ -3,7 +3,8 @@
  * arguments and help, its roots in the tree, its header fields.  The list
  * of modules is tui/modules.c; the frame reaches a module only through
  * this struct, so that adding a kind of data is one entry there plus its
- * own file.  A module keeps its state in its slot (ui_module_slot). */
+ * own file.  A module keeps its state in its slot (ui_module_slot), made
+ * by its init hook and freed by its destroy hook. */
 #ifndef DDTREE_TUI_MODULE_H
 #define DDTREE_TUI_MODULE_H
 
@@ -28,9 +29,14 @@ struct module_command {
 struct module {
 	const char *name;                        /* also the name of its state slot */
 	const struct module_command *commands;   /* ended by a row with no name; may be NULL */
-	/* Add its roots to the tree when its tables are known, creating its
-	 * state; called at start and again when the table list arrives (so it
-	 * does nothing when its roots are there).  May be NULL. */
+	/* Make its state (in its slot, ui_module_slot) when the browser starts,
+	 * before any root; free it when the browser ends, once the views and
+	 * the tree are gone and no callback is left to run.  May be NULL. */
+	void (*init)(struct ui *ui);
+	void (*destroy)(struct ui *ui);
+	/* Add its roots to the tree when its tables are known; called at start
+	 * and again when the table list arrives (so it does nothing when its
+	 * roots are there).  May be NULL. */
 	void (*roots)(struct ui *ui);
 	/* Append its header fields ("  chainlit:TABLE") to buf.  May be NULL. */
 	void (*header)(const struct ui *ui, char *buf, size_t len);

@@ -1,6 +1,7 @@
 /* tui/text.c: sanitising and measuring text from the database. */
 #include "ddconfig.h"
 
+#include "aws/util.h"
 #include "tui/text.h"
 
 #include <stdarg.h>
@@ -8,39 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-
-int text_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	if (!n)
-		return 0;
-	unsigned c = s[0];
-	int len;
-	unsigned min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		len = 2, c &= 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3, c &= 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if ((size_t)len > n)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	/* overlong forms, surrogates and values past U+10FFFF are invalid */
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 static int is_bidi_control(unsigned cp)
 {
@@ -52,13 +20,11 @@ char *text_sanitize(const char *s, size_t len, int keep_nl)
 {
 	/* worst case: every byte becomes "<U+FFFD>"-sized text */
 	size_t cap = len * 8 + 1;
-	char *out = malloc(cap), *o = out;
-	if (!out)
-		return NULL;
+	char *out = util_xmalloc(cap), *o = out;
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	while (p < end) {
-		unsigned cp;
-		int n = text_utf8_decode(p, (size_t)(end - p), &cp);
+		unsigned cp = *p;
+		int n = cp < 0x80 ? 1 : text_utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n) {
 			memcpy(o, "\xEF\xBF\xBD", 3);   /* U+FFFD */
 			o += 3;
@@ -110,8 +76,8 @@ size_t text_fit(const char *s, int cols, int *used)
 	size_t n = strlen(s), i = 0;
 	int w = 0;
 	while (i < n) {
-		unsigned cp;
-		int l = text_utf8_decode(p + i, n - i, &cp);
+		unsigned cp = p[i];
+		int l = cp < 0x80 ? 1 : text_utf8_decode(p + i, n - i, &cp);
 		if (!l) {
 			l = 1;
 			cp = 0xFFFD;
@@ -166,10 +132,8 @@ size_t text_utf8_next(const char *s, size_t len, size_t i)
 
 char *text_vfmt_line(const char *fmt, va_list ap)
 {
-	char *raw = NULL;
-	if (vasprintf(&raw, fmt, ap) < 0)
-		raw = NULL;
-	char *safe = text_sanitize_line(raw ? raw : "");
+	char *raw = util_xvasprintf(fmt, ap);
+	char *safe = text_sanitize_line(raw);
 	free(raw);
 	return safe;
 }

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "aws/util.h"
+
 /* A copy of s (len bytes, may hold NULs) where nothing can act on the
  * terminal: C0 controls and DEL become caret notation (ESC -> "^[", NUL ->
  * "^@"), C1 controls and bidirectional overrides become "<U+XXXX>", invalid
@@ -24,7 +26,7 @@ bool text_is_plain(const char *s, size_t len, int keep_nl);
 size_t text_utf8_prev(const char *s, size_t i);
 size_t text_utf8_next(const char *s, size_t len, size_t i);
 
-/* printf, then text_sanitize_line (a new string; NULL when out of memory). */
+/* printf, then text_sanitize_line (a new string). */
 char *text_vfmt_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Display width in terminal columns of sanitized UTF-8 text (wide characters
@@ -41,7 +43,11 @@ size_t text_fit(const char *s, int cols, int *used);
 void text_pad(char *out, size_t outlen, const char *s, int cols);
 
 /* Decode one UTF-8 sequence; returns bytes used (1..4), or 0 if invalid
- * (then *cp is undefined).  n is the bytes available. */
-int text_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+ * (then *cp is undefined).  n is the bytes available.  The decoder is
+ * aws/util.h's util_utf8_decode; this is its name among the text functions. */
+static inline int text_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	return util_utf8_decode(s, n, cp);
+}
 
 #endif

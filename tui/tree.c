@@ -17,7 +17,7 @@ struct tree {
 	struct tnode *last;          /* the root that stays last (Tables): others go before it */
 	json_t *item;                /* tree_item's answer: the item of item_of */
 	const struct tnode *item_of;
-	struct view *view;           /* the tree view (set by tree_changed) */
+	struct view *view;           /* the tree view */
 	/* The node under the cursor was freed: until the cursor moves or the
 	 * load that freed it reports (tree_loaded), the cursor keeps its index
 	 * (a page of nodes replaces a "more..." node at the same place) instead
@@ -26,37 +26,21 @@ struct tree {
 	size_t gone_cursor;          /* v->cursor when it was freed */
 };
 
-struct tree;
+/* The tree pane, for tnode_free: the node under the cursor, the one whose
+ * list is shown and the one whose item is parsed may go. */
 static struct tree *live_tree;
 
-/* Every live node, so that an asynchronous answer can tell whether the node
- * it was loading still exists (a reload frees subtrees) without touching
- * freed memory. */
-static struct tnode **live;
-static size_t nlive, caplive;
+static unsigned long free_visits;
 
-static void live_add(struct tnode *n)
+unsigned long tnode_free_visits(void)
 {
-	if (nlive == caplive) {
-		caplive = caplive ? caplive * 2 : 256;
-		live = util_xrealloc(live, caplive * sizeof *live);
-	}
-	live[nlive++] = n;
-}
-
-static void live_remove(struct tnode *n)
-{
-	for (size_t i = nlive; i-- > 0;)
-		if (live[i] == n) {
-			live[i] = live[--nlive];
-			return;
-		}
+	return free_visits;
 }
 
 struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data)
 {
 	struct tnode *n = util_xcalloc(1, sizeof *n);
-	live_add(n);
+	n->flat_index = (size_t)-1;
 	n->label = util_xstrdup(label ? label : "");
 	n->ops = ops;
 	n->data = data;
@@ -64,16 +48,29 @@ struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *da
 	return n;
 }
 
+/* Cancel what n has in flight: its answer will never come. */
+static void tnode_cancel_load(struct tnode *n)
+{
+	struct tnode_load *l = n->load;
+	if (!l)
+		return;
+	n->load = NULL;
+	l->cancel(l);
+}
+
 static void tnode_free(struct tnode *n)
 {
 	if (!n)
 		return;
+	free_visits++;
+	tnode_cancel_load(n);
 	tnode_clear(n);
-	live_remove(n);
-	if (live_tree && live_tree->view) {
+	if (live_tree && n->flat_index < live_tree->nflat && live_tree->flat[n->flat_index] == n) {
+		/* its line goes: until the tree is laid out again (tree_changed)
+		 * the line has no node */
+		live_tree->flat[n->flat_index] = NULL;
 		/* the node under the cursor goes: the cursor keeps its place */
-		size_t sel = view_selected(live_tree->view);
-		if (sel < live_tree->nflat && live_tree->flat[sel] == n) {
+		if (view_selected(live_tree->view) == n->flat_index) {
 			live_tree->cursor_gone = true;
 			live_tree->gone_cursor = live_tree->view->cursor;
 		}
@@ -122,8 +119,10 @@ void tnode_add(struct tnode *parent, struct tnode *child)
 
 void tnode_clear(struct tnode *n)
 {
-	for (size_t i = 0; i < n->nkids; i++)
+	for (size_t i = 0; i < n->nkids; i++) {
+		free_visits++;
 		tnode_free(n->kids[i]);
+	}
 	free(n->kids);
 	n->kids = NULL;
 	n->nkids = 0;
@@ -140,6 +139,23 @@ void tnode_delete(struct tnode *n)
 				break;
 			}
 	tnode_free(n);
+}
+
+void tnode_load_start(struct tnode *n, struct tnode_load *l, struct ui *ui,
+                      void (*cancel)(struct tnode_load *l))
+{
+	tnode_cancel_load(n);   /* one at a time (none is expected) */
+	l->ui = ui;
+	l->node = n;
+	l->cancel = cancel;
+	n->load = l;
+}
+
+void tnode_load_end(struct tnode_load *l)
+{
+	if (l->node && l->node->load == l)
+		l->node->load = NULL;
+	l->node = NULL;
 }
 
 /* Flatten with an explicit stack: trees can be deep. */
@@ -166,6 +182,7 @@ static void flatten(struct tree *t)
 			depth = util_xrealloc(depth, cap * sizeof *depth);
 		}
 		flat[n] = k;
+		k->flat_index = n;
 		depth[n] = f->depth + 1;
 		n++;
 		if (k->nkids && k->expanded) {
@@ -188,7 +205,7 @@ static void flatten(struct tree *t)
 static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
 	struct tree *t = v->priv;
-	if (i >= t->nflat)
+	if (i >= t->nflat || !t->flat[i])
 		return;
 	struct tnode *n = t->flat[i];
 	int d = t->depth[i];
@@ -232,7 +249,7 @@ static void tree_select(struct view *v, size_t i)
 	size_t rows = v->ui->rows > 4 ? (size_t)v->ui->rows : 24;
 	for (size_t k = cur + 1; k < t->nflat && k <= cur + rows; k++) {
 		struct tnode *n = t->flat[k];
-		if (n->autoload && n->ops && n->ops->list) {
+		if (n && n->autoload && n->ops && n->ops->list) {
 			n->ops->list(v->ui, n);
 			break;
 		}
@@ -337,7 +354,7 @@ static void tree_reload(struct view *v)
 	if (!n->expandable && !(n->ops && n->ops->list) && n->parent && n->parent != t->root)
 		n = n->parent;
 	if (n->expandable) {
-		n->generation++;
+		tnode_cancel_load(n);
 		tnode_clear(n);
 		n->loaded = false;
 		n->loading = false;
@@ -355,7 +372,7 @@ static void tree_reload(struct view *v)
 static const json_t *tree_item(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	if (i >= t->nflat)
+	if (i >= t->nflat || !t->flat[i])
 		return NULL;
 	/* parsed on demand and kept until another node is asked for */
 	if (t->item_of != t->flat[i]) {
@@ -369,13 +386,14 @@ static const json_t *tree_item(struct view *v, size_t i)
 static const char *tree_id(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	return i < t->nflat ? t->flat[i]->id : NULL;
+	return i < t->nflat && t->flat[i] ? t->flat[i]->id : NULL;
 }
 
 static char *tree_problems(struct view *v, size_t i)
 {
 	struct tree *t = v->priv;
-	return i < t->nflat && t->flat[i]->problems ? util_xstrdup(t->flat[i]->problems) : NULL;
+	return i < t->nflat && t->flat[i] && t->flat[i]->problems ? util_xstrdup(t->flat[i]->problems)
+	                                                           : NULL;
 }
 
 static void tree_destroy(struct view *v)
@@ -403,7 +421,7 @@ static bool tree_action(struct view *v, enum action a)
 		return true;
 	for (size_t k = 1; k <= n; k++) {
 		size_t i = (cur + (dir > 0 ? k : n - k)) % n;
-		if (t->flat[i]->feedback_mark == want) {
+		if (t->flat[i] && t->flat[i]->feedback_mark == want) {
 			v->cursor = i;
 			tree_select(v, i);
 			return true;
@@ -427,14 +445,6 @@ static const struct view_ops tree_ops = {
 	.destroy = tree_destroy,
 };
 
-static bool is_live(const struct tnode *n)
-{
-	for (size_t i = 0; i < nlive; i++)
-		if (live[i] == n)
-			return true;
-	return false;
-}
-
 /* Flatten again, the cursor staying on the same node object wherever it
  * now is (nodes come and go above it as pages load), or on its nearest
  * visible ancestor when it was hidden or collapsed away; when the node
@@ -443,7 +453,6 @@ void tree_changed(struct ui *ui)
 {
 	struct view *v = ui->tree;
 	struct tree *t = v->priv;
-	t->view = v;
 	if (t->cursor_gone && v->cursor != t->gone_cursor)
 		t->cursor_gone = false;   /* moved since: the node there now is the one to keep */
 	bool by_index = t->cursor_gone;
@@ -465,7 +474,7 @@ void tree_changed(struct ui *ui)
 		t->gone_cursor = v->cursor;
 		return;
 	}
-	if (row == (size_t)-1 && keep && is_live(keep))
+	if (row == (size_t)-1 && keep)
 		for (const struct tnode *a = keep->parent; a && a != t->root && row == (size_t)-1;
 		     a = a->parent)
 			for (size_t i = 0; i < t->nflat; i++)
@@ -556,20 +565,12 @@ void tree_cursor_to(struct ui *ui, const struct tnode *n)
 	tree_select(ui->tree, at);
 }
 
-bool tree_alive(struct ui *ui, struct tnode *n, int generation)
-{
-	(void)ui;
-	for (size_t i = 0; i < nlive; i++)
-		if (live[i] == n)
-			return n->generation == generation;
-	return false;
-}
-
 struct view *tree_view_new(struct ui *ui)
 {
 	struct tree *t = util_xcalloc(1, sizeof *t);
 	t->root = tnode_new("", NULL, NULL);
 	live_tree = t;
 	ui->tree = view_new(ui, &tree_ops, t, "ddtree");
+	t->view = ui->tree;
 	return ui->tree;
 }

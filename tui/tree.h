@@ -8,6 +8,17 @@
 
 struct tnode;
 
+/* A load a node owns: what it has in flight for its children (a page of
+ * them, a Scan, the table list).  The node cancels it when it is freed or
+ * reloaded, so that an answer never comes for a freed node: the loader's
+ * cancel abandons its requests (their callbacks never run) and frees it.
+ * Embed it first in the loader's struct; a node owns one load at a time. */
+struct tnode_load {
+	struct ui *ui;
+	struct tnode *node;                     /* the owner */
+	void (*cancel)(struct tnode_load *l);   /* abandon what is in flight, free l */
+};
+
 struct tnode_ops {
 	/* Load the children (asynchronously: call tree_loaded when done). */
 	void (*expand)(struct ui *ui, struct tnode *n);
@@ -33,7 +44,8 @@ struct tnode {
 	                       tree, and a tree of 100,000 threads keeps one each */
 	char *id;           /* for y, or NULL */
 	char *problems;     /* shown in the detail view, or NULL */
-	int generation;     /* bumped on reload: stale async results are dropped */
+	struct tnode_load *load;   /* what it has in flight, or NULL */
+	size_t flat_index;  /* its line in the pane when last laid out (tree.c) */
 };
 
 struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *data);
@@ -41,6 +53,13 @@ struct tnode *tnode_new(const char *label, const struct tnode_ops *ops, void *da
 void tnode_add(struct tnode *parent, struct tnode *child);
 void tnode_clear(struct tnode *n);         /* drop the children */
 void tnode_delete(struct tnode *n);        /* detach from its parent and free */
+/* n owns l from now on (l->ui, l->node and l->cancel are set). */
+void tnode_load_start(struct tnode *n, struct tnode_load *l, struct ui *ui,
+                      void (*cancel)(struct tnode_load *l));
+/* l is over: its node no longer owns it (the caller frees l). */
+void tnode_load_end(struct tnode_load *l);
+/* For tests: the nodes and child slots freeing has visited so far. */
+unsigned long tnode_free_visits(void);
 /* Keep (a copy of) the raw item of a node, or forget it with NULL. */
 void tnode_set_item(struct tnode *n, const json_t *item);
 /* The raw item of a node, parsed again (a new reference), or NULL. */
@@ -65,7 +84,5 @@ void tree_cursor_to(struct ui *ui, const struct tnode *n);
 void tree_changed(struct ui *ui);
 /* Select n in the tree pane (its ancestors must be expanded) and expand it. */
 void tree_reveal(struct ui *ui, struct tnode *n);
-/* Is this node still in the tree (not freed by a reload)?  For async callbacks. */
-bool tree_alive(struct ui *ui, struct tnode *n, int generation);
 
 #endif

@@ -225,6 +225,20 @@ void **ui_module_slot(struct ui *ui, const char *name)
 	abort();   /* a module asks for its own slot: it is always there */
 }
 
+void ui_init_modules(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nmodules; i++)
+		if (ui->modules[i]->init)
+			ui->modules[i]->init(ui);
+}
+
+void ui_destroy_modules(struct ui *ui)
+{
+	for (size_t i = ui->nmodules; i-- > 0;)
+		if (ui->modules[i]->destroy)
+			ui->modules[i]->destroy(ui);
+}
+
 void ui_add_roots(struct ui *ui)
 {
 	for (size_t i = 0; i < ui->nmodules; i++)

@@ -67,9 +67,12 @@ void ui_copy(struct ui *ui, const char *what, const char *text);
 /* Columns of the list pane now (views size their columns with it). */
 int ui_list_width(const struct ui *ui);
 
-/* The slot where the module called `name` keeps its state (NULL until it
- * sets it). */
+/* The slot where the module called `name` keeps its state (NULL until its
+ * init hook sets it). */
 void **ui_module_slot(struct ui *ui, const char *name);
+/* Every module makes its state (at start), or frees it (at the end). */
+void ui_init_modules(struct ui *ui);
+void ui_destroy_modules(struct ui *ui);
 /* Every module adds its roots that are not there yet (now that the tables
  * are known). */
 void ui_add_roots(struct ui *ui);

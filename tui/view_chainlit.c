@@ -17,7 +17,7 @@ static void thread_command(struct ui *ui, const char *cmd, const char *arg)
 {
 	(void)cmd;
 	struct cl_state *st = chainlit_state(ui);
-	if (!st) {
+	if (!st->root) {
 		ui_message(ui, true, "no Chainlit table (pass --chainlit-table)");
 		return;
 	}
@@ -46,7 +46,6 @@ static void thread_command(struct ui *ui, const char *cmd, const char *arg)
 static void table_command(struct ui *ui, const char *cmd, const char *arg)
 {
 	(void)cmd;
-	struct cl_state *st = chainlit_state(ui);
 	/* switch tables: the Conversations node is rebuilt for the new one */
 	if (!*arg) {
 		ui_message(ui, true, ":chainlit-table TABLE");
@@ -54,8 +53,7 @@ static void table_command(struct ui *ui, const char *cmd, const char *arg)
 	}
 	free(ui->s->chainlit_table);
 	ui->s->chainlit_table = util_xstrdup(arg);
-	if (st)
-		tnode_delete(st->root);   /* frees the state, clears its slot */
+	chainlit_forget_table(ui);
 	ui_show_list(ui, NULL);
 	chainlit_roots(ui);
 	tree_changed(ui);
@@ -66,8 +64,8 @@ static void user_command(struct ui *ui, const char *cmd, const char *arg)
 {
 	(void)cmd;
 	struct cl_state *st = chainlit_state(ui);
-	if (!st || !*arg) {
-		ui_message(ui, true, st ? ":user IDENTIFIER" : "no Chainlit table (pass --chainlit-table)");
+	if (!st->root || !*arg) {
+		ui_message(ui, true, st->root ? ":user IDENTIFIER" : "no Chainlit table (pass --chainlit-table)");
 		return;
 	}
 	/* a node for that user under Conversations, opened (a user the
@@ -98,7 +96,7 @@ static void only_command(struct ui *ui, const char *cmd, const char *arg)
 {
 	(void)cmd;
 	struct cl_state *st = chainlit_state(ui);
-	if (!st) {
+	if (!st->root) {
 		ui_message(ui, true, "no Chainlit table");
 		return;
 	}
@@ -142,6 +140,8 @@ static const struct module_command chainlit_commands[] = {
 const struct module chainlit_module = {
 	.name = "chainlit",
 	.commands = chainlit_commands,
+	.init = chainlit_init,
+	.destroy = chainlit_destroy,
 	.roots = chainlit_roots,
 	.header = chainlit_header,
 	.ready = chainlit_ready,

@@ -199,48 +199,65 @@ static struct view *table_list(struct ui *ui, struct tnode *n)
 
 static const struct tnode_ops table_ops = {.list = table_list, .free_data = free_table_node};
 
-struct tables_load_ctx {
-	struct ui *ui;
-	struct tnode *node;
-	int generation;
+/* The module's state: its root, and whether its first load (at start)
+ * has been asked for. */
+struct tables_state {
+	struct tnode *root;
+	bool started;
 };
+
+static struct tables_state *state(struct ui *ui)
+{
+	return *ui_module_slot(ui, "tables");
+}
+
+/* The Tables node owns the load of the table list. */
+struct tables_node_load {
+	struct tnode_load base;
+	struct tables_load *load;
+	bool first;              /* the load at start, not a reload */
+};
+
+static void tables_cancel(struct tnode_load *l)
+{
+	struct tables_node_load *c = (struct tables_node_load *)l;
+	tables_load_cancel(c->load);
+	free(c);
+}
 
 static void tables_done(struct table_list *tl, const struct ddb_error *err, void *ud)
 {
-	struct tables_load_ctx *c = ud;
-	if (!tree_alive(c->ui, c->node, c->generation)) {
-		free(c);
-		return;
-	}
-	if (!err) {
-		/* now that the tables are known, show what the libraries keep */
-		struct ui *ui = c->ui;
-		char *amb = NULL;
-		tables_adopt(ui->s, tl, &amb);
-		if (amb)
-			ui_message(ui, true, "%s", amb);
-		free(amb);
-		struct tnode *was = tree_selected(ui);
-		ui_add_roots(ui);
-		if (c->node->parent->nkids > 1 && c->node->generation == 0 && !c->node->loaded) {
-			c->node->expanded = false;   /* the library roots say more */
-			c->node->loaded = true;
-			tree_changed(ui);
-			/* start on the first library root, unless the user has already
-			 * gone somewhere (a root named on the command line): roots
-			 * found now go above it, the cursor stays with its node */
-			tree_cursor_to(ui, was != c->node ? was : NULL);
-		}
-	}
+	struct tables_node_load *c = ud;
+	struct ui *ui = c->base.ui;
+	struct tnode *node = c->base.node;
+	bool first = c->first;
+	tnode_load_end(&c->base);
+	free(c);
 	if (err) {
-		char *d = ddb_error_describe(err, &c->ui->s->conf, 0);
+		char *d = ddb_error_describe(err, &ui->s->conf, 0);
 		char *msg = util_xasprintf("tables: %s", d);
-		c->ui->tables_known = true;
-		tree_loaded(c->ui, c->node, msg);
+		ui->tables_known = true;
+		tree_loaded(ui, node, msg);
 		free(msg);
 		free(d);
-		free(c);
 		return;
+	}
+	/* now that the tables are known, show what the libraries keep */
+	char *amb = NULL;
+	tables_adopt(ui->s, tl, &amb);
+	if (amb)
+		ui_message(ui, true, "%s", amb);
+	free(amb);
+	struct tnode *was = tree_selected(ui);
+	ui_add_roots(ui);
+	if (node->parent->nkids > 1 && first && !node->loaded) {
+		node->expanded = false;   /* the library roots say more */
+		node->loaded = true;
+		tree_changed(ui);
+		/* start on the first library root, unless the user has already
+		 * gone somewhere (a root named on the command line): roots
+		 * found now go above it, the cursor stays with its node */
+		tree_cursor_to(ui, was != node ? was : NULL);
 	}
 	for (size_t i = 0; i < tl->n; i++) {
 		char label[512];
@@ -250,30 +267,43 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		tn->name = util_xstrdup(tl->v[i].name);
 		struct tnode *k = tnode_new(label, &table_ops, tn);
 		k->id = util_xstrdup(tl->v[i].name);
-		tnode_add(c->node, k);
+		tnode_add(node, k);
 	}
-	c->ui->tables_known = true;
-	tree_loaded(c->ui, c->node, NULL);
-	free(c);
+	ui->tables_known = true;
+	tree_loaded(ui, node, NULL);
 }
 
 static void tables_expand(struct ui *ui, struct tnode *n)
 {
-	struct tables_load_ctx *c = util_xcalloc(1, sizeof *c);
-	*c = (struct tables_load_ctx){ui, n, n->generation};
+	struct tables_state *ts = state(ui);
+	struct tables_node_load *c = util_xcalloc(1, sizeof *c);
+	c->first = !ts->started;
+	ts->started = true;
 	ui->tables_known = false;
-	tables_load_named(ui->s, tables_done, c);
+	tnode_load_start(n, &c->base, ui, tables_cancel);
+	c->load = tables_load_named(ui->s, tables_done, c);
 }
 
 static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
 
+static void tables_init(struct ui *ui)
+{
+	*ui_module_slot(ui, "tables") = util_xcalloc(1, sizeof(struct tables_state));
+}
+
+static void tables_destroy(struct ui *ui)
+{
+	free(state(ui));
+	*ui_module_slot(ui, "tables") = NULL;
+}
+
 static void tables_roots(struct ui *ui)
 {
-	void **slot = ui_module_slot(ui, "tables");
-	if (*slot)
+	struct tables_state *ts = state(ui);
+	if (ts->root)
 		return;
 	struct tnode *tables = tnode_new("Tables", &tables_root_ops, NULL);
-	*slot = tables;
+	ts->root = tables;
 	tree_add_last_root(ui, tables);
 	/* Load the table list at once: it also finds the Stache and Chainlit
 	 * tables that were not named (their roots appear when it arrives). */
@@ -300,5 +330,7 @@ static const struct module_command tables_commands[] = {
 const struct module tables_module = {
 	.name = "tables",
 	.commands = tables_commands,
+	.init = tables_init,
+	.destroy = tables_destroy,
 	.roots = tables_roots,
 };

@@ -15,8 +15,8 @@
 
 #define DOC_PAGE 200
 
+/* The module's state: its roots while they are in the tree. */
 struct st_state {
-	struct ui *ui;
 	struct tnode *root, *problems, *trash;
 };
 
@@ -24,11 +24,16 @@ struct st_state {
 struct ns_data {
 	char *name;               /* the display name (relabelled with the count) */
 	char *note;               /* a problem the label shows, or NULL */
+	struct view *docs;        /* the list of its documents while one is shown */
 };
+
+static void docs_unlink(struct view *v);
 
 static void ns_data_free(void *p)
 {
 	struct ns_data *nd = p;
+	if (nd->docs)
+		docs_unlink(nd->docs);
 	free(nd->name);
 	free(nd->note);
 	free(nd);
@@ -42,9 +47,16 @@ struct docs {
 	struct pager *pager;
 	bool raw_next;            /* then read rows filed under the pre-0.2.0 raw key */
 	struct stache_row_list rows;
-	struct tnode *node;       /* to show the count once every page is in */
-	int generation;
+	/* the namespace node whose list this is, to show the count once every
+	 * page is in; the node and the view unlink each other when either goes */
+	struct tnode *node;
 };
+
+static void docs_unlink(struct view *v)
+{
+	struct docs *d = v->priv;
+	d->node = NULL;
+}
 
 static void docs_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
@@ -103,7 +115,7 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 	snprintf(v->progress, sizeof v->progress, "%zu rows, %ld page%s%s", d->rows.n, pager_pages(p),
 	         pager_pages(p) == 1 ? "" : "s", v->more_available ? ", more" : "");
 	view_set_rows(v, d->rows.n);
-	if (!v->more_available && d->node && tree_alive(v->ui, d->node, d->generation) && d->ns) {
+	if (!v->more_available && d->node && d->ns) {
 		/* the count is known once every page is in; a problem the label
 		 * showed (a missing parent, a cycle) stays in it */
 		const struct ns_data *nd = d->node->data;
@@ -177,6 +189,9 @@ static char *docs_problems(struct view *v, size_t i)
 static void docs_destroy(struct view *v)
 {
 	struct docs *d = v->priv;
+	struct ns_data *nd = d->node ? d->node->data : NULL;
+	if (nd && nd->docs == v)
+		nd->docs = NULL;
 	pager_free(d->pager);
 	stache_row_list_free(&d->rows);
 	free(d->ns);
@@ -200,10 +215,17 @@ static struct view *docs_view_new(struct ui *ui, const char *ns, struct tnode *n
 {
 	struct docs *d = util_xcalloc(1, sizeof *d);
 	d->ns = ns ? util_xstrdup(ns) : NULL;
-	d->node = node;
-	d->generation = node ? node->generation : 0;
 	struct view *v = ns ? view_new(ui, &docs_ops, d, "documents of %s (newest first)", ns)
 	                    : view_new(ui, &docs_ops, d, "trash (newest first)");
+	struct ns_data *nd = node ? node->data : NULL;
+	if (nd) {
+		/* the node's list is this one now (the one before, if still on
+		 * the screen, goes next: it no longer relabels the node) */
+		if (nd->docs)
+			docs_unlink(nd->docs);
+		nd->docs = v;
+		d->node = node;
+	}
 	docs_reload(v);
 	return v;
 }
@@ -243,12 +265,40 @@ static struct tnode *ns_node(const struct stache_ns *ns, bool expandable, const 
 	return k;
 }
 
-struct level_load {
-	struct ui *ui;
-	struct tnode *node;
-	int generation;
+/* What a namespace node (or the problem node) loads: a Query of its
+ * children, or the Scan of every namespace; the node owns it. */
+struct ns_load {
+	struct tnode_load base;
+	struct pager *pager;
 	struct stache_ns_list list;
 };
+
+static void ns_load_free(struct ns_load *L)
+{
+	pager_free(L->pager);   /* from its own callback: freed once it returns */
+	stache_ns_list_free(&L->list);
+	free(L);
+}
+
+static void ns_load_cancel(struct tnode_load *l)
+{
+	ns_load_free((struct ns_load *)l);
+}
+
+/* The load is over: the node no longer owns it. */
+static void ns_load_end(struct ns_load *L)
+{
+	tnode_load_end(&L->base);
+	ns_load_free(L);
+}
+
+static void ns_load_start(struct ui *ui, struct tnode *n, struct pager *p, pager_page_fn page)
+{
+	struct ns_load *L = util_xcalloc(1, sizeof *L);
+	L->pager = p;
+	tnode_load_start(n, &L->base, ui, ns_load_cancel);
+	pager_next(p, page, L);
+}
 
 static int cmp_ns(const void *a, const void *b)
 {
@@ -257,23 +307,16 @@ static int cmp_ns(const void *a, const void *b)
 
 static void level_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
-	struct level_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation)) {
-		pager_free(p);
-		stache_ns_list_free(&L->list);
-		free(L);
-		return;
-	}
+	struct ns_load *L = ud;
+	struct ui *ui = L->base.ui;
+	struct tnode *node = L->base.node;
 	if (err) {
 		char *d = ddb_error_describe(err, &ui->s->conf, 0);
 		char *msg = util_xasprintf("namespaces: %s", d);
-		tree_loaded(ui, L->node, msg);
-		free(msg);
 		free(d);
-		pager_free(p);
-		stache_ns_list_free(&L->list);
-		free(L);
+		ns_load_end(L);
+		tree_loaded(ui, node, msg);
+		free(msg);
 		return;
 	}
 	stache_ns_list_add_items(&L->list, items);
@@ -287,12 +330,10 @@ static void level_page(struct pager *p, const json_t *items, const struct ddb_er
 		/* a namespace naming itself as parent would expand forever: shown
 		 * as a leaf (the check lists it as a cycle) */
 		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
-		tnode_add(L->node, ns_node(ns, !self, NULL));
+		tnode_add(node, ns_node(ns, !self, NULL));
 	}
-	tree_loaded(ui, L->node, NULL);
-	pager_free(p);
-	stache_ns_list_free(&L->list);
-	free(L);
+	ns_load_end(L);
+	tree_loaded(ui, node, NULL);
 }
 
 static void start_level(struct ui *ui, struct tnode *n, struct pager *p)
@@ -301,11 +342,7 @@ static void start_level(struct ui *ui, struct tnode *n, struct pager *p)
 		tree_loaded(ui, n, "no Stache namespace table (pass --namespace-table)");
 		return;
 	}
-	struct level_load *L = util_xcalloc(1, sizeof *L);
-	L->ui = ui;
-	L->node = n;
-	L->generation = n->generation;
-	pager_next(p, level_page, L);
+	ns_load_start(ui, n, p, level_page);
 }
 
 static void ns_expand(struct ui *ui, struct tnode *n)
@@ -322,26 +359,16 @@ static void ns_expand(struct ui *ui, struct tnode *n)
 
 /* ---- orphans and cycles (needs every namespace) ---------------------------------------- */
 
-struct scan_load {
-	struct ui *ui;
-	struct tnode *node;
-	int generation;
-	struct stache_ns_list list;
-};
-
 static void problems_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
-	struct scan_load *L = ud;
-	struct ui *ui = L->ui;
-	if (!tree_alive(ui, L->node, L->generation) || err) {
-		if (err && tree_alive(ui, L->node, L->generation)) {
-			char *d = ddb_error_describe(err, &ui->s->conf, 0);
-			tree_loaded(ui, L->node, d);
-			free(d);
-		}
-		pager_free(p);
-		stache_ns_list_free(&L->list);
-		free(L);
+	struct ns_load *L = ud;
+	struct ui *ui = L->base.ui;
+	struct tnode *node = L->base.node;
+	if (err) {
+		char *msg = ddb_error_describe(err, &ui->s->conf, 0);
+		ns_load_end(L);
+		tree_loaded(ui, node, msg);
+		free(msg);
 		return;
 	}
 	stache_ns_list_add_items(&L->list, items);
@@ -357,7 +384,7 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 		const struct stache_ns *ns = &L->list.v[t.orphans.v[i]];
 		char *note = util_xasprintf("parent %s is missing", ns->parent_id ? ns->parent_id : "not set");
 		bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
-		tnode_add(L->node, ns_node(ns, !self, note));
+		tnode_add(node, ns_node(ns, !self, note));
 		free(note);
 	}
 	for (size_t c = 0; c < t.n_cycles; c++)
@@ -366,19 +393,17 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 			char *note = util_xasprintf("cycle %zu: parent %s", c + 1,
 			                            ns->parent_id ? ns->parent_id : "?");
 			bool self = ns->id && ns->parent_id && !strcmp(ns->id, ns->parent_id);
-			tnode_add(L->node, ns_node(ns, !self, note));
+			tnode_add(node, ns_node(ns, !self, note));
 			free(note);
 		}
 	if (!t.orphans.n && !t.n_cycles) {
 		struct tnode *k = tnode_new("(none: every namespace reaches a root)", NULL, NULL);
 		k->role = ROLE_DIM;
-		tnode_add(L->node, k);
+		tnode_add(node, k);
 	}
 	stache_tree_free(&t);
-	tree_loaded(ui, L->node, NULL);
-	pager_free(p);
-	stache_ns_list_free(&L->list);
-	free(L);
+	ns_load_end(L);
+	tree_loaded(ui, node, NULL);
 }
 
 static void problems_expand(struct ui *ui, struct tnode *n)
@@ -388,11 +413,7 @@ static void problems_expand(struct ui *ui, struct tnode *n)
 		tree_loaded(ui, n, "no Stache namespace table");
 		return;
 	}
-	struct scan_load *L = util_xcalloc(1, sizeof *L);
-	L->ui = ui;
-	L->node = n;
-	L->generation = n->generation;
-	pager_next(p, problems_page, L);
+	ns_load_start(ui, n, p, problems_page);
 }
 
 static const struct tnode_ops problems_ops = {.expand = problems_expand};
@@ -411,20 +432,30 @@ static void root_expand(struct ui *ui, struct tnode *n)
 }
 
 /* The module's state, in its slot. */
-static void **slot(struct ui *ui)
+static struct st_state *state(struct ui *ui)
 {
-	return ui_module_slot(ui, "stache");
+	return *ui_module_slot(ui, "stache");
 }
 
-static void root_free(void *d)
+static void stache_init(struct ui *ui)
+{
+	*ui_module_slot(ui, "stache") = util_xcalloc(1, sizeof(struct st_state));
+}
+
+static void stache_destroy(struct ui *ui)
+{
+	free(state(ui));
+	*ui_module_slot(ui, "stache") = NULL;
+}
+
+/* The Namespaces node goes (a switch of tables, the end). */
+static void root_gone(void *d)
 {
 	struct st_state *st = d;
-	if (st->ui)
-		*slot(st->ui) = NULL;
-	free(st);
+	st->root = NULL;
 }
 
-static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_free};
+static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_gone};
 
 /* The Stache roots go first whenever they are added (a switch of tables
  * adds them again, after the Conversations root; the table list can find
@@ -447,11 +478,9 @@ static void roots_first(struct ui *ui, struct st_state *st)
 
 static void stache_tree_roots(struct ui *ui)
 {
-	if (*slot(ui) || (!ui->s->namespace_table && !ui->s->documents_table))
+	struct st_state *st = state(ui);
+	if (st->root || (!ui->s->namespace_table && !ui->s->documents_table))
 		return;
-	struct st_state *st = util_xcalloc(1, sizeof *st);
-	st->ui = ui;
-	*slot(ui) = st;
 	char label[512];
 	snprintf(label, sizeof label, "Namespaces  (%s)",
 	         ui->s->namespace_table ? ui->s->namespace_table : "no namespace table");
@@ -518,14 +547,13 @@ static void table_command(struct ui *ui, const char *cmd, const char *arg)
 	                                             : &ui->s->documents_table;
 	free(*table);
 	*table = util_xstrdup(arg);
-	struct st_state *st = *slot(ui);
-	if (st) {
-		struct tnode *pr = st->problems, *tr = st->trash;
-		tnode_delete(st->root);   /* frees st, clears its slot */
-		if (pr)
-			tnode_delete(pr);
-		if (tr)
-			tnode_delete(tr);
+	struct st_state *st = state(ui);
+	if (st->root) {
+		tnode_delete(st->root);   /* cancels its loads; root_gone clears st->root */
+		tnode_delete(st->problems);
+		if (st->trash)
+			tnode_delete(st->trash);
+		st->problems = st->trash = NULL;
 	}
 	ui_show_list(ui, NULL);
 	stache_tree_roots(ui);
@@ -538,8 +566,8 @@ static void trash_command(struct ui *ui, const char *cmd, const char *arg)
 	(void)cmd;
 	(void)arg;
 	/* the tree's cursor goes to the Trash node, whose list is the trash */
-	struct st_state *st = *slot(ui);
-	if (st && st->trash)
+	struct st_state *st = state(ui);
+	if (st->trash)
 		tree_reveal(ui, st->trash);
 	if (!trash_shown(ui))
 		ui_show_list(ui, docs_view_new(ui, NULL, NULL));
@@ -573,6 +601,8 @@ static const struct module_command stache_commands[] = {
 const struct module stache_module = {
 	.name = "stache",
 	.commands = stache_commands,
+	.init = stache_init,
+	.destroy = stache_destroy,
 	.roots = stache_tree_roots,
 	.header = stache_header,
 	.ready = stache_ready,

@@ -243,6 +243,108 @@ static void test_user_threads_pages(void **st)
 	json_decref(all);
 }
 
+/* cl_thread_pages: each page of a user's threads comes twice, as decoded
+ * from its index page and then complete, in the same order; the unowned
+ * threads come complete at once; freeing it from its callback stops it. */
+struct tp_wait {
+	int index_stages, complete_stages, threads;
+	bool done, free_in_index_stage;
+	struct cl_thread_pages *tp;
+	char first_id[128];
+	json_t *index_ids;
+};
+
+static void tp_cb(const struct cl_threads *page, bool complete, const struct ddb_error *err, void *ud)
+{
+	struct tp_wait *w = ud;
+	assert_null(err);
+	if (!complete) {
+		w->index_stages++;
+		json_array_clear(w->index_ids);
+		for (size_t i = 0; i < page->n; i++) {
+			assert_true(page->v[i].from_index);
+			json_array_append_new(w->index_ids, json_string(page->v[i].id));
+		}
+		if (w->free_in_index_stage) {
+			cl_thread_pages_free(w->tp);
+			w->tp = NULL;
+			w->done = true;
+		}
+		return;
+	}
+	w->complete_stages++;
+	w->done = true;
+	for (size_t i = 0; i < page->n; i++) {
+		assert_false(page->v[i].from_index);
+		assert_non_null(page->v[i].created_at);
+		if (json_array_size(w->index_ids))
+			assert_string_equal(page->v[i].id, json_string_value(json_array_get(w->index_ids, i)));
+	}
+	if (json_array_size(w->index_ids))
+		assert_int_equal(page->n, json_array_size(w->index_ids));
+	if (!w->threads && page->n)
+		snprintf(w->first_id, sizeof w->first_id, "%s", page->v[0].id);
+	w->threads += (int)page->n;
+	json_array_clear(w->index_ids);
+}
+
+static void test_thread_pages(void **st)
+{
+	(void)st;
+	json_t *all = drain(cl_user_threads_pager(s, table, "alice@example.com", NULL, 1000));
+	struct tp_wait w = {.index_ids = json_array()};
+	w.tp = cl_user_thread_pages(s, table, "alice@example.com", 25);
+	while (!cl_thread_pages_done(w.tp)) {
+		w.done = false;
+		assert_true(cl_thread_pages_next(w.tp, tp_cb, &w));
+		assert_false(cl_thread_pages_next(w.tp, tp_cb, &w));   /* one at a time */
+		while (!w.done)
+			ddb_client_wait(s->ddb, 1000);
+	}
+	assert_int_equal(w.threads, (int)json_array_size(all));
+	/* (a last page can be empty: complete at once) */
+	assert_true(w.index_stages <= w.complete_stages && w.complete_stages <= w.index_stages + 1);
+	assert_true(w.complete_stages >= 3);
+	assert_string_equal(w.first_id, ddb_item_s(json_array_get(all, 0), "id"));
+	cl_thread_pages_free(w.tp);
+
+	/* freed while its BatchGetItem runs: nothing more comes */
+	struct tp_wait f = {.index_ids = json_array(), .free_in_index_stage = true};
+	f.tp = cl_user_thread_pages(s, table, "alice@example.com", 25);
+	assert_true(cl_thread_pages_next(f.tp, tp_cb, &f));
+	while (!f.done)
+		ddb_client_wait(s->ddb, 1000);
+	ddb_client_drain(s->ddb);
+	assert_int_equal(f.index_stages, 1);
+	assert_int_equal(f.complete_stages, 0);
+
+	/* freed with its Query in flight: no callback at all */
+	struct tp_wait g = {.index_ids = json_array()};
+	g.tp = cl_user_thread_pages(s, table, "alice@example.com", 25);
+	assert_true(cl_thread_pages_next(g.tp, tp_cb, &g));
+	cl_thread_pages_free(g.tp);
+	ddb_client_drain(s->ddb);
+	assert_int_equal(g.index_stages + g.complete_stages, 0);
+
+	/* the threads with no user are THREAD items already: complete at once */
+	struct tp_wait u = {.index_ids = json_array()};
+	u.tp = cl_unowned_thread_pages(s, table, 50);
+	while (!cl_thread_pages_done(u.tp)) {
+		u.done = false;
+		assert_true(cl_thread_pages_next(u.tp, tp_cb, &u));
+		while (!u.done)
+			ddb_client_wait(s->ddb, 1000);
+	}
+	assert_int_equal(u.index_stages, 0);
+	assert_true(u.threads > 0);
+	cl_thread_pages_free(u.tp);
+	json_decref(w.index_ids);
+	json_decref(f.index_ids);
+	json_decref(g.index_ids);
+	json_decref(u.index_ids);
+	json_decref(all);
+}
+
 struct fetch_wait {
 	bool done;
 	int calls;
@@ -1065,6 +1167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_user_threads_pages),
+		cmocka_unit_test(test_thread_pages),
 		cmocka_unit_test(test_batch_get_threads),
 		cmocka_unit_test(test_stream_many_threads),
 		cmocka_unit_test(test_conversation_tree),

@@ -342,6 +342,33 @@ static void test_cancel(void **st)
 	assert_true(cancelled_kind == DDB_ERR_CANCELLED || cancelled_kind == DDB_OK);
 }
 
+static int abandoned_calls;
+static void abandoned_cb(struct ddb_result *r, void *ud)
+{
+	(void)r;
+	(void)ud;
+	abandoned_calls++;
+}
+
+/* An abandoned call never calls back, whether it finished first or not:
+ * its owner may be freed at once. */
+static void test_abandon(void **st)
+{
+	(void)st;
+	abandoned_calls = 0;
+	ddb_call *c = ddb_submit(client, "Scan", json_pack("{s:s,s:i}", "TableName", table, "Limit", 1000),
+	                         abandoned_cb, NULL);
+	ddb_abandon(client, c);
+	/* and one that finished before it was abandoned, not yet dispatched */
+	c = ddb_submit(client, "DescribeTable", json_pack("{s:s}", "TableName", table), abandoned_cb, NULL);
+	struct pollfd pfd = {.fd = ddb_client_fd(client), .events = POLLIN};
+	poll(&pfd, 1, 5000);
+	ddb_abandon(client, c);
+	ddb_client_drain(client);
+	assert_int_equal(abandoned_calls, 0);
+	assert_int_equal(ddb_client_pending(client), 0);
+}
+
 static void test_missing_table_explains_local_scope(void **st)
 {
 	(void)st;
@@ -435,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_scan_segments_partition),
 		cmocka_unit_test(test_async_completions_on_the_fd),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_missing_table_explains_local_scope),
 		cmocka_unit_test(test_validation_error_is_typed),
 		cmocka_unit_test(test_unknown_operation),

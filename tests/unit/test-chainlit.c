@@ -941,6 +941,155 @@ static void test_feedback_map_roundtrip(void **st)
 	json_decref(it);
 }
 
+/* ---- feedback read back and counted ------------------------------------------------ */
+
+/* A feedback map decodes alone as it does on its step. */
+static void test_feedback_decode_alone(void **st)
+{
+	(void)st;
+	json_t *av = fb_map("t1", "s1", 1, "fine");
+	struct cl_feedback f;
+	struct problems p = {0};
+	cl_feedback_decode(&f, av, "t1", "s1", &p);
+	assert_no_problems(&p);
+	assert_int_equal(f.vote, 1);
+	assert_string_equal(f.comment, "fine");
+	assert_string_equal(f.for_id, "s1");
+	assert_ptr_equal(f.av, av);
+	/* checked against another step: its problems, as on a step */
+	cl_feedback_decode(&f, av, "t1", "s2", &p);
+	assert_true(has_problem(&p, "feedback.forId", "not this step"));
+	problems_free(&p);
+	/* no key to check against, no problem list: only the values */
+	cl_feedback_decode(&f, av, NULL, NULL, NULL);
+	assert_int_equal(f.vote, 1);
+	json_decref(av);
+	/* the Slack integration's value 2, a comment stored NULL, not a map */
+	av = parse("{\"M\":{\"value\":{\"N\":\"2\"},\"comment\":{\"NULL\":true}}}");
+	cl_feedback_decode(&f, av, NULL, NULL, NULL);
+	assert_int_equal(f.vote, -1);
+	assert_null(f.comment);
+	json_decref(av);
+	av = ddb_av_s("up");
+	cl_feedback_decode(&f, av, NULL, NULL, &p);
+	assert_int_equal(f.vote, -1);
+	assert_true(has_problem(&p, "feedback", "expected M"));
+	problems_free(&p);
+	json_decref(av);
+}
+
+static void test_feedback_counts(void **st)
+{
+	(void)st;
+	struct fb_counts c;
+	fb_counts_of(NULL, &c);
+	assert_true(c.up == 0 && c.down == 0 && c.comments == 0);
+	json_t *up = fb_map("t", "s", 1, NULL), *down = fb_map("t", "s", 0, "why"),
+	       *empty = fb_map("t", "s", 0, "");
+	fb_counts_of(up, &c);
+	assert_true(c.up == 1 && c.down == 0 && c.comments == 0);
+	fb_counts_of(down, &c);
+	assert_true(c.up == 0 && c.down == 1 && c.comments == 1);
+	fb_counts_of(empty, &c);   /* an empty comment is none */
+	assert_true(c.up == 0 && c.down == 1 && c.comments == 0);
+
+	/* a Scan page: steps with feedback under two threads, and one without */
+	json_t *items = json_array();
+	json_t *a = mkstep("t1", "a", NULL, "2026-01-01T00:00:00Z");
+	json_object_set(a, "feedback", up);
+	json_t *b = mkstep("t1", "b", NULL, "2026-01-01T00:00:01Z");
+	json_object_set(b, "feedback", down);
+	json_t *d = mkstep("t2", "d", NULL, "2026-01-01T00:00:02Z");
+	json_object_set(d, "feedback", down);
+	json_array_append_new(items, a);
+	json_array_append_new(items, b);
+	json_array_append_new(items, d);
+	json_array_append_new(items, mkstep("t2", "e", NULL, "2026-01-01T00:00:03Z"));
+	struct fb_tally t;
+	fb_tally_init(&t);
+	fb_tally_add_steps(&t, items);
+	fb_tally_get(&t, "t1", &c);
+	assert_true(c.up == 1 && c.down == 1 && c.comments == 1);
+	fb_tally_get(&t, "t2", &c);
+	assert_true(c.up == 0 && c.down == 1 && c.comments == 1);
+	fb_tally_get(&t, "t3", &c);
+	assert_true(c.up == 0 && c.down == 0 && c.comments == 0);
+
+	/* writes: up -> down on t1's a; the same again changes nothing; down
+	 * removed on t2; never below zero */
+	assert_true(fb_tally_change(&t, "t1", up, down));
+	fb_tally_get(&t, "t1", &c);
+	assert_true(c.up == 0 && c.down == 2 && c.comments == 2);
+	assert_false(fb_tally_change(&t, "t1", down, down));
+	assert_true(fb_tally_change(&t, "t2", down, NULL));
+	fb_tally_get(&t, "t2", &c);
+	assert_true(c.up == 0 && c.down == 0 && c.comments == 0);
+	assert_true(fb_tally_change(&t, "t2", down, NULL));
+	fb_tally_get(&t, "t2", &c);
+	assert_true(c.up == 0 && c.down == 0 && c.comments == 0);
+	assert_false(fb_tally_change(&t, NULL, NULL, up));
+	fb_tally_clear(&t);
+	fb_tally_get(&t, "t1", &c);
+	assert_true(c.up == 0 && c.down == 0 && c.comments == 0);
+	fb_tally_free(&t);
+	json_decref(items);
+	json_decref(up);
+	json_decref(down);
+	json_decref(empty);
+}
+
+/* The item a write returned replaces its step in place: same node, same
+ * rows, the new feedback. */
+static void test_conversation_update_step(void **st)
+{
+	(void)st;
+	json_t *items = json_array();
+	json_array_append_new(items, mkstep("t", "msg", NULL, "2026-01-01T00:00:01Z"));
+	json_array_append_new(items, mkstep("t", "run", "msg", "2026-01-01T00:00:02Z"));
+	json_array_append_new(items, mkthread("t"));
+	struct cl_conversation *c = cl_conversation_build("t", items);
+	struct cl_rows rows = {0};
+	cl_conversation_rows(c, &rows);
+	size_t nrows = rows.n;
+	struct cl_node *run = c->roots[0]->children[0];
+	struct cl_step *step = run->step;
+	assert_false(step->has_feedback);
+
+	json_t *now = mkstep("t", "run", "msg", "2026-01-01T00:00:02Z");
+	json_object_set_new(now, "feedback", fb_map("t", "run", 0, "wrong"));
+	assert_true(cl_conversation_update_step(c, now));
+	json_decref(now);
+	assert_ptr_equal(c->roots[0]->children[0], run);
+	assert_ptr_equal(run->step, step);
+	assert_true(step->has_feedback);
+	assert_int_equal(step->feedback.vote, 0);
+	assert_string_equal(step->feedback.comment, "wrong");
+	assert_string_equal(step->id, "run");
+	assert_no_problems(&step->problems);
+	struct cl_rows again = {0};
+	cl_conversation_rows(c, &again);
+	assert_int_equal(again.n, nrows);
+	cl_rows_free(&again);
+
+	/* the feedback removed (a delete's ALL_NEW); the same item twice */
+	json_t *gone = mkstep("t", "run", "msg", "2026-01-01T00:00:02Z");
+	assert_true(cl_conversation_update_step(c, gone));
+	assert_true(cl_conversation_update_step(c, step->raw));
+	assert_false(step->has_feedback);
+	json_decref(gone);
+
+	/* another thread's step, an element, a THREAD item: not here */
+	json_t *other = mkstep("u", "run", NULL, "2026-01-01T00:00:02Z");
+	assert_false(cl_conversation_update_step(c, other));
+	json_decref(other);
+	json_t *th = mkthread("t");
+	assert_false(cl_conversation_update_step(c, th));
+	json_decref(th);
+	cl_rows_free(&rows);
+	cl_conversation_free(c);
+	json_decref(items);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -964,6 +1113,9 @@ int main(void)
 		cmocka_unit_test(test_feedback_delete_request),
 		cmocka_unit_test(test_feedback_validation),
 		cmocka_unit_test(test_feedback_map_roundtrip),
+		cmocka_unit_test(test_feedback_decode_alone),
+		cmocka_unit_test(test_feedback_counts),
+		cmocka_unit_test(test_conversation_update_step),
 	};
 	return cmocka_run_group_tests_name("chainlit", tests, NULL, NULL);
 }

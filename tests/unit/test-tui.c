@@ -1,6 +1,7 @@
 /* Unit tests for the pure parts of tui/: key names, bindings and the
- * config file, detail rendering and wrapping, the module table (:help,
- * -c readiness, the README's command table), the line editor. */
+ * config file, detail rendering and wrapping, freeing the tree, the module
+ * table (:help, -c readiness, the README's command table), the line
+ * editor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/util.h"
 #include "tui/keys.h"
 #include "tui/detail.h"
 #include "tui/browser.h"
@@ -19,6 +21,7 @@
 #include "tui/lineedit.h"
 #include "tui/modules.h"
 #include "tui/text.h"
+#include "tui/tree.h"
 #include "tui/ui.h"
 
 static void test_key_names_roundtrip(void **st)
@@ -224,6 +227,43 @@ static void test_wrap_respects_width(void **st)
 	lines_wrap(&l, "short words wrap at spaces when they can", 16, 0);
 	assert_string_equal(l.v[0], "short words ");
 	lines_free(&l);
+}
+
+/* ---- the tree ----------------------------------------------------------------- */
+
+static int loads_cancelled;
+
+static void count_cancel(struct tnode_load *l)
+{
+	loads_cancelled++;
+	free(l);
+}
+
+/* Freeing a user with 100,000 threads visits each node a bounded number of
+ * times (it scanned a list of every live node for each one: quadratic),
+ * and cancels what the nodes had in flight. */
+static void test_freeing_many_threads_is_linear(void **st)
+{
+	(void)st;
+	enum { N = 100000 };
+	struct tnode *user = tnode_new("alice", NULL, NULL);
+	for (int i = 0; i < N; i++) {
+		struct tnode *t = tnode_new("thread", NULL, NULL);
+		t->id = util_xasprintf("t%d", i);
+		tnode_add(user, t);
+	}
+	struct tnode_load *l = util_xcalloc(1, sizeof *l);
+	tnode_load_start(user, l, NULL, count_cancel);
+	struct tnode_load *l2 = util_xcalloc(1, sizeof *l2);
+	tnode_load_start(user->kids[N - 1], l2, NULL, count_cancel);
+	loads_cancelled = 0;
+	unsigned long before = tnode_free_visits();
+	tnode_delete(user);
+	unsigned long visits = tnode_free_visits() - before;
+	assert_true(visits >= N);
+	if (visits > 4UL * N)
+		fail_msg("freeing %d nodes visited %lu", N + 1, visits);
+	assert_int_equal(loads_cancelled, 2);
 }
 
 /* ---- the module table ------------------------------------------------------- */
@@ -540,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_detail_numbers),
 		cmocka_unit_test(test_detail_deep_nesting_is_bounded),
 		cmocka_unit_test(test_wrap_respects_width),
+		cmocka_unit_test(test_freeing_many_threads_is_linear),
 		cmocka_unit_test(test_help_lists_every_command),
 		cmocka_unit_test(test_command_names_are_unique),
 		cmocka_unit_test(test_start_command_readiness),

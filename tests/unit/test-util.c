@@ -169,6 +169,61 @@ static void rfc3339(void **state)
 	assert_int_equal(util_rfc3339_parse(NULL, &t), -1);
 }
 
+/* The one UTF-8 decoder: what it accepts, and every kind of invalid
+ * sequence it refuses (the terminal text, the JSON writer and search rely
+ * on the same answer). */
+static void utf8_decode(void **st)
+{
+	(void)st;
+	static const struct {
+		const char *s;
+		int len;
+		unsigned cp;
+	} ok[] = {
+		{"A", 1, 0x41}, {"\x7f", 1, 0x7F}, {"\xc2\x80", 2, 0x80}, {"\xc3\xa9", 2, 0xE9},
+		{"\xe0\xa0\x80", 3, 0x800}, {"\xe2\x9c\x8e", 3, 0x270E}, {"\xef\xbf\xbd", 3, 0xFFFD},
+		{"\xf0\x90\x80\x80", 4, 0x10000}, {"\xf0\x9f\x98\x95", 4, 0x1F615},
+		{"\xf4\x8f\xbf\xbf", 4, 0x10FFFF},
+	};
+	static const char *const bad[] = {
+		"\x80",                 /* a stray continuation byte */
+		"\xc0\x80", "\xc1\xbf", /* overlong two-byte forms */
+		"\xe0\x9f\xbf",         /* overlong three-byte form */
+		"\xf0\x8f\xbf\xbf",     /* overlong four-byte form */
+		"\xed\xa0\x80", "\xed\xbf\xbf", /* surrogates */
+		"\xf4\x90\x80\x80",     /* past U+10FFFF */
+		"\xf8\x88\x80\x80\x80", "\xff", /* no such lead byte */
+		"\xc3", "\xe2\x9c", "\xf0\x9f\x98", /* cut short */
+		"\xc3" "A",             /* a lead byte without its continuation */
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		unsigned cp = 0;
+		assert_int_equal(util_utf8_decode((const unsigned char *)ok[i].s, strlen(ok[i].s), &cp),
+		                 ok[i].len);
+		assert_int_equal(cp, ok[i].cp);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		unsigned cp;
+		assert_int_equal(util_utf8_decode((const unsigned char *)bad[i], strlen(bad[i]), &cp), 0);
+	}
+	/* only n bytes are read */
+	unsigned cp;
+	assert_int_equal(util_utf8_decode((const unsigned char *)"\xc3\xa9", 1, &cp), 0);
+	assert_int_equal(util_utf8_decode((const unsigned char *)"", 0, &cp), 0);
+}
+
+static void strdup_or_null(void **st)
+{
+	(void)st;
+	assert_null(util_strdup_or_null(NULL));
+	char *s = util_strdup_or_null("key");
+	assert_string_equal(s, "key");
+	free(s);
+	s = util_xstrdup(NULL);   /* the aborting one gives "" */
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, rec_free, rec_realloc, strdup,
@@ -181,6 +236,8 @@ int main(void)
 		cmocka_unit_test(join_secure),
 		cmocka_unit_test(secure_init),
 		cmocka_unit_test(rfc3339),
+		cmocka_unit_test(utf8_decode),
+		cmocka_unit_test(strdup_or_null),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
