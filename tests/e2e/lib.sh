@@ -84,7 +84,7 @@ run_script() {
 }
 # normalise SCREENFILE: replace what changes from run to run
 normalise() {
-	LC_ALL=C.UTF-8 sed -E -e "s#$E#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e "s/t[0-9]{7}-[0-9]{0,6}-?/P-/g" ${T_STRIP_TREE:+-e 1d -e "s/^.{$T_STRIP_TREE}│/│/"} \
+	LC_ALL=C.UTF-8 sed -E -e "s#$E#ENDPOINT#g" -e "s#${E#*://}#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e "s/t[0-9]{7}-[0-9]{0,6}-?/P-/g" ${T_STRIP_TREE:+-e 1d -e "s/^.{$T_STRIP_TREE}│/│/"} \
 		-e 's/[[:space:]]*$//' "$1"
 }
 # same_screen NAME FILE: compare with tests/e2e/screens/NAME (set
