@@ -171,8 +171,8 @@ static void draw_help(struct ui *ui)
 
 /* ---- the header ---------------------------------------------------------------------- */
 
-/* s shortened to at most `cols` columns, its end replaced by an ellipsis
- * (appended to out). */
+/* s shortened to at most `cols` columns (0: whole), its end replaced by
+ * an ellipsis (appended to out). */
 static void append_short(char *out, size_t len, const char *s, int cols)
 {
 	size_t used = strlen(out);
@@ -182,6 +182,26 @@ static void append_short(char *out, size_t len, const char *s, int cols)
 	}
 	size_t n = text_fit(s, cols - 1, NULL);
 	snprintf(out + used, len - used, "%.*s%s", (int)n, s, ellipsis());
+}
+
+/* The same with the middle of s replaced, keeping a third of the room for
+ * its start and the rest for its end: table names differ at both ends
+ * ("prod-chainlit", "staging-chainlit"; "x-stache-namespaces"). */
+static void append_middle(char *out, size_t len, const char *s, int cols)
+{
+	int w = text_width(s);
+	if (cols <= 0 || w <= cols) {
+		append_short(out, len, s, 0);
+		return;
+	}
+	int head = (cols - 1) / 3, tail = cols - 1 - head, hw;
+	size_t h = text_fit(s, head, &hw);
+	/* the end: skip characters until what is left fits in `tail` */
+	const char *e = s + h;
+	while (*e && text_width(e) > tail)
+		e += text_utf8_next(e, strlen(e), 0);
+	size_t used = strlen(out);
+	snprintf(out + used, len - used, "%.*s%s%s", (int)h, s, ellipsis(), e);
 }
 
 /* What the header holds, from the most to the least important: the mode,
@@ -222,15 +242,10 @@ static void header_compose(const struct header *h, const struct header_cut *c, c
 		size_t lab = colon ? (size_t)(colon - t) + 1 : 0;
 		used = strlen(out);
 		snprintf(out + used, len - used, "  %.*s", (int)lab, t);
-		append_short(out, len, t + lab, c->tmax);
+		append_middle(out, len, t + lab, c->tmax);
 	}
 }
 
-/* The header for a screen `cols` wide: whatever does not fit goes, the
- * least important first, rather than the end being cut: the endpoint's
- * scheme, then the tables' names are shortened (an ellipsis), the
- * program's name goes, the tables go from the last, then the profile, the
- * region, and the endpoint is cut; the mode always stays. */
 static bool header_try(const struct header *h, const struct header_cut *c, int cols, char *out,
                        size_t len)
 {
@@ -238,11 +253,38 @@ static bool header_try(const struct header *h, const struct header_cut *c, int c
 	return text_width(out) <= cols;
 }
 
+/* The widest the tables' names may be for the first c->ntables to fit in
+ * `room` columns with their labels, shared out evenly (a short name
+ * leaves its part to the others); 0 when every name fits whole, -1 when
+ * some name would be cut to less than 10 columns. */
+static int tables_cap(const struct header *h, const struct header_cut *c, int room)
+{
+	int w[16], k = (int)c->ntables, total = 0;
+	for (int i = 0; i < k; i++) {
+		const char *t = h->tables[i], *colon = strchr(t, ':');
+		const char *name = colon ? colon + 1 : t;
+		room -= 2 + text_width(t) - text_width(name);   /* "  label:" */
+		w[i] = text_width(name);
+		total += w[i];
+	}
+	if (total <= room)
+		return 0;
+	/* water filling: the cap at which the names, each min(w, cap), fit */
+	for (int cap = room; cap >= 10; cap--) {
+		int sum = 0;
+		for (int i = 0; i < k; i++)
+			sum += w[i] < cap ? w[i] : cap;
+		if (sum <= room)
+			return cap;
+	}
+	return -1;
+}
+
 /* The header for a screen `cols` wide: whatever does not fit goes, the
  * least important first, rather than the end being cut: the endpoint's
  * scheme, the program's name, then the tables' names are shortened (an
- * ellipsis) and the tables go from the last (as many as fit, each as whole
- * as it can be), then the profile, the region, and the endpoint is cut;
+ * ellipsis in the middle, no name under 10 columns) and the tables go
+ * from the last, then the profile, the region, and the endpoint is cut;
  * the mode always stays. */
 static void header_fit(const struct header *h, int cols, char *out, size_t len)
 {
@@ -253,13 +295,18 @@ static void header_fit(const struct header *h, int cols, char *out, size_t len)
 	if (header_try(h, &c, cols, out, len))
 		return;
 	c.name = false;
-	static const int tmax[] = {0, 24, 16, 12};
-	for (c.ntables = h->ntables; c.ntables > 0; c.ntables--)
-		for (size_t i = 0; i < sizeof tmax / sizeof tmax[0]; i++) {
-			c.tmax = tmax[i];
-			if (header_try(h, &c, cols, out, len))
-				return;
-		}
+	for (c.ntables = h->ntables; c.ntables > 0; c.ntables--) {
+		size_t keep = c.ntables;
+		c.ntables = 0;
+		header_compose(h, &c, out, len);   /* what the tables leave */
+		c.ntables = keep;
+		int cap = tables_cap(h, &c, cols - text_width(out));
+		if (cap < 0)
+			continue;
+		c.tmax = cap;
+		if (header_try(h, &c, cols, out, len))
+			return;
+	}
 	if (header_try(h, &c, cols, out, len))
 		return;
 	c.profile = false;
