@@ -25,7 +25,11 @@ struct tree {
 	 * of following a node. */
 	bool cursor_gone;
 	size_t gone_cursor;          /* v->cursor when it was freed */
-	int width;                   /* the widest visible row, in columns */
+	/* the widest visible row, in columns, measured when asked (tree_width)
+	 * after the rows changed: exact when below width_enough, else a lower
+	 * bound (the measure stopped there) */
+	int width, width_enough;
+	bool width_valid;
 	size_t prev;                 /* the flat row of the cursor at the last select */
 	struct tnode *all_of;        /* G: the node whose children load every page */
 };
@@ -152,13 +156,14 @@ void tnode_delete(struct tnode *n)
  * is: a close estimate of its sanitised width, with no copy). */
 static int row_width(const struct tnode *n, int d)
 {
-	return (d > 6 ? 12 + 4 + (d > 9) + (d > 99) : d * 2) + 2 + text_width(n->label);
+	size_t len = strlen(n->label);
+	int w = text_is_plain(n->label, len, 0) ? (int)len : text_width(n->label);
+	return (d > 6 ? 12 + 4 + (d > 9) + (d > 99) : d * 2) + 2 + w;
 }
 
 /* Flatten with an explicit stack: trees can be deep. */
 static void flatten(struct tree *t)
 {
-	int width = 0;
 	size_t cap = 64, n = 0;
 	struct tnode **flat = util_xcalloc(cap, sizeof *flat);
 	int *depth = util_xcalloc(cap, sizeof *depth);
@@ -181,9 +186,6 @@ static void flatten(struct tree *t)
 		}
 		flat[n] = k;
 		depth[n] = f->depth + 1;
-		int w = row_width(k, depth[n]);
-		if (w > width)
-			width = w;
 		n++;
 		if (k->nkids && k->expanded) {
 			int d = f->depth + 1;   /* f points into st, which may move */
@@ -200,7 +202,7 @@ static void flatten(struct tree *t)
 	t->flat = flat;
 	t->depth = depth;
 	t->nflat = n;
-	t->width = width;
+	t->width_valid = false;
 }
 
 static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
@@ -503,10 +505,24 @@ static size_t tree_stop(struct view *v, size_t from, size_t to)
 	return to;
 }
 
-static int tree_width(struct view *v)
+/* Measured once after each change of the rows, up to the first row as
+ * wide as `enough` (with threads open, a few rows; 100,000 short user
+ * names are measured once, not at every draw). */
+static int tree_width(struct view *v, int enough)
 {
 	struct tree *t = v->priv;
-	return t->width;
+	if (t->width_valid && (t->width < t->width_enough || t->width >= enough))
+		return t->width;
+	int w = 0;
+	for (size_t i = 0; i < t->nflat && w < enough; i++) {
+		int rw = row_width(t->flat[i], t->depth[i]);
+		if (rw > w)
+			w = rw;
+	}
+	t->width = w;
+	t->width_enough = enough;
+	t->width_valid = true;
+	return w;
 }
 
 /* ] [ } in the tree: the next / previous thread with feedback, the next

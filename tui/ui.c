@@ -43,8 +43,8 @@ void ui_panes(const struct ui *ui, struct ui_panes *p)
 	}
 	/* as wide as the tree's rows need (and a column), within bounds: the
 	 * list keeps 5/8 of the screen, 49 columns at 80 (a thread's name) */
-	int need = ui->tree->ops->width ? ui->tree->ops->width(ui->tree) + 1 : cols / 3;
 	int lo = cols / 5, hi = list_empty(ui->list) ? cols * 3 / 5 : cols * 3 / 8;
+	int need = ui->tree->ops->width ? ui->tree->ops->width(ui->tree, hi) + 1 : cols / 3;
 	int tw = need < lo ? lo : need > hi ? hi : need;
 	p->tree_w = tw;
 	p->list_x = tw + 1;

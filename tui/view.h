@@ -58,8 +58,10 @@ struct view_ops {
 	/* The screen's size changed: lay the rows out again (the frame calls
 	 * it on a resize, before the next draw).  May be NULL. */
 	void (*layout)(struct view *v);
-	/* The columns its widest row needs (sizes the tree pane).  May be NULL. */
-	int (*width)(struct view *v);
+	/* The columns its widest row needs (sizes the tree pane), or any
+	 * number of at least `enough` once a row needs that many (the caller
+	 * has no use for more: the view may stop measuring).  May be NULL. */
+	int (*width)(struct view *v, int enough);
 	/* A move of the cursor down from visible row `from` to `to`: the row
 	 * it stops at instead (one that loads more rows when reached, so that
 	 * paging never skips them), or `to`.  May be NULL. */
