@@ -459,16 +459,22 @@ static void tree_more(struct view *v)
 		v->progress[0] = '\0';
 		return;
 	}
-	select_node(v, last);   /* selecting a "more..." node loads its page */
 	size_t n = 0;
 	for (size_t k = 0; k < g->nkids; k++)
 		n += !g->kids[k]->hidden && !g->kids[k]->autoload;
 	snprintf(v->progress, sizeof v->progress, "%.60s, %zu lines", g == t->root ? "the roots" : g->label, n);
-	if (!last->autoload && !ui_loading(v->ui)) {
-		v->load_all = false;
-		t->all_of = NULL;
-		v->progress[0] = '\0';
+	if (last->autoload) {
+		select_node(v, last);   /* selecting a "more..." node loads its page */
+		return;
 	}
+	/* a page drawn, its items on the way: its "more..." may follow (the
+	 * cursor waits rather than open each page's last line on the way) */
+	if (ui_loading(v->ui))
+		return;
+	select_node(v, last);
+	v->load_all = false;
+	t->all_of = NULL;
+	v->progress[0] = '\0';
 }
 
 /* g / G: the first / last of the group (G loading every page); when the
