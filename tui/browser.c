@@ -374,7 +374,6 @@ static void handle_key(struct ui *ui, int ch)
 		ui->warning = NULL;
 	} else if (ui->message) {
 		free(ui->message);
-	free(ui->warning);
 		ui->message = NULL;
 	}
 	enum action a = keymap_lookup(&ui->km, ch);
