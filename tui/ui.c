@@ -271,6 +271,8 @@ void ui_show_list(struct ui *ui, struct view *v)
 		ui->list->ops->cancel(ui->list);
 	view_free(ui->list);
 	ui->list = v;
+	if (!v)
+		ui->focus = 0;   /* no list: the tree has the keys (not a list shown later) */
 }
 
 bool ui_loading(struct ui *ui)

@@ -49,7 +49,8 @@ struct ui {
 };
 
 /* Frame API for views (and view.h's view_*). */
-/* Show v in the list pane (the previous list view is freed). */
+/* Show v in the list pane (the previous list view is freed); NULL leaves
+ * the pane empty and the keys to the tree. */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional
  * problem text. */
