@@ -13,11 +13,12 @@
 	X(ACT_UP,          "move-up",        "k <Up> <C-p>",    false, "move up") \
 	X(ACT_PAGE_DOWN,   "page-down",      "<PgDn> <C-f> <Space>", false, "page down") \
 	X(ACT_PAGE_UP,     "page-up",        "<PgUp> <C-b>",    false, "page up") \
-	X(ACT_FIRST,       "first",          "g <Home>",        false, "first line") \
-	X(ACT_LAST,        "last",           "G <End>",         false, "last line (loads every page)") \
+	X(ACT_FIRST,       "first",          "g <Home>",        false, "first line (tree: first of the group; again: first line)") \
+	X(ACT_LAST,        "last",           "G <End>",         false, "last line, loading every page (tree: last of the group; again: last line)") \
 	X(ACT_ENTER,       "open",           "<Enter> l <Right>", false, "open / expand the selected line") \
 	X(ACT_BACK,        "back",           "h <Left> <Backspace>", false, "collapse / go back") \
 	X(ACT_NEXT_PANE,   "next-pane",      "<Tab>",           false, "switch between the tree and the list") \
+	X(ACT_ZOOM,        "zoom",           "z",               false, "the focused pane alone, full width, and back (narrow screens: both panes)") \
 	X(ACT_ESCAPE,      "escape",         "<Esc>",           false, "clear the filter, else cancel a load or close the overlay") \
 	X(ACT_FILTER,      "filter",         "/",               false, "filter the list as you type") \
 	X(ACT_NEXT_MATCH,  "next-match",     "n",               false, "next line matching the filter") \

@@ -157,7 +157,7 @@ static void handle_action(struct ui *ui, enum action a)
 	if (v->ops->action && v->ops->action(v, a))
 		return;
 	size_t sel = view_selected(v);
-	int page = ui->rows > 4 ? ui->rows - 4 : 1;
+	int page = ui_view_rows(ui, v == ui->detail) > 1 ? ui_view_rows(ui, v == ui->detail) - 1 : 1;
 	switch (a) {
 	case ACT_DOWN: view_move_cursor(v, 1); break;
 	case ACT_UP: view_move_cursor(v, -1); break;
@@ -196,11 +196,20 @@ static void handle_action(struct ui *ui, enum action a)
 		if (!ui->detail && ui->list)
 			ui->focus = !ui->focus;
 		break;
+	case ACT_ZOOM:
+		ui->zoom = !ui->zoom;
+		break;
 	case ACT_ESCAPE:
 		/* the filter first: "/x<Enter><Enter><Esc>" can be typed while
 		 * a load runs; the next Esc cancels it */
 		if (v->filter) {
 			view_set_filter(v, NULL);
+			break;
+		}
+		if (v->load_all && !v->ops->cancel) {
+			/* G in the tree: stop paging; the page in flight comes in */
+			v->load_all = false;
+			ui_message(ui, false, "stopped loading every page");
 			break;
 		}
 		v->load_all = false;
@@ -294,11 +303,14 @@ static void handle_mouse(struct ui *ui)
 	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)) || ui->detail ||
 	    ui->help)
 		return;
-	int tw = ui_tree_width(ui->cols);
-	ui->focus = ev.x > tw && ui->list ? 1 : 0;
+	struct ui_panes p;
+	ui_panes(ui, &p);
+	if (p.tree_w && p.list_w)
+		ui->focus = ev.x > p.tree_w ? 1 : 0;   /* else the one shown has it */
 	struct view *v = ui_focused_view(ui);
-	if (ev.y >= 2) {
-		size_t target = v->top + (size_t)(ev.y - 2);
+	int first = ui_has_header(ui) + 1;   /* the screen row of the pane's first line */
+	if (ev.y >= first) {
+		size_t target = v->top + (size_t)(ev.y - first);
 		if (target < view_count(v)) {
 			view_move_cursor(v, (long)target - (long)v->cursor);
 			if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
@@ -319,8 +331,12 @@ static void esc_then(struct ui *ui, int ch)
 
 static void handle_key(struct ui *ui, int ch)
 {
-	if (ch == KEY_RESIZE)
-		return;   /* the next draw picks up the new size */
+	if (ch == KEY_RESIZE) {
+		int rows, cols;
+		getmaxyx(stdscr, rows, cols);
+		ui_resized(ui, rows, cols);   /* overlays and forms lay out again at once */
+		return;
+	}
 	if (ch == KEY_MOUSE) {
 		handle_mouse(ui);
 		return;
@@ -358,7 +374,6 @@ static void handle_key(struct ui *ui, int ch)
 		ui->warning = NULL;
 	} else if (ui->message) {
 		free(ui->message);
-	free(ui->warning);
 		ui->message = NULL;
 	}
 	enum action a = keymap_lookup(&ui->km, ch);
@@ -391,6 +406,12 @@ static void tick(struct ui *ui)
 			if (v->more_available && !v->loading && !v->error && v->ops->more &&
 			    view_count(v) < v->cursor + want)
 				v->ops->more(v);
+			continue;
+		}
+		if (v == ui->tree) {
+			/* G in the tree pages one node's children: its more op puts
+			 * the cursor on their last and ends the paging itself */
+			v->ops->more(v);
 			continue;
 		}
 		v->cursor = view_count(v) ? view_count(v) - 1 : 0;

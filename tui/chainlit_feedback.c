@@ -173,8 +173,9 @@ static void form_render(struct view *v)
 					break;
 				}
 	}
-	/* header, the view's title and the status line take 3 rows */
-	long avail = (long)ui->rows - 3;
+	/* what the frame leaves an overlay (not the header, its title and the
+	 * status line) */
+	long avail = ui_view_rows(ui, true);
 	long need = 4 + (f->note ? 1 : 0);   /* title, value, comment label, buttons */
 	bool hint = f->seen != NULL, blank = true, ids = true, rules = true;
 	long want = box.n < 3 ? (long)box.n : 3;
@@ -346,6 +347,7 @@ static const struct view_ops form_ops = {
 	.name = "feedback-form",
 	.row = form_row,
 	.key = form_key,
+	.layout = form_render,
 	.destroy = form_destroy,
 };
 

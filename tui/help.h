@@ -11,8 +11,9 @@
 #include "tui/keys.h"
 #include "tui/module.h"
 
-/* Append the help's lines; writes are marked off when read_only. */
+/* Append the help's lines, wrapped at `width` columns (0: not wrapped);
+ * writes are marked off when read_only. */
 void help_build(struct lines *l, const struct keymap *km, bool read_only,
-                const struct module *const *mods, size_t n);
+                const struct module *const *mods, size_t n, int width);
 
 #endif

@@ -154,6 +154,7 @@ void keymap_keys_for(const struct keymap *km, enum action a, char *buf, int len)
 
 static const char *const color_roles[] = {
 	"header", "selected", "status", "error", "title", "dim", "up", "down", "problem", "match",
+	"focus", "inactive",
 };
 
 static int color_by_name(const char *s)
@@ -237,7 +238,7 @@ void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char *
 			int fg = color_by_name(w[2]), bg = nw == 4 ? color_by_name(w[3]) : -1;
 			if (role < 0 || fg == -3 || bg == -3)
 				fprintf(ef, "line %d: color ROLE FG [BG] (roles: header selected status "
-				        "error title dim up down problem match; colors: default black red "
+				        "error title dim up down problem match focus inactive; colors: default black red "
 				        "green yellow blue magenta cyan white)\n", lineno);
 			else {
 				uc->color_fg[role] = fg;

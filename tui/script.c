@@ -118,8 +118,10 @@ void script_run(struct ui *ui, FILE *f, const struct script_driver *d)
 					ui_message(ui, true, "script command failed: %s", cmd + 7);
 			} else if (!strncmp(cmd, "resize ", 7)) {
 				int c = 0, r = 0;
-				if (sscanf(cmd + 7, "%dx%d", &c, &r) == 2 && c > 10 && r > 4)
+				if (sscanf(cmd + 7, "%dx%d", &c, &r) == 2 && c > 10 && r > 4) {
 					resizeterm(r, c);
+					ui_resized(ui, r, c);   /* as on KEY_RESIZE */
+				}
 			} else {
 				d->command(ui, cmd);
 			}

@@ -3,6 +3,7 @@
 
 #include "aws/util.h"
 #include "tui/tree.h"
+#include "tui/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,13 @@ struct tree {
 	 * of following a node. */
 	bool cursor_gone;
 	size_t gone_cursor;          /* v->cursor when it was freed */
+	/* the widest visible row, in columns, measured when asked (tree_width)
+	 * after the rows changed: exact when below width_enough, else a lower
+	 * bound (the measure stopped there) */
+	int width, width_enough;
+	bool width_valid;
+	size_t prev;                 /* the flat row of the cursor at the last select */
+	struct tnode *all_of;        /* G: the node whose children load every page */
 };
 
 /* The tree pane, for tnode_free: the node under the cursor, the one whose
@@ -77,6 +85,8 @@ static void tnode_free(struct tnode *n)
 	}
 	if (live_tree && live_tree->shown == n)
 		live_tree->shown = NULL;   /* a new node may get this address */
+	if (live_tree && live_tree->all_of == n)
+		live_tree->all_of = NULL;
 	if (live_tree && live_tree->item_of == n) {
 		json_decref(live_tree->item);
 		live_tree->item = NULL;
@@ -158,6 +168,15 @@ void tnode_load_end(struct tnode_load *l)
 	l->node = NULL;
 }
 
+/* The columns tree_row's text of a node at depth d takes (the label as it
+ * is: a close estimate of its sanitised width, with no copy). */
+static int row_width(const struct tnode *n, int d)
+{
+	size_t len = strlen(n->label);
+	int w = text_is_plain(n->label, len, 0) ? (int)len : text_width(n->label);
+	return (d > 6 ? 12 + 4 + (d > 9) + (d > 99) : d * 2) + 2 + w;
+}
+
 /* Flatten with an explicit stack: trees can be deep. */
 static void flatten(struct tree *t)
 {
@@ -200,6 +219,7 @@ static void flatten(struct tree *t)
 	t->flat = flat;
 	t->depth = depth;
 	t->nflat = n;
+	t->width_valid = false;
 }
 
 static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
@@ -241,19 +261,25 @@ static void tree_select(struct view *v, size_t i)
 	struct tree *t = v->priv;
 	t->cursor_gone = false;   /* the cursor is on a node again */
 	show_list_for(v->ui, t, selected_node(v));
-	/* fetch ahead: a "more..." node within a screen below the cursor loads
-	 * its page now (its list op starts the load and returns no view) */
-	size_t cur = view_selected(v);
+	/* fetch ahead: a "more..." node the cursor reached or passed since the
+	 * last select, or within a screen below it, loads its page now (its
+	 * list op starts the load and returns no view) */
+	size_t cur = view_selected(v), prev = t->prev;
+	t->prev = cur;
 	if (cur == (size_t)-1 || v->filter)
 		return;
 	size_t rows = v->ui->rows > 4 ? (size_t)v->ui->rows : 24;
-	for (size_t k = cur + 1; k < t->nflat && k <= cur + rows; k++) {
+	size_t from = prev < cur ? prev : cur;
+	struct tnode *more[8];
+	size_t nmore = 0;
+	for (size_t k = from; k < t->nflat && k <= cur + rows && nmore < 8; k++) {
 		struct tnode *n = t->flat[k];
-		if (n && n->autoload && n->ops && n->ops->list) {
-			n->ops->list(v->ui, n);
-			break;
-		}
+		if (n && n->autoload && n->ops && n->ops->list && n != t->shown)
+			more[nmore++] = n;
 	}
+	/* each may change the tree (t->flat): collected first */
+	for (size_t k = 0; k < nmore; k++)
+		more[k]->ops->list(v->ui, more[k]);
 }
 
 void tree_expand(struct ui *ui, struct tnode *n)
@@ -407,11 +433,131 @@ static void tree_destroy(struct view *v)
 	free(t);
 }
 
+/* The group of siblings g and G move in: the children of the node under
+ * the cursor when it is expanded (a user's threads), else its siblings. */
+static struct tnode *group_of(struct tree *t, struct tnode *n)
+{
+	if (n->expanded && n->nkids)
+		return n;
+	return n->parent ? n->parent : t->root;
+}
+
+/* Its first or last child shown in the pane, or NULL. */
+static struct tnode *group_end(const struct tnode *g, bool last)
+{
+	for (size_t k = 0; k < g->nkids; k++) {
+		struct tnode *c = g->kids[last ? g->nkids - 1 - k : k];
+		if (!c->hidden)
+			return c;
+	}
+	return NULL;
+}
+
+/* Put the cursor on node n (shown in the pane) and show its list. */
+static void select_node(struct view *v, const struct tnode *n)
+{
+	size_t was = view_selected(v);
+	if (cursor_to_node(v, n) && view_selected(v) != was)
+		tree_select(v, view_selected(v));
+}
+
+/* G in the tree: every page of the group's children, the cursor on the
+ * last one (tick calls this again after each page, through the view's
+ * more op, while v->load_all is on; Esc turns that off).  It ends when the
+ * last child is no "more..." node and nothing loads any more (a page is
+ * drawn before its items are in; the next "more..." comes after them). */
+static void tree_more(struct view *v)
+{
+	struct tree *t = v->priv;
+	struct tnode *g = t->all_of;
+	struct tnode *last = g && v->load_all ? group_end(g, true) : NULL;
+	if (!last) {
+		v->load_all = false;
+		t->all_of = NULL;
+		v->progress[0] = '\0';
+		return;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < g->nkids; k++)
+		n += !g->kids[k]->hidden && !g->kids[k]->autoload;
+	snprintf(v->progress, sizeof v->progress, "%.60s, %zu lines", g == t->root ? "the roots" : g->label, n);
+	if (last->autoload) {
+		select_node(v, last);   /* selecting a "more..." node loads its page */
+		return;
+	}
+	/* a page drawn, its items on the way: its "more..." may follow (the
+	 * cursor waits rather than open each page's last line on the way) */
+	if (ui_loading(v->ui))
+		return;
+	select_node(v, last);
+	v->load_all = false;
+	t->all_of = NULL;
+	v->progress[0] = '\0';
+}
+
+/* g / G: the first / last of the group (G loading every page); when the
+ * cursor is there already, the generic first / last line. */
+static bool tree_first_last(struct view *v, bool last)
+{
+	struct tree *t = v->priv;
+	struct tnode *n = selected_node(v);
+	if (!n || v->filter)
+		return false;
+	struct tnode *g = group_of(t, n);
+	struct tnode *end = group_end(g, last);
+	if (!end || (end == n && !end->autoload))
+		return false;
+	select_node(v, end);
+	if (last && end->autoload) {
+		t->all_of = g;
+		v->load_all = true;
+		tree_more(v);
+	}
+	return true;
+}
+
+/* A move down stops on a "more..." node it would pass: reaching it loads
+ * the next page, which then takes its place (paging never skips). */
+static size_t tree_stop(struct view *v, size_t from, size_t to)
+{
+	struct tree *t = v->priv;
+	if (v->filter)
+		return to;
+	for (size_t k = from + 1; k <= to && k < t->nflat; k++)
+		if (t->flat[k] && t->flat[k]->autoload)
+			return k;
+	return to;
+}
+
+/* Measured once after each change of the rows, up to the first row as
+ * wide as `enough` (with threads open, a few rows; 100,000 short user
+ * names are measured once, not at every draw). */
+static int tree_width(struct view *v, int enough)
+{
+	struct tree *t = v->priv;
+	if (t->width_valid && (t->width < t->width_enough || t->width >= enough))
+		return t->width;
+	int w = 0;
+	for (size_t i = 0; i < t->nflat && w < enough; i++) {
+		if (!t->flat[i])
+			continue;   /* freed since the last flatten */
+		int rw = row_width(t->flat[i], t->depth[i]);
+		if (rw > w)
+			w = rw;
+	}
+	t->width = w;
+	t->width_enough = enough;
+	t->width_valid = true;
+	return w;
+}
+
 /* ] [ } in the tree: the next / previous thread with feedback, the next
- * thread without. */
+ * thread without; g G (see tree_first_last). */
 static bool tree_action(struct view *v, enum action a)
 {
 	struct tree *t = v->priv;
+	if (a == ACT_FIRST || a == ACT_LAST)
+		return tree_first_last(v, a == ACT_LAST);
 	int want = a == ACT_FB_NEXT || a == ACT_FB_PREV ? 1 : a == ACT_FB_NEXT_NONE ? -1 : 0;
 	if (!want || v->filter)
 		return false;
@@ -442,12 +588,54 @@ static const struct view_ops tree_ops = {
 	.id = tree_id,
 	.problems = tree_problems,
 	.select = tree_select,
+	.more = tree_more,
+	.width = tree_width,
+	.stop = tree_stop,
 	.destroy = tree_destroy,
 };
 
+static size_t flat_row(const struct tree *t, const struct tnode *n)
+{
+	for (size_t i = 0; i < t->nflat; i++)
+		if (t->flat[i] == n)
+			return i;
+	return (size_t)-1;
+}
+
+/* The row for the cursor when node n is no longer shown: a filter (:only)
+ * hid it: the next sibling shown, else the one before it; its parent was
+ * collapsed: that parent (or the nearest ancestor shown). */
+static size_t nearest_shown(const struct tree *t, const struct tnode *n)
+{
+	for (const struct tnode *a = n; a && a != t->root; a = a->parent) {
+		const struct tnode *p = a->parent;
+		if (a != n) {
+			size_t r = flat_row(t, a);
+			if (r != (size_t)-1)
+				return r;
+		}
+		if (!p || (p != t->root && !p->expanded))
+			continue;
+		size_t at = 0;
+		while (at < p->nkids && p->kids[at] != a)
+			at++;
+		const struct tnode *sib = NULL;
+		for (size_t k = at + 1; k < p->nkids && !sib; k++)
+			if (!p->kids[k]->hidden)
+				sib = p->kids[k];
+		for (size_t k = at; k-- > 0 && !sib;)
+			if (!p->kids[k]->hidden)
+				sib = p->kids[k];
+		size_t r = sib ? flat_row(t, sib) : (size_t)-1;
+		if (r != (size_t)-1)
+			return r;
+	}
+	return (size_t)-1;
+}
+
 /* Flatten again, the cursor staying on the same node object wherever it
- * now is (nodes come and go above it as pages load), or on its nearest
- * visible ancestor when it was hidden or collapsed away; when the node
+ * now is (nodes come and go above it as pages load), or near it when it
+ * was hidden or collapsed away (nearest_shown); when the node
  * under it was freed, the cursor keeps its index (see cursor_gone). */
 void tree_changed(struct ui *ui)
 {
@@ -474,19 +662,25 @@ void tree_changed(struct ui *ui)
 		t->gone_cursor = v->cursor;
 		return;
 	}
-	if (row == (size_t)-1 && keep)
-		for (const struct tnode *a = keep->parent; a && a != t->root && row == (size_t)-1;
-		     a = a->parent)
-			for (size_t i = 0; i < t->nflat; i++)
-				if (t->flat[i] == a) {
-					row = i;
-					break;
-				}
+	bool moved = row == (size_t)-1 && keep;   /* keep is live: a freed node's row is NULL */
+	if (moved)
+		row = nearest_shown(t, keep);
 	if (row != (size_t)-1)
 		cursor_to_row(v, row);
+	t->prev = view_selected(v);   /* rows moved: the fetch ahead starts from here */
+	/* the cursor left a node that went out of sight: the list pane
+	 * follows it to its new node */
+	static bool in_select;
+	if (moved && row != (size_t)-1 && !in_select) {
+		in_select = true;
+		tree_select(v, view_selected(v));
+		in_select = false;
+	}
 }
 
-void tree_reveal(struct ui *ui, struct tnode *n)
+/* Put the cursor on n, its ancestors expanded and the filter dropped,
+ * scrolled so that n shows with room below it. */
+static void cursor_onto(struct ui *ui, struct tnode *n)
 {
 	struct view *v = ui->tree;
 	struct tree *t = v->priv;
@@ -500,9 +694,23 @@ void tree_reveal(struct ui *ui, struct tnode *n)
 			break;
 		}
 	view_reveal_cursor(v);
+	t->prev = view_selected(v);
+}
+
+void tree_reveal(struct ui *ui, struct tnode *n)
+{
+	cursor_onto(ui, n);
 	ui->focus = 0;
 	tree_expand(ui, n);
-	tree_select(v, view_selected(v));
+	tree_select(ui->tree, view_selected(ui->tree));
+}
+
+void tree_point_at(struct ui *ui, struct tnode *n)
+{
+	struct tree *t = ui->tree->priv;
+	cursor_onto(ui, n);
+	t->shown = n;   /* the list pane is the caller's: it stays */
+	t->cursor_gone = false;
 }
 
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err)

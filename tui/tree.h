@@ -82,7 +82,13 @@ struct tnode *tree_selected(struct ui *ui);
 void tree_cursor_to(struct ui *ui, const struct tnode *n);
 /* Refresh after nodes changed (labels, children). */
 void tree_changed(struct ui *ui);
-/* Select n in the tree pane (its ancestors must be expanded) and expand it. */
+/* Select n in the tree pane (its ancestors are expanded, the tree's
+ * filter dropped), scrolled into view with room below it, expand it, show
+ * its list and give the tree the focus. */
 void tree_reveal(struct ui *ui, struct tnode *n);
+/* The same without taking the focus, expanding n or replacing the list
+ * pane: the tree shows where what the list pane holds comes from (a
+ * command put a thread's steps there, and the focus). */
+void tree_point_at(struct ui *ui, struct tnode *n);
 
 #endif

@@ -21,20 +21,56 @@ struct view *ui_focused_view(struct ui *ui)
 	return ui->focus == 0 || !ui->list ? ui->tree : ui->list;
 }
 
-/* The tree pane's width for a screen of `cols` columns. */
-int ui_tree_width(int cols)
+/* A list pane with nothing to show (no rows, nothing loading, no error). */
+static bool list_empty(const struct view *l)
 {
-	int tw = cols / 3;
-	if (tw < 24)
-		tw = cols < 48 ? cols / 2 : 24;
-	if (tw > 60)
-		tw = 60;
-	return tw;
+	return !l->nrows && !l->loading && !l->error && !l->filter;
+}
+
+void ui_panes(const struct ui *ui, struct ui_panes *p)
+{
+	int cols = ui->cols > 0 ? ui->cols : 80;
+	bool narrow = cols < UI_NARROW_COLS;
+	bool one = ui->zoom != narrow;
+	*p = (struct ui_panes){0};
+	if (!ui->list || (one && ui->focus == 0)) {
+		p->tree_w = cols;
+		return;
+	}
+	if (one) {
+		p->list_w = cols;
+		return;
+	}
+	/* as wide as the tree's rows need (and a column), within bounds: the
+	 * list keeps 5/8 of the screen, 49 columns at 80 (a thread's name) */
+	int lo = cols / 5, hi = list_empty(ui->list) ? cols * 3 / 5 : cols * 3 / 8;
+	int need = ui->tree->ops->width ? ui->tree->ops->width(ui->tree, hi) + 1 : cols / 3;
+	int tw = need < lo ? lo : need > hi ? hi : need;
+	p->tree_w = tw;
+	p->list_x = tw + 1;
+	p->list_w = cols - tw - 1;
 }
 
 int ui_list_width(const struct ui *ui)
 {
-	return ui->detail ? ui->cols : ui->cols - ui_tree_width(ui->cols) - 1;
+	if (ui->detail)
+		return ui->cols;
+	struct ui_panes p;
+	ui_panes(ui, &p);
+	return p.list_w ? p.list_w : ui->cols;   /* hidden: it shows alone when focused */
+}
+
+void ui_resized(struct ui *ui, int rows, int cols)
+{
+	/* z chose the other layout than the default for that width: a
+	 * resize across the narrow threshold goes back to the default */
+	if ((cols < UI_NARROW_COLS) != (ui->cols < UI_NARROW_COLS))
+		ui->zoom = false;
+	ui->rows = rows;
+	ui->cols = cols;
+	view_layout(ui->tree);
+	view_layout(ui->list);
+	view_layout(ui->detail);
 }
 
 struct detail {
@@ -60,15 +96,11 @@ static void detail_build(struct view *v)
 	view_set_rows(v, d->lines.n);
 }
 
-/* Before drawing: re-wrap after a resize, keeping the cursor at the same
- * place in the text (proportionally: the lines are wrapped anew) and on the
- * same screen row where it can be, and never past the end. */
-static const struct view_ops detail_ops;
-
-void ui_detail_sync(struct view *v)
+/* After a resize: re-wrap, keeping the cursor at the same place in the
+ * text (proportionally: the lines are wrapped anew) and on the same screen
+ * row where it can be, and never past the end. */
+static void detail_layout(struct view *v)
 {
-	if (v->ops != &detail_ops)
-		return;   /* another overlay (a form, the conflict view) */
 	struct detail *d = v->priv;
 	if (d->width == v->ui->cols || v->ui->cols <= 20)
 		return;
@@ -133,6 +165,7 @@ static const struct view_ops detail_ops = {
 	.name = "detail",
 	.row = detail_row,
 	.action = detail_action,
+	.layout = detail_layout,
 	.destroy = detail_destroy,
 };
 
@@ -252,6 +285,8 @@ void ui_show_list(struct ui *ui, struct view *v)
 		ui->list->ops->cancel(ui->list);
 	view_free(ui->list);
 	ui->list = v;
+	if (!v)
+		ui->focus = 0;   /* no list: the tree has the keys (not a list shown later) */
 }
 
 bool ui_loading(struct ui *ui)

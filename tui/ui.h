@@ -23,6 +23,8 @@ struct ui {
 	struct uiconf cfg;
 	struct view *tree, *list, *detail;  /* panes; detail is an overlay or NULL */
 	int focus;                          /* 0 tree, 1 list */
+	bool zoom;                          /* z: the focused pane alone (on a narrow
+	                                       screen, where that is the default: both) */
 	bool color, quit, help;
 	size_t help_top;
 	char *message;                      /* transient status message */
@@ -47,7 +49,8 @@ struct ui {
 };
 
 /* Frame API for views (and view.h's view_*). */
-/* Show v in the list pane (the previous list view is freed). */
+/* Show v in the list pane (the previous list view is freed); NULL leaves
+ * the pane empty and the keys to the tree. */
 void ui_show_list(struct ui *ui, struct view *v);
 /* Open the detail overlay for an item (raw wire JSON), with an optional
  * problem text. */
@@ -77,12 +80,44 @@ void ui_destroy_modules(struct ui *ui);
  * are known). */
 void ui_add_roots(struct ui *ui);
 
+/* Below this many columns one pane shows at a time (the focused one; Tab
+ * switches, z shows both). */
+#define UI_NARROW_COLS 60
+
+/* A screen shorter than this has no header line, and overlays (the detail
+ * view, forms) no title line: their rows come first. */
+#define UI_SHORT_ROWS 8
+
+static inline bool ui_has_header(const struct ui *ui)
+{
+	return ui->rows >= UI_SHORT_ROWS;
+}
+
+/* The rows a pane (or, overlay, the overlay) has for its lines: the screen
+ * less the status line, the header and the title line when they show. */
+static inline int ui_view_rows(const struct ui *ui, bool overlay)
+{
+	bool head = ui_has_header(ui);
+	int r = ui->rows - 1 - head - (head || !overlay);
+	return r > 1 ? r : 1;
+}
+
+/* Where the panes go on the screen (ui->cols wide): the tree from column
+ * 0, tree_w wide; a separator; the list from list_x, list_w wide.  A
+ * hidden pane has width 0 (then there is no separator). */
+struct ui_panes {
+	int tree_w, list_x, list_w;
+};
+
 /* For the driver and the drawing: the view keys go to (the overlay, else
- * the focused pane); the tree pane's width on a screen of `cols` columns;
- * the detail overlay laid out again after a resize; is anything loading? */
+ * the focused pane); the panes' places now: the tree as wide as its rows
+ * need, between a fifth and 3/8 of the screen (more when the list is
+ * empty, all of it when there is none), unless one pane is zoomed; the
+ * screen's size changed (size taken again, every view laid out again);
+ * is anything loading? */
 struct view *ui_focused_view(struct ui *ui);
-int ui_tree_width(int cols);
-void ui_detail_sync(struct view *v);
+void ui_panes(const struct ui *ui, struct ui_panes *p);
+void ui_resized(struct ui *ui, int rows, int cols);
 bool ui_loading(struct ui *ui);
 
 #endif

@@ -136,9 +136,15 @@ void view_set_filter_none(struct view *v)
  * screen row `row` it had under the filter (as tig and htop do), or, when
  * that is in the bottom third of the pane, a third from the top, so that
  * what follows it (a node's children) shows. */
+/* The rows v has on the screen now. */
+static size_t body_rows(const struct view *v)
+{
+	return v->ui ? (size_t)ui_view_rows(v->ui, v == v->ui->detail) : 1;
+}
+
 void view_place_cursor(struct view *v, size_t row, bool more_coming)
 {
-	size_t body = v->ui && v->ui->rows > 4 ? (size_t)v->ui->rows - 3 : 1;
+	size_t body = body_rows(v);
 	size_t n = view_count(v);
 	if (row > body * 2 / 3)
 		row = body / 3;
@@ -150,10 +156,35 @@ void view_place_cursor(struct view *v, size_t row, bool more_coming)
 
 void view_reveal_cursor(struct view *v)
 {
-	size_t body = v->ui && v->ui->rows > 4 ? (size_t)v->ui->rows - 3 : 1;
+	size_t body = body_rows(v);
 	bool on_screen = v->cursor >= v->top && v->cursor < v->top + body;
 	/* the node is about to be expanded: leave room for its children */
 	view_place_cursor(v, on_screen ? v->cursor - v->top : (size_t)-1, true);
+	v->room = true;
+}
+
+void view_fit(struct view *v, size_t body)
+{
+	size_t n = view_count(v);
+	if (!body)
+		body = 1;
+	if (v->cursor >= n)
+		v->cursor = n ? n - 1 : 0;
+	if (!v->loading)
+		v->room = false;   /* what it was left for is in (or failed) */
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	if (v->cursor >= v->top + body)
+		v->top = v->cursor - body + 1;
+	/* rows above the top come down to fill the bottom of the pane */
+	if (!v->room && v->top + body > n)
+		v->top = n > body ? n - body : 0;
+}
+
+void view_layout(struct view *v)
+{
+	if (v && v->ops->layout)
+		v->ops->layout(v);
 }
 
 void view_set_filter(struct view *v, const char *f)
@@ -192,6 +223,8 @@ void view_move_cursor(struct view *v, long delta)
 		c = 0;
 	if (c >= (long)n)
 		c = (long)n - 1;
+	if (c > (long)v->cursor && v->ops->stop)
+		c = (long)v->ops->stop(v, v->cursor, (size_t)c);
 	bool moved = (size_t)c != v->cursor;
 	v->cursor = (size_t)c;
 	if (moved && v->ops->select)

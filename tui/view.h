@@ -12,12 +12,13 @@
 #include "aws/ddb.h"
 #include "tui/actions.h"
 
-/* Colour roles, one table: id, config name. */
+/* Colour roles, one table: id, config name.  The frame's own: the focused
+ * pane's title (focus), the other pane's cursor line (inactive). */
 #define COLOR_ROLES(X) \
 	X(ROLE_NORMAL, "normal") X(ROLE_HEADER, "header") X(ROLE_SELECTED, "selected") \
 	X(ROLE_STATUS, "status") X(ROLE_ERROR, "error") X(ROLE_TITLE, "title") \
 	X(ROLE_DIM, "dim") X(ROLE_UP, "up") X(ROLE_DOWN, "down") X(ROLE_PROBLEM, "problem") \
-	X(ROLE_MATCH, "match")
+	X(ROLE_MATCH, "match") X(ROLE_FOCUS, "focus") X(ROLE_INACTIVE, "inactive")
 
 enum color_role {
 #define ROLE_X_ENUM(id, name) id,
@@ -54,6 +55,17 @@ struct view_ops {
 	char *(*problems)(struct view *v, size_t i);
 	/* The cursor moved to row i (the tree updates the list pane). */
 	void (*select)(struct view *v, size_t i);
+	/* The screen's size changed: lay the rows out again (the frame calls
+	 * it on a resize, before the next draw).  May be NULL. */
+	void (*layout)(struct view *v);
+	/* The columns its widest row needs (sizes the tree pane), or any
+	 * number of at least `enough` once a row needs that many (the caller
+	 * has no use for more: the view may stop measuring).  May be NULL. */
+	int (*width)(struct view *v, int enough);
+	/* A move of the cursor down from visible row `from` to `to`: the row
+	 * it stops at instead (one that loads more rows when reached, so that
+	 * paging never skips them), or `to`.  May be NULL. */
+	size_t (*stop)(struct view *v, size_t from, size_t to);
 	void (*destroy)(struct view *v);
 };
 
@@ -66,6 +78,8 @@ struct view {
 	bool loading;            /* a load is in flight (status line shows it) */
 	bool more_available;     /* more pages can be fetched */
 	bool load_all;           /* G: keep fetching until every page is in */
+	bool room;               /* view_reveal_cursor left blank rows below the
+	                            cursor for what is loading (until it is in) */
 	char progress[128];      /* "1,000 items, 1 page" */
 	char *error;             /* last load error (sanitised), or NULL */
 	char *filter;            /* active filter text, or NULL */
@@ -97,8 +111,15 @@ void view_set_filter(struct view *v, const char *f);
 /* Scroll so that the cursor is on screen row `row` (a third from the top
  * when that is in the bottom third); more_coming: rows may still load. */
 void view_place_cursor(struct view *v, size_t row, bool more_coming);
-/* Move the cursor by delta rows (clamped); fetches more when near the end. */
+/* Move the cursor by delta rows (clamped; down, it stops where the view's
+ * stop op says); fetches more when near the end. */
 void view_move_cursor(struct view *v, long delta);
+/* Before drawing in a pane of `body` rows: the cursor is on the screen, and
+ * no row is left blank at the bottom while rows above the top are hidden
+ * (unless view_reveal_cursor left room for a load still running). */
+void view_fit(struct view *v, size_t body);
+/* The screen's size changed: the view lays itself out again (its layout op). */
+void view_layout(struct view *v);
 /* n / N: the next or previous line matching the filter. */
 void view_find_match(struct view *v, int dir);
 

@@ -201,7 +201,7 @@ q
 SCRIPT
 browse tree 100x30 "$WORK/tree.script"
 check "hostile users are listed, their names made visible" grep -qF 'evil^[[2J^[]52;c;' "$S/100x30-users.txt"
-check "the 1000-character identifier is listed, cut to the pane" grep -qE '^ +\+ long-x+ *$' "$S/100x30-users.txt"
+check "the 1000-character identifier is listed, cut to the pane" grep -qE '^ +\+ long-x+…? *$' "$S/100x30-users.txt"
 check "the hostile user's threads are listed (hx-noname as '(no name)')" grep -qF '(no name)' "$S/100x30-huser.txt"
 # r on a tree node opens its item; r again shows its attributes
 check "the mistyped thread's item (r r on its node) starts with its problems" \
@@ -310,6 +310,9 @@ cat >"$WORK/chain.script" <<SCRIPT
 :save-display $S/80x24-chain.txt
 G
 :save-display $S/80x24-chain-end.txt
+z
+:save-display $S/80x24-chain-end-zoom.txt
+z
 <Enter>
 :save-display $S/80x24-chain-last.txt
 <Esc>
@@ -343,7 +346,8 @@ G
 q
 SCRIPT
 browse chain 80x24 "$WORK/chain.script"
-check "G reaches step 499 of the chain, and it is visible" grep -qF 'chain 499 ^[[2J' "$S/80x24-chain-end.txt"
+check "G reaches step 499 of the chain, and it is visible (the list zoomed: z)" \
+	bash -c "grep -qF 'chain 499 ^' '$S/80x24-chain-end.txt' && grep -qF 'chain 499 ^[[2J' '$S/80x24-chain-end-zoom.txt'"
 check "the chain's last step opens" grep -qF 'id  (S) "c499"' "$S/80x24-chain-last.txt"
 check "collapsing the chain's root hides the other 499 steps" \
 	bash -c "! grep -qF 'chain 1 ' '$S/80x24-chain-collapsed.txt' && grep -qF 'chain 0 ' '$S/80x24-chain-collapsed.txt'"
@@ -373,6 +377,9 @@ cat >"$WORK/others.script" <<SCRIPT
 :save-display $S/80x24-thread-noarg.txt
 :thread hx-esc$X
 :save-display $S/80x24-esc-thread.txt
+z
+:save-display $S/80x24-esc-thread-zoom.txt
+z
 G
 <Enter>
 :save-display $S/80x24-esc-thread-d.txt
@@ -399,7 +406,8 @@ G
 q
 SCRIPT
 browse others 80x24 "$WORK/others.script"
-check "the hostile thread name shows in the title, made visible" grep -qF '│^[[2J^[]52;c;SE9TVElMRQ==^G<U+009B>31m<U+202E>evil' "$S/80x24-esc-thread.txt"
+check "the hostile thread name shows in the title, made visible (the list zoomed: z)" \
+	grep -qF '> ^[[2J^[]52;c;SE9TVElMRQ==^G<U+009B>31m<U+202E>evil' "$S/80x24-esc-thread-zoom.txt"
 check "an unknown command is an error on screen, made visible" grep -qF 'unknown command :^[[2J' "$S/80x24-unknown-command.txt"
 
 # ---- 5. the generic table view over the whole table (80x24) ----------------------------

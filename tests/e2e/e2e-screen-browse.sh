@@ -3,7 +3,7 @@
 # their problems, orphans and cycles, users, threads paged, a conversation,
 # hostile thread names, paging a table past several pages, a dead endpoint.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 50
 
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
@@ -124,22 +124,29 @@ check "-c ':user ID' opens on that user's threads" \
 check "-c runs after the start-up table list: the cursor stays on the user ($(tail -1 "$WORK/c-user.txt" | cut -c1-8))" \
 	bash -c "tail -1 '$WORK/c-user.txt' | grep -qE '^ *5/'"
 
-# :user on a user that lands at the bottom of a small pane (one not listed
-# yet goes last): it is scrolled to a third from the top, with room below
-# it for its threads, not left on the bottom row
+# :user on a user near the bottom of a small pane: it is scrolled (to a
+# third from the top when it was in the bottom third) so that its threads
+# show below it, not left on the bottom row; a user with no threads (one not listed yet goes last)
+# stays on the screen with the rows above it filling the pane (no blank
+# bottom while rows above are hidden)
 cat >"$WORK/s7d" <<SCRIPT
 /Conversations
 <Enter>
 <Enter>
 <Esc>
-:user zed@example.com
+:user dave-bot
 :save-display $WORK/reveal.txt
+:user zed@example.com
+:save-display $WORK/reveal-none.txt
 q
 SCRIPT
 run_script 100x12 "$WORK/s7d" "${ARGS[@]}"
-at=$(grep -n -- '- zed@example.com' "$WORK/reveal.txt" | cut -d: -f1)
-check ":user scrolls the user to a third of the pane, not its bottom (line ${at:-none} of 12)" \
-	bash -c "[ -n '$at' ] && [ '$at' -le 7 ]"
+at=$(grep -n -- '- dave-bot' "$WORK/reveal.txt" | cut -d: -f1)
+check ":user does not leave the user on the pane's bottom row: its threads show below it (line ${at:-none} of 12)" \
+	bash -c "[ -n '$at' ] && [ '$at' -le 10 ] && sed -n '$((${at:-1} + 1))p' '$WORK/reveal.txt' | grep -qE '^ +20[0-9-]+ [0-9:]+'"
+at=$(grep -n -- '- zed@example.com' "$WORK/reveal-none.txt" | cut -d: -f1)
+check "a user with no threads: on the screen, no blank pane bottom (line ${at:-none}; line 11: $(sed -n 11p "$WORK/reveal-none.txt" | cut -c1-20))" \
+	bash -c "[ -n '$at' ] && sed -n 11p '$WORK/reveal-none.txt' | grep -q '[^ ]'"
 
 # :user for an identifier with no USER item and no thread: the node stays
 # (threads may come without a USER item) and the status line says so, both
@@ -270,9 +277,9 @@ cat >"$WORK/s12" <<SCRIPT
 <Enter><Esc>
 <Enter>
 G
-k
 l
-G
+/Tables
+<Enter><Esc>
 :save-display $WORK/more-before.txt
 k
 :save-display $WORK/more-after.txt

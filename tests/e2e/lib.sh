@@ -62,6 +62,27 @@ ddb() {
 		-H 'X-Amz-Date: 20000101T000000Z' -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
 		--data-binary "$2" "$E/"
 }
+# seed_threads TABLE USER N: a Chainlit user and N threads of it, as
+# Chainlit writes them (thread i named "Paged thread number i", updated at
+# 2026-03-01 00:00 + i minutes: the newest is N-1), 25 to a BatchWriteItem
+seed_threads() {
+	local line
+	jq -nc --arg t "$1" --arg u "$2" --argjson n "$3" '
+		[{PK: {S: ("USER#" + $u)}, SK: {S: "USER"}, id: {S: $u}, identifier: {S: $u},
+		  createdAt: {S: "2026-01-01T00:00:00.000000Z"}, metadata: {M: {}}}] +
+		[range(0; $n) as $i
+		 | (("2026-03-01T00:00:00Z" | fromdateiso8601) + $i * 60 | todateiso8601 | sub("Z$"; ".000000Z")) as $ts
+		 | ("00000000-0000-4000-8000-" + ("000000000000" + ($i | tostring))[-12:]) as $id
+		 | {PK: {S: ("THREAD#" + $id)}, SK: {S: "THREAD"}, id: {S: $id},
+		    name: {S: ("Paged thread number " + ($i | tostring))}, createdAt: {S: $ts},
+		    userId: {S: $u}, userIdentifier: {S: $u}, UserThreadPK: {S: ("USER#" + $u)},
+		    UserThreadSK: {S: ("TS#" + $ts)}, tags: {L: []}, metadata: {M: {}}}]
+		| range(0; length; 25) as $k
+		| {RequestItems: {($t): [.[$k:$k+25][] | {PutRequest: {Item: .}}]}}' |
+	while IFS= read -r line; do
+		ddb BatchWriteItem "$line" | jq -e '.UnprocessedItems == {}' >/dev/null || return 1
+	done
+}
 # make_table NAME: a PK/SK table, waited for until ACTIVE (some servers,
 # like dynalite, create tables in the background)
 make_table() {
@@ -82,9 +103,11 @@ run_script() {
 	COLUMNS=${size%x*} LINES=${size#*x} TERM=xterm-256color LANG=C.UTF-8 \
 		DDTREE_SCRIPT="$script" "$DDTREE_BIN" --endpoint-url "$E" "$@" </dev/null
 }
-# normalise SCREENFILE: replace what changes from run to run
+# normalise SCREENFILE: replace what changes from run to run (the
+# endpoint, with or without its scheme; the table prefix, also when the
+# header cut it in the middle)
 normalise() {
-	LC_ALL=C.UTF-8 sed -E -e "s#$E#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e "s/t[0-9]{7}-[0-9]{0,6}-?/P-/g" ${T_STRIP_TREE:+-e 1d -e "s/^.{$T_STRIP_TREE}│/│/"} \
+	LC_ALL=C.UTF-8 sed -E -e "s#$E#ENDPOINT#g" -e "s#${E#*://}#ENDPOINT#g" -e "s#$PREFIX#P-#g" -e "s/t[0-9]{7}-[0-9]{0,6}-?/P-/g" -e "1s/t[0-9]{0,7}(-[0-9]{0,6})?…[0-9]*-?/P-…/g" ${T_STRIP_TREE:+-e 1d -e "s/^.{$T_STRIP_TREE}│/│/"} \
 		-e 's/[[:space:]]*$//' "$1"
 }
 # same_screen NAME FILE: compare with tests/e2e/screens/NAME (set

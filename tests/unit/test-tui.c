@@ -301,7 +301,7 @@ static void test_help_lists_every_command(void **st)
 	struct keymap km;
 	keymap_defaults(&km);
 	struct lines l = {0};
-	help_build(&l, &km, false, mods, n);
+	help_build(&l, &km, false, mods, n, 0);
 	size_t listed = 0, shown = 0;
 	for (size_t i = 0; i < n; i++)
 		for (const struct module_command *c = mods[i]->commands; c && c->name; c++) {
