@@ -14,6 +14,10 @@
  *                                            a completion; the option
  *                                            values and descriptions come
  *                                            from ddtree.1.in's items
+ *   mkdoc list                               the tables' entries, one a
+ *                                            line ("command tables",
+ *                                            "option help -h", "colon q
+ *                                            hidden"), for the tests
  *
  * A man template is roff with these lines:
  *   @begin KIND ... @end  a list from a table, KIND one of synopsis,
@@ -380,34 +384,82 @@ static struct item *block_item(struct block *b, const char *name)
  * completions; and which list, if any, describes each option. */
 static struct block *option_owner[MAX_ENTRIES];
 
-static char *plain_first_sentence(const char *roff)
+/* One roff line as plain text, appended to out: a font macro's words
+ * (".BR threads :" gives "threads:"), text lines with their escapes
+ * resolved.  False for any other request, which ends a paragraph. */
+static bool plain_line(const char *line, char *out, size_t *o)
 {
-	char *out = xmalloc(strlen(roff) + 1);
-	size_t o = 0;
-	for (const char *p = roff; *p; p++) {
-		if (*p == '\n' && p[1] == '.')   /* a request ends the sentence */
-			break;
-		if (*p == '.' && (p[1] == ' ' || p[1] == '\n' || !p[1]) && o) {
-			break;
+	const char *p = line;
+	bool join = false;   /* .BR and the like: the words are run together */
+	if (*p == '.') {
+		size_t n = strcspn(p + 1, " ");
+		if (n == 1 && (p[1] == 'B' || p[1] == 'I'))
+			join = false;
+		else if (n == 2 && strchr("BIR", p[1]) && strchr("BIR", p[2]) && p[1] != p[2])
+			join = true;
+		else
+			return false;
+		p += 1 + n + strspn(p + 1 + n, " ");
+	}
+	if (*o && out[*o - 1] != ' ')
+		out[(*o)++] = ' ';
+	bool quoted = false;
+	for (; *p; p++) {
+		if (line[0] == '.' && *p == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (line[0] == '.' && *p == ' ' && !quoted) {
+			if (!join)
+				out[(*o)++] = ' ';
+			continue;
 		}
 		if (*p == '\\' && p[1]) {
 			p++;
 			if (*p == 'f' && p[1])
 				p++;                      /* \fB \fI \fR \fP */
 			else if (*p == '-')
-				out[o++] = '-';
+				out[(*o)++] = '-';
 			else if (*p == 'e')
-				out[o++] = '\\';
+				out[(*o)++] = '\\';
 			else if (*p == '(' && p[1] && p[2]) {
-				out[o++] = p[1] == 'e' && p[2] == 'm' ? '-' : '?';
+				out[(*o)++] = p[1] == 'a' && p[2] == 'q' ? '\'' : '"';
 				p += 2;
 			}
-			/* \& and the rest: nothing */
+			/* \& \% and the rest: nothing */
 			continue;
 		}
-		out[o++] = *p == '\n' ? ' ' : *p;
+		out[(*o)++] = *p;
+	}
+	return true;
+}
+
+/* The first sentence of an item's text, without roff and without its full
+ * stop. */
+static char *plain_first_sentence(const char *roff)
+{
+	char *out = xmalloc(2 * strlen(roff) + 1);
+	size_t o = 0;
+	char *copy = xstrdup(roff);
+	for (char *line = copy, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!plain_line(line, out, &o))
+			break;
 	}
 	out[o] = '\0';
+	free(copy);
+	for (char *d = out; (d = strchr(d, '.')); d++)
+		if (d[1] == ' ' || !d[1]) {
+			*d = '\0';
+			break;
+		}
+	/* " (see ENDPOINT)" points into the page: not for a one-line description */
+	for (char *d; (d = strstr(out, " (see ")) && strchr(d, ')');) {
+		char *e = strchr(d, ')') + 1;
+		memmove(d, e, strlen(e) + 1);
+	}
 	return out;
 }
 
@@ -460,8 +512,9 @@ static void emit_option_heading(FILE *out, const struct option_doc *o)
 		roff_word(out, 'B', s, 2);
 		fputs(", ", out);
 	}
-	fputs("\\fB\\-\\-", out);
-	roff_word(out, 'B', o->name, strlen(o->name));
+	char l[128];
+	snprintf(l, sizeof l, "--%s", o->name);
+	roff_word(out, 'B', l, strlen(l));
 	if (o->takes_value) {
 		fputc(' ', out);
 		roff_synopsis(out, o->metavar ? o->metavar : "VALUE");
@@ -956,12 +1009,14 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if (argc - a < 2) {
+	bool list = argc - a == 1 && !strcmp(argv[a], "list");
+	if (argc - a < 2 && !list) {
 		fprintf(stderr, "usage: mkdoc [--strict] [--docdir=DIR] man TEMPLATE\n"
-		                "       mkdoc [--strict] bash|zsh|fish TEMPLATE MAN_TEMPLATE\n");
+		                "       mkdoc [--strict] bash|zsh|fish TEMPLATE MAN_TEMPLATE\n"
+		                "       mkdoc list\n");
 		return 2;
 	}
-	const char *mode = argv[a], *tpl = argv[a + 1];
+	const char *mode = argv[a], *tpl = list ? NULL : argv[a + 1];
 	load_tables();
 	struct man_template man = {0};
 	if (!strcmp(mode, "man")) {
@@ -977,6 +1032,26 @@ int main(int argc, char **argv)
 		index_options(&man);
 		write_completion(stdout, tpl, !strcmp(mode, "bash") ? bash_marker
 		                               : !strcmp(mode, "zsh") ? zsh_marker : fish_marker);
+	} else if (!strcmp(mode, "list")) {
+		/* what the pages and completions must show, for the tests */
+		for (size_t c = 0; c < ncommands; c++)
+			printf("command %s\n", commands[c].name);
+		for (size_t k = 0; k < noptions; k++)
+			if (options[k].short_name)
+				printf("option %s -%c\n", options[k].name, options[k].short_name);
+			else
+				printf("option %s\n", options[k].name);
+		for (int i = 0; i < ACT_COUNT; i++)
+			printf("action %s\n", action_info[i].name);
+		for (size_t c = 0; c < ncolon; c++)
+			printf("colon %s%s\n", colon[c]->name, colon[c]->help ? "" : " hidden");
+		const char *n;
+		for (size_t i = 0; (n = keys_doc_name(i)); i++)
+			printf("key <%s>\n", n);
+		for (size_t i = 0; (n = uiconf_doc_role(i)); i++)
+			printf("role %s\n", n);
+		for (size_t i = 0; (n = uiconf_doc_color(i)); i++)
+			printf("color %s\n", n);
 	} else {
 		fprintf(stderr, "mkdoc: unknown mode %s\n", mode);
 		return 2;
