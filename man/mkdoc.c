@@ -873,7 +873,7 @@ static void zsh_marker(FILE *out, const char *m)
 		for (size_t c = 0; c < ncommands; c++) {
 			struct positional pos[8];
 			size_t np = positionals(commands[c].args, pos, 8);
-			fprintf(out, "\t%s)\n\t\t_arguments -s \\\n", commands[c].name);
+			fprintf(out, "\t%s)\n\t\t_arguments -s $global_specs \\\n", commands[c].name);
 			for (size_t k = 0; k < noptions; k++)
 				if (options[k].command == (int)c)
 					zsh_option_spec(out, &options[k], "\t\t\t");

@@ -52,7 +52,8 @@ waitfor() {
 	return 1
 }
 zpty z zsh -f -i
-zpty -w z "PS1='> '; fpath=($compdir \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null"
+# compinit -D: no dump file (never -d FILE: compinit would replace FILE)
+zpty -w z "PS1='> '; fpath=($compdir \$fpath); autoload -Uz compinit; compinit -u -D"
 zpty -w z "zstyle ':completion:*' menu no; setopt nobeep; unsetopt listambiguous"
 zpty -w z "show() { print -r -- \"BUF:\$BUFFER\" >>$out; BUFFER=; }; zle -N show; bindkey '^X' show"
 zpty -w z "print ready >>$out"
@@ -81,6 +82,7 @@ zsh_cases=(
 	"ddtree threads alice --ind|ddtree threads alice --index-only "
 	"ddtree -c :us|ddtree -c :user "
 	"ddtree expo|ddtree export "
+	"ddtree tables --js|ddtree tables --json "
 	"ddtree item ch|ddtree item ch"
 	"ddtree --endpoint-url http://127.0.0.1:8000 item ch|ddtree --endpoint-url http://127.0.0.1:8000 item chainlit "
 	"ddtree --endpoint-url http://127.0.0.1:8000 --chainlit-table=c|ddtree --endpoint-url http://127.0.0.1:8000 --chainlit-table=chainlit "
@@ -149,6 +151,10 @@ else
 		not_ok "fish: one ddtree tables call, with --endpoint-url only" "calls: $calls"
 	fi
 fi
+
+# nothing above may touch a file outside the scratch directory
+if [ -c /dev/null ]; then ok "/dev/null is still a device"
+else not_ok "/dev/null is still a device"; fi
 
 echo "1..$n"
 exit $failed
