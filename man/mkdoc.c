@@ -38,7 +38,7 @@
  *
  * Problems (an item naming nothing in the tables, an option without an
  * item, a config line the parser refuses) are reported on stderr; with
- * --strict they fail (exit 1), which the test man-tables.sh uses.  Usage
+ * --strict they fail (exit 1), as tests/scripts/man-pages.sh asks.  Usage
  * and I/O errors exit 2. */
 #include "ddconfig.h"
 
@@ -159,12 +159,22 @@ static void load_tables(void)
 	}
 	/* the ':' commands as the browser has them: the modules, then the frame's */
 	size_t nmods;
+	bool full = cli_doc_command(ncommands, &name, &args, &help) ||
+	            cli_doc_option(noptions, &name, &takes, &sh);
 	const struct module *const *mods = modules_all(&nmods);
 	for (size_t m = 0; m <= nmods; m++) {
 		const struct module *mod = m < nmods ? mods[m] : &browser_module;
-		for (const struct module_command *c = mod->commands; c && c->name; c++)
-			if (ncolon < MAX_ENTRIES)
+		for (const struct module_command *c = mod->commands; c && c->name; c++) {
+			if (ncolon == MAX_ENTRIES)
+				full = true;
+			else
 				colon[ncolon++] = c;
+		}
+	}
+	if (full) {
+		fprintf(stderr, "mkdoc: a table has more than %d entries: raise MAX_ENTRIES\n",
+		        MAX_ENTRIES);
+		exit(2);
 	}
 }
 
