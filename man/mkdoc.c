@@ -686,7 +686,9 @@ static void subst_version(FILE *out, const char *line)
 			fputs(PACKAGE_VERSION, out);
 			p += 9;
 		} else if (!strncmp(p, "@DOCDIR@", 8)) {
-			fputs(docdir, out);
+			/* a long prefix may break after a slash (\: breaks, prints nothing) */
+			for (const char *d = docdir; *d; d++)
+				fputs(*d == '/' && d[1] ? "/\\:" : *d == '-' ? "\\-" : (char[]){*d, 0}, out);
 			p += 8;
 		} else {
 			fputc(*p++, out);
