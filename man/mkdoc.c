@@ -742,8 +742,14 @@ static size_t positionals(const char *args, struct positional *out, size_t max)
 	while (*s && n < max) {
 		s += strspn(s, " ");
 		if (*s == '[') {
-			const char *end = strchr(s, ']');
-			if (!end)
+			/* the matching ']': "[--user USER | --documents [--namespace NS]]" */
+			const char *end = s;
+			for (int depth = 0; *end; end++)
+				if (*end == '[')
+					depth++;
+				else if (*end == ']' && --depth == 0)
+					break;
+			if (!*end)
 				break;
 			if (!memmem(s, (size_t)(end - s), "--", 2)) {
 				snprintf(out[n].word, sizeof out[n].word, "%.*s", (int)(end - s - 1), s + 1);
@@ -752,7 +758,7 @@ static size_t positionals(const char *args, struct positional *out, size_t max)
 			s = end + 1;
 			continue;
 		}
-		size_t w = strcspn(s, " [");
+		size_t w = strcspn(s, " []");
 		if (!w)
 			break;
 		snprintf(out[n].word, sizeof out[n].word, "%.*s", (int)w, s);

@@ -147,7 +147,9 @@ fi
 # every subcommand and option of the program's tables is offered
 if [ -x "$build/man/mkdoc" ]; then
 	all_commands=$(candidates "ddtree ")
-	all_options=$(for c in demo threads feedback export; do candidates "ddtree $c -"; echo; done)
+	all_options=$("$build/man/mkdoc" list | while read -r kind name _; do
+		[ "$kind" = command ] && { candidates "ddtree $name -"; echo; }
+	done)
 	missing=
 	while read -r kind name short; do
 		case $kind in
