@@ -381,3 +381,23 @@ int cli_main(int argc, char **argv)
 	session_close(s);
 	return rc;
 }
+
+bool cli_doc_command(size_t i, const char **name, const char **args, const char **help)
+{
+	if (i >= sizeof commands / sizeof commands[0])
+		return false;
+	*name = commands[i].name;
+	*args = commands[i].args;
+	*help = commands[i].help;
+	return true;
+}
+
+bool cli_doc_option(size_t i, const char **name, bool *takes_value, int *short_name)
+{
+	if (i >= sizeof long_opts / sizeof long_opts[0] - 1)
+		return false;
+	*name = long_opts[i].name;
+	*takes_value = long_opts[i].has_arg != no_argument;
+	*short_name = long_opts[i].val < 256 ? long_opts[i].val : 0;
+	return true;
+}

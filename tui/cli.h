@@ -2,6 +2,9 @@
 #ifndef DDTREE_TUI_CLI_H
 #define DDTREE_TUI_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Exit codes, documented in the README and --help. */
 enum {
 	EXIT_OK = 0,
@@ -13,5 +16,13 @@ enum {
 };
 
 int cli_main(int argc, char **argv);
+
+/* The subcommand table and the options as the parser knows them, for the
+ * manual page and the shell completions (man/mkdoc.c generates them from
+ * these): the i-th subcommand (its name, the synopsis of its arguments,
+ * its help) and the i-th long option (its name, whether it takes a value,
+ * its one-letter form or 0).  Both return false past the end. */
+bool cli_doc_command(size_t i, const char **name, const char **args, const char **help);
+bool cli_doc_option(size_t i, const char **name, bool *takes_value, int *short_name);
 
 #endif

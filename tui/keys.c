@@ -157,14 +157,16 @@ static const char *const color_roles[] = {
 	"focus", "inactive",
 };
 
+/* curses' colour numbers 0-7, in order */
+static const char *const color_names[] = {"black", "red", "green", "yellow", "blue",
+                                          "magenta", "cyan", "white"};
+
 static int color_by_name(const char *s)
 {
-	static const char *const names[] = {"black", "red", "green", "yellow", "blue",
-	                                    "magenta", "cyan", "white"};
 	if (!strcmp(s, "default"))
 		return -1;
 	for (int i = 0; i < 8; i++)
-		if (!strcmp(s, names[i]))
+		if (!strcmp(s, color_names[i]))
 			return i;
 	return -3;
 }
@@ -300,4 +302,19 @@ char *uiconf_path(void)
 	if (home && *home)
 		return util_xasprintf("%s/.config/ddtree/config", home);
 	return NULL;
+}
+
+const char *keys_doc_name(size_t i)
+{
+	return i < sizeof named / sizeof named[0] ? named[i].name : NULL;
+}
+
+const char *uiconf_doc_role(size_t i)
+{
+	return i < sizeof color_roles / sizeof color_roles[0] ? color_roles[i] : NULL;
+}
+
+const char *uiconf_doc_color(size_t i)
+{
+	return i < sizeof color_names / sizeof color_names[0] ? color_names[i] : NULL;
 }

@@ -4,6 +4,7 @@
 #define DDTREE_TUI_KEYS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tui/actions.h"
 
@@ -56,6 +57,13 @@ void uiconf_parse(const char *text, struct keymap *km, struct uiconf *uc, char *
 /* Defaults, then the config file if there is one (1 when read).  Errors
  * (malloc'd, NULL when none) name the file and the lines. */
 int uiconf_load(struct keymap *km, struct uiconf *uc, char **errors);
+
+/* For the manual pages (man/mkdoc.c): the i-th key name key_parse knows
+ * between < and > ("Enter"), the i-th colour role ("header"), the i-th
+ * colour ("black"; "default" also works); NULL past the end. */
+const char *keys_doc_name(size_t i);
+const char *uiconf_doc_role(size_t i);
+const char *uiconf_doc_color(size_t i);
 
 /* The path of the config file ($XDG_CONFIG_HOME or ~/.config), malloc'd. */
 char *uiconf_path(void);
