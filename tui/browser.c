@@ -395,9 +395,10 @@ static void tick(struct ui *ui)
 		ui_message(ui, true, "some stored text cannot travel as JSON (a NUL in a name, a lone "
 		           "surrogate): it is shown with U+FFFD");
 	}
-	struct view *vs[] = {ui->tree, ui->list};
 	for (size_t i = 0; i < 2; i++) {
-		struct view *v = vs[i];
+		/* read each pane when its turn comes: the tree's paging can
+		 * replace the list pane's view (and free the one it had) */
+		struct view *v = i == 0 ? ui->tree : ui->list;
 		if (!v)
 			continue;
 		if (!v->load_all) {
