@@ -219,7 +219,10 @@ static void steps_back(struct view *v, size_t i)
 				return;
 			}
 	}
-	v->ui->focus = 0;
+	/* back to the list the thread is in (v goes), else to the tree */
+	struct cl_state *st = chainlit_state(v->ui);
+	if (!st->steps_back || !st->steps_back(v->ui, sv->thread_id))
+		v->ui->focus = 0;
 }
 
 static const json_t *steps_item(struct view *v, size_t i)
