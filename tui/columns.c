@@ -4,7 +4,10 @@
 #include "tui/columns.h"
 #include "tui/text.h"
 
+#include <langinfo.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void fit(const struct column *c, size_t n, const int *need, int width, int *w, bool drop);
 
@@ -124,4 +127,45 @@ void columns_row(char *buf, size_t len, const struct column *c, size_t n, const 
 void columns_header(char *buf, size_t len, const struct column *c, size_t n, const int *w)
 {
 	row(buf, len, c, n, w, NULL, true);
+}
+
+void columns_preview(char *out, size_t len, const char *s, bool utf8, bool first_line)
+{
+	size_t at = 0;
+	int col = 0;
+	if (!len)
+		return;
+	for (; s && *s && at + 4 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '\r')
+			continue;
+		if (ch == '\n') {
+			if (first_line)
+				break;
+			if (utf8) {
+				memcpy(out + at, "\xe2\x8f\x8e", 3);
+				at += 3;
+			} else {
+				out[at++] = ' ';
+			}
+			col++;
+			continue;
+		}
+		if (ch == '\t') {
+			do
+				out[at++] = ' ';
+			while (++col % 8 && at + 4 < len);
+			continue;
+		}
+		out[at++] = (char)ch;
+		if ((ch & 0xC0) != 0x80)
+			col++;
+	}
+	out[at] = '\0';
+}
+
+bool columns_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return MB_CUR_MAX > 1 && cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
 }

@@ -32,5 +32,12 @@ void columns_row(char *buf, size_t len, const struct column *c, size_t n, const 
                  const char *const *cells);
 /* The header row: the columns' titles. */
 void columns_header(char *buf, size_t len, const struct column *c, size_t n, const int *w);
+/* One line of text for a preview, in out (size len): newlines shown as
+ * U+23CE (utf8) or a space, tabs expanded to the next multiple of 8,
+ * carriage returns dropped; first_line: only the text before the first
+ * newline.  Other controls are left to the caller's sanitising. */
+void columns_preview(char *out, size_t len, const char *s, bool utf8, bool first_line);
+/* The locale's characters are UTF-8 (else ASCII stands in for symbols). */
+bool columns_utf8(void);
 
 #endif

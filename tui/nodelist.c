@@ -16,7 +16,7 @@ struct nodelist {
 	const struct nodelist_spec *spec;
 	size_t *map;                 /* row - 1 -> index of the child (hidden ones left out) */
 	size_t nmap;
-	int w[MAX_COLS];
+	int need[MAX_COLS];          /* the columns' widest cells */
 };
 
 /* The node list in the list pane (the tree's watch has one taker). */
@@ -47,7 +47,8 @@ static void rebuild(struct view *v)
 	size_t n = nl->node ? nl->node->nkids : 0;
 	nl->map = util_xrealloc(nl->map, (n ? n : 1) * sizeof *nl->map);
 	nl->nmap = 0;
-	int need[MAX_COLS] = {0};
+	int *need = nl->need;
+	memset(nl->need, 0, sizeof nl->need);
 	static char cell[MAX_COLS][NODELIST_CELL];
 	for (size_t i = 0; i < n; i++) {
 		struct tnode *k = nl->node->kids[i];
@@ -66,7 +67,6 @@ static void rebuild(struct view *v)
 				need[c] = wd;
 		}
 	}
-	columns_fit(nl->spec->cols, nl->spec->ncols, need, ui_list_width(v->ui), nl->w);
 	view_set_rows(v, nl->nmap + 1);
 	v->loading = nl->node && nl->node->loading;
 	if (keep && !v->filter)
@@ -95,8 +95,11 @@ static void nl_row(struct view *v, size_t i, char *buf, size_t len, enum color_r
 	struct nodelist *nl = v->priv;
 	static char cell[MAX_COLS][NODELIST_CELL];
 	*role = ROLE_NORMAL;
+	/* fitted to the pane as it is now (zoom, focus, resize) */
+	int w[MAX_COLS];
+	columns_fit(nl->spec->cols, nl->spec->ncols, nl->need, ui_list_width(v->ui), w);
 	if (i == 0) {
-		columns_header(buf, len, nl->spec->cols, nl->spec->ncols, nl->w);
+		columns_header(buf, len, nl->spec->cols, nl->spec->ncols, w);
 		*role = ROLE_DIM;
 		return;
 	}
@@ -118,7 +121,7 @@ static void nl_row(struct view *v, size_t i, char *buf, size_t len, enum color_r
 	char *san[MAX_COLS];
 	for (size_t c = 0; c < nl->spec->ncols; c++)
 		cp[c] = san[c] = text_sanitize_line(cell[c]);
-	columns_row(buf, len, nl->spec->cols, nl->spec->ncols, nl->w, cp);
+	columns_row(buf, len, nl->spec->cols, nl->spec->ncols, w, cp);
 	for (size_t c = 0; c < nl->spec->ncols; c++)
 		free(san[c]);
 }
