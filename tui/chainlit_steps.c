@@ -42,13 +42,10 @@ static const struct column step_cols[] = {   /* no header: no titles */
 static void step_cells(struct steps *sv, const struct cl_row *r, int cap, bool utf8,
                        char (*cell)[512]);
 
-static void steps_rows(struct view *v)
+/* The columns, as wide as their widest cell (the duration never cut). */
+static void steps_measure(struct view *v)
 {
 	struct steps *sv = v->priv;
-	cl_rows_free(&sv->rows);
-	if (sv->conv)
-		cl_conversation_rows(sv->conv, &sv->rows);
-	/* the columns, as wide as their widest cell (the duration never cut) */
 	bool narrow = ui_list_width(v->ui) < 70;
 	int *need = sv->need;
 	memset(sv->need, 0, sizeof sv->need);
@@ -65,6 +62,15 @@ static void steps_rows(struct view *v)
 				need[c] = w;
 		}
 	}
+}
+
+static void steps_rows(struct view *v)
+{
+	struct steps *sv = v->priv;
+	cl_rows_free(&sv->rows);
+	if (sv->conv)
+		cl_conversation_rows(sv->conv, &sv->rows);
+	steps_measure(v);
 	view_set_rows(v, sv->rows.n);
 }
 
@@ -491,5 +497,6 @@ void chainlit_steps_update(struct ui *ui, const char *thread_id, const json_t *i
 		steps_reload(v);
 		return;
 	}
+	steps_measure(v);   /* its feedback may need its column now */
 	view_set_rows(v, sv->rows.n);   /* the same rows, drawn again */
 }
