@@ -65,7 +65,7 @@ static bool thread_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODE
 		fb_tally_get(&st->counts, t->thread_id, &fc);
 		if (fc.up || fc.down)
 			snprintf(cell[1], NODELIST_CELL, "+%ld-%ld%s", (long)fc.up, (long)fc.down,
-			         fc.comments ? " \xe2\x9c\x8e" : "");
+			         fc.comments ? "\xe2\x9c\x8e" : "");
 	} else {
 		snprintf(cell[1], NODELIST_CELL, "...");
 	}
