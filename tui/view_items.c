@@ -289,10 +289,10 @@ static void tables_expand(struct ui *ui, struct tnode *n)
 	c->load = tables_load_named(ui->s, tables_done, c);
 }
 
-/* The Tables root's list: the tables, their layout. */
+/* The Tables root's list: the tables' layout, their names (what is cut). */
 static const struct column table_cols[] = {
-	{.title = "table", .flex = true},
 	{.title = "layout", .max = 20},
+	{.title = "table", .flex = true},
 };
 
 static bool table_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
@@ -301,8 +301,8 @@ static bool table_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODEL
 	if (k->ops != &table_ops)
 		return false;
 	const struct table_node *tn = k->data;
-	snprintf(cell[0], NODELIST_CELL, "%s", tn->name);
-	snprintf(cell[1], NODELIST_CELL, "%s", tn->layout ? tn->layout : "");
+	snprintf(cell[0], NODELIST_CELL, "%s", tn->layout ? tn->layout : "");
+	snprintf(cell[1], NODELIST_CELL, "%s", tn->name);
 	return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "aws/util.h"
 #include "tui/columns.h"
+#include "tui/nodelist.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "model/stache.h"
@@ -553,7 +554,34 @@ static void problems_expand(struct ui *ui, struct tnode *n)
 	ns_load_start(ui, n, p, problems_page);
 }
 
-static const struct tnode_ops problems_ops = {.expand = problems_expand};
+/* The list of a node whose children are namespaces (the roots, the
+ * orphans): name, id, the problem it has. */
+static const struct column ns_cols[] = {
+	{.title = "namespace", .flex = true},
+	{.title = "id", .max = 40, .optional = true},
+	{.title = "problem"},
+};
+
+static bool ns_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
+{
+	(void)ui;
+	if (k->ops != &ns_ops && k->ops != &ns_leaf_ops)
+		return false;
+	const struct ns_data *nd = k->data;
+	snprintf(cell[0], NODELIST_CELL, "%s", nd && nd->name ? nd->name : k->label);
+	snprintf(cell[1], NODELIST_CELL, "%s", k->id ? k->id : "");
+	snprintf(cell[2], NODELIST_CELL, "%s", nd && nd->note ? nd->note : "");
+	return true;
+}
+
+static const struct nodelist_spec ns_spec = {ns_cols, 3, ns_cells};
+
+static struct view *namespaces_list(struct ui *ui, struct tnode *n)
+{
+	return nodelist_new(ui, n, &ns_spec, false);
+}
+
+static const struct tnode_ops problems_ops = {.expand = problems_expand, .list = namespaces_list};
 
 static struct view *trash_list(struct ui *ui, struct tnode *n)
 {
@@ -592,7 +620,8 @@ static void root_gone(void *d)
 	st->root = NULL;
 }
 
-static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_gone};
+static const struct tnode_ops root_ops = {.expand = root_expand, .list = namespaces_list,
+                                          .free_data = root_gone};
 
 /* The Stache roots go first whenever they are added (a switch of tables
  * adds them again, after the Conversations root; the table list can find

@@ -5,7 +5,8 @@
 # at 80 columns when the list is zoomed), a thread's steps (fixed columns:
 # time, type, feedback, duration with its unit; an error step marked ! with
 # its output's first line; newlines as ⏎, tabs expanded), the documents of
-# a namespace, the trash and the tables; then :document FILE_NAME finds a
+# a namespace, the trash and the tables (this test's: other tests' run
+# alongside); then :document FILE_NAME finds a
 # document by its file name (the file name index, GSI2).
 # e2e: no-compat: golden screens hold the users in DynamoDB Local's Scan order
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +64,10 @@ lists() {
 }
 
 for size in 80x24 50x12; do
+	# the tables list alone (the tree holds other tests' tables too): z at
+	# 80 columns; at 50 one pane shows anyway
+	zoom=z
+	[ "$size" = 50x12 ] && zoom=":resize $size"
 	cat >"$WORK/l-$size" <<SCRIPT
 /Conversations
 <Enter><Enter><Esc>
@@ -82,6 +87,9 @@ z
 <Tab>
 /Tables
 <Enter><Enter><Esc>
+<Tab>
+/$PREFIX<Enter>
+$zoom
 :save-display $WORK/$size-tables.txt
 q
 q
