@@ -819,6 +819,21 @@ struct pager *stache_doc_by_id_pager(struct session *s, const char *doc_id, int 
 	return p;
 }
 
+struct pager *stache_doc_by_filename_pager(struct session *s, const char *name, int limit)
+{
+	if (!s->documents_table || !name)
+		return NULL;
+	struct ddb_expr e;
+	ddb_expr_init(&e);
+	char *f = util_xasprintf("%s = %s AND %s = %s", ddb_expr_name(&e, "SK"),
+	                    ddb_expr_value(&e, ddb_av_s("METADATA")), ddb_expr_name(&e, "filename"),
+	                    ddb_expr_value(&e, ddb_av_s(name)));
+	struct pager *p = scan(s, s->documents_table, &e, f, limit);
+	free(f);
+	ddb_expr_free(&e);
+	return p;
+}
+
 struct pager *stache_rows_scan_pager(struct session *s, int limit)
 {
 	return s->documents_table ? scan(s, s->documents_table, NULL, NULL, limit) : NULL;

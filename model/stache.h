@@ -186,6 +186,9 @@ struct pager *stache_rows_scan_pager(struct session *s, int limit);    /* Scan e
 /* A document by its doc_id alone (the key needs the namespace): a Scan
  * filtered on SK = METADATA AND doc_id = id; slow on big tables. */
 struct pager *stache_doc_by_id_pager(struct session *s, const char *doc_id, int limit);
+/* Documents whose filename is exactly `name`, in any namespace (a Scan): for
+ * those GSI2 files under their source path. */
+struct pager *stache_doc_by_filename_pager(struct session *s, const char *name, int limit);
 
 /* Drain a pager into a list (progress may be NULL: called after each page
  * with the items read so far).  Returns 0, or -1 with *err (clear it with

@@ -41,6 +41,9 @@ struct cl_state {
 	                      const json_t *after);
 	void (*step_update)(struct ui *ui, const char *thread_id, const json_t *item);
 	void (*reshow)(struct ui *ui, const char *thread_id);
+	/* Backspace at the top of a thread's steps: the list the thread is in,
+	 * its row selected (false: the thread is in no list). */
+	bool (*steps_back)(struct ui *ui, const char *thread_id);
 };
 
 /* The module's state, in its slot (there from start to end). */
@@ -55,6 +58,7 @@ static inline struct cl_state *chainlit_state(struct ui *ui)
 
 struct user_node {
 	char *identifier;
+	char *created;           /* "YYYY-MM-DD HH:MM" local, or NULL */
 	bool by_command;         /* added by :user, no USER item seen (yet) */
 	bool no_threads;         /* its load found no thread */
 };
@@ -69,6 +73,8 @@ void chainlit_roots(struct ui *ui);
 /* Another table: the Conversations root goes (with what it loads), and
  * so does what the state knows of the old table. */
 void chainlit_forget_table(struct ui *ui);
+/* The thread node of that id under n, or NULL. */
+struct tnode *chainlit_find_thread(struct tnode *n, const char *thread_id);
 /* Label every thread node under n again (counts, :only). */
 void chainlit_relabel_all(struct cl_state *st, struct tnode *n);
 

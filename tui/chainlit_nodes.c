@@ -8,6 +8,7 @@
 
 #include "aws/util.h"
 #include "tui/chainlit.h"
+#include "tui/nodelist.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
 #include "model/timefmt.h"
@@ -42,6 +43,76 @@ static struct view *thread_list(struct ui *ui, struct tnode *n)
 }
 
 const struct tnode_ops chainlit_thread_ops = {.list = thread_list, .free_data = free_thread_node};
+
+/* ---- the list pane: a user's threads, the users -------------------------------------- */
+
+static const struct column thread_cols[] = {
+	{.title = "updated"},
+	{.title = "fb"},
+	{.title = "name", .flex = true},
+	{.title = "id", .max = 8, .optional = true},
+};
+
+static bool thread_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
+{
+	if (k->ops != &chainlit_thread_ops)
+		return false;
+	struct cl_state *st = chainlit_state(ui);
+	const struct thread_node *t = k->data;
+	snprintf(cell[0], NODELIST_CELL, "%s", t->created ? t->created : "?");
+	struct fb_counts fc = {0};
+	if (st->counts_done) {
+		fb_tally_get(&st->counts, t->thread_id, &fc);
+		if (fc.up || fc.down)
+			snprintf(cell[1], NODELIST_CELL, "+%ld-%ld%s", (long)fc.up, (long)fc.down,
+			         fc.comments ? "\xe2\x9c\x8e" : "");
+	} else {
+		snprintf(cell[1], NODELIST_CELL, "...");
+	}
+	snprintf(cell[2], NODELIST_CELL, "%s", t->name ? t->name : "(no name)");
+	snprintf(cell[3], NODELIST_CELL, "%.8s", t->thread_id);
+	return true;
+}
+
+static const struct nodelist_spec thread_spec = {thread_cols, 4, thread_cells};
+
+static const struct column user_cols[] = {
+	{.title = "identifier", .flex = true},
+	{.title = "threads", .right = true},
+	{.title = "created", .optional = true},
+};
+
+static bool user_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
+{
+	(void)ui;
+	if (k->ops != &chainlit_user_ops)
+		return false;
+	const struct user_node *u = k->data;
+	snprintf(cell[0], NODELIST_CELL, "%s", u->identifier);
+	if (k->loaded) {
+		size_t n = 0;
+		bool more = false;
+		for (size_t i = 0; i < k->nkids; i++) {
+			n += k->kids[i]->ops == &chainlit_thread_ops;
+			more |= k->kids[i]->autoload;
+		}
+		snprintf(cell[1], NODELIST_CELL, "%zu%s", n, more ? "+" : "");
+	}
+	snprintf(cell[2], NODELIST_CELL, "%s", u->created ? u->created : "");
+	return true;
+}
+
+static const struct nodelist_spec user_spec = {user_cols, 3, user_cells};
+
+static struct view *threads_list(struct ui *ui, struct tnode *n)
+{
+	return nodelist_new(ui, n, &thread_spec, true);
+}
+
+static struct view *users_list(struct ui *ui, struct tnode *n)
+{
+	return nodelist_new(ui, n, &user_spec, false);
+}
 
 /* label: "2026-04-24 13:05  name  +2 -1 c1" */
 static void thread_label(struct cl_state *st, struct tnode *n)
@@ -229,6 +300,7 @@ static void free_user_node(void *d)
 {
 	struct user_node *u = d;
 	free(u->identifier);
+	free(u->created);
 	free(u);
 }
 
@@ -239,7 +311,8 @@ static void user_expand(struct ui *ui, struct tnode *n)
 	                                          THREAD_PAGE));
 }
 
-const struct tnode_ops chainlit_user_ops = {.expand = user_expand, .free_data = free_user_node};
+const struct tnode_ops chainlit_user_ops = {.expand = user_expand, .list = threads_list,
+                                            .free_data = free_user_node};
 
 /* A node :user added for an identifier with no USER item and no thread
  * is kept (threads may come), but the status line says so, once both the
@@ -266,7 +339,7 @@ static void unowned_expand(struct ui *ui, struct tnode *n)
 	start_threads(ui, n, cl_unowned_thread_pages(ui->s, chainlit_state(ui)->table, THREAD_PAGE));
 }
 
-static const struct tnode_ops unowned_ops = {.expand = unowned_expand};
+static const struct tnode_ops unowned_ops = {.expand = unowned_expand, .list = threads_list};
 
 /* The Conversations node owns the Scan of the users and the feedback. */
 struct users_load {
@@ -319,6 +392,13 @@ static void add_users(struct cl_state *st, struct tnode *node, const json_t *ite
 			json_object_set_new(st->listed, ident, json_true());
 		struct user_node *u = util_xcalloc(1, sizeof *u);
 		u->identifier = util_xstrdup(ident ? ident : "?");
+		int64_t us_created;
+		if (us.v[i].created_at && time_parse(us.v[i].created_at, &us_created)) {
+			char buf[32];
+			time_format(us_created, buf, sizeof buf);
+			buf[16] = '\0';
+			u->created = util_xstrdup(buf);
+		}
 		struct tnode *k = tnode_new(u->identifier, &chainlit_user_ops, u);
 		k->id = util_xstrdup(u->identifier);
 		tnode_set_item(k, us.v[i].raw);
@@ -425,7 +505,7 @@ static void root_gone(void *d)
 }
 
 static const struct tnode_ops conversations_ops = {.expand = conversations_expand,
-                                                   .free_data = root_gone};
+                                                   .list = users_list, .free_data = root_gone};
 
 static void relabel_thread(struct cl_state *st, struct tnode *n, const char *thread_id)
 {
@@ -451,6 +531,28 @@ static void counts_update(struct ui *ui, const char *thread_id, const json_t *be
 	tree_changed(ui);
 }
 
+struct tnode *chainlit_find_thread(struct tnode *n, const char *thread_id)
+{
+	for (size_t i = 0; n && i < n->nkids; i++) {
+		struct tnode *k = n->kids[i];
+		if (k->ops == &chainlit_thread_ops) {
+			if (!strcmp(((struct thread_node *)k->data)->thread_id, thread_id))
+				return k;
+		} else {
+			struct tnode *f = chainlit_find_thread(k, thread_id);
+			if (f)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+static bool steps_back(struct ui *ui, const char *thread_id)
+{
+	struct cl_state *st = chainlit_state(ui);
+	return nodelist_back_to(ui, chainlit_find_thread(st->root, thread_id));
+}
+
 void chainlit_init(struct ui *ui)
 {
 	struct cl_state *st = util_xcalloc(1, sizeof *st);
@@ -462,6 +564,7 @@ void chainlit_init(struct ui *ui)
 	st->counts_update = counts_update;
 	st->step_update = chainlit_steps_update;
 	st->reshow = chainlit_steps_reshow;
+	st->steps_back = steps_back;
 	*ui_module_slot(ui, "chainlit") = st;
 }
 

@@ -4,6 +4,7 @@
 
 #include "aws/util.h"
 #include "tui/chainlit.h"
+#include "tui/columns.h"
 #include "tui/text.h"
 #include "model/chainlit.h"
 #include "model/strays.h"
@@ -21,9 +22,47 @@ struct steps {
 	struct cl_rows rows;
 	struct cl_job *job;
 	char *keep_step;         /* keep the cursor on this step after a reload */
+	bool utf8;               /* thumbs and ⏎, else ASCII */
+	int need[5];             /* the step columns' widest cells (steps_rows) */
 };
 
 static const struct view_ops steps_ops;
+
+/* The columns of a step row: time, type, feedback, duration, then the
+ * name and a preview of its input or output (the text that is cut). */
+static const struct column step_cols[] = {   /* no header: no titles */
+	{.title = ""},                    /* time */
+	{.title = "", .max = 17},         /* type */
+	{.title = "", .max = 18},         /* feedback */
+	{.title = "", .right = true},     /* duration */
+	{.title = "", .flex = true},      /* name, preview */
+};
+#define STEP_NCOLS 5
+
+static void step_cells(struct steps *sv, const struct cl_row *r, int cap, bool utf8,
+                       char (*cell)[512]);
+
+/* The columns, as wide as their widest cell (the duration never cut). */
+static void steps_measure(struct view *v)
+{
+	struct steps *sv = v->priv;
+	bool narrow = ui_list_width(v->ui) < 70;
+	int *need = sv->need;
+	memset(sv->need, 0, sizeof sv->need);
+	static char cell[STEP_NCOLS][512];
+	for (size_t i = 0; i < sv->rows.n; i++) {
+		if (sv->rows.v[i].kind != CL_ROW_STEP)
+			continue;
+		step_cells(sv, &sv->rows.v[i], narrow ? 3 : 6, sv->utf8, cell);
+		for (size_t c = 0; c < STEP_NCOLS; c++) {
+			char *t = text_sanitize_line(cell[c]);
+			int w = text_width(t);
+			free(t);
+			if (w > need[c])
+				need[c] = w;
+		}
+	}
+}
 
 static void steps_rows(struct view *v)
 {
@@ -31,19 +70,66 @@ static void steps_rows(struct view *v)
 	cl_rows_free(&sv->rows);
 	if (sv->conv)
 		cl_conversation_rows(sv->conv, &sv->rows);
+	steps_measure(v);
 	view_set_rows(v, sv->rows.n);
 }
 
+/* A duration with its unit, never cut: 2ms, 4.0s, 1m05s, 2h03m. */
 static void fmt_duration(int64_t us, char *buf, size_t len)
 {
 	if (us < 0)
 		buf[0] = '\0';
 	else if (us < 1000000)
 		snprintf(buf, len, "%lldms", (long long)(us / 1000));
-	else if (us < 600000000)
+	else if (us < 60000000)
 		snprintf(buf, len, "%.1fs", (double)us / 1e6);
+	else if (us < 3600LL * 1000000)
+		snprintf(buf, len, "%lldm%02llds", (long long)(us / 60000000), (long long)(us / 1000000 % 60));
 	else
-		snprintf(buf, len, "%lldm", (long long)(us / 60000000));
+		snprintf(buf, len, "%lldh%02lldm", (long long)(us / 3600000000LL),
+		         (long long)(us / 60000000 % 60));
+}
+
+
+static void step_cells(struct steps *sv, const struct cl_row *r, int cap, bool utf8,
+                       char (*cell)[512])
+{
+	const struct cl_node *nd = r->node;
+	const struct cl_step *s = nd->step;
+	(void)sv;
+	char when[32] = "?";
+	if (s->created_ok) {
+		time_format(s->created_us, when, sizeof when);
+		memmove(when, when + 11, 9);   /* HH:MM:SS */
+	}
+	snprintf(cell[0], 512, "%s", when);
+	snprintf(cell[1], 512, "%s", s->type ? s->type : "?");
+	cell[2][0] = '\0';
+	if (s->has_feedback) {
+		const char *c = s->feedback.comment;
+		const char *thumb = s->feedback.vote == 1 ? (utf8 ? "\xf0\x9f\x91\x8d" : "+")
+		                  : s->feedback.vote == 0 ? (utf8 ? "\xf0\x9f\x91\x8e" : "-") : "?";
+		char one[256];
+		columns_preview(one, sizeof one, c ? c : "", utf8, false);
+		snprintf(cell[2], 512, "%s%s%s", thumb, *one ? " " : "", one);
+	}
+	fmt_duration(cl_step_duration_us(s), cell[3], 512);
+	/* the tree of steps: indented in the name column (deep trees stop
+	 * indenting and say the depth) */
+	int ind = (r->depth > cap ? cap : r->depth) * 2;
+	char deep[24] = "";
+	if (r->depth > cap)
+		snprintf(deep, sizeof deep, "[%d] ", r->depth);
+	const char *mark = nd->n_children || nd->n_elements ? (nd->collapsed ? "+ " : "- ") : "  ";
+	bool err = s->is_error == 1;
+	const char *text = err ? s->output : s->output && *s->output ? s->output : s->input;
+	char prev[400];
+	columns_preview(prev, sizeof prev, text ? text : "", utf8, err);
+	char els[32] = "";
+	if (nd->n_elements)
+		snprintf(els, sizeof els, "[%zu el] ", nd->n_elements);
+	snprintf(cell[4], 512, "%*s%s%s%s%s  %s%s", ind, "", deep, mark, err ? "! " : "",
+	         s->name ? s->name : "", els, prev);
 }
 
 static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
@@ -52,45 +138,37 @@ static void steps_row(struct view *v, size_t i, char *buf, size_t len, enum colo
 	if (i >= sv->rows.n)
 		return;
 	const struct cl_row *r = &sv->rows.v[i];
-	/* deep trees would scroll off the pane: the indent stops (at 3 levels
-	 * in a narrow pane, 6 otherwise) and the depth is written instead */
 	bool narrow = ui_list_width(v->ui) < 70;
 	int cap = narrow ? 3 : 6;
 	int ind = (r->depth > cap ? cap : r->depth) * 2;
-	int tw = narrow ? 13 : 17;   /* the type column */
-	char deep[24] = "";
-	if (r->depth > cap)
-		snprintf(deep, sizeof deep, "[%d] ", r->depth);
 	switch (r->kind) {
 	case CL_ROW_SECTION:
 		snprintf(buf, len, "%s", r->label ? r->label : cl_section_name(r->section));
 		*role = ROLE_PROBLEM;
 		break;
 	case CL_ROW_STEP: {
-		const struct cl_node *nd = r->node;
-		const struct cl_step *s = nd->step;
-		const char *mark = nd->n_children || nd->n_elements ? (nd->collapsed ? "+ " : "- ") : "  ";
-		char when[32] = "?", dur[16];
-		if (s->created_ok) {
-			time_format(s->created_us, when, sizeof when);
-			memmove(when, when + 11, 9);   /* HH:MM:SS */
+		static char cell[STEP_NCOLS][512];
+		step_cells(sv, r, cap, sv->utf8, cell);
+		const char *cp[STEP_NCOLS];
+		char *san[STEP_NCOLS];
+		for (size_t c = 0; c < STEP_NCOLS; c++)
+			cp[c] = san[c] = text_sanitize_line(cell[c]);
+		/* fitted to the pane as it is now (zoom, focus, resize) */
+		int need[STEP_NCOLS], w[STEP_NCOLS];
+		memcpy(need, sv->need, sizeof need);
+		if (narrow) {
+			/* room for the name: minutes, the type's start, the thumb */
+			need[0] = 5;
+			need[1] = need[1] > 9 ? 9 : need[1];
+			need[2] = need[2] > 2 ? 2 : need[2];
 		}
-		fmt_duration(cl_step_duration_us(s), dur, sizeof dur);
-		char fb[96] = "";
-		if (s->has_feedback) {
-			const char *c = s->feedback.comment;
-			snprintf(fb, sizeof fb, "  [%s%s%.40s]", s->feedback.vote == 1 ? "+1" :
-			         s->feedback.vote == 0 ? "-1" : "?", c && *c ? " " : "", c ? c : "");
-		}
-		char els[32] = "";
-		if (nd->n_elements)
-			snprintf(els, sizeof els, "  %zu el", nd->n_elements);
-		/* a message's text says more than its author's name */
-		const char *what = cl_step_is_message(s) && s->output && *s->output ? s->output : s->name;
-		snprintf(buf, len, "%*s%s%s%-8s %-*.*s %-.60s  %s%s%s", ind, "", deep, mark, when,
-		         tw, tw, s->type ? s->type : "?", what ? what : "", dur, fb, els);
-		*role = s->problems.n || s->stub ? ROLE_PROBLEM : !s->has_feedback ? ROLE_NORMAL
-		      : s->feedback.vote == 0 ? ROLE_DOWN : ROLE_UP;
+		columns_fit(step_cols, STEP_NCOLS, need, ui_list_width(v->ui), w);
+		columns_row(buf, len, step_cols, STEP_NCOLS, w, cp);
+		for (size_t c = 0; c < STEP_NCOLS; c++)
+			free(san[c]);
+		const struct cl_step *s = r->node->step;
+		*role = s->problems.n || s->stub || s->is_error == 1 ? ROLE_PROBLEM
+		      : !s->has_feedback ? ROLE_NORMAL : s->feedback.vote == 0 ? ROLE_DOWN : ROLE_UP;
 		break;
 	}
 	case CL_ROW_ELEMENT:
@@ -219,7 +297,10 @@ static void steps_back(struct view *v, size_t i)
 				return;
 			}
 	}
-	v->ui->focus = 0;
+	/* back to the list the thread is in (v goes), else to the tree */
+	struct cl_state *st = chainlit_state(v->ui);
+	if (!st->steps_back || !st->steps_back(v->ui, sv->thread_id))
+		v->ui->focus = 0;
 }
 
 static const json_t *steps_item(struct view *v, size_t i)
@@ -376,6 +457,7 @@ static void steps_destroy(struct view *v)
 static const struct view_ops steps_ops = {
 	.name = "steps",
 	.row = steps_row,
+	.layout = steps_rows,
 	.enter = steps_enter,
 	.back = steps_back,
 	.action = steps_action,
@@ -390,6 +472,7 @@ static const struct view_ops steps_ops = {
 struct view *chainlit_steps_new(struct ui *ui, const char *thread_id)
 {
 	struct steps *sv = util_xcalloc(1, sizeof *sv);
+	sv->utf8 = columns_utf8();
 	sv->thread_id = util_xstrdup(thread_id);
 	struct view *v = view_new(ui, &steps_ops, sv, "thread %s", thread_id);
 	steps_reload(v);
@@ -414,5 +497,6 @@ void chainlit_steps_update(struct ui *ui, const char *thread_id, const json_t *i
 		steps_reload(v);
 		return;
 	}
+	steps_measure(v);   /* its feedback may need its column now */
 	view_set_rows(v, sv->rows.n);   /* the same rows, drawn again */
 }

@@ -32,6 +32,8 @@ struct tree {
 	bool width_valid;
 	size_t prev;                 /* the flat row of the cursor at the last select */
 	struct tnode *all_of;        /* G: the node whose children load every page */
+	struct tnode *watched;       /* tree_watch: the list pane shows its children */
+	void (*watch)(struct ui *ui, bool gone);
 };
 
 /* The tree pane, for tnode_free: the node under the cursor, the one whose
@@ -87,6 +89,12 @@ static void tnode_free(struct tnode *n)
 		live_tree->shown = NULL;   /* a new node may get this address */
 	if (live_tree && live_tree->all_of == n)
 		live_tree->all_of = NULL;
+	if (live_tree && live_tree->watched == n) {
+		void (*fn)(struct ui *, bool) = live_tree->watch;
+		live_tree->watched = NULL;
+		live_tree->watch = NULL;
+		fn(live_tree->view->ui, true);
+	}
 	if (live_tree && live_tree->item_of == n) {
 		json_decref(live_tree->item);
 		live_tree->item = NULL;
@@ -656,6 +664,8 @@ void tree_changed(struct ui *ui)
 	}
 	v->loading = loading;
 	view_set_rows(v, t->nflat);
+	if (t->watched && t->watch)
+		t->watch(ui, false);
 	if (by_index) {
 		size_t n = v->filter ? v->nf : t->nflat;
 		v->cursor = old_cursor < n ? old_cursor : n ? n - 1 : 0;
@@ -711,6 +721,13 @@ void tree_point_at(struct ui *ui, struct tnode *n)
 	cursor_onto(ui, n);
 	t->shown = n;   /* the list pane is the caller's: it stays */
 	t->cursor_gone = false;
+}
+
+void tree_watch(struct ui *ui, struct tnode *n, void (*sync)(struct ui *ui, bool gone))
+{
+	struct tree *t = ui->tree->priv;
+	t->watched = n;
+	t->watch = n ? sync : NULL;
 }
 
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err)

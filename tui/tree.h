@@ -90,5 +90,9 @@ void tree_reveal(struct ui *ui, struct tnode *n);
  * pane: the tree shows where what the list pane holds comes from (a
  * command put a thread's steps there, and the focus). */
 void tree_point_at(struct ui *ui, struct tnode *n);
+/* The list pane shows n's children (NULL: no node's): sync(ui, false) runs
+ * each time the tree changed (children came or went), sync(ui, true) when
+ * n is freed (then the watch is over). */
+void tree_watch(struct ui *ui, struct tnode *n, void (*sync)(struct ui *ui, bool gone));
 
 #endif

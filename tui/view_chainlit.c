@@ -26,20 +26,10 @@ static void thread_command(struct ui *ui, const char *cmd, const char *arg)
 		return;
 	}
 	/* a thread already in the tree: put the tree's cursor on it too */
-	struct tnode *found = NULL;
-	for (size_t u = 0; u < st->root->nkids && !found; u++) {
-		struct tnode *un = st->root->kids[u];
-		for (size_t k = 0; k < un->nkids && !found; k++)
-			if (un->kids[k]->ops == &chainlit_thread_ops && un->kids[k]->id &&
-			    !strcmp(un->kids[k]->id, arg))
-				found = un->kids[k];
-	}
-	if (found) {
-		st->root->expanded = true;
-		tree_reveal(ui, found);   /* selects it: its steps fill the list */
-	} else {
-		ui_show_list(ui, chainlit_steps_new(ui, arg));
-	}
+	struct tnode *found = chainlit_find_thread(st->root, arg);
+	ui_show_list(ui, chainlit_steps_new(ui, arg));
+	if (found)
+		tree_point_at(ui, found);   /* without the focus: the steps have it */
 	ui->focus = 1;
 }
 

@@ -6,6 +6,7 @@
 #include "ddconfig.h"
 
 #include "aws/util.h"
+#include "tui/nodelist.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "model/pager.h"
@@ -182,12 +183,14 @@ static struct view *items_view_new(struct ui *ui, const char *table)
 
 struct table_node {
 	char *name;
+	char *layout;            /* "chainlit, as named" */
 };
 
 static void free_table_node(void *d)
 {
 	struct table_node *tn = d;
 	free(tn->name);
+	free(tn->layout);
 	free(tn);
 }
 
@@ -265,6 +268,8 @@ static void tables_done(struct table_list *tl, const struct ddb_error *err, void
 		         tl->v[i].named ? ", as named" : "");
 		struct table_node *tn = util_xcalloc(1, sizeof *tn);
 		tn->name = util_xstrdup(tl->v[i].name);
+		tn->layout = util_xasprintf("%s%s", table_layout_name(tl->v[i].layout),
+		                            tl->v[i].named ? ", as named" : "");
 		struct tnode *k = tnode_new(label, &table_ops, tn);
 		k->id = util_xstrdup(tl->v[i].name);
 		tnode_add(node, k);
@@ -284,7 +289,31 @@ static void tables_expand(struct ui *ui, struct tnode *n)
 	c->load = tables_load_named(ui->s, tables_done, c);
 }
 
-static const struct tnode_ops tables_root_ops = {.expand = tables_expand};
+/* The Tables root's list: the tables' layout, their names (what is cut). */
+static const struct column table_cols[] = {
+	{.title = "layout", .max = 20},
+	{.title = "table", .flex = true},
+};
+
+static bool table_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
+{
+	(void)ui;
+	if (k->ops != &table_ops)
+		return false;
+	const struct table_node *tn = k->data;
+	snprintf(cell[0], NODELIST_CELL, "%s", tn->layout ? tn->layout : "");
+	snprintf(cell[1], NODELIST_CELL, "%s", tn->name);
+	return true;
+}
+
+static const struct nodelist_spec table_spec = {table_cols, 2, table_cells};
+
+static struct view *tables_list(struct ui *ui, struct tnode *n)
+{
+	return nodelist_new(ui, n, &table_spec, false);
+}
+
+static const struct tnode_ops tables_root_ops = {.expand = tables_expand, .list = tables_list};
 
 static void tables_init(struct ui *ui)
 {

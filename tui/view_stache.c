@@ -4,6 +4,8 @@
 #include "ddconfig.h"
 
 #include "aws/util.h"
+#include "tui/columns.h"
+#include "tui/nodelist.h"
 #include "tui/tree.h"
 #include "tui/text.h"
 #include "model/stache.h"
@@ -44,6 +46,12 @@ static void ns_data_free(void *p)
 struct docs {
 	char *ns;                 /* NULL: the trash (or a document by id) */
 	char *doc_id;             /* :document ID: that document, wherever it is */
+	char *name;               /* :document NAME: the documents of that file name */
+	struct stache_ns_list nss;   /* ... looked up in each namespace (GSI2) */
+	size_t ns_next;
+	bool ns_listed;
+	bool scanning;            /* ... then, when none was found, a Scan by filename */
+	int need[6];              /* the columns' widest cells (docs_measure) */
 	struct pager *pager;
 	bool raw_next;            /* then read rows filed under the pre-0.2.0 raw key */
 	struct stache_row_list rows;
@@ -58,31 +66,80 @@ static void docs_unlink(struct view *v)
 	d->node = NULL;
 }
 
+/* The columns of a documents list: created, status, file name (the text
+ * that is cut), source path or short doc id (what tells same-name
+ * documents apart), chunks. */
+static const struct column doc_cols[] = {
+	{.title = ""},
+	{.title = ""},
+	{.title = "", .flex = true},
+	{.title = "", .max = 8},
+	{.title = "", .right = true},
+	{.title = "", .max = 48, .optional = true},
+};
+#define DOC_NCOLS 6
+
+static void docs_cells(const struct stache_row *r, char (*cell)[512])
+{
+	char when[32] = "?";
+	if (r->when_ok)
+		time_format(r->when_us, when, sizeof when);
+	when[16] = '\0';
+	snprintf(cell[0], 512, "%s", when);
+	snprintf(cell[1], 512, "%s", r->kind == STACHE_ROW_DOCUMENT ? stache_status_name(r->status)
+	                             : stache_row_kind_name(r->kind));
+	const char *name = r->filename ? r->filename : r->source_path ? r->source_path : r->doc_id;
+	snprintf(cell[2], 512, "%s", name ? name : "?");
+	snprintf(cell[3], 512, "%.8s", r->doc_id ? r->doc_id : "");
+	cell[4][0] = '\0';
+	if (r->chunk_count >= 0)
+		snprintf(cell[4], 512, "%lld", r->chunk_count);
+	/* the trash and the other rows: their namespace; documents: the path */
+	if (r->kind != STACHE_ROW_DOCUMENT && r->namespace_)
+		snprintf(cell[5], 512, "%s", r->namespace_);
+	else if (r->source_path && r->filename)
+		snprintf(cell[5], 512, "%s", r->source_path);
+	else
+		cell[5][0] = '\0';
+}
+
+/* The widths the rows need (names may be wide or hold escapes). */
+static void docs_measure(struct docs *d)
+{
+	static char cell[DOC_NCOLS][512];
+	memset(d->need, 0, sizeof d->need);
+	for (size_t k = 0; k < d->rows.n; k++) {
+		docs_cells(&d->rows.v[k], cell);
+		for (size_t c = 0; c < DOC_NCOLS; c++) {
+			char *t = text_sanitize_line(cell[c]);
+			int wd = text_width(t);
+			free(t);
+			if (wd > d->need[c])
+				d->need[c] = wd;
+		}
+	}
+}
+
 static void docs_row(struct view *v, size_t i, char *buf, size_t len, enum color_role *role)
 {
 	struct docs *d = v->priv;
 	if (i >= d->rows.n)
 		return;
 	const struct stache_row *r = &d->rows.v[i];
-	char when[32] = "?";
-	if (r->when_ok)
-		time_format(r->when_us, when, sizeof when);
-	char chunks[32] = "";
-	if (r->chunk_count >= 0)
-		snprintf(chunks, sizeof chunks, "%lld chunks", r->chunk_count);
-	const char *name = r->filename ? r->filename : r->source_path ? r->source_path : r->doc_id;
-	const char *type = r->content_type ? r->content_type : r->file_type ? r->file_type : "";
-	/* columns by display width: names may be wide or hold escapes */
-	char *sname = text_sanitize_line(name ? name : "?");
-	snprintf(buf, len, "%s  %-8s ", when,
-	         r->kind == STACHE_ROW_DOCUMENT ? stache_status_name(r->status) : stache_row_kind_name(r->kind));
-	text_pad(buf, len, sname ? sname : "?", 40);
-	free(sname);
-	size_t u = strlen(buf);
-	if (r->kind == STACHE_ROW_DOCUMENT)
-		snprintf(buf + u, len - u, " %-16.16s %s", type, chunks);
-	else
-		snprintf(buf + u, len - u, " %s  %s", r->namespace_ ? r->namespace_ : "", chunks);
+	static char cell[DOC_NCOLS][512];
+	int w[DOC_NCOLS], need[DOC_NCOLS];
+	memcpy(need, d->need, sizeof need);
+	if (ui_list_width(v->ui) < 60 && need[0] > 10)
+		need[0] = 10;   /* the day: room for the name */
+	columns_fit(doc_cols, DOC_NCOLS, need, ui_list_width(v->ui), w);
+	docs_cells(r, cell);
+	const char *cp[DOC_NCOLS];
+	char *san[DOC_NCOLS];
+	for (size_t c = 0; c < DOC_NCOLS; c++)
+		cp[c] = san[c] = text_sanitize_line(cell[c]);
+	columns_row(buf, len, doc_cols, DOC_NCOLS, w, cp);
+	for (size_t c = 0; c < DOC_NCOLS; c++)
+		free(san[c]);
 	*role = r->problems.n || r->key_problems.n ? ROLE_PROBLEM
 	      : r->status == STACHE_ST_ACTIVE || r->status == STACHE_ST_LEGACY ? ROLE_NORMAL : ROLE_DIM;
 }
@@ -114,6 +171,7 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 	v->more_available = !pager_done(p);
 	snprintf(v->progress, sizeof v->progress, "%zu rows, %ld page%s%s", d->rows.n, pager_pages(p),
 	         pager_pages(p) == 1 ? "" : "s", v->more_available ? ", more" : "");
+	docs_measure(d);
 	view_set_rows(v, d->rows.n);
 	if (!v->more_available && d->node && d->ns) {
 		/* the count is known once every page is in; a problem the label
@@ -125,6 +183,68 @@ static void docs_page(struct pager *p, const json_t *items, const struct ddb_err
 		                                nd && nd->note ? "; " : "", nd && nd->note ? nd->note : "");
 		tree_changed(v->ui);
 	}
+}
+
+/* :document NAME: the namespaces are listed (a Scan of the namespace
+ * table), then each is asked for that file name (a Query of GSI2). */
+static void byname_next(struct view *v);
+
+static void byname_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct view *v = ud;
+	struct docs *d = v->priv;
+	v->loading = false;
+	if (err) {
+		view_set_ddb_error(v, d->name, err);
+		return;
+	}
+	if (!d->ns_listed)
+		stache_ns_list_add_items(&d->nss, items);
+	else {
+		stache_row_list_add_items(&d->rows, items);
+		docs_measure(d);
+		view_set_rows(v, d->rows.n);
+	}
+	if (!pager_done(p)) {
+		if (pager_next(p, byname_page, v))
+			v->loading = true;
+		return;
+	}
+	d->ns_listed = true;
+	byname_next(v);
+}
+
+static void byname_next(struct view *v)
+{
+	struct docs *d = v->priv;
+	while (d->ns_next < d->nss.n) {
+		const char *ns = d->nss.v[d->ns_next++].id;
+		if (!ns)
+			continue;
+		pager_free(d->pager);   /* from its own callback: freed once it returns */
+		d->pager = stache_docs_by_name_pager(v->ui->s, ns, d->name, 0);
+		snprintf(v->progress, sizeof v->progress, "%zu of %zu namespaces", d->ns_next, d->nss.n);
+		if (d->pager && pager_next(d->pager, byname_page, v)) {
+			v->loading = true;
+			return;
+		}
+	}
+	if (!d->rows.n && !d->scanning) {
+		/* a document ingested with a source path is filed under the path:
+		 * its file name is found by a Scan */
+		d->scanning = true;
+		pager_free(d->pager);
+		d->pager = stache_doc_by_filename_pager(v->ui->s, d->name, 0);
+		snprintf(v->progress, sizeof v->progress, "not in the file name index: a Scan by file name");
+		if (d->pager && pager_next(d->pager, byname_page, v)) {
+			v->loading = true;
+			return;
+		}
+	}
+	snprintf(v->progress, sizeof v->progress, "%zu document%s in %zu namespaces%s", d->rows.n,
+	         d->rows.n == 1 ? "" : "s", d->nss.n, d->scanning ? " (a Scan)" : "");
+	if (!d->rows.n)
+		view_set_error(v, "no document named %s", d->name);
 }
 
 static void docs_more(struct view *v)
@@ -139,6 +259,22 @@ static void docs_reload(struct view *v)
 	struct docs *d = v->priv;
 	pager_free(d->pager);
 	stache_row_list_free(&d->rows);
+	if (d->name) {
+		stache_ns_list_free(&d->nss);
+		d->ns_next = 0;
+		d->ns_listed = false;
+		d->scanning = false;
+		d->pager = v->ui->s->documents_table ? stache_ns_scan_pager(v->ui->s, 0) : NULL;
+		v->cursor = v->top = 0;
+		view_set_rows(v, 0);
+		if (!d->pager) {
+			view_set_error(v, "no Stache tables (pass --namespace-table and --documents-table)");
+			return;
+		}
+		if (pager_next(d->pager, byname_page, v))
+			v->loading = true;
+		return;
+	}
 	d->pager = d->ns ? stache_docs_pager(v->ui->s, d->ns, false, DOC_PAGE)
 	         : d->doc_id ? stache_doc_by_id_pager(v->ui->s, d->doc_id, 0)
 	                     : stache_trash_pager(v->ui->s, DOC_PAGE);
@@ -196,6 +332,8 @@ static void docs_destroy(struct view *v)
 	stache_row_list_free(&d->rows);
 	free(d->ns);
 	free(d->doc_id);
+	free(d->name);
+	stache_ns_list_free(&d->nss);
 	free(d);
 }
 
@@ -416,7 +554,34 @@ static void problems_expand(struct ui *ui, struct tnode *n)
 	ns_load_start(ui, n, p, problems_page);
 }
 
-static const struct tnode_ops problems_ops = {.expand = problems_expand};
+/* The list of a node whose children are namespaces (the roots, the
+ * orphans): name, id, the problem it has. */
+static const struct column ns_cols[] = {
+	{.title = "namespace", .flex = true},
+	{.title = "id", .max = 40, .optional = true},
+	{.title = "problem"},
+};
+
+static bool ns_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
+{
+	(void)ui;
+	if (k->ops != &ns_ops && k->ops != &ns_leaf_ops)
+		return false;
+	const struct ns_data *nd = k->data;
+	snprintf(cell[0], NODELIST_CELL, "%s", nd && nd->name ? nd->name : k->label);
+	snprintf(cell[1], NODELIST_CELL, "%s", k->id ? k->id : "");
+	snprintf(cell[2], NODELIST_CELL, "%s", nd && nd->note ? nd->note : "");
+	return true;
+}
+
+static const struct nodelist_spec ns_spec = {ns_cols, 3, ns_cells};
+
+static struct view *namespaces_list(struct ui *ui, struct tnode *n)
+{
+	return nodelist_new(ui, n, &ns_spec, false);
+}
+
+static const struct tnode_ops problems_ops = {.expand = problems_expand, .list = namespaces_list};
 
 static struct view *trash_list(struct ui *ui, struct tnode *n)
 {
@@ -455,7 +620,8 @@ static void root_gone(void *d)
 	st->root = NULL;
 }
 
-static const struct tnode_ops root_ops = {.expand = root_expand, .free_data = root_gone};
+static const struct tnode_ops root_ops = {.expand = root_expand, .list = namespaces_list,
+                                          .free_data = root_gone};
 
 /* The Stache roots go first whenever they are added (a switch of tables
  * adds them again, after the Conversations root; the table list can find
@@ -520,16 +686,33 @@ static void namespace_command(struct ui *ui, const char *cmd, const char *arg)
 	ui->focus = 1;
 }
 
+/* A doc_id (a UUID: 8-4-4-4-12 hex digits) rather than a file name. */
+static bool looks_like_id(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return true;
+}
+
 static void document_command(struct ui *ui, const char *cmd, const char *arg)
 {
 	(void)cmd;
 	if (!*arg) {
-		ui_message(ui, true, ":document DOC_ID");
+		ui_message(ui, true, ":document FILE_NAME|DOC_ID");
 		return;
 	}
 	struct docs *d = util_xcalloc(1, sizeof *d);
-	d->doc_id = util_xstrdup(arg);
-	struct view *v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
+	struct view *v;
+	if (looks_like_id(arg)) {
+		d->doc_id = util_xstrdup(arg);
+		v = view_new(ui, &docs_ops, d, "document %s (Scan by doc_id)", arg);
+	} else {
+		d->name = util_xstrdup(arg);
+		v = view_new(ui, &docs_ops, d, "documents named %s (file name index, each namespace)", arg);
+	}
 	docs_reload(v);
 	ui_show_list(ui, v);
 	ui->focus = 1;
@@ -591,7 +774,7 @@ static const struct module_command stache_commands[] = {
 	{"namespace", "NAMESPACE_ID", "the documents of a namespace, newest first", true,
 	 namespace_command},
 	{"documents", "NAMESPACE_ID", "the same as :namespace", true, namespace_command},
-	{"document", "DOC_ID", "a document by id, wherever it is (a Scan)", true, document_command},
+	{"document", "FILE_NAME|DOC_ID", "documents by file name or path in every namespace (the file name index), or by id (a Scan)", true, document_command},
 	{"trash", "", "the trash, newest first", true, trash_command},
 	{"namespace-table", "TABLE", "switch to another Stache namespace table", false, table_command},
 	{"documents-table", "TABLE", "switch to another Stache documents table", false, table_command},

@@ -201,7 +201,7 @@ q
 SCRIPT
 browse tree 100x30 "$WORK/tree.script"
 check "hostile users are listed, their names made visible" grep -qF 'evil^[[2J^[]52;c;' "$S/100x30-users.txt"
-check "the 1000-character identifier is listed, cut to the pane" grep -qE '^ +\+ long-x+…? *$' "$S/100x30-users.txt"
+check "the 1000-character identifier is listed, cut to the pane" grep -qE '^ +\+ long-x+…? *(│|$)' "$S/100x30-users.txt"
 check "the hostile user's threads are listed (hx-noname as '(no name)')" grep -qF '(no name)' "$S/100x30-huser.txt"
 # r on a tree node opens its item; r again shows its attributes
 check "the mistyped thread's item (r r on its node) starts with its problems" \
@@ -215,10 +215,14 @@ MISTYPED="s-t-name s-t-created s-t-fbS s-t-fbvalS s-t-fbval2 s-t-fbval05 s-t-par
 s-t-type s-t-output s-t-fbfields s-t-fbempty s-t-fbL s-t-times s-t-fbnullthread s-empty s-stub"
 {
 	for id in $MISTYPED s-esc s-deep s-jsondeep; do
-		# s-empty's id attribute is "": found by its feedback mark instead
-		f=$id
-		[ "$id" = s-empty ] && f='[+1]'
-		printf ':thread hx-big\n/%s\n<Enter>\n<Enter>\n:save-display %s\n<Esc><Esc>\n' "$f" "$S/100x30-d-$id.txt"
+		# s-empty's id attribute is "": found by its feedback mark instead, a
+		# thumbs up with no comment (the list zoomed: room for comments)
+		if [ "$id" = s-empty ]; then
+			printf ':thread hx-big\nz\n/%s\n<Enter>\n<Enter>\n:save-display %s\n<Esc><Esc>\nz\n' \
+				'👍  ' "$S/100x30-d-$id.txt"
+			continue
+		fi
+		printf ':thread hx-big\n/%s\n<Enter>\n<Enter>\n:save-display %s\n<Esc><Esc>\n' "$id" "$S/100x30-d-$id.txt"
 	done
 	cat <<SCRIPT
 :thread hx-big

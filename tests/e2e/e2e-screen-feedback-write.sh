@@ -36,9 +36,11 @@ SID=$(sed -n 's/.*copied id: \([0-9a-f-]*\).*/\1/p' "$WORK/sel.txt")
 check "a step without feedback was selected" test -n "$SID"
 
 # the step's row: its feedback as written, drawn from the write's answer
-check "after + the step shows thumbs up" grep -q '\[+1\]' "$WORK/up.txt"
-check "after - the step shows thumbs down" grep -q '\[-1\]' "$WORK/down.txt"
-check "after D the step shows no feedback" bash -c "! grep -q '\[[+-]1' '$WORK/deleted.txt'"
+check "after + the step shows thumbs up" grep -q '👍' "$WORK/up.txt"
+check "after - the step shows thumbs down" grep -q '👎' "$WORK/down.txt"
+# (other steps of the thread may have theirs: as many thumbs as before the writes)
+check "after D the step shows no feedback" \
+	test "$(grep -c '👍\|👎' "$WORK/deleted.txt")" = "$(grep -c '👍\|👎' "$WORK/sel.txt")"
 check "the table holds no feedback on it either" bash -c "! grep -q '\"feedback\"' <<<'$(step_item "$SID")'"
 
 # the trace: one Query of the thread's partition (the conversation opening),

@@ -52,7 +52,7 @@ fb_equal() {   # fb_equal ITEM_JSON WANT_FEEDBACK_JSON: the same map, whatever t
 	[ "$(jq -S .Item.feedback <<<"$1")" = "$(jq -S . <<<"$2")" ]
 }
 check "create stores exactly Chainlit's five-field map (value 0, comment)" fb_equal "$item" "$want"
-check "the screen shows the stored feedback" grep -q "\[-1 Réponse trop vague" "$WORK/after-create.txt"
+check "the screen shows the stored feedback" grep -q "👎 Réponse" "$WORK/after-create.txt"
 
 # 2. edit: + sets thumbs up keeping the comment
 cat >"$WORK/s3" <<SCRIPT
@@ -108,7 +108,7 @@ check "the conflict is reported" grep -q "Someone changed this feedback" "$WORK/
 check "the conflict shows the stored version" grep -q "theirs" "$WORK/conflict.txt"
 check "the conflict shows mine" grep -q "second line mine" "$WORK/conflict.txt"
 check "nothing was overwritten" fb_equal "$(step_item "$SID")" "$theirs"
-check "keeping theirs shows the stored feedback" grep -q "\[-1 theirs" "$WORK/after-keep.txt"
+check "keeping theirs shows the stored feedback" grep -q "👎 theirs" "$WORK/after-keep.txt"
 
 # 5. conflict, then overwrite explicitly
 cat >"$WORK/s6" <<SCRIPT

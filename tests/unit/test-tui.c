@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aws/util.h"
+#include "tui/columns.h"
 #include "tui/keys.h"
 #include "tui/detail.h"
 #include "tui/browser.h"
@@ -568,6 +569,43 @@ static void test_alt_keys(void **st)
 	assert_string_equal(name, "<M-f>");
 }
 
+/* columns: the flexible column takes the rest; too narrow, the optional
+ * ones go, then the columns after the first shrink from the right */
+static void test_columns_fit(void **state)
+{
+	(void)state;
+	const struct column c[] = {
+		{.title = "time"}, {.title = "name", .flex = true}, {.title = "id", .max = 8, .optional = true},
+	};
+	int need[] = {16, 50, 36}, w[3];
+	columns_fit(c, 3, need, 80, w);
+	assert_int_equal(w[0], 16);
+	assert_int_equal(w[2], 8);
+	assert_int_equal(w[1], 80 - 16 - 8 - 2 * COLUMN_GAP);
+	columns_fit(c, 3, need, 40, w);   /* the name would have 12: the id goes */
+	assert_int_equal(w[2], 0);
+	assert_int_equal(w[1], 40 - 16 - COLUMN_GAP);
+	char buf[256];
+	const char *cells[] = {"2026-03-01 10:00", "a name", "0123456789"};
+	columns_fit(c, 3, need, 80, w);
+	columns_row(buf, sizeof buf, c, 3, w, cells);
+	assert_int_equal(strncmp(buf, "2026-03-01 10:00  a name ", 25), 0);
+	assert_non_null(strstr(buf, "  01234567"));
+	assert_null(strstr(buf, "89"));
+}
+
+static void test_columns_preview(void **state)
+{
+	(void)state;
+	char out[64];
+	columns_preview(out, sizeof out, "a\tb\nc\r\n", true, false);
+	assert_string_equal(out, "a       b\xe2\x8f\x8e" "c\xe2\x8f\x8e");
+	columns_preview(out, sizeof out, "a\nb", false, false);
+	assert_string_equal(out, "a b");
+	columns_preview(out, sizeof out, "first\nsecond", true, true);
+	assert_string_equal(out, "first");
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -588,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_lineedit_keys),
 		cmocka_unit_test(test_lineedit_limit_and_lines),
 		cmocka_unit_test(test_alt_keys),
+		cmocka_unit_test(test_columns_fit),
+		cmocka_unit_test(test_columns_preview),
 	};
 	return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }
