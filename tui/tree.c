@@ -3,6 +3,7 @@
 
 #include "aws/util.h"
 #include "tui/tree.h"
+#include "tui/msgview.h"
 #include "tui/text.h"
 
 #include <stdio.h>
@@ -252,6 +253,9 @@ static void show_list_for(struct ui *ui, struct tree *t, struct tnode *n)
 		return;
 	t->shown = n;
 	struct view *lv = n->ops && n->ops->list ? n->ops->list(ui, n) : NULL;
+	/* an error node: its whole message, wrapped, in the list pane */
+	if (!lv && !n->ops && n->role == ROLE_ERROR && n->label)
+		lv = msgview_text(ui, "error (R retries, M: every message)", n->label, ROLE_ERROR);
 	ui_show_list(ui, lv);
 }
 
