@@ -287,6 +287,11 @@ static void handle_action(struct ui *ui, enum action a)
 		ui->help = true;
 		ui->help_top = 0;
 		break;
+	case ACT_CHECK: {
+		char line[] = "check";   /* a module's command, through the table */
+		run_command(ui, line);
+		break;
+	}
 	case ACT_MESSAGES:
 		ui_set_overlay(ui, msgview_log(ui));
 		break;

@@ -26,9 +26,8 @@ stop_proxies() { local p; for p in ${PROXY_PIDS:-}; do kill "$p" 2>/dev/null; do
 trap 'stop_proxies; t_cleanup' EXIT
 
 # ---- 1. the endpoint dies mid-write ----
-# :thread reads 2 requests (ListTables, the thread's Query); every
-# request after them is reset: the write, its retries, the read-back
-proxy die --plan 'ok*2,reset*100'
+# every request from the write on is reset: the write, the read-back
+proxy die --plan-from UpdateItem --plan 'reset*100'
 cat >"$WORK/w" <<SCRIPT
 :thread $TID
 G
@@ -46,6 +45,8 @@ COLUMNS=80 LINES=24 TERM=xterm-256color LANG=C.UTF-8 DDTREE_SCRIPT="$WORK/w" \
 	"$DDTREE_BIN" --endpoint-url "$P" --max-attempts 1 "${ARGS[@]}" </dev/null 2>"$WORK/w.err"; rc=$?
 check "the browser ends normally after the endpoint died (exit $rc)" test "$rc" = 0
 check "the proxy reset the write" grep -q "reset DynamoDB_20120810.UpdateItem" "$WORK/die.log"
+grep -q "reset DynamoDB_20120810.UpdateItem" "$WORK/die.log" ||
+	{ sed 's/^/# proxy: /' "$WORK/die.log"; sed 's/^/# screen: /' "$WORK/w-status.txt"; }
 check "the status line shows the error cut, with the hint" \
 	bash -c "tail -1 '$WORK/w-status.txt' | grep -q '^ writing feedback on THREAD#.*… (M: messages)\$'"
 check "M opens the message log" grep -q "^messages, newest last" "$WORK/w-log.txt"
