@@ -6,6 +6,7 @@
 #include "tui/draw.h"
 #include "tui/help.h"
 #include "tui/text.h"
+#include "tui/tree.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -488,6 +489,12 @@ void draw_screen(struct ui *ui)
 		snprintf(st, sizeof st, " error: %s  (R retries)", v->error);
 		role = ROLE_ERROR;
 		logged = true;
+	} else if (v == ui->tree && tree_node_problem(tree_selected(ui))) {
+		/* the first problem known of the selected row or below it */
+		size_t n = view_count(v);
+		snprintf(st, sizeof st, " %zu/%zu  ! %s", n ? v->cursor + 1 : 0, n,
+		         tree_node_problem(tree_selected(ui)));
+		role = ROLE_PROBLEM;
 	} else {
 		status_idle(ui, v, &p, st, sizeof st);
 	}

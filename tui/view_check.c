@@ -15,6 +15,7 @@
 #include "model/jsontext.h"
 #include "tui/module.h"
 #include "tui/text.h"
+#include "tui/tree.h"
 #include "tui/ui.h"
 
 #define KEY_COLS 26
@@ -147,6 +148,35 @@ static void check_progress(const char *what, long items, void *ud)
 	show_state(st);
 }
 
+/* The tree's rows learn the findings: a thread (its steps, its
+ * elements, itself), a namespace (its documents, itself) carry the marker,
+ * and so do their ancestors (a user, a parent namespace). */
+static void mark_tree(struct ui *ui, const struct findings *f)
+{
+	const struct session *s = ui->s;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+		char *pk = key_value(x->key, "PK"), *id = key_value(x->key, "id");
+		char *target = NULL;
+		if (s->chainlit_table && !strcmp(x->table, s->chainlit_table) && pk &&
+		    !strncmp(pk, "THREAD#", 7) && strcmp(pk + 7, "None"))
+			target = util_xstrdup(pk + 7);
+		else if (s->documents_table && !strcmp(x->table, s->documents_table) && pk &&
+		         !strncmp(pk, "DOC#", 4) && strchr(pk + 4, '#'))
+			target = util_xasprintf("%.*s", (int)(strchr(pk + 4, '#') - (pk + 4)), pk + 4);
+		else if (s->namespace_table && !strcmp(x->table, s->namespace_table) && id)
+			target = util_xstrdup(id);
+		if (target) {
+			char *p = util_xasprintf("%s: %s", x->kind, x->message);
+			tree_note_problem(ui, target, p);
+			free(p);
+		}
+		free(target);
+		free(pk);
+		free(id);
+	}
+}
+
 static void check_done(struct check_job *j, const struct findings *f, const struct ddb_error *err,
                        void *ud)
 {
@@ -164,6 +194,7 @@ static void check_done(struct check_job *j, const struct findings *f, const stru
 	} else {
 		st->f = f;
 		build_rows(st);
+		mark_tree(ui, f);
 		snprintf(st->progress, sizeof st->progress, "%zu finding%s", f->n, f->n == 1 ? "" : "s");
 		if (st->view && st->nrows > 1 && st->view->cursor == 0)
 			st->view->cursor = 1;   /* on the first finding, under its kind */

@@ -6,7 +6,7 @@
 # still reading (the fault-injecting proxy holds its Scan).
 # e2e: no-compat: golden screens hold the findings in DynamoDB Local's Scan order
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 20
 
 PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
@@ -76,6 +76,31 @@ check "Enter on a document row shows the row" \
 check "the thread shown is the one of the finding ($TID)" \
 	bash -c "[ -n '$TID' ] && ! grep -q 'error' '$WORK/enter-thread.txt'"
 
+# ---- problem markers on the tree's rows once the report is known ----
+cat >"$WORK/m" <<SCRIPT
+:user bob@example.com
+/Namespaces
+<Enter><Enter><Esc>
+:save-display $WORK/m-before.txt
+!
+<Tab>
+:save-display $WORK/m-after.txt
+/2026-02-19 08:00
+<Enter><Esc>
+:save-display $WORK/m-thread.txt
+q
+SCRIPT
+run_script 80x24 "$WORK/m" "${ARGS[@]}" 2>"$WORK/m.err"
+check "before the report no row carries a marker" bash -c "! sed 's/│.*//' '$WORK/m-before.txt' | grep -q '! '"
+check "after it, the user with a problem thread carries the marker" \
+	grep -q '^  - ! bob@example.com' "$WORK/m-after.txt"
+check "... and so does the thread (a thread with no name in the index)" \
+	grep -q '^      ! 2026-02-19 08:00  (no' "$WORK/m-after.txt"
+check "... and the namespace with a problem (metadata not JSON text)" \
+	grep -q '^  + ! Imports' "$WORK/m-after.txt"
+check "the status line shows the first problem of the selected row" \
+	bash -c "tail -1 '$WORK/m-thread.txt' | grep -q '! thread-index-no-name: thread abef1efe-'"
+
 # ---- Esc cancels a check still reading ----
 proxy() {
 	local name=$1 i
@@ -88,8 +113,8 @@ proxy() {
 }
 stop_proxies() { local p; for p in ${PROXY_PIDS:-}; do kill "$p" 2>/dev/null; done; }
 trap 'stop_proxies; t_cleanup' EXIT
-# the table list, then the check's first Scan held 30 s
-proxy slow --plan 'ok*1,stall*1' --stall-ms 30000
+# the check's first Scan held 30 s
+proxy slow --plan-from Scan --plan 'stall*1' --stall-ms 30000
 cat >"$WORK/c" <<SCRIPT
 !
 :save-display $WORK/running.txt
@@ -104,5 +129,7 @@ took=$(( $(date +%s) - start ))
 check "the browser ends at once after Esc ($took s, exit $rc)" bash -c "[ $rc = 0 ] && [ $took -lt 20 ]"
 check "while it reads, the status line shows the check's progress and Esc" \
 	bash -c "tail -1 '$WORK/running.txt' | grep -q '^ loading integrity report: reading every table.*(Esc cancels)'"
+tail -1 "$WORK/running.txt" | grep -q 'Esc cancels' ||
+	{ sed 's/^/# running: /' "$WORK/running.txt"; sed 's/^/# proxy: /' "$WORK/slow.log"; sed 's/^/# stderr: /' "$WORK/c.err"; }
 check "Esc cancels it: the report says so" \
 	bash -c "grep -q 'integrity report: failed (R: again)' '$WORK/cancelled.txt' && tail -1 '$WORK/cancelled.txt' | grep -q 'check: cancelled (R runs it again)'"
