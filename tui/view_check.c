@@ -223,8 +223,9 @@ static void check_run(struct ui *ui)
 	if (st->view)
 		view_set_error(st->view, NULL);
 	show_state(st);
-	/* done may run at once (no table at all): st->job is set before it
-	 * is needed, since done keeps the findings through st->f only */
+	/* done may run before check_job_start returns (no table at all): it
+	 * keeps the findings through st->f, which stay valid while st->job
+	 * lives, and does not touch st->job */
 	st->job = check_job_start(ui->s, check_progress, check_done, ui);
 	show_state(st);
 }
