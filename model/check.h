@@ -35,4 +35,37 @@ int check_stache(struct session *s, struct findings *out, check_progress_fn prog
 int check_chainlit(struct session *s, struct findings *out, check_progress_fn progress,
                    void *ud, struct ddb_error *err);
 
+/* The same step by step, for a caller that reads the pages itself
+ * (check_job below): begin, each page, the end of a scan, free.  The
+ * Stache run reads the namespaces (when there is a namespace table) and
+ * then the document rows; check_chainlit_begin returns NULL without a
+ * Chainlit table. */
+struct pager;
+struct check_stache_run;
+struct check_stache_run *check_stache_begin(struct session *s, struct findings *out,
+                                            check_progress_fn progress, void *ud);
+void check_stache_ns_page(struct check_stache_run *r, struct pager *p, const json_t *items);
+void check_stache_ns_end(struct check_stache_run *r);
+void check_stache_rows_page(struct check_stache_run *r, struct pager *p, const json_t *items);
+void check_stache_end(struct check_stache_run *r);
+void check_stache_free(struct check_stache_run *r);
+struct check_chainlit_run;
+struct check_chainlit_run *check_chainlit_begin(struct session *s, struct findings *out,
+                                                check_progress_fn progress, void *ud);
+void check_chainlit_page(struct check_chainlit_run *r, const json_t *items);
+void check_chainlit_end(struct check_chainlit_run *r);
+void check_chainlit_free(struct check_chainlit_run *r);
+
+/* The whole report in the background (the browser): the scans run on the
+ * session's client, page by page; `progress` reports items read, `done`
+ * runs once with the findings (borrowed: valid until check_job_free) or a
+ * read's error.  check_job_free cancels what is in flight (done never
+ * runs after it); it may be called from `done`. */
+struct check_job;
+typedef void (*check_done_fn)(struct check_job *j, const struct findings *f,
+                              const struct ddb_error *err, void *ud);
+struct check_job *check_job_start(struct session *s, check_progress_fn progress,
+                                  check_done_fn done, void *ud);
+void check_job_free(struct check_job *j);
+
 #endif

@@ -358,37 +358,73 @@ static void find_orphans(struct scan *sc, const struct ref *v, size_t n, bool fo
 	}
 }
 
+struct check_chainlit_run *check_chainlit_begin(struct session *s, struct findings *out,
+                                                check_progress_fn progress, void *ud)
+{
+	if (!s->chainlit_table || !*s->chainlit_table)
+		return NULL;
+	struct scan *sc = util_xcalloc(1, sizeof *sc);
+	*sc = (struct scan){
+		.s = s, .table = s->chainlit_table, .out = out, .progress = progress, .ud = ud,
+		.steps = json_object(), .threads = json_object(), .content = json_object(),
+	};
+	return (struct check_chainlit_run *)sc;
+}
+
+void check_chainlit_page(struct check_chainlit_run *r, const json_t *items)
+{
+	scan_page(NULL, items, NULL, r);
+}
+
+void check_chainlit_end(struct check_chainlit_run *r)
+{
+	struct scan *sc = (struct scan *)r;
+	report_stubs(sc);
+	find_cycles(sc);
+	find_orphans(sc, sc->parents, sc->n_parents, false);
+	find_orphans(sc, sc->for_ids, sc->n_for_ids, true);
+	const char *pk;
+	json_t *key;
+	json_object_foreach(sc->content, pk, key)
+		if (!json_object_get(sc->threads, pk))
+			findings_add(sc->out, sc->table, key, "thread-missing",
+			             "%s holds steps or elements but no THREAD item: Chainlit's "
+			             "get_thread says \"not found\"", pk);
+}
+
+void check_chainlit_free(struct check_chainlit_run *r)
+{
+	struct scan *sc = (struct scan *)r;
+	if (!sc)
+		return;
+	free_refs(sc->parents, sc->n_parents);
+	free_refs(sc->for_ids, sc->n_for_ids);
+	free_stubs(sc->stubs, sc->n_stubs);
+	json_decref(sc->steps);
+	json_decref(sc->threads);
+	json_decref(sc->content);
+	free(sc);
+}
+
+static void page_sync(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	(void)p;
+	if (!err)
+		check_chainlit_page(ud, items);
+}
+
 int check_chainlit(struct session *s, struct findings *out, check_progress_fn progress, void *ud,
                    struct ddb_error *err)
 {
 	memset(err, 0, sizeof *err);
-	if (!s->chainlit_table || !*s->chainlit_table)
+	struct check_chainlit_run *r = check_chainlit_begin(s, out, progress, ud);
+	if (!r)
 		return 0;
-	struct scan sc = {
-		.s = s, .table = s->chainlit_table, .out = out, .progress = progress, .ud = ud,
-		.steps = json_object(), .threads = json_object(), .content = json_object(),
-	};
-	struct pager *p = pager_new(s, "Scan", json_pack("{s:s}", "TableName", sc.table));
-	int rc = pager_drain_sync(p, 0, scan_page, &sc, err);
+	struct pager *p = pager_new(s, "Scan", json_pack("{s:s}", "TableName", s->chainlit_table));
+	int rc = pager_drain_sync(p, 0, page_sync, r, err);
 	pager_free(p);
-	if (rc == 0) {
-		report_stubs(&sc);
-		find_cycles(&sc);
-		find_orphans(&sc, sc.parents, sc.n_parents, false);
-		find_orphans(&sc, sc.for_ids, sc.n_for_ids, true);
-		const char *pk;
-		json_t *key;
-		json_object_foreach(sc.content, pk, key)
-			if (!json_object_get(sc.threads, pk))
-				findings_add(out, sc.table, key, "thread-missing",
-				             "%s holds steps or elements but no THREAD item: Chainlit's "
-				             "get_thread says \"not found\"", pk);
-	}
-	free_refs(sc.parents, sc.n_parents);
-	free_refs(sc.for_ids, sc.n_for_ids);
-	free_stubs(sc.stubs, sc.n_stubs);
-	json_decref(sc.steps);
-	json_decref(sc.threads);
-	json_decref(sc.content);
+	if (rc == 0)
+		check_chainlit_end(r);
+	check_chainlit_free(r);
 	return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "aws/util.h"
 #include "model/check.h"
+#include "model/pager.h"
 #include "model/stache.h"
 #include "model/timefmt.h"
 
@@ -197,38 +198,92 @@ static void report_unregistered(struct ctx *c)
 		             "\"default\" fallback)", c->null_ns, c->null_ns == 1 ? "" : "s");
 }
 
+struct check_stache_run {
+	struct ctx c;
+	struct stache_ns_list nsl;
+	struct stache_tree tree;
+	bool have_tree;
+};
+
+struct check_stache_run *check_stache_begin(struct session *s, struct findings *out,
+                                            check_progress_fn progress, void *ud)
+{
+	struct check_stache_run *r = util_xcalloc(1, sizeof *r);
+	r->c = (struct ctx){.s = s, .out = out, .progress = progress, .ud = ud,
+	                    .unregistered = json_object()};
+	return r;
+}
+
+void check_stache_ns_page(struct check_stache_run *r, struct pager *p, const json_t *items)
+{
+	stache_ns_list_add_items(&r->nsl, items);
+	progress_ns(pager_items(p), &r->c);
+}
+
+void check_stache_ns_end(struct check_stache_run *r)
+{
+	stache_tree_build(r->nsl.v, r->nsl.n, &r->tree);
+	r->have_tree = true;
+	check_namespaces(&r->c, &r->nsl, &r->tree);
+	r->c.tree = &r->tree;
+}
+
+void check_stache_rows_page(struct check_stache_run *r, struct pager *p, const json_t *items)
+{
+	check_rows_page(p, items, NULL, &r->c);
+}
+
+void check_stache_end(struct check_stache_run *r)
+{
+	if (r->c.tree)
+		report_unregistered(&r->c);
+}
+
+void check_stache_free(struct check_stache_run *r)
+{
+	if (!r)
+		return;
+	if (r->have_tree)
+		stache_tree_free(&r->tree);
+	stache_ns_list_free(&r->nsl);
+	json_decref(r->c.unregistered);
+	json_decref(r->c.null_key);
+	free(r);
+}
+
+static void ns_page_sync(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	if (!err)
+		check_stache_ns_page(ud, p, items);
+}
+
+static void rows_page_sync(struct pager *p, const json_t *items, const struct ddb_error *err,
+                           void *ud)
+{
+	if (!err)
+		check_stache_rows_page(ud, p, items);
+}
+
 int check_stache(struct session *s, struct findings *out, check_progress_fn progress, void *ud,
                  struct ddb_error *err)
 {
 	memset(err, 0, sizeof *err);
-	struct ctx c = {.s = s, .out = out, .progress = progress, .ud = ud,
-	                .unregistered = json_object()};
-	struct stache_ns_list nsl = {0};
-	struct stache_tree tree;
-	bool have_tree = false;
+	struct check_stache_run *r = check_stache_begin(s, out, progress, ud);
 	int rc = 0;
 	if (s->namespace_table) {
 		struct pager *p = stache_ns_scan_pager(s, 0);
-		rc = stache_ns_drain_sync(p, &nsl, progress_ns, &c, err);
+		rc = pager_drain_sync(p, 0, ns_page_sync, r, err);
 		pager_free(p);
-		if (rc == 0) {
-			stache_tree_build(nsl.v, nsl.n, &tree);
-			have_tree = true;
-			check_namespaces(&c, &nsl, &tree);
-			c.tree = &tree;
-		}
+		if (rc == 0)
+			check_stache_ns_end(r);
 	}
 	if (rc == 0 && s->documents_table) {
 		struct pager *p = stache_rows_scan_pager(s, 0);
-		rc = pager_drain_sync(p, 0, check_rows_page, &c, err);
+		rc = pager_drain_sync(p, 0, rows_page_sync, r, err);
 		pager_free(p);
-		if (rc == 0 && c.tree)
-			report_unregistered(&c);
+		if (rc == 0)
+			check_stache_end(r);
 	}
-	if (have_tree)
-		stache_tree_free(&tree);
-	stache_ns_list_free(&nsl);
-	json_decref(c.unregistered);
-	json_decref(c.null_key);
+	check_stache_free(r);
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include "aws/util.h"
 #include "model/generic.h"
+#include "model/jsontext.h"
 #include "model/pager.h"
 #include "model/tables.h"
 
@@ -146,4 +147,59 @@ int generic_export(struct session *s, const char *table, int segments, generic_p
 		pager_free(pg[i]);
 	free(pg);
 	return x.failed ? -1 : 0;
+}
+
+struct generic_get {
+	struct session *s;
+	ddb_call *call;            /* NULL once its callback ran */
+	generic_item_fn cb;
+	void *ud;
+	bool in_cb, freed;
+};
+
+static void get_done(struct ddb_result *res, void *ud)
+{
+	struct generic_get *g = ud;
+	g->call = NULL;
+	g->in_cb = true;
+	if (res->err.kind != DDB_OK)
+		g->cb(NULL, &res->err, g->ud);
+	else
+		g->cb(json_object_get(res->body, "Item"), NULL, g->ud);
+	g->in_cb = false;
+	if (g->freed)
+		free(g);
+}
+
+struct generic_get *generic_get_start(struct session *s, const char *table, const char *key_json,
+                                      generic_item_fn cb, void *ud)
+{
+	struct generic_get *g = util_xcalloc(1, sizeof *g);
+	g->s = s;
+	g->cb = cb;
+	g->ud = ud;
+	json_error_t e;
+	json_t *key = jsontext_loads(key_json ? key_json : "", 0, &e);
+	if (!json_is_object(key)) {
+		json_decref(key);
+		key = json_object();   /* DynamoDB says what is wrong with it */
+	}
+	g->call = ddb_submit(s->ddb, "GetItem",
+	                     json_pack("{s:s,s:o,s:b}", "TableName", table, "Key", key,
+	                               "ConsistentRead", 1),
+	                     get_done, g);
+	return g;
+}
+
+void generic_get_free(struct generic_get *g)
+{
+	if (!g)
+		return;
+	if (g->in_cb) {
+		g->freed = true;
+		return;
+	}
+	if (g->call)
+		ddb_abandon(g->s->ddb, g->call);
+	free(g);
 }

@@ -33,4 +33,14 @@ int generic_export(struct session *s, const char *table, int segments, generic_p
 #define GENERIC_AUTO_SEGMENTS 8
 int generic_export_segments(struct session *s, const char *table);
 
+/* GetItem of the item whose key is `key_json` (wire JSON text, as a
+ * finding's key: {"PK":{"S":"..."},...}), in the background: cb runs once
+ * with the item (borrowed; NULL when there is none) or the error.
+ * generic_get_free drops it (cb never runs after it), also from cb. */
+struct generic_get;
+typedef void (*generic_item_fn)(const json_t *item, const struct ddb_error *err, void *ud);
+struct generic_get *generic_get_start(struct session *s, const char *table, const char *key_json,
+                                      generic_item_fn cb, void *ud);
+void generic_get_free(struct generic_get *g);
+
 #endif

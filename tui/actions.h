@@ -35,6 +35,8 @@
 	X(ACT_FB_NEXT,     "next-feedback",  "]",               false, "next step with feedback") \
 	X(ACT_FB_PREV,     "prev-feedback",  "[",               false, "previous step with feedback") \
 	X(ACT_FB_NEXT_NONE,"next-no-feedback","}",              false, "next step without feedback") \
+	X(ACT_CHECK,       "check",          "!",               false, "the integrity report (:check)") \
+	X(ACT_MESSAGES,    "messages",       "M",               false, "the message log: every message in full, newest last") \
 	X(ACT_HELP,        "help",           "? <F1>",          false, "this help") \
 	X(ACT_REDRAW,      "redraw",         "<C-l>",           false, "redraw the screen") \
 	X(ACT_QUIT,        "quit",           "q",               false, "quit (from an overlay: close it)")

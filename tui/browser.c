@@ -6,6 +6,7 @@
 #include "aws/util.h"
 #include "tui/browser.h"
 #include "tui/draw.h"
+#include "tui/msgview.h"
 #include "tui/cli.h"
 #include "tui/script.h"
 #include "tui/tree.h"
@@ -72,7 +73,17 @@ static void save_display_command(struct ui *ui, const char *cmd, const char *arg
 	fclose(f);
 }
 
+static void messages_command(struct ui *ui, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	(void)arg;
+	ui->help = false;
+	ui_set_overlay(ui, msgview_log(ui));
+}
+
 static const struct module_command frame_commands[] = {
+	{"messages", "", "every message, warning and error of the session in full, newest last (`M`)", false,
+	 messages_command},
 	{"help", "", "this help", false, help_command},
 	{"quit", "", "quit", false, quit_command},
 	{"q", "", NULL, false, quit_command},
@@ -275,6 +286,14 @@ static void handle_action(struct ui *ui, enum action a)
 	case ACT_HELP:
 		ui->help = true;
 		ui->help_top = 0;
+		break;
+	case ACT_CHECK: {
+		char line[] = "check";   /* a module's command, through the table */
+		run_command(ui, line);
+		break;
+	}
+	case ACT_MESSAGES:
+		ui_set_overlay(ui, msgview_log(ui));
 		break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
@@ -612,5 +631,6 @@ int browser_run(struct session *s, const struct module *const *modules, size_t n
 	free(ui->message);
 	free(ui->warning);
 	free(ui->confirm_text);
+	msglog_free(&ui->log);
 	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include "tui/draw.h"
 #include "tui/help.h"
 #include "tui/text.h"
+#include "tui/tree.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -383,6 +384,30 @@ static void status_idle(struct ui *ui, struct view *v, const struct ui_panes *p,
 	}
 }
 
+/* A logged text in the status line: when it does not fit (or has more
+ * lines), cut it with a hint that the message log has it all. */
+static void fit_logged(const struct ui *ui, char *st, size_t len, int cols, bool more)
+{
+	char hint[128];
+	char keys[64];
+	keymap_keys_for(&ui->km, ACT_MESSAGES, keys, sizeof keys);
+	keys[strcspn(keys, " ")] = '\0';   /* the first key bound, else the command */
+	snprintf(hint, sizeof hint, "%s (%s%smessages)", ellipsis(), keys, *keys ? ": " : ":");
+	char *safe = text_sanitize_line(st);
+	if (!safe)
+		return;
+	int w = text_width(safe), hw = text_width(hint);
+	if ((w > cols || more) && cols > hw + 10) {
+		int used;
+		size_t n = text_fit(safe, cols - hw, &used);
+		if (!more || w > cols - hw)
+			snprintf(st, len, "%.*s%s", (int)n, safe, hint);
+		else
+			snprintf(st, len, "%s%s", safe, hint);
+	}
+	free(safe);
+}
+
 void draw_screen(struct ui *ui)
 {
 	int rows, cols;
@@ -419,6 +444,7 @@ void draw_screen(struct ui *ui)
 	/* status line: prompt, message, load progress, errors, hints */
 	char st[1024];
 	enum color_role role = ROLE_STATUS;
+	bool logged = false, cut = false;   /* a logged text; it has more lines */
 	struct view *v = ui_focused_view(ui);
 	const struct session *s = ui->s;
 	char net[160];
@@ -431,6 +457,7 @@ void draw_screen(struct ui *ui)
 		ui->warning_seq = seq;
 		free(ui->warning);
 		ui->warning = text_sanitize_line(warn);
+		msglog_add(&ui->log, MSGLOG_WARNING, warn);
 	}
 	if (ui->confirm_text) {
 		snprintf(st, sizeof st, " %s (y/n)", ui->confirm_text);
@@ -440,10 +467,13 @@ void draw_screen(struct ui *ui)
 	} else if (ui->warning) {
 		snprintf(st, sizeof st, " %s", ui->warning);
 		role = ROLE_ERROR;
+		logged = true;
 	} else if (ui->message) {
 		snprintf(st, sizeof st, " %s", ui->message);
 		if (ui->message_error)
 			role = ROLE_ERROR;
+		logged = true;
+		cut = ui->message_more;
 	} else if (ui->help) {
 		snprintf(st, sizeof st, " help  j k PgDn PgUp g G: scroll  Esc q: close");
 	} else if (v->load_all) {
@@ -458,9 +488,18 @@ void draw_screen(struct ui *ui)
 	} else if (v->error) {
 		snprintf(st, sizeof st, " error: %s  (R retries)", v->error);
 		role = ROLE_ERROR;
+		logged = true;
+	} else if (v == ui->tree && tree_node_problem(tree_selected(ui))) {
+		/* the first problem known of the selected row or below it */
+		size_t n = view_count(v);
+		snprintf(st, sizeof st, " %zu/%zu  ! %s", n ? v->cursor + 1 : 0, n,
+		         tree_node_problem(tree_selected(ui)));
+		role = ROLE_PROBLEM;
 	} else {
 		status_idle(ui, v, &p, st, sizeof st);
 	}
+	if (logged)
+		fit_logged(ui, st, sizeof st, cols, cut);
 	attron(role_attr(ui, role));
 	draw_text(rows - 1, 0, cols, st, true);
 	attroff(role_attr(ui, role));

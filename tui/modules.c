@@ -5,7 +5,7 @@
 #include "tui/modules.h"
 
 /* In this order: the header's fields, :help's commands. */
-#define MODULES(X) X(chainlit) X(stache) X(tables)
+#define MODULES(X) X(chainlit) X(stache) X(tables) X(check)
 
 #define MODULE_EXTERN(m) extern const struct module m##_module;
 MODULES(MODULE_EXTERN)

@@ -3,6 +3,7 @@
 
 #include "aws/util.h"
 #include "tui/tree.h"
+#include "tui/msgview.h"
 #include "tui/text.h"
 
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct tree {
 	int width, width_enough;
 	bool width_valid;
 	size_t prev;                 /* the flat row of the cursor at the last select */
+	json_t *problem_ids;         /* id -> its first problem (tree_note_problem) */
 	struct tnode *all_of;        /* G: the node whose children load every page */
 	struct tnode *watched;       /* tree_watch: the list pane shows its children */
 	void (*watch)(struct ui *ui, bool gone);
@@ -106,6 +108,7 @@ static void tnode_free(struct tnode *n)
 	free(n->label);
 	free(n->id);
 	free(n->problems);
+	free(n->problem_mark);
 	free(n);
 }
 
@@ -127,12 +130,58 @@ json_t *tnode_item(const struct tnode *n)
 	                         : NULL;
 }
 
+/* n and its ancestors (below the invisible root) carry `problem` unless
+ * they carry one already. */
+static void mark_up(struct tnode *n, const char *problem)
+{
+	for (; n && n->parent; n = n->parent) {
+		if (n->problem_mark)
+			continue;   /* an ancestor may still have none (added apart) */
+		n->problem_mark = util_xstrdup(problem);
+	}
+}
+
 void tnode_add(struct tnode *parent, struct tnode *child)
 {
 	struct tnode **k = util_xrealloc(parent->kids, (parent->nkids + 1) * sizeof *k);
 	parent->kids = k;
 	child->parent = parent;
 	parent->kids[parent->nkids++] = child;
+	/* a problem known before the node came: marked now (O(depth)) */
+	if (live_tree && live_tree->problem_ids && child->id && !child->problem_mark) {
+		const char *p = json_string_value(json_object_get(live_tree->problem_ids, child->id));
+		if (p)
+			child->problem_mark = util_xstrdup(p);
+	}
+	if (child->problem_mark)
+		mark_up(parent, child->problem_mark);
+}
+
+static void mark_ids(struct tnode *n, const char *id, const char *problem)
+{
+	if (n->id && !strcmp(n->id, id))
+		mark_up(n, problem);
+	for (size_t i = 0; i < n->nkids; i++)
+		mark_ids(n->kids[i], id, problem);
+}
+
+void tree_note_problem(struct ui *ui, const char *id, const char *problem)
+{
+	struct tree *t = ui->tree->priv;
+	if (!id || !*id || !problem)
+		return;
+	if (!t->problem_ids)
+		t->problem_ids = json_object();
+	if (json_object_get(t->problem_ids, id))
+		return;   /* the first problem of it stays */
+	json_object_set_new(t->problem_ids, id, json_string(problem));
+	mark_ids(t->root, id, problem);
+	tree_changed(ui);
+}
+
+const char *tree_node_problem(const struct tnode *n)
+{
+	return n ? n->problem_mark : NULL;
 }
 
 void tnode_clear(struct tnode *n)
@@ -240,11 +289,12 @@ static void tree_row(struct view *v, size_t i, char *buf, size_t len, enum color
 	const char *mark = n->loading ? "~ " : !n->expandable ? "  " : n->expanded ? "- " : "+ ";
 	/* deep trees would scroll off the pane: the indent stops at 6 levels and
 	 * the depth is written instead */
+	const char *bang = n->problem_mark ? "! " : "";
 	if (d > 6)
-		snprintf(buf, len, "%*s[%d] %s%s", 12, "", d, mark, n->label);
+		snprintf(buf, len, "%*s[%d] %s%s%s", 12, "", d, mark, bang, n->label);
 	else
-		snprintf(buf, len, "%*s%s%s", d * 2, "", mark, n->label);
-	*role = n->role;
+		snprintf(buf, len, "%*s%s%s%s", d * 2, "", mark, bang, n->label);
+	*role = n->problem_mark && n->role == ROLE_NORMAL ? ROLE_PROBLEM : n->role;
 }
 
 static struct tnode *selected_node(struct view *v)
@@ -260,6 +310,9 @@ static void show_list_for(struct ui *ui, struct tree *t, struct tnode *n)
 		return;
 	t->shown = n;
 	struct view *lv = n->ops && n->ops->list ? n->ops->list(ui, n) : NULL;
+	/* an error node: its whole message, wrapped, in the list pane */
+	if (!lv && !n->ops && n->role == ROLE_ERROR && n->label)
+		lv = msgview_text(ui, "error (R retries, M: every message)", n->label, ROLE_ERROR);
 	ui_show_list(ui, lv);
 }
 
@@ -435,6 +488,7 @@ static void tree_destroy(struct view *v)
 	struct tree *t = v->priv;
 	live_tree = NULL;
 	tnode_free(t->root);
+	json_decref(t->problem_ids);
 	json_decref(t->item);
 	free(t->flat);
 	free(t->depth);

@@ -44,6 +44,9 @@ struct tnode {
 	                       tree, and a tree of 100,000 threads keeps one each */
 	char *id;           /* for y, or NULL */
 	char *problems;     /* shown in the detail view, or NULL */
+	char *problem_mark; /* the first problem known of it or below it (a thread's
+	                       step, a user's thread, a namespace's document), or
+	                       NULL: its row carries "!" (tree_note_problem) */
 	struct tnode_load *load;   /* what it has in flight, or NULL */
 	size_t flat_index;  /* its line in the pane when last laid out (tree.c) */
 };
@@ -64,6 +67,13 @@ unsigned long tnode_free_visits(void);
 void tnode_set_item(struct tnode *n, const json_t *item);
 /* The raw item of a node, parsed again (a new reference), or NULL. */
 json_t *tnode_item(const struct tnode *n);
+/* A problem is known of the item whose node has id `id` (a thread id, a
+ * namespace id): that node, now or when it is added, and its ancestors
+ * carry the marker "!" in the problem colour, and the status line shows
+ * the first problem of the selected row.  tree_node_problem: that text,
+ * or NULL. */
+void tree_note_problem(struct ui *ui, const char *id, const char *problem);
+const char *tree_node_problem(const struct tnode *n);
 /* Async loads report here: marks the node loaded and refreshes the pane;
  * err (may be NULL) is shown as an error child and in the status line. */
 void tree_loaded(struct ui *ui, struct tnode *n, const char *err);

@@ -6,6 +6,7 @@
 #include "aws/util.h"
 #include "tui/ui.h"
 #include "tui/detail.h"
+#include "tui/msglog.h"
 #include "tui/text.h"
 #include "model/jsontext.h"
 
@@ -210,10 +211,18 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	ui->message = text_vfmt_line(fmt, ap);
+	char *raw = util_xvasprintf(fmt, ap);
 	va_end(ap);
+	msglog_add(&ui->log, error ? MSGLOG_ERROR : MSGLOG_NOTICE, raw);
+	/* the status line has its first line; the log has it all */
+	size_t first = strcspn(raw, "\n");
+	ui->message_more = raw[first] && raw[first + 1];
+	raw[first] = '\0';
+	ui->message = text_sanitize_line(raw);
+	free(raw);
 	ui->message_error = error;
 }
+
 
 static char *base64(const char *s, size_t n)
 {

@@ -15,6 +15,7 @@
 #include "tui/keys.h"
 #include "tui/lineedit.h"
 #include "tui/module.h"
+#include "tui/msglog.h"
 #include "tui/view.h"
 
 struct ui {
@@ -27,8 +28,10 @@ struct ui {
 	                                       screen, where that is the default: both) */
 	bool color, quit, help;
 	size_t help_top;
-	char *message;                      /* transient status message */
+	char *message;                      /* transient status message (its first line) */
 	bool message_error;
+	bool message_more;                  /* it had more lines (the log has them) */
+	struct msglog log;                  /* every message, error and warning (:messages) */
 	char *warning;                      /* --allow-http's warning, until a key */
 	int warning_seq;                    /* the last ddb_client_warning taken */
 	/* prompt: ':' command line or '/' filter */
@@ -58,6 +61,7 @@ void ui_show_detail(struct ui *ui, const char *title, const json_t *item, const 
 /* The same with the id y copies given apart (NULL: none). */
 void ui_show_detail_id(struct ui *ui, const char *title, const char *id, const json_t *item,
                        const char *problems);
+/* A message in the status line, also kept whole in the message log. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Ask a yes/no question in the status line; fn runs with the answer. */
 void ui_confirm(struct ui *ui, const char *text, void (*fn)(struct ui *ui, bool yes, void *ud),

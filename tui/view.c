@@ -52,8 +52,11 @@ void view_set_error(struct view *v, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	v->error = text_vfmt_line(fmt, ap);
+	char *raw = util_xvasprintf(fmt, ap);
 	va_end(ap);
+	msglog_add(&v->ui->log, MSGLOG_ERROR, raw);
+	v->error = text_sanitize_line(raw);
+	free(raw);
 }
 
 void view_set_ddb_error(struct view *v, const char *what, const struct ddb_error *e)

@@ -497,6 +497,8 @@ static void ns_expand(struct ui *ui, struct tnode *n)
 
 /* ---- orphans and cycles (needs every namespace) ---------------------------------------- */
 
+static void add_unreg_node(struct ui *ui, struct tnode *parent, const struct stache_ns_list *l);
+
 static void problems_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
 {
 	struct ns_load *L = ud;
@@ -539,9 +541,150 @@ static void problems_page(struct pager *p, const json_t *items, const struct ddb
 		k->role = ROLE_DIM;
 		tnode_add(node, k);
 	}
+	add_unreg_node(ui, node, &L->list);
 	stache_tree_free(&t);
 	ns_load_end(L);
 	tree_loaded(ui, node, NULL);
+}
+
+/* ---- unregistered namespaces (needs every document) ------------------------------ */
+
+/* The node "Unregistered namespaces" under the problem node: the
+ * namespaces that documents name and the registry does not hold, found by
+ * a Scan of the documents (SK = METADATA) when it is expanded; each one
+ * opens its documents like any namespace.  data: the registered ids (a JSON
+ * object used as a set), from the problem node's Scan. */
+struct unreg_load {
+	struct tnode_load base;
+	struct pager *pager;
+	json_t *found;            /* namespace -> number of documents */
+	long null_ns;             /* documents with a NULL namespace */
+};
+
+static void unreg_load_free(struct unreg_load *L)
+{
+	pager_free(L->pager);   /* from its own callback: freed once it returns */
+	json_decref(L->found);
+	free(L);
+}
+
+static void unreg_load_cancel(struct tnode_load *l)
+{
+	unreg_load_free((struct unreg_load *)l);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct tnode *unreg_node(const char *id, const char *name, long n, const char *what)
+{
+	struct stache_ns ns = {.id = id, .name = name};
+	char *note = util_xasprintf("%ld document%s, %s", n, n == 1 ? "" : "s", what);
+	struct tnode *k = ns_node(&ns, false, note);
+	free(note);
+	k->problems = util_xasprintf("%ld document%s in namespace \"%s\", %s", n,
+	                             n == 1 ? "" : "s", id, what);
+	return k;
+}
+
+static void unreg_page(struct pager *p, const json_t *items, const struct ddb_error *err, void *ud)
+{
+	struct unreg_load *L = ud;
+	struct ui *ui = L->base.ui;
+	struct tnode *node = L->base.node;
+	if (err) {
+		char *d = ddb_error_describe(err, &ui->s->conf, 0);
+		char *msg = util_xasprintf("documents: %s", d);
+		free(d);
+		tnode_load_end(&L->base);
+		unreg_load_free(L);
+		tree_loaded(ui, node, msg);
+		free(msg);
+		return;
+	}
+	const json_t *registered = node->data;
+	struct stache_row_list l = {0};
+	stache_row_list_add_items(&l, items);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct stache_row *r = &l.v[i];
+		if (r->kind != STACHE_ROW_DOCUMENT)
+			continue;
+		if (r->namespace_null) {
+			L->null_ns++;
+			continue;
+		}
+		if (!r->namespace_ || json_object_get(registered, r->namespace_))
+			continue;
+		json_t *c = json_object_get(L->found, r->namespace_);
+		json_object_set_new(L->found, r->namespace_,
+		                    json_integer(json_integer_value(c) + 1));
+	}
+	stache_row_list_free(&l);
+	if (!pager_done(p) && pager_next(p, unreg_page, L))
+		return;
+	size_t n = json_object_size(L->found), k = 0;
+	const char **names = util_xcalloc(n + 1, sizeof *names);
+	const char *name;
+	json_t *c;
+	json_object_foreach(L->found, name, c)
+		names[k++] = name;
+	qsort(names, n, sizeof *names, cmp_cstr);
+	for (k = 0; k < n; k++)
+		tnode_add(node, unreg_node(names[k], names[k],
+		                           (long)json_integer_value(json_object_get(L->found, names[k])),
+		                           "not in the registry"));
+	free(names);
+	if (L->null_ns)
+		tnode_add(node, unreg_node("None", "None", L->null_ns, "with a NULL namespace"));
+	if (!n && !L->null_ns) {
+		struct tnode *e = tnode_new("(none: every document's namespace is registered)", NULL, NULL);
+		e->role = ROLE_DIM;
+		tnode_add(node, e);
+	}
+	char *label = util_xasprintf("Unregistered namespaces  (%zu)", n + (L->null_ns ? 1 : 0));
+	free(node->label);
+	node->label = label;
+	tnode_load_end(&L->base);
+	unreg_load_free(L);
+	tree_loaded(ui, node, NULL);
+}
+
+static void unreg_expand(struct ui *ui, struct tnode *n)
+{
+	struct pager *p = stache_all_docs_pager(ui->s, 0);
+	if (!p) {
+		tree_loaded(ui, n, "no Stache documents table (pass --documents-table)");
+		return;
+	}
+	struct unreg_load *L = util_xcalloc(1, sizeof *L);
+	L->pager = p;
+	L->found = json_object();
+	tnode_load_start(n, &L->base, ui, unreg_load_cancel);
+	pager_next(p, unreg_page, L);
+}
+
+static void unreg_free_data(void *d)
+{
+	json_decref(d);
+}
+
+static const struct tnode_ops unreg_ops = {.expand = unreg_expand, .free_data = unreg_free_data};
+
+/* The node, under the problem node, with the registered ids. */
+static void add_unreg_node(struct ui *ui, struct tnode *parent, const struct stache_ns_list *l)
+{
+	if (!ui->s->documents_table)
+		return;
+	json_t *ids = json_object();
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].id)
+			json_object_set_new(ids, l->v[i].id, json_true());
+	struct tnode *u = tnode_new("Unregistered namespaces", &unreg_ops, ids);
+	u->expandable = true;
+	u->role = ROLE_PROBLEM;
+	tnode_add(parent, u);
 }
 
 static void problems_expand(struct ui *ui, struct tnode *n)

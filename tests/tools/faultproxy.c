@@ -11,7 +11,7 @@
  * Usage:
  *   faultproxy --upstream http://127.0.0.1:PORT [--plan PLAN]
  *              [--random RATES [--seed N]] [--log FILE] [--stall-ms MS]
- *              [--max-requests N] [--idle-exit SEC]
+ *              [--max-requests N] [--idle-exit SEC] [--plan-from TARGET]
  *
  * It prints "http://127.0.0.1:PORT" on stdout once it listens, then serves
  * until SIGTERM/SIGINT, until --max-requests requests were answered, or until
@@ -120,6 +120,9 @@ static struct {
 	uint64_t max_requests; /* 0: no limit */
 	long idle_exit_s;
 	uint64_t id_salt;
+	const char *plan_from; /* --plan-from: the plan starts at this target */
+	bool plan_started;
+	uint64_t plan_base;    /* requests before the one that started the plan */
 } cfg;
 
 /* ---- shared state ---- */
@@ -1061,7 +1064,16 @@ static bool handle_request(struct conn *c, const struct request *rq, const char 
 		pthread_mutex_unlock(&g_log_lock);
 		return false; /* past the limit: as if the server were gone */
 	}
-	enum fault f = choose_fault(n);
+	enum fault f;
+	if (cfg.plan_from && !cfg.plan_started && !strstr(rq->target, cfg.plan_from)) {
+		f = FK_OK;   /* before the plan starts */
+	} else {
+		if (cfg.plan_from && !cfg.plan_started) {
+			cfg.plan_started = true;
+			cfg.plan_base = n - 1;
+		}
+		f = choose_fault(n - cfg.plan_base);
+	}
 	if (cfg.log) {
 		fprintf(cfg.log, "%" PRIu64 " %s %s\n", n, fault_names[f], rq->target);
 		fflush(cfg.log);
@@ -1195,6 +1207,8 @@ static void usage(FILE *to)
 	      "  ok throttle throttling 500 503 reset stall truncate nonjson badcrc\n"
 	      "  forward-then-500\n"
 	      "--plan KIND[*N],...   faults for requests 1, 2, ... in arrival order\n"
+	      "--plan-from TARGET    every request passes until the first whose X-Amz-Target\n"
+	      "                      holds TARGET (e.g. UpdateItem): the plan counts from it\n"
 	      "--random KIND=P,...   after the plan, each request gets KIND with probability P\n"
 	      "                      (sum <= 1; the rest pass through); the draw depends only on\n"
 	      "                      --seed (default 1) and the request number\n"
@@ -1334,6 +1348,7 @@ int main(int argc, char **argv)
 		{"stall-ms", required_argument, NULL, 'S'},
 		{"max-requests", required_argument, NULL, 'm'},
 		{"idle-exit", required_argument, NULL, 'i'},
+		{"plan-from", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1350,6 +1365,7 @@ int main(int argc, char **argv)
 		switch (o) {
 		case 'u': upstream = optarg; break;
 		case 'p': plan = optarg; break;
+		case 'F': cfg.plan_from = optarg; break;
 		case 'r': rates = optarg; break;
 		case 'l': logpath = optarg; break;
 		case 's':
