@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define THREAD_PAGE 50
 
@@ -53,13 +54,31 @@ static const struct column thread_cols[] = {
 	{.title = "id", .max = 8, .optional = true},
 };
 
+/* "2026-01-30 16:00" as ls -l shows times: this year's without the year
+ * ("01-30 16:00"), an older one as its date ("2025-01-30"): 11 columns at
+ * most, so that a thread's name keeps 45 columns at 80x24. */
+static void compact_time(const char *t, char *out, size_t len)
+{
+	if (!t || strlen(t) < 16 || t[4] != '-' || t[10] != ' ') {
+		snprintf(out, len, "%s", t ? t : "?");
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	char year[8];
+	if (gmtime_r(&now, &tm) && strftime(year, sizeof year, "%Y", &tm) && !strncmp(t, year, 4))
+		snprintf(out, len, "%.11s", t + 5);
+	else
+		snprintf(out, len, "%.10s", t);
+}
+
 static bool thread_cells(struct ui *ui, const struct tnode *k, char (*cell)[NODELIST_CELL])
 {
 	if (k->ops != &chainlit_thread_ops)
 		return false;
 	struct cl_state *st = chainlit_state(ui);
 	const struct thread_node *t = k->data;
-	snprintf(cell[0], NODELIST_CELL, "%s", t->created ? t->created : "?");
+	compact_time(t->created, cell[0], NODELIST_CELL);
 	struct fb_counts fc = {0};
 	if (st->counts_done) {
 		fb_tally_get(&st->counts, t->thread_id, &fc);

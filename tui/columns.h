@@ -16,7 +16,7 @@ struct column {
 };
 
 /* The gap between two columns. */
-#define COLUMN_GAP 2
+#define COLUMN_GAP 1
 #define COLUMN_FLEX_MIN 24
 
 /* Widths w[0..n) for a pane `width` columns wide, each column as wide as

@@ -45,6 +45,12 @@ void ui_panes(const struct ui *ui, struct ui_panes *p)
 	/* as wide as the tree's rows need (and a column), within bounds: the
 	 * list keeps 5/8 of the screen, 49 columns at 80 (a thread's name) */
 	int lo = cols / 5, hi = list_empty(ui->list) ? cols * 3 / 5 : cols * 3 / 8;
+	/* on a screen under 100 columns, when the list has the focus, the
+	 * tree steps back to its narrowest, as ranger's parent column does,
+	 * and the list gets the room: a thread's name keeps 45 columns at
+	 * 80x24 (from 100 columns on, 5/8 of the screen is room enough) */
+	if (cols < 100 && ui->focus == 1 && !list_empty(ui->list))
+		hi = lo;
 	int need = ui->tree->ops->width ? ui->tree->ops->width(ui->tree, hi) + 1 : cols / 3;
 	int tw = need < lo ? lo : need > hi ? hi : need;
 	p->tree_w = tw;

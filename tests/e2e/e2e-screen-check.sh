@@ -66,7 +66,7 @@ for k in namespace-invalid namespace-orphan namespace-cycle document-key-mismatc
 done
 TID=$(jq -r 'select(.kind=="thread-user-mismatch") | .key' "$WORK/cli.json" | jq -r .PK.S | sed 's/^THREAD#//')
 check "Enter on a thread's finding opens the conversation" \
-	bash -c "grep -q '1/5  5 steps' '$WORK/enter-thread.txt' && grep -q 'user_message' '$WORK/enter-thread.txt'"
+	bash -c "grep -q '1/5  5 steps' '$WORK/enter-thread.txt' && grep -q 'user_mess' '$WORK/enter-thread.txt'"
 check "Enter on a namespace's finding opens the namespace" grep -q "documents of archive/2024" "$WORK/enter-namespace.txt"
 check "Enter on a feedback item without a thread shows the item, read again" \
 	bash -c "grep -q '^PK  (S) \"THREAD#None\"' '$WORK/enter-item.txt' && grep -q '^feedback  (M, 5 keys)' '$WORK/enter-item.txt'"

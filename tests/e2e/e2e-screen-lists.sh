@@ -114,5 +114,5 @@ check "so is a preview's" grep -q "It is   red because⏎of a test.\$" "$WORK/wi
 # :document FILE_NAME: by the file name (GSI2), in every namespace
 printf ':document websockets.md\n:save-display %s\nq\n' "$WORK/doc.txt" >"$WORK/d"
 run_script 140x24 "$WORK/d" "${ARGS[@]}"
-check ":document FILE_NAME finds a document by its file name" grep -q "active  websockets.md " "$WORK/doc.txt"
+check ":document FILE_NAME finds a document by its file name" grep -q "active websockets.md " "$WORK/doc.txt"
 check "... and says how many it found" grep -q "1 document in" "$WORK/doc.txt"

@@ -589,8 +589,11 @@ static void test_columns_fit(void **state)
 	const char *cells[] = {"2026-03-01 10:00", "a name", "0123456789"};
 	columns_fit(c, 3, need, 80, w);
 	columns_row(buf, sizeof buf, c, 3, w, cells);
-	assert_int_equal(strncmp(buf, "2026-03-01 10:00  a name ", 25), 0);
-	assert_non_null(strstr(buf, "  01234567"));
+	char want[64];
+	snprintf(want, sizeof want, "2026-03-01 10:00%*sa name ", COLUMN_GAP, "");
+	assert_int_equal(strncmp(buf, want, strlen(want)), 0);
+	snprintf(want, sizeof want, "%*s01234567", COLUMN_GAP, "");
+	assert_non_null(strstr(buf, want));
 	assert_null(strstr(buf, "89"));
 }
 
