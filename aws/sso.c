@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "aws/http.h"
 #include "aws/sigv4.h"
@@ -72,15 +71,8 @@ static void sso_conf_free(struct sso *c)
 
 int aws_sso_cache_key(const char *key, char hex[41])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
 	hex[0] = '\0';
-	if (!key || EVP_Digest(key, strlen(key), md, &n, EVP_sha1(), NULL) != 1 || n != 20)
-		return -1;
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return key ? util_sha1_hex(key, strlen(key), hex) : -1;
 }
 
 int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *out,
