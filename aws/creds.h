@@ -7,12 +7,12 @@
  * settings it copies when the chain is built: aws/keys.c (the environment's
  * and a profile's static keys), aws/credproc.c (credential_process),
  * aws/sso.c (SSO), aws/container.c (container credentials), aws/sts.c
- * (assume role, web identity).  aws/config.c decides which providers, in
- * which order (botocore's, AWS-CLIENT.md 4.1).  A provider answers "found",
- * "not here" (with a reason, collected for the message when nothing is
- * found) or a hard error that ends the search (a half-configured source, a
- * failing credential_process, a profile that needs something ddtree cannot
- * do, such as an MFA prompt or IMDS).
+ * (assume role, web identity), aws/imds.c (EC2 instance metadata).
+ * aws/config.c decides which providers, in which order (botocore's,
+ * AWS-CLIENT.md 4.1).  A provider answers "found", "not here" (with a
+ * reason, collected for the message when nothing is found) or a hard error
+ * that ends the search (a half-configured source, a failing
+ * credential_process, an STS refusal).
  */
 #ifndef DDTREE_AWS_CREDS_H
 #define DDTREE_AWS_CREDS_H
@@ -32,6 +32,7 @@ struct aws_credentials {
 	                              "assume role (profile x)", "web identity (profile x)",
 	                              "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)",
 	                              "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+	                              "EC2 instance metadata (role r)",
 	                              "placeholder for local endpoint" */
 };
 
@@ -61,6 +62,8 @@ struct aws_cred_provider {
  * settings aws/config.c resolved before building the chain.  Providers copy
  * what they need: the chain never reads the files or the environment
  * again. */
+struct aws_imds_conf;
+
 struct aws_cred_setup {
 	struct aws_profile_view prof;
 	const char *profile_source;  /* "--profile", "AWS_PROFILE", ...: after
@@ -70,6 +73,7 @@ struct aws_cred_setup {
 	const char *sts_region;      /* NULL: STS's global endpoint */
 	const char *sts_url;         /* AWS_ENDPOINT_URL_STS, checked, or NULL */
 	const char *sts_err;         /* why AWS_ENDPOINT_URL_STS is refused, or NULL */
+	const struct aws_imds_conf *imds; /* IMDS's settings (aws/imds.h) */
 };
 
 /* ---- the chain ------------------------------------------------------------- */

@@ -36,6 +36,12 @@ void fx_group_teardown(void);
  * HOME set to the temporary one, emptied. */
 void fx_test_setup(void);
 
+/* Let IMDS be asked, at `url` only, which must be on this machine (the
+ * fake server): AWS_EC2_METADATA_SERVICE_ENDPOINT set, and
+ * AWS_EC2_METADATA_DISABLED unset.  The real 169.254.169.254 is never
+ * asked by a test. */
+void fx_imds_on(const char *url);
+
 /* Unset every AWS_* variable. */
 void fx_clear_aws_env(void);
 /* Empty HOME (remove it and make it again). */

@@ -456,9 +456,10 @@ static void role_misconfigured(void **state)
 	err = config_err(s, "chainmfa");       /* a role further down the chain */
 	fx_assert_contains(err, "profile mfa has mfa_serial");
 	free(err);
-	err = config_err(s, "imds");
-	fx_assert_contains(err, "credential_source = Ec2InstanceMetadata: not supported: IMDS");
-	fx_assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
+	err = config_err(s, "imds");        /* IMDS is disabled here (tests/unit/test-imds.c) */
+	fx_assert_contains(err, "profile imds has credential_source = Ec2InstanceMetadata, but "
+	                   "found no credentials there. Tried, in order: EC2 instance metadata "
+	                   "(IMDS at http://169.254.169.254): disabled (AWS_EC2_METADATA_DISABLED=true)");
 	free(err);
 	err = config_err(s, "odd");
 	fx_assert_contains(err, "credential_source = Laptop, which is none of");
