@@ -55,6 +55,9 @@ struct aws_cred_provider {
 	 * search.  `data` is what the provider added itself with. */
 	int (*load)(const void *data, time_t now, struct aws_credentials *out, char **msg);
 	void (*free)(void *data);
+	/* Optional: true when load may ask the user something (an assumed
+	 * role's MFA code, aws/mfa.h), which only a start-up fetch can. */
+	bool (*interactive)(const void *data);
 };
 
 /* What a provider reads when it adds itself to a chain: the profile in
@@ -120,6 +123,10 @@ int aws_cred_chain_resolve(struct aws_cred_chain *c, time_t now, struct aws_cred
  * (credential_process and other temporary sources).  Safe from any thread.
  * On failure returns -1 and *err lists every source tried, in order. */
 int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *out, char **err);
+
+/* True when a provider of c (or of a chain it draws on) may ask the user
+ * something when it loads (aws/mfa.h fetches such a chain at start-up). */
+bool aws_cred_chain_interactive(const struct aws_cred_chain *c);
 
 /* Change the refresh margin (tests; seconds, >= 0). */
 void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds);
