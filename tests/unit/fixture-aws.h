@@ -1,5 +1,6 @@
 /* tests/unit/fixture-aws.h: what the unit tests of aws/'s configuration and
- * credential providers share (test-config, test-credfetch, test-sts).
+ * credential providers share (test-config, test-credfetch, test-sts,
+ * test-imds, test-mfa).
  *
  * A temporary HOME (so the real ~/.aws is never read) holding the profile
  * files, an environment without any AWS_* setting but
