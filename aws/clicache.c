@@ -27,8 +27,8 @@ static int py_json_string(FILE *ms, const char *s)
 
 	fputc('"', ms);
 	while (*p) {
-		unsigned long cp;
-		int extra;
+		unsigned cp;
+		int n;
 
 		if (*p < 0x80) {
 			switch (*p) {
@@ -48,32 +48,15 @@ static int py_json_string(FILE *ms, const char *s)
 			p++;
 			continue;
 		}
-		if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			extra = 1;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			extra = 2;
-		} else if ((*p & 0xf8) == 0xf0) {
-			cp = *p & 0x07;
-			extra = 3;
-		} else {
-			return -1;
-		}
-		p++;
-		for (int i = 0; i < extra; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (*p & 0x3f);
-		}
-		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-		    (extra == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;                       /* overlong, out of range, a surrogate */
+		n = util_utf8_decode(p, strlen((const char *)p), &cp);
+		if (!n)
+			return -1;                       /* botocore could not have read it */
+		p += n;
 		if (cp < 0x10000) {
-			fprintf(ms, "\\u%04lx", cp);
+			fprintf(ms, "\\u%04x", cp);
 		} else {
 			cp -= 0x10000;
-			fprintf(ms, "\\u%04lx\\u%04lx", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+			fprintf(ms, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
 		}
 	}
 	fputc('"', ms);

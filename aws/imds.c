@@ -36,11 +36,6 @@ void aws_imds_set_timeout_ms(long ms)
 	imds_timeout_override = ms > 0 ? ms : 0;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A message that may be NULL after a failed allocation. */
 static char *or_oom(char *msg)
 {
@@ -63,10 +58,10 @@ void aws_imds_conf_free(struct aws_imds_conf *c)
 static int conf_copy(struct aws_imds_conf *dst, const struct aws_imds_conf *src)
 {
 	*dst = *src;
-	dst->base = xstrdup(src->base);
-	dst->base_from = xstrdup(src->base_from);
-	dst->ca_bundle = xstrdup(src->ca_bundle);
-	dst->err = xstrdup(src->err);
+	dst->base = util_strdup_or_null(src->base);
+	dst->base_from = util_strdup_or_null(src->base_from);
+	dst->ca_bundle = util_strdup_or_null(src->ca_bundle);
+	dst->err = util_strdup_or_null(src->err);
 	if ((src->base && !dst->base) || (src->base_from && !dst->base_from) ||
 	    (src->ca_bundle && !dst->ca_bundle) || (src->err && !dst->err)) {
 		aws_imds_conf_free(dst);
