@@ -105,10 +105,11 @@ int aws_mfa_code(const char *profile, const char *role_arn, const char *serial,
 	if (no_term) {
 		*err = util_fmt("profile %s assumes role %s with MFA (mfa_serial = %s): an MFA "
 		                "code is needed, and there is no terminal to ask for it on (%s). "
-		                "Run ddtree in a terminal, or run `aws sts get-caller-identity "
-		                "--profile %s` in one first: ddtree reuses the credentials the AWS "
-		                "CLI caches in ~/.aws/cli/cache", profile, role_arn, serial, no_term,
-		                profile);
+		                "Run ddtree in a terminal, or let the AWS CLI ask for the code once, "
+		                "in a terminal:\n"
+		                "  aws sts get-caller-identity --profile %s\n"
+		                "ddtree then uses the credentials the CLI caches in ~/.aws/cli/cache.",
+		                profile, role_arn, serial, no_term, profile);
 		return -1;
 	}
 	dev = shown(serial);
