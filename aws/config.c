@@ -8,8 +8,8 @@
  * moment, so aws_creds_get (aws/creds.c) never touches the files or the
  * environment again.  A role's source credentials come from a sub-chain
  * built here the same way for the source_profile (or from
- * credential_source); loops are found when the chain is built.  IMDS would
- * go last.
+ * credential_source); loops are found when the chain is built.  IMDS goes
+ * last, and is the last source of the region too.
  */
 #include "aws/util.h"
 #include "aws/config.h"
@@ -25,6 +25,7 @@
 #include "aws/container.h"
 #include "aws/credproc.h"
 #include "aws/creds.h"
+#include "aws/imds.h"
 #include "aws/keys.h"
 #include "aws/profile.h"
 #include "aws/sso.h"
@@ -55,22 +56,6 @@ static bool has_static_keys(const struct aws_profile_view *p)
 {
 	return aws_profile_view_get_nonempty(p, "aws_access_key_id") ||
 	       aws_profile_view_get_nonempty(p, "aws_secret_access_key");
-}
-
-#define WORKAROUND \
-	"Until then, add a profile that asks the AWS CLI for the credentials, e.g. in %s:\n" \
-	"  [profile %s-ddtree]\n" \
-	"  credential_process = aws configure export-credentials --profile %s\n" \
-	"and run ddtree with --profile %s-ddtree."
-
-/* `lead`, then the credential_process workaround for p's profile. */
-static char *unsupported(const struct aws_profile_view *p, const char *lead)
-{
-	char *tail = util_fmt(WORKAROUND, p->cfg_path, p->name, p->name, p->name);
-	char *msg = tail ? util_fmt("%s %s", lead, tail) : NULL;
-
-	free(tail);
-	return or_oom(msg);
 }
 
 /* The providers of a source_profile (botocore's
@@ -154,19 +139,10 @@ static char *credential_source_chain(const struct aws_cred_setup *s, const char 
                                      struct aws_cred_chain **from)
 {
 	const struct aws_profile_view *f = &s->prof;
-	char *lead, *nothing;
+	char *nothing;
 
-	if (strcmp(cs, "Ec2InstanceMetadata") == 0) {
-		lead = util_fmt("profile %s has credential_source = Ec2InstanceMetadata: not "
-		                "supported: IMDS (EC2 instance metadata) is a source ddtree "
-		                "cannot use yet.", f->name);
-		if (!lead)
-			return strdup("out of memory");
-		char *msg = unsupported(f, lead);
-		free(lead);
-		return msg;
-	}
-	if (strcmp(cs, "Environment") != 0 && strcmp(cs, "EcsContainer") != 0)
+	if (strcmp(cs, "Environment") != 0 && strcmp(cs, "EcsContainer") != 0 &&
+	    strcmp(cs, "Ec2InstanceMetadata") != 0)
 		return util_fmt("profile %s has credential_source = %s, which is none of "
 		                "Environment, EcsContainer and Ec2InstanceMetadata", f->name, cs);
 	nothing = util_fmt("profile %s has credential_source = %s, but found no credentials "
@@ -174,8 +150,9 @@ static char *credential_source_chain(const struct aws_cred_setup *s, const char 
 	*from = nothing ? aws_cred_chain_new(f->name, nothing) : NULL;
 	if (!*from)
 		return strdup("out of memory");
-	if (strcmp(cs, "Environment") == 0 ? aws_keys_env_add(*from, s, true) < 0
-	                                   : aws_container_add(*from, s) < 0)
+	if (strcmp(cs, "Environment") == 0 ? aws_keys_env_add(*from, s, true) < 0 :
+	    strcmp(cs, "EcsContainer") == 0 ? aws_container_add(*from, s) < 0 :
+	    aws_imds_add(*from, s, false) < 0)
 		return strdup("out of memory");
 	return NULL;
 }
@@ -187,9 +164,9 @@ static char *role_source(const struct aws_cred_setup *s, const char *sp, const c
 	return cs ? credential_source_chain(s, cs, from) : source_profile_chain(s, sp, ud, from);
 }
 
-/* The top-level chain, in botocore's order (AWS-CLIENT.md 4.1); IMDS would
- * go last.  `placeholder`: a loopback endpoint, where keys are made up
- * when no provider has any. */
+/* The top-level chain, in botocore's order (AWS-CLIENT.md 4.1), IMDS last.
+ * `placeholder`: a loopback endpoint, where keys are made up when no
+ * provider has any (and IMDS is not asked). */
 static struct aws_cred_chain *chain_build(const struct aws_cred_setup *s, bool placeholder)
 {
 	struct aws_cred_chain *c = aws_cred_chain_new(s->prof.name, NULL);
@@ -202,7 +179,7 @@ static struct aws_cred_chain *chain_build(const struct aws_cred_setup *s, bool p
 	    aws_web_identity_add(c, s, strcmp(s->profile_source, "--profile") != 0) < 0 ||
 	    aws_sso_add(c, s) < 0 || aws_keys_file_add(c, s, true) < 0 ||
 	    aws_credproc_add(c, s) < 0 || aws_keys_file_add(c, s, false) < 0 ||
-	    aws_container_add(c, s) < 0) {
+	    aws_container_add(c, s) < 0 || aws_imds_add(c, s, placeholder) < 0) {
 		aws_cred_chain_free(c);
 		return NULL;
 	}
@@ -219,6 +196,7 @@ struct files {
 	struct aws_profile_view v;  /* the profile in both */
 	char *sts_url;              /* AWS_ENDPOINT_URL_STS, checked, or NULL */
 	char *sts_err;              /* why AWS_ENDPOINT_URL_STS is refused, or NULL */
+	struct aws_imds_conf imds;  /* IMDS's settings */
 };
 
 static void files_free(struct files *f)
@@ -227,6 +205,7 @@ static void files_free(struct files *f)
 	free(f->cred_path);
 	free(f->sts_url);
 	free(f->sts_err);
+	aws_imds_conf_free(&f->imds);
 	aws_profile_file_free(&f->cfg);
 	aws_profile_file_free(&f->cred);
 }
@@ -378,7 +357,7 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	const struct aws_conf_opts *o = opts ? opts : &none;
 	const char *service = o->service && *o->service ? o->service : "dynamodb";
 	struct files f = { 0 };
-	char *url = NULL;
+	char *url = NULL, *imds_region = NULL, *imds_why = NULL;
 	const char *src, *v, *profile;
 	bool loopback = false;
 
@@ -426,7 +405,15 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		out->endpoint_source = src;
 	}
 
-	/* the region */
+	/* a private CA, and IMDS's settings (a source of the region too) */
+	if ((v = util_getenv("AWS_CA_BUNDLE")) || (v = aws_profile_view_get_nonempty(&f.v, "ca_bundle"))) {
+		if (!(out->ca_bundle = strdup(v)))
+			goto nomem;
+	}
+	if (aws_imds_conf_read(&f.v, out->ca_bundle, &f.imds) < 0)
+		goto nomem;
+
+	/* the region; IMDS's last, and not for an endpoint on this machine */
 	if (o->region && *o->region) {
 		v = o->region;
 		out->region_source = "--region";
@@ -439,14 +426,20 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	} else if (loopback) {
 		v = "us-east-1";
 		out->region_source = "default for local endpoint";
+	} else if (aws_imds_region(&f.imds, &imds_region, &imds_why) == 0) {
+		v = imds_region;
+		out->region_source = "EC2 instance metadata";
 	} else {
 		char *hdr = aws_profile_config_header(profile);
 		bool dflt = strcmp(profile, "default") == 0;
 		*err = util_fmt("no AWS region is set for profile %s. Pass --region, set AWS_REGION, "
 		           "or add `region = us-east-1` (say) to the %s section of %s "
-		           "(`aws configure set region us-east-1%s%s`)",
+		           "(`aws configure set region us-east-1%s%s`)%s%s%s",
 		           profile, hdr ? hdr : "profile", f.cfg_path,
-		           dflt ? "" : " --profile ", dflt ? "" : profile);
+		           dflt ? "" : " --profile ", dflt ? "" : profile,
+		           f.imds.disabled ? "" : ". EC2 instance metadata gave none: ",
+		           f.imds.disabled ? "" : (imds_why ? imds_why : "?"),
+		           f.imds.disabled ? "" : ".");
 		free(hdr);
 		goto fail;
 	}
@@ -456,6 +449,8 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 		goto fail;
 	}
 	out->region = strdup(v);
+	free(imds_region);
+	imds_region = NULL;
 	if (!out->region)
 		goto nomem;
 
@@ -477,10 +472,6 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 	out->endpoint_is_loopback = loopback;
 
 	/* the rest */
-	if ((v = util_getenv("AWS_CA_BUNDLE")) || (v = aws_profile_view_get_nonempty(&f.v, "ca_bundle"))) {
-		if (!(out->ca_bundle = strdup(v)))
-			goto nomem;
-	}
 	if ((v = util_getenv("AWS_MAX_ATTEMPTS"))) {
 		if (parse_max_attempts(v, "AWS_MAX_ATTEMPTS", &out->max_attempts, err) < 0)
 			goto fail;
@@ -514,12 +505,14 @@ int aws_conf_resolve(const struct aws_conf_opts *opts, struct aws_conf *out, cha
 			              ? NULL : out->region,
 			.sts_url = f.sts_url,
 			.sts_err = f.sts_err,
+			.imds = &f.imds,
 		};
 		out->creds = chain_build(&setup, loopback);
 	}
 	if (!out->creds)
 		goto nomem;
 	free(url);
+	free(imds_why);
 	files_free(&f);
 	return 0;
 nomem:
@@ -528,6 +521,8 @@ fail:
 	if (!*err)
 		*err = strdup("out of memory");
 	free(url);
+	free(imds_region);
+	free(imds_why);
 	files_free(&f);
 	aws_conf_free(out);
 	return -1;

@@ -3,7 +3,8 @@
  *
  * Reads the environment and the shared config/credentials files, and
  * builds the credential chain (aws/creds.h) from the providers of
- * aws/keys.c, aws/sts.c, aws/sso.c, aws/credproc.c and aws/container.c.
+ * aws/keys.c, aws/sts.c, aws/sso.c, aws/credproc.c, aws/container.c and
+ * aws/imds.c (which is also the last source of the region).
  * Knows nothing of DynamoDB tables.
  */
 #ifndef DDTREE_AWS_CONFIG_H
@@ -30,7 +31,8 @@ struct aws_conf {
 	const char *profile_source;/* "--profile", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "default" */
 	char *region;
 	const char *region_source; /* "--region", "AWS_REGION", "AWS_DEFAULT_REGION",
-	                              "profile", "default for local endpoint" */
+	                              "profile", "default for local endpoint",
+	                              "EC2 instance metadata" */
 	char *endpoint_url;        /* never NULL after a successful resolve, no trailing '/' */
 	const char *endpoint_source; /* "--endpoint-url", "AWS_ENDPOINT_URL_DYNAMODB",
 	                                "AWS_ENDPOINT_URL", "services section",

@@ -267,6 +267,16 @@ int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *
 	return rc;
 }
 
+bool aws_cred_chain_interactive(const struct aws_cred_chain *c)
+{
+	for (size_t i = 0; c && i < c->n; i++) {
+		const struct entry *e = &c->v[i];
+		if (e->data && e->p->interactive && e->p->interactive(e->data))
+			return true;
+	}
+	return false;
+}
+
 void aws_creds_invalidate(struct aws_cred_chain *c)
 {
 	if (!c)

@@ -7,12 +7,12 @@
  * settings it copies when the chain is built: aws/keys.c (the environment's
  * and a profile's static keys), aws/credproc.c (credential_process),
  * aws/sso.c (SSO), aws/container.c (container credentials), aws/sts.c
- * (assume role, web identity).  aws/config.c decides which providers, in
- * which order (botocore's, AWS-CLIENT.md 4.1).  A provider answers "found",
- * "not here" (with a reason, collected for the message when nothing is
- * found) or a hard error that ends the search (a half-configured source, a
- * failing credential_process, a profile that needs something ddtree cannot
- * do, such as an MFA prompt or IMDS).
+ * (assume role, web identity), aws/imds.c (EC2 instance metadata).
+ * aws/config.c decides which providers, in which order (botocore's,
+ * AWS-CLIENT.md 4.1).  A provider answers "found", "not here" (with a
+ * reason, collected for the message when nothing is found) or a hard error
+ * that ends the search (a half-configured source, a failing
+ * credential_process, an STS refusal).
  */
 #ifndef DDTREE_AWS_CREDS_H
 #define DDTREE_AWS_CREDS_H
@@ -32,6 +32,7 @@ struct aws_credentials {
 	                              "assume role (profile x)", "web identity (profile x)",
 	                              "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)",
 	                              "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+	                              "EC2 instance metadata (role r)",
 	                              "placeholder for local endpoint" */
 };
 
@@ -54,6 +55,9 @@ struct aws_cred_provider {
 	 * search.  `data` is what the provider added itself with. */
 	int (*load)(const void *data, time_t now, struct aws_credentials *out, char **msg);
 	void (*free)(void *data);
+	/* Optional: true when load may ask the user something (an assumed
+	 * role's MFA code, aws/mfa.h), which only a start-up fetch can. */
+	bool (*interactive)(const void *data);
 };
 
 /* What a provider reads when it adds itself to a chain: the profile in
@@ -61,6 +65,8 @@ struct aws_cred_provider {
  * settings aws/config.c resolved before building the chain.  Providers copy
  * what they need: the chain never reads the files or the environment
  * again. */
+struct aws_imds_conf;
+
 struct aws_cred_setup {
 	struct aws_profile_view prof;
 	const char *profile_source;  /* "--profile", "AWS_PROFILE", ...: after
@@ -70,6 +76,7 @@ struct aws_cred_setup {
 	const char *sts_region;      /* NULL: STS's global endpoint */
 	const char *sts_url;         /* AWS_ENDPOINT_URL_STS, checked, or NULL */
 	const char *sts_err;         /* why AWS_ENDPOINT_URL_STS is refused, or NULL */
+	const struct aws_imds_conf *imds; /* IMDS's settings (aws/imds.h) */
 };
 
 /* ---- the chain ------------------------------------------------------------- */
@@ -116,6 +123,10 @@ int aws_cred_chain_resolve(struct aws_cred_chain *c, time_t now, struct aws_cred
  * (credential_process and other temporary sources).  Safe from any thread.
  * On failure returns -1 and *err lists every source tried, in order. */
 int aws_creds_get(struct aws_cred_chain *c, time_t now, struct aws_credentials *out, char **err);
+
+/* True when a provider of c (or of a chain it draws on) may ask the user
+ * something when it loads (aws/mfa.h fetches such a chain at start-up). */
+bool aws_cred_chain_interactive(const struct aws_cred_chain *c);
 
 /* Change the refresh margin (tests; seconds, >= 0). */
 void aws_creds_set_refresh_margin(struct aws_cred_chain *c, time_t seconds);

@@ -60,6 +60,15 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
                   const void *body, size_t body_len, const char *ca_bundle,
                   bool no_proxy, long timeout_ms, struct aws_http_reply *r, char **why)
 {
+	return aws_http_request(body ? "POST" : "GET", url, headers, n_headers, body, body_len,
+	                        ca_bundle, no_proxy, timeout_ms, r, why);
+}
+
+int aws_http_request(const char *method, const char *url, const char *const *headers,
+                     size_t n_headers, const void *body, size_t body_len,
+                     const char *ca_bundle, bool no_proxy, long timeout_ms,
+                     struct aws_http_reply *r, char **why)
+{
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
 	CURL *e;
@@ -84,12 +93,14 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
 		h = nh;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
-	if (body) {
-		curl_easy_setopt(e, CURLOPT_POST, 1L);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-	} else {
+	if (strcmp(method, "GET") == 0) {
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	}
 	if (h)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);

@@ -1,5 +1,5 @@
 /* aws/http.h: what every HTTP request of ddtree shares, and the small
- * blocking request of the credential providers (SSO, container, STS).
+ * blocking request of the credential providers (SSO, container, STS, IMDS).
  *
  * The DynamoDB client (aws/ddb.c) runs its own transfers on curl's multi
  * interface but takes its settings from aws_http_curl_defaults.
@@ -37,6 +37,13 @@ int aws_http_call(const char *url, const char *const *headers, size_t n_headers,
                   const void *body, size_t body_len, const char *ca_bundle,
                   bool no_proxy, long timeout_ms, struct aws_http_reply *r, char **why);
 void aws_http_reply_free(struct aws_http_reply *r);
+
+/* aws_http_call with any method: "GET" (body ignored), "POST", or another
+ * one such as "PUT" (IMDS's token), whose body may be NULL: empty. */
+int aws_http_request(const char *method, const char *url, const char *const *headers,
+                     size_t n_headers, const void *body, size_t body_len,
+                     const char *ca_bundle, bool no_proxy, long timeout_ms,
+                     struct aws_http_reply *r, char **why);
 
 /* aws_http_call for a GET with at most one extra header line (`header`,
  * NULL for none; it is a secret and wiped). */

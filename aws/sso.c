@@ -1,8 +1,11 @@
 /* aws/sso.c: the SSO provider (see sso.h).
  *
  * The chain keeps the settings read from the profile; each fetch reads the
- * token cache the AWS CLI writes (aws sso login) and asks the portal's
- * GetRoleCredentials with aws/http.c's small call.
+ * token cache the AWS CLI writes (aws sso login), refreshes the token
+ * through SSO OIDC's CreateToken when it is about to expire and the cache
+ * holds what that takes (an sso-session profile, as botocore's
+ * SSOTokenProvider), and asks the portal's GetRoleCredentials, each with
+ * aws/http.c's small call.
  */
 #include "aws/util.h"
 #include "aws/sso.h"
@@ -13,11 +16,15 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "aws/http.h"
 #include "aws/sigv4.h"
 #include "aws/url.h"
+
+/* botocore's SSOTokenProvider._REFRESH_WINDOW: a token with less than this
+ * left is refreshed when it can be */
+#define SSO_REFRESH_WINDOW (15 * 60)
+#define TEXT_MAX 200                     /* of the OIDC service's error */
 
 static _Atomic long sso_timeout_ms = AWS_SSO_TIMEOUT_MS;
 
@@ -28,7 +35,9 @@ void aws_sso_set_timeout_ms(long ms)
 
 /* What the provider keeps. */
 struct sso {
-	char *profile;        /* for "run: aws sso login --profile NAME" */
+	char *profile;        /* the profile, for messages */
+	char *login;          /* what to run: "aws sso login --sso-session NAME", or
+	                         "aws sso login --profile NAME" for a legacy profile */
 	char *session;        /* sso_session NAME; NULL for a legacy profile */
 	char *start_url;
 	char *region;         /* sso_region */
@@ -37,6 +46,9 @@ struct sso {
 	char *cache_path;     /* ~/.aws/sso/cache/<sha1>.json */
 	char *portal_url;     /* https://portal.sso.REGION.amazonaws.com or
 	                         AWS_ENDPOINT_URL_SSO; no trailing '/' */
+	char *oidc_url;       /* https://oidc.REGION.amazonaws.com or
+	                         AWS_ENDPOINT_URL_SSO_OIDC, for the refresh; NULL for
+	                         a legacy profile (never refreshed, as in botocore) */
 	char *ca_bundle;      /* NULL: the system's */
 	char *source;         /* "SSO (profile x)" */
 };
@@ -58,6 +70,7 @@ static int member_str(json_t *o, const char *key, const char **out)
 static void sso_conf_free(struct sso *c)
 {
 	free(c->profile);
+	free(c->login);
 	free(c->session);
 	free(c->start_url);
 	free(c->region);
@@ -65,6 +78,7 @@ static void sso_conf_free(struct sso *c)
 	free(c->role_name);
 	free(c->cache_path);
 	free(c->portal_url);
+	free(c->oidc_url);
 	free(c->ca_bundle);
 	free(c->source);
 	free(c);
@@ -72,15 +86,8 @@ static void sso_conf_free(struct sso *c)
 
 int aws_sso_cache_key(const char *key, char hex[41])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
 	hex[0] = '\0';
-	if (!key || EVP_Digest(key, strlen(key), md, &n, EVP_sha1(), NULL) != 1 || n != 20)
-		return -1;
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return key ? util_sha1_hex(key, strlen(key), hex) : -1;
 }
 
 int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *out,
@@ -124,10 +131,180 @@ int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *ou
 	return 0;
 }
 
-/* The cached token: 0 with *token (wipe it), or -1 with *err. */
+/* A cache time: RFC 3339, or "2019-11-14T04:05:45UTC" as older CLIs
+ * wrote.  0, or -1. */
+static int cache_time(const char *s, time_t *out)
+{
+	char buf[64];
+	size_t n = strlen(s);
+
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n + 1);
+	if (n > 3 && strcmp(buf + n - 3, "UTC") == 0)
+		strcpy(buf + n - 3, "Z");
+	return util_rfc3339_parse(buf, out);
+}
+
+static void fmt_time(time_t t, char buf[40])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Server text made safe to show: control characters become '?', at most
+ * TEXT_MAX bytes; NULL when it quotes one of the secrets. */
+static char *tame(const char *s, const char *const *secrets, size_t n)
+{
+	char *t;
+
+	for (size_t i = 0; i < n; i++)
+		if (secrets[i] && strlen(secrets[i]) >= 4 && strstr(s, secrets[i]))
+			return NULL;
+	t = util_fmt("%.*s%s", TEXT_MAX, s, strlen(s) > TEXT_MAX ? "..." : "");
+	for (char *p = t; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return t;
+}
+
+/* Refresh the token in the cache file `root` through SSO OIDC's CreateToken
+ * (grantType refresh_token), as botocore's SSOTokenProvider does, and
+ * replace the cache file with what the CLI would write.  1 with *token (the
+ * new access token; wipe it); 0 when the cache lacks what it takes, -1 when
+ * the call failed, each with *why. */
+static int sso_refresh(const struct sso *c, json_t *root, time_t now, char **token,
+                       char **why)
+{
+	const char *rt, *cid, *csec, *regexp;
+	const char *secrets[3];
+	time_t reg;
+	json_t *req = NULL, *rep = NULL, *cache = NULL;
+	char *body = NULL, *url = NULL, *w = NULL, *text = NULL, *limit = NULL;
+	char when[40];
+	const char *hs[2] = { "Content-Type: application/json", "Expect:" };
+	struct aws_http_reply r = { 0 };
+	long timeout = sso_timeout_ms;
+	int g, rc = -1;
+
+	*token = NULL;
+	*why = NULL;
+	if (member_str(root, "refreshToken", &rt) <= 0) {
+		*why = strdup("the cached token has no refreshToken to renew it with");
+		return 0;
+	}
+	if (member_str(root, "clientId", &cid) <= 0 || member_str(root, "clientSecret", &csec) <= 0 ||
+	    member_str(root, "registrationExpiresAt", &regexp) <= 0 ||
+	    cache_time(regexp, &reg) < 0) {
+		*why = strdup("the cache holds no client registration (clientId, clientSecret, "
+		              "registrationExpiresAt) to renew the token with");
+		return 0;
+	}
+	if (reg <= now) {
+		fmt_time(reg, when);
+		*why = util_fmt("the client registration the token is renewed with expired at %s",
+		                when);
+		return 0;
+	}
+	secrets[0] = rt;
+	secrets[1] = cid;
+	secrets[2] = csec;
+	/* jansson's buffers are wiped when freed (util_secure_init) */
+	req = json_pack("{s:s,s:s,s:s,s:s}", "clientId", cid, "clientSecret", csec,
+	                "grantType", "refresh_token", "refreshToken", rt);
+	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	url = util_fmt("%s/token", c->oidc_url);
+	if (!body || !url)
+		goto done;
+	g = aws_http_request("POST", url, hs, 2, body, strlen(body), c->ca_bundle,
+	                     aws_url_is_loopback(c->oidc_url), timeout, &r, &w);
+	if (g == AWS_HTTP_TIMEOUT) {
+		limit = aws_http_limit_text(timeout);
+		*why = util_fmt("SSO OIDC at %s did not answer within %s", c->oidc_url,
+		                limit ? limit : "the time limit");
+		goto done;
+	}
+	if (g != AWS_HTTP_OK) {
+		*why = util_fmt("cannot reach SSO OIDC at %s: %s", c->oidc_url, w ? w : "?");
+		goto done;
+	}
+	rep = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
+	if (r.status != 200) {
+		const char *e = NULL, *d = NULL;
+		char *te = NULL, *td = NULL;
+		member_str(rep, "error", &e);
+		member_str(rep, "error_description", &d);
+		te = e ? tame(e, secrets, 3) : NULL;
+		td = d ? tame(d, secrets, 3) : NULL;
+		*why = util_fmt("SSO OIDC at %s refused to renew the token (HTTP %ld%s%s%s%s)",
+		                c->oidc_url, r.status, te ? ": " : "", te ? te : "",
+		                td ? ": " : "", td ? td : "");
+		free(te);
+		free(td);
+		goto done;
+	}
+	{
+		const char *at, *nrt;
+		json_t *exp = json_object_get(rep, "expiresIn");
+		json_int_t secs = json_is_integer(exp) ? json_integer_value(exp) : 0;
+		int has_rt;
+
+		if (member_str(rep, "accessToken", &at) <= 0 || secs <= 0 || secs > 366 * 86400 ||
+		    util_has_control(at) || (has_rt = member_str(rep, "refreshToken", &nrt)) < 0) {
+			*why = util_fmt("SSO OIDC at %s renewed the token, but its reply is not the "
+			                "expected JSON (accessToken, expiresIn)", c->oidc_url);
+			goto done;
+		}
+		/* the CLI's new cache entry: the registration kept, the new refresh
+		 * token when there is one */
+		fmt_time(now + (time_t)secs, when);
+		cache = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "startUrl", c->start_url,
+		                  "region", c->region, "accessToken", at, "expiresAt", when,
+		                  "clientId", cid, "clientSecret", csec,
+		                  "registrationExpiresAt", regexp);
+		if (cache && has_rt > 0 && json_object_set_new(cache, "refreshToken",
+		                                               json_string(nrt)) != 0) {
+			json_decref(cache);
+			cache = NULL;
+		}
+		text = cache ? json_dumps(cache, JSON_COMPACT) : NULL;
+		*token = strdup(at);
+		if (!text || !*token) {
+			util_wipe_free(*token);
+			*token = NULL;
+			goto done;
+		}
+	}
+	/* a failed write costs the next start another refresh, or a login */
+	free(w);
+	w = NULL;
+	if (util_write_private_file(c->cache_path, text, strlen(text), &w) < 0) {
+		free(w);
+		w = NULL;
+	}
+	rc = 1;
+done:
+	if (rc < 0 && !*why)
+		*why = strdup("out of memory");
+	json_decref(req);
+	json_decref(rep);
+	json_decref(cache);
+	util_wipe_free(body);
+	util_wipe_free(text);
+	aws_http_reply_free(&r);
+	free(url);
+	free(w);
+	free(limit);
+	return rc;
+}
+
+/* The cached token, renewed when it is about to expire and can be: 0 with
+ * *token (wipe it), or -1 with *err. */
 static int sso_read_token(const struct sso *c, time_t now, char **token, char **err)
 {
-	char *text = NULL, *why = NULL, when[40], exp_s[64];
+	char *text = NULL, *why = NULL, when[40];
 	size_t len = 0;
 	json_t *root;
 	const char *tok, *exp;
@@ -143,33 +320,37 @@ static int sso_read_token(const struct sso *c, time_t now, char **token, char **
 	}
 	if (!text) {
 		*err = util_fmt("no SSO login found for profile %s (%s does not exist): "
-		                "run: aws sso login --profile %s", c->profile, c->cache_path,
-		                c->profile);
+		                "run: %s", c->profile, c->cache_path, c->login);
 		return -1;
 	}
 	root = json_loadb(text, len, 0, NULL);
 	util_wipe_free(text);
 	if (member_str(root, "accessToken", &tok) <= 0 || member_str(root, "expiresAt", &exp) <= 0) {
 		*err = util_fmt("the SSO token cache %s has no accessToken and expiresAt: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
+		                "run: %s", c->cache_path, c->login);
 		goto done;
 	}
-	/* older CLIs wrote "2019-11-14T04:05:45UTC" */
-	snprintf(exp_s, sizeof exp_s, "%s", exp);
-	len = strlen(exp_s);
-	if (len > 3 && strcmp(exp_s + len - 3, "UTC") == 0)
-		strcpy(exp_s + len - 3, "Z");
-	if (util_rfc3339_parse(exp_s, &expires) < 0) {
+	if (cache_time(exp, &expires) < 0) {
 		*err = util_fmt("the SSO token cache %s has an expiresAt that is not a time: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
+		                "run: %s", c->cache_path, c->login);
 		goto done;
+	}
+	if (c->oidc_url && expires - now < SSO_REFRESH_WINDOW) {
+		int r = sso_refresh(c, root, now, token, &why);
+		if (r == 1) {
+			rc = 0;
+			goto done;
+		}
+		if (expires > now) {             /* not renewed, but still good */
+			free(why);
+			why = NULL;
+		}
 	}
 	if (expires <= now) {
-		struct tm tm;
-		gmtime_r(&expires, &tm);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		*err = util_fmt("the SSO session of profile %s expired at %s: "
-		                "run: aws sso login --profile %s", c->profile, when, c->profile);
+		fmt_time(expires, when);
+		*err = util_fmt("the SSO session of profile %s expired at %s%s%s%s: run: %s",
+		                c->profile, when, why ? " and could not be renewed (" : "",
+		                why ? why : "", why ? ")" : "", c->login);
 		goto done;
 	}
 	*token = strdup(tok);
@@ -179,6 +360,7 @@ static int sso_read_token(const struct sso *c, time_t now, char **token, char **
 	}
 	rc = 0;
 done:
+	free(why);
 	json_decref(root);
 	return rc;
 }
@@ -200,7 +382,7 @@ static int sso_fetch(const struct sso *c, time_t now, struct aws_credentials *ou
 		return -1;
 	if (util_has_control(token)) {
 		*err = util_fmt("the SSO token cache %s holds a malformed accessToken: "
-		                "run: aws sso login --profile %s", c->cache_path, c->profile);
+		                "run: %s", c->cache_path, c->login);
 		goto done;
 	}
 	acct = aws_uri_encode(c->account_id, strlen(c->account_id), false);
@@ -228,8 +410,8 @@ static int sso_fetch(const struct sso *c, time_t now, struct aws_credentials *ou
 		*err = util_fmt("the SSO portal refused the credentials (HTTP %ld): the SSO token "
 		                "expired or was revoked, or it gives no access to account %s with "
 		                "role %s (sso_account_id, sso_role_name of profile %s). "
-		                "run: aws sso login --profile %s",
-		                r.status, c->account_id, c->role_name, c->profile, c->profile);
+		                "run: %s",
+		                r.status, c->account_id, c->role_name, c->profile, c->login);
 	} else if (r.status != 200) {
 		*err = util_fmt("the SSO portal %s answered HTTP %ld to the credentials request "
 		                "(profile %s)", c->portal_url, r.status, c->profile);
@@ -344,6 +526,26 @@ static char *sso_read(const struct aws_cred_setup *s, const char *session, struc
 		               strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
 	}
 	sc->portal_url = url;
+	if (!url)
+		return strdup("out of memory");
+	/* SSO OIDC, to renew an sso-session's token: AWS_ENDPOINT_URL_SSO_OIDC
+	 * (service id "SSO OIDC"), as for the portal */
+	if (session) {
+		url = NULL;
+		if ((v = util_getenv("AWS_ENDPOINT_URL_SSO_OIDC")) &&
+		    !aws_profile_view_ignores_endpoints(f)) {
+			if (aws_url_check_endpoint(v, "AWS_ENDPOINT_URL_SSO_OIDC", false, &url, &lo,
+			                           &err) < 0)
+				return err;
+		} else {
+			url = util_fmt("https://oidc.%s.amazonaws.com%s", region,
+			               strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+		}
+		if (!(sc->oidc_url = url))
+			return strdup("out of memory");
+	}
+	sc->login = session ? util_fmt("aws sso login --sso-session %s", session)
+	                    : util_fmt("aws sso login --profile %s", f->name);
 	sc->profile = strdup(f->name);
 	sc->session = util_strdup_or_null(session);
 	sc->start_url = strdup(start);
@@ -353,7 +555,7 @@ static char *sso_read(const struct aws_cred_setup *s, const char *session, struc
 	sc->cache_path = util_fmt("%s/.aws/sso/cache/%s.json", home, hex);
 	sc->ca_bundle = util_strdup_or_null(s->ca_bundle);
 	sc->source = util_fmt("SSO (profile %s)", f->name);
-	if (!sc->portal_url || !sc->profile || (session && !sc->session) || !sc->start_url ||
+	if (!sc->login || !sc->profile || (session && !sc->session) || !sc->start_url ||
 	    !sc->region || !sc->account_id || !sc->role_name || !sc->cache_path ||
 	    (s->ca_bundle && !sc->ca_bundle) || !sc->source)
 		return strdup("out of memory");

@@ -20,7 +20,9 @@
 
 #include <openssl/crypto.h>
 
+#include "aws/clicache.h"
 #include "aws/http.h"
+#include "aws/mfa.h"
 #include "aws/profile.h"
 #include "aws/sigv4.h"
 #include "aws/url.h"
@@ -48,8 +50,11 @@ struct role {
 	char *role_arn;
 	char *session_name;           /* NULL: botocore-session-<now> */
 	char *external_id;            /* NULL: none */
+	char *serial;                 /* mfa_serial: a code is asked for; NULL: none */
 	int duration;                 /* 0: STS's default (one hour) */
 	char *source;                 /* "assume role (profile x)" */
+	char *cache_path;             /* the AWS CLI's cache entry for this role, or
+	                                 NULL (no home directory) */
 	struct aws_cred_chain *from;  /* where the source credentials come from */
 };
 
@@ -354,7 +359,8 @@ static char *default_session_name(const char *given, time_t now)
 
 /* The form body of AssumeRole (malloc'd), or NULL when out of memory:
  * Action=AssumeRole&Version=2011-06-15&RoleArn=...&RoleSessionName=...
- * [&DurationSeconds=N][&ExternalId=...], values URI-encoded. */
+ * [&DurationSeconds=N][&ExternalId=...][&SerialNumber=...], values
+ * URI-encoded, in the order of the API's members as botocore sends them. */
 static char *role_body(const struct role *a, time_t now)
 {
 	char *buf = NULL, *name = default_session_name(a->session_name, now), dur[24];
@@ -374,6 +380,8 @@ static char *role_body(const struct role *a, time_t now)
 	}
 	if (a->external_id && *a->external_id)
 		form_add(ms, "ExternalId", a->external_id);
+	if (a->serial)
+		form_add(ms, "SerialNumber", a->serial);   /* TokenCode follows: assume_role */
 	free(name);
 	return ms_close(ms, &buf, NULL);
 }
@@ -387,14 +395,31 @@ static bool quotes(const char *s, const char *const *secrets, size_t n)
 	return false;
 }
 
+/* AssumedRoleUser's Arn and AssumedRoleId in a reply, each malloc'd or
+ * NULL (for the AWS CLI's cache). */
+static void assumed_user(const char *xml, size_t len, char **arn, char **id)
+{
+	const char *u;
+	size_t un;
+
+	*arn = *id = NULL;
+	if (xml_elem(xml, len, "AssumedRoleUser", &u, &un)) {
+		if (xml_leaf(u, un, "Arn", arn) != 1)
+			*arn = NULL;
+		if (xml_leaf(u, un, "AssumedRoleId", id) != 1)
+			*id = NULL;
+	}
+}
+
 /* POST the form (up to AWS_STS_ATTEMPTS attempts) and read the reply.
  * `headers` are the lines to send; `action` and `subject` name the call in
  * messages ("AssumeRole", "role ARN (profile x)"); `secrets` are withheld
- * from STS's messages.  0, or -1 with *err. */
+ * from STS's messages.  With user_arn (and user_id), the reply's
+ * AssumedRoleUser too (NULL each when absent).  0, or -1 with *err. */
 static int sts_post(const struct aws_sts_conf *c, const char *const *headers, size_t nh,
                     const char *body, size_t blen, const char *action, const char *result,
                     const char *subject, const char *const *secrets, size_t nsecrets,
-                    struct aws_credentials *out, char **err)
+                    struct aws_credentials *out, char **user_arn, char **user_id, char **err)
 {
 	long limit = sts_timeout_ms;
 	char *last = NULL;
@@ -434,6 +459,8 @@ static int sts_post(const struct aws_sts_conf *c, const char *const *headers, si
 		}
 		if (r.status == 200 && p == 0) {
 			rc = 0;
+			if (user_arn)
+				assumed_user(r.body, r.len, user_arn, user_id);
 		} else if ((r.status == 429 || r.status >= 500) && attempt < AWS_STS_ATTEMPTS) {
 			aws_credentials_free(out);
 			last = util_fmt("HTTP %ld", r.status);
@@ -468,9 +495,13 @@ done:
 }
 
 /* Sign the POST with `src` (service sts) and ask STS for the role's
- * credentials.  0 with *out (source left NULL), or -1 with *err. */
+ * credentials; `code` is the MFA code (TokenCode) when the role has
+ * mfa_serial.  0 with *out (source left NULL) and the reply's
+ * AssumedRoleUser in *user_arn, *user_id (each NULL when absent), or -1
+ * with *err. */
 static int assume_role(const struct role *a, const struct aws_credentials *src, time_t now,
-                       struct aws_credentials *out, char **err)
+                       const char *code, struct aws_credentials *out, char **user_arn,
+                       char **user_id, char **err)
 {
 	const struct aws_sts_conf *c = &a->sts;
 	char *body = role_body(a, now), *subject = NULL;
@@ -498,9 +529,24 @@ static int assume_role(const struct role *a, const struct aws_credentials *src, 
 
 	memset(out, 0, sizeof *out);
 	*err = NULL;
+	*user_arn = *user_id = NULL;
 	subject = util_fmt("role %s (profile %s)", a->role_arn, a->profile);
 	if (!body || !subject)
 		goto done;
+	if (code) {
+		/* the code goes last, in a buffer that is wiped */
+		char *sb = NULL;
+		size_t sn = 0, sc = 0;
+		if (util_secure_append(&sb, &sn, &sc, body, strlen(body)) < 0 ||
+		    form_add_secure(&sb, &sn, &sc, "TokenCode", code) < 0) {
+			if (sb)
+				OPENSSL_cleanse(sb, sc);
+			free(sb);
+			goto done;
+		}
+		free(body);
+		body = sb;
+	}
 	rq.body = body;
 	rq.body_len = strlen(body);
 	if (aws_sigv4_sign(&sp, &rq, &sr) != 0) {
@@ -520,13 +566,13 @@ static int assume_role(const struct role *a, const struct aws_credentials *src, 
 		if (!lines[i])
 			goto done;
 	rc = sts_post(c, (const char *const *)lines, nl, body, strlen(body), "AssumeRole",
-	              "AssumeRoleResult", subject, secrets, 2, out, err);
+	              "AssumeRoleResult", subject, secrets, 2, out, user_arn, user_id, err);
 done:
 	if (rc < 0 && !*err)
 		*err = strdup("out of memory");
 	for (size_t i = 0; i < nl; i++)
 		util_wipe_free(lines[i]);
-	free(body);
+	util_wipe_free(body);
 	free(subject);
 	return rc;
 }
@@ -584,7 +630,7 @@ static int web_identity(const struct web_identity *w, time_t now, struct aws_cre
 		const char *secrets[] = { token };
 		rc = sts_post(c, (const char *const *)lines, 3, body, blen,
 		              "AssumeRoleWithWebIdentity", "AssumeRoleWithWebIdentityResult",
-		              subject, secrets, 1, out, err);
+		              subject, secrets, 1, out, NULL, NULL, err);
 	}
 done:
 	if (rc < 0 && !*err)
@@ -621,30 +667,63 @@ static void role_free(void *data)
 	free(d->role_arn);
 	free(d->session_name);
 	free(d->external_id);
+	free(d->serial);
 	free(d->source);
+	free(d->cache_path);
 	aws_cred_chain_free(d->from);
 	free(d);
 }
 
-/* The source credentials are resolved anew at each call, so a role whose
- * credentials expire is assumed again with fresh ones (a new SSO fetch, a
- * new credential_process run, the next role of a chain assumed again). */
+/* The role's credentials: the AWS CLI's cache entry for the same
+ * arguments while it has more than AWS_CLICACHE_WINDOW left, else a new
+ * AssumeRole.  The source credentials are resolved anew at each call, so a
+ * role whose credentials expire is assumed again with fresh ones (a new SSO
+ * fetch, a new credential_process run, the next role of a chain assumed
+ * again).  A role with mfa_serial needs a code (aws/mfa.h), asked for after
+ * the source credentials are found, and what it gives is written to the
+ * CLI's cache, so the next start within the session asks for none; a role
+ * without one is not written there (ddtree keeps it in memory), but an entry
+ * the CLI left is used. */
 static int role_load(const void *data, time_t now, struct aws_credentials *out, char **msg)
 {
 	const struct role *d = data;
 	struct aws_credentials src;
+	char code[16], *user_arn = NULL, *user_id = NULL, *why = NULL;
 	int r;
 
+	memset(out, 0, sizeof *out);
+	if (aws_clicache_load(d->cache_path, now, AWS_CLICACHE_WINDOW, out) == 1)
+		goto found;
 	if (aws_cred_chain_resolve(d->from, now, &src, msg) < 0) {
 		*msg = or_oom(*msg);
 		return AWS_CRED_ERROR;
 	}
-	r = assume_role(d, &src, now, out, msg);
+	if (d->serial && aws_mfa_code(d->profile, d->role_arn, d->serial, code, msg) < 0) {
+		aws_credentials_free(&src);
+		/* no code to be had (a refresh, no terminal): what is cached serves
+		 * while it lasts at all */
+		if (aws_clicache_load(d->cache_path, now, 60, out) == 1) {
+			free(*msg);
+			*msg = NULL;
+			goto found;
+		}
+		*msg = or_oom(*msg);
+		return AWS_CRED_ERROR;
+	}
+	r = assume_role(d, &src, now, d->serial ? code : NULL, out, &user_arn, &user_id, msg);
+	OPENSSL_cleanse(code, sizeof code);
 	aws_credentials_free(&src);
 	if (r < 0) {
 		*msg = or_oom(*msg);
 		return AWS_CRED_ERROR;
 	}
+	/* a failed write costs only the next start's prompt */
+	if (d->serial && d->cache_path &&
+	    aws_clicache_store(d->cache_path, out, user_arn, user_id, &why) < 0)
+		free(why);
+	free(user_arn);
+	free(user_id);
+found:
 	out->source = strdup(d->source);
 	if (!out->source) {
 		aws_credentials_free(out);
@@ -654,8 +733,17 @@ static int role_load(const void *data, time_t now, struct aws_credentials *out, 
 	return AWS_CRED_FOUND;
 }
 
+/* Asking for an MFA code: this role's, or a role's further down. */
+static bool role_interactive(const void *data)
+{
+	const struct role *d = data;
+
+	return d->serial || aws_cred_chain_interactive(d->from);
+}
+
 static const struct aws_cred_provider role_provider = {
 	.name = "assume role", .load = role_load, .free = role_free,
+	.interactive = role_interactive,
 };
 
 static int parse_duration(const char *v, int *out)
@@ -671,23 +759,6 @@ static int parse_duration(const char *v, int *out)
 	return 0;
 }
 
-static char *mfa_message(const struct aws_profile_view *f)
-{
-	char *msg = util_fmt(
-		"profile %s has mfa_serial: assuming role %s needs a code from your MFA device, "
-		"and ddtree cannot ask for one (its screen owns the terminal). Let the AWS CLI "
-		"ask instead: run `aws sts get-caller-identity --profile %s` once in a terminal "
-		"(it asks for the code and caches the role's credentials), and add a profile "
-		"that hands them to ddtree, e.g. in %s:\n"
-		"  [profile %s-ddtree]\n"
-		"  credential_process = aws configure export-credentials --profile %s\n"
-		"and run ddtree with --profile %s-ddtree.",
-		f->name, aws_profile_view_get_nonempty(f, "role_arn"), f->name, f->cfg_path, f->name,
-		f->name, f->name);
-
-	return or_oom(msg);
-}
-
 int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
                  aws_role_source_fn *source, void *ud)
 {
@@ -698,6 +769,7 @@ int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
 	const char *dur = aws_profile_view_get_nonempty(f, "duration_seconds");
 	const char *sn = aws_profile_view_get_nonempty(f, "role_session_name");
 	const char *ext = aws_profile_view_get_nonempty(f, "external_id");
+	const char *serial = aws_profile_view_get_nonempty(f, "mfa_serial");
 	char *where = util_fmt("assume role (role_arn) in profile %s", f->name);
 	struct role *d;
 	char *err = NULL;
@@ -718,8 +790,6 @@ int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
 		err = util_fmt("profile %s has role_arn but neither source_profile nor "
 		               "credential_source: add source_profile = <a profile whose "
 		               "credentials may assume role %s>", f->name, arn);
-	else if (aws_profile_view_get_nonempty(f, "mfa_serial"))
-		err = mfa_message(f);
 	else if (dur && parse_duration(dur, &d->duration) < 0)
 		err = util_fmt("duration_seconds of profile %s must be a whole number of seconds "
 		               "from 900 to 43200", f->name);
@@ -733,11 +803,27 @@ int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
 	d->role_arn = strdup(arn);
 	d->session_name = util_strdup_or_null(sn);
 	d->external_id = util_strdup_or_null(ext);
+	d->serial = util_strdup_or_null(serial);
 	d->source = util_fmt("assume role (profile %s)", f->name);
 	if (!d->profile || !d->role_arn || (sn && !d->session_name) ||
-	    (ext && !d->external_id) || !d->source) {
+	    (ext && !d->external_id) || (serial && !d->serial) || !d->source) {
 		role_free(d);
-		d = NULL;
+		return aws_cred_chain_add(c, &role_provider, where, NULL);
+	}
+	/* the AWS CLI's cache entry: none without a home directory, or for
+	 * arguments botocore could not have hashed (not UTF-8) */
+	{
+		struct aws_clicache_args ka = {
+			.role_arn = arn, .session_name = sn, .external_id = ext, .serial = serial,
+			.duration = d->duration,
+		};
+		const char *home = aws_profile_home();
+		char hex[41];
+		if (home && aws_clicache_key(&ka, hex) == 0 &&
+		    !(d->cache_path = aws_clicache_path(home, hex))) {
+			role_free(d);
+			d = NULL;
+		}
 	}
 	return aws_cred_chain_add(c, &role_provider, where, d);
 }

@@ -54,12 +54,16 @@ typedef char *aws_role_source_fn(const struct aws_cred_setup *s, const char *sp,
 /* The assume-role provider of s's profile: "not configured" without a
  * role_arn (or with web_identity_token_file, which makes it web identity),
  * an error for a misconfigured one (both or neither of source_profile and
- * credential_source, mfa_serial, a bad duration_seconds, a refused
+ * credential_source, a bad duration_seconds, a refused
  * AWS_ENDPOINT_URL_STS, whatever `source` refuses), else one that signs
  * AssumeRole with the credentials of the chain `source` built, resolved
- * anew each time the role's credentials near expiry.  Every configuration
- * error, loops included, is found here and reported when credentials are
- * asked for, before any request.  0, or -1 when out of memory. */
+ * anew each time the role's credentials near expiry.  With mfa_serial it
+ * sends SerialNumber and the TokenCode aws/mfa.h asks for (only at
+ * start-up), and writes what it gets to the AWS CLI's cache
+ * (aws/clicache.h); any role uses a valid entry found there.  Every
+ * configuration error, loops included, is found here and reported when
+ * credentials are asked for, before any request.  0, or -1 when out of
+ * memory. */
 int aws_role_add(struct aws_cred_chain *c, const struct aws_cred_setup *s,
                  aws_role_source_fn *source, void *ud);
 

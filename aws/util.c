@@ -3,6 +3,8 @@
 
 #include "aws/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #define HAVE_USABLE_SIZE 1
@@ -21,6 +25,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 char *util_vfmt(const char *f, va_list ap)
 {
@@ -162,6 +167,106 @@ bool util_has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return true;
 	return false;
+}
+
+int util_sha1_hex(const void *p, size_t n, char hex[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdn = 0;
+
+	hex[0] = '\0';
+	if (EVP_Digest(p, n, md, &mdn, EVP_sha1(), NULL) != 1 || mdn != 20)
+		return -1;
+	for (unsigned int i = 0; i < mdn; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/* ---- private files ------------------------------------------------------- */
+
+int util_mkdirs_private(const char *dir, char **err)
+{
+	char *p = strdup(dir);
+	struct stat st;
+
+	*err = NULL;
+	if (!p) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	/* each prefix that ends at a '/', then the whole path */
+	for (char *q = p + 1;; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		char c = *q;
+		*q = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			*err = util_fmt("cannot make the directory %s: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		*q = c;
+		if (!c)
+			break;
+	}
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		*err = util_fmt("%s is not a directory", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+int util_write_private_file(const char *path, const void *data, size_t len, char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp;
+	int fd;
+	size_t off = 0;
+
+	*err = NULL;
+	/* ".NAME.XXXXXX" beside it: the same file system, so rename is atomic */
+	tmp = slash ? util_fmt("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
+	            : util_fmt(".%s.XXXXXX", path);
+	if (!tmp) {
+		*err = strdup("out of memory");
+		return -1;
+	}
+	fd = mkstemp(tmp);          /* mode 0600 from the start */
+	if (fd < 0) {
+		*err = util_fmt("cannot write %s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0600) != 0)
+		goto fail;
+	while (off < len) {
+		ssize_t w = write(fd, (const char *)data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	*err = util_fmt("cannot write %s: %s", path, strerror(errno ? errno : EIO));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
 }
 
 /* ---- RFC 3339 ---------------------------------------------------------- */

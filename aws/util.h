@@ -42,6 +42,23 @@ const char *util_getenv(const char *name);
 /* True when s holds a control character (below 0x20, or DEL). */
 bool util_has_control(const char *s);
 
+/* The lower-case hex SHA-1 of n bytes (the AWS CLI names its cache files
+ * so).  0, or -1 (OpenSSL failure). */
+int util_sha1_hex(const void *p, size_t n, char hex[41]);
+
+/* ---- private files -------------------------------------------------------- */
+
+/* Make directory `dir` and its missing parents, each new one mode 0700 (the
+ * AWS CLI's ~/.aws/cli/cache).  0, or -1 with *err (naming the path). */
+int util_mkdirs_private(const char *dir, char **err);
+/* Replace the file at `path` with `len` bytes of data, atomically: a new
+ * file in the same directory, mode 0600 from its creation, written, synced
+ * and renamed over `path`, so a reader (ddtree, the AWS CLI) sees the old
+ * file or the new one and never a part, and no one else can read it at any
+ * moment.  The data may be a secret: it never appears in *err.  0, or -1
+ * with *err (the temporary file removed). */
+int util_write_private_file(const char *path, const void *data, size_t len, char **err);
+
 /* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
  * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */
 int util_rfc3339_parse(const char *s, time_t *out);

@@ -15,11 +15,13 @@
 #include "model/tables.h"
 #include "model/demo.h"
 #include "model/pager.h"
+#include "aws/mfa.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int cmd_tables(struct cli *cl, struct session *s);
@@ -367,7 +369,14 @@ int cli_main(int argc, char **argv)
 	}
 	int rc;
 	cli_errors_session(s);
-	if (cmd)
+	/* a role with mfa_serial asks for its code now, on the terminal, before
+	 * a command runs or the browser takes the screen (aws/mfa.h) */
+	const char *no_tty = getenv("DDTREE_SCRIPT") ? "DDTREE_SCRIPT is set" :
+	                     !isatty(STDIN_FILENO) ? "stdin is not a terminal" : NULL;
+	if (aws_mfa_prepare(s->conf.creds, time(NULL), no_tty, &err) != 0) {
+		rc = cli_error_lines(CLI_E_AWS, err ? err : "no credentials");
+		free(err);
+	} else if (cmd)
 		rc = cmd->fn(&cl, s);
 	else if (!isatty(STDIN_FILENO) && !getenv("DDTREE_SCRIPT")) {
 		rc = cli_error(CLI_E_USAGE, NULL,

@@ -214,10 +214,10 @@ rm -f "$HOME/.aws/credentials"
 
 # ---- configuration errors of several lines ------------------------------------------------
 printf '[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n[profile base]\naws_access_key_id = AKIDBASEBASE\naws_secret_access_key = x\n' >"$HOME/.aws/config"
-run mfa --endpoint-url "$E" --profile mfa tables
-check "a profile with mfa_serial exits 3 ($rc); the profile to add is shown on lines of their own" \
-	bash -c "[ $rc = 3 ] && grep -qx 'ddtree:   \[profile mfa-ddtree\]' '$WORK/mfa.err' &&
-	         grep -qx 'ddtree:   credential_process = aws configure export-credentials --profile mfa' '$WORK/mfa.err'"
+run mfa --endpoint-url "$E" --profile mfa tables </dev/null
+check "a profile with mfa_serial and no terminal exits 3 ($rc); the command to run is shown on a line of its own" \
+	bash -c "[ $rc = 3 ] && grep -q '^ddtree: profile mfa assumes role ' '$WORK/mfa.err' &&
+	         grep -qx 'ddtree:   aws sts get-caller-identity --profile mfa' '$WORK/mfa.err'"
 check "... never joined by ^J" never mfa.err '^J'
 rm -f "$HOME/.aws/config"
 mkdir -p "$HOME/.config/ddtree"

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Credentials from web services, end to end: `ddtree --profile sso-test
-# tables` against DynamoDB Local with SSO credentials from a fake SSO portal,
-# and without a profile with container credentials from a fake container
-# endpoint.  Both fakes are tests/tools/fakehttp on 127.0.0.1 (reached through
-# AWS_ENDPOINT_URL_SSO and AWS_CONTAINER_CREDENTIALS_FULL_URI); nothing else is
-# ever contacted.  No token or key may show in the output, the errors or the
-# --debug trace.
+# tables` against DynamoDB Local with SSO credentials from a fake SSO portal
+# (also after renewing an expired token through a fake SSO OIDC), and
+# without a profile with container credentials from a fake container
+# endpoint.  The fakes are tests/tools/fakehttp on 127.0.0.1 (reached through
+# AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC and
+# AWS_CONTAINER_CREDENTIALS_FULL_URI); nothing else is ever contacted.  No
+# token or key may show in the output, the errors or the --debug trace.
 # e2e: no-compat: about credentials: DynamoDB Local only answers `tables`
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 22
 
 BEARER="e2e-bearer-SECRET-$$"
 CT_TOKEN="e2e-container-SECRET-$$"
 trap 'fake_stop; t_cleanup' EXIT
 # no_secrets FILE...: none of the planted secrets is in the files
-no_secrets() { ! grep -qF -e "$BEARER" -e e2e-secret-SECRET -e e2e-session-SECRET -e "$CT_TOKEN" "$@"; }
+no_secrets() {
+	! grep -qF -e "$BEARER" -e e2e-secret-SECRET -e e2e-session-SECRET -e "$CT_TOKEN" \
+		-e e2e-refresh-SECRET -e e2e-client-SECRET -e e2e-new-bearer-SECRET "$@"
+}
 
 make_table "${PREFIX}sso" || echo "# make_table failed"
 
@@ -64,10 +68,35 @@ AWS_ENDPOINT_URL_SSO=$FAKE_URL timeout -k 5 60 "$DDTREE_BIN" --endpoint-url "$E"
 	--profile sso-test tables >"$WORK/cli.out" 2>"$WORK/cli.err"
 rc=$?
 check "an expired SSO token fails (exit $rc)" test "$rc" != 0
-check "and says: run: aws sso login --profile sso-test" \
-	grep -qF "run: aws sso login --profile sso-test" "$WORK/cli.err"
+check "and says: run: aws sso login --sso-session my-sso" \
+	grep -qF "run: aws sso login --sso-session my-sso" "$WORK/cli.err"
 check "without asking the portal" test "$(grep -c '^GET ' "$WORK/portal.log")" = "$n"
 fake_stop
+
+# ---- an expired token renewed through SSO OIDC (CreateToken) ---------------------
+printf '{"startUrl":"https://my-sso-portal.awsapps.com/start","region":"us-east-1","accessToken":"%s","expiresAt":"2020-01-01T00:00:00Z","refreshToken":"e2e-refresh-SECRET","clientId":"e2e-client-id","clientSecret":"e2e-client-SECRET","registrationExpiresAt":"2099-01-01T00:00:00Z"}\n' \
+	"$BEARER" >"$cache"
+printf '{"accessToken":"e2e-new-bearer-SECRET","tokenType":"Bearer","expiresIn":28800,"refreshToken":"e2e-refresh-SECRET-2"}' \
+	>"$WORK/create-token.json"
+fake_start "$WORK/oidc.log" --route "/token=200:$WORK/create-token.json" \
+	--route "/federation/credentials=200:$WORK/role.json"
+AWS_ENDPOINT_URL_SSO=$FAKE_URL AWS_ENDPOINT_URL_SSO_OIDC=$FAKE_URL timeout -k 5 60 "$DDTREE_BIN" \
+	--endpoint-url "$E" --profile sso-test --debug "$WORK/oidc.trace" tables \
+	>"$WORK/cli.out" 2>"$WORK/cli.err"
+rc=$?
+check "an expired token with a refresh token: renewed, exit 0 (got $rc)" cli_clean "$rc" 0
+check "CreateToken was asked with the refresh token, then the portal with the new token" \
+	sh -c "grep -qF '\"grantType\":\"refresh_token\",\"refreshToken\":\"e2e-refresh-SECRET\"' '$WORK/oidc.log' &&
+	       grep -qxF 'x-amz-sso_bearer_token: e2e-new-bearer-SECRET' '$WORK/oidc.log'"
+check "the token cache holds the new token and refresh token, mode 0600" \
+	sh -c "grep -qF '\"accessToken\":\"e2e-new-bearer-SECRET\"' '$cache' &&
+	       grep -qF '\"refreshToken\":\"e2e-refresh-SECRET-2\"' '$cache' &&
+	       [ \"\$(stat -c %a '$cache')\" = 600 ]"
+check "no token or key in the output, the errors or the trace" \
+	no_secrets "$WORK/cli.out" "$WORK/cli.err" "$WORK/oidc.trace"
+fake_stop
+printf '{"startUrl":"https://my-sso-portal.awsapps.com/start","region":"us-east-1","accessToken":"%s","expiresAt":"2099-01-01T00:00:00Z"}\n' \
+	"$BEARER" >"$cache"
 
 # ---- the portal refuses (403) ----------------------------------------------------
 sed -i 's/2020-01-01T00:00:00Z/2099-01-01T00:00:00Z/' "$cache"

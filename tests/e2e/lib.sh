@@ -3,6 +3,9 @@
 set -u
 : "${DDTREE_BIN:?DDTREE_BIN is not set (run through make check)}"
 : "${DDTREE_TEST_ENDPOINT:?DDTREE_TEST_ENDPOINT is not set (run through make check)}"
+# never the real instance metadata service (tests/harness/run-test sets it
+# too; e2e-imds.sh lifts it only for runs that name its loopback fake)
+export AWS_EC2_METADATA_DISABLED=true
 E=$DDTREE_TEST_ENDPOINT
 T_N=0
 T_FAILED=0

@@ -15,10 +15,12 @@
  * 60) without a request.  Only 127.0.0.1 is ever bound.
  *
  * --route answers by operation, as a DynamoDB endpoint would: a request
- * whose X-Amz-Target header ends in ".OP" (OP "*": any request) and, with
- * ~TEXT, whose body contains TEXT, gets that reply; the first matching route
- * wins, and only requests no route matches take the next --reply (with
- * routes and no --reply: 400 fakehttp#NoRoute).  HEADERFILE holds extra
+ * whose X-Amz-Target header ends in ".OP" (OP "*": any request; OP
+ * starting with "/": a request for exactly that path, its query aside, as
+ * for the instance metadata service) and, with ~TEXT, whose body contains
+ * TEXT, gets that reply; the first matching route wins, and only requests
+ * no route matches take the next --reply (with routes and no --reply: 400
+ * fakehttp#NoRoute).  HEADERFILE holds extra
  * header lines for the reply, sent as they are (bytes included) with CRLF.
  */
 #include "fakehttp.h"
@@ -84,6 +86,7 @@ static const char *reason(int status)
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
@@ -176,10 +179,18 @@ static const struct route *find_route(const struct fakehttp *s, const char *head
 	header_value(head, end, "X-Amz-Target", target, sizeof target);
 	const char *dot = strrchr(target, '.');
 	const char *op = dot ? dot + 1 : target;
+	/* the request line's path, without the query */
+	const char *sp = strchr(head, ' ');
+	const char *path = sp ? sp + 1 : "";
+	size_t plen = strcspn(path, " ?\r\n");
 	for (size_t i = 0; i < s->nroutes; i++) {
 		const struct route *r = &s->routes[i];
-		if (strcmp(r->op, "*") != 0 && strcmp(r->op, op) != 0)
+		if (r->op[0] == '/') {
+			if (strlen(r->op) != plen || strncmp(r->op, path, plen) != 0)
+				continue;
+		} else if (strcmp(r->op, "*") != 0 && strcmp(r->op, op) != 0) {
 			continue;
+		}
 		if (r->text && !memmem(body, blen, r->text, strlen(r->text)))
 			continue;
 		return r;

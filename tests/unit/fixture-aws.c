@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "aws/url.h"
 #include "tests/unit/fixture-aws.h"
 
 extern char **environ;
@@ -73,6 +74,14 @@ void fx_test_setup(void)
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	setenv("HOME", fx_home, 1);
 	fx_empty_home();
+}
+
+void fx_imds_on(const char *url)
+{
+	assert_non_null(url);
+	assert_true(aws_url_is_loopback(url));
+	assert_int_equal(setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1), 0);
+	unsetenv("AWS_EC2_METADATA_DISABLED");
 }
 
 char *fx_path(const char *rel)

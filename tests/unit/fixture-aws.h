@@ -1,5 +1,6 @@
 /* tests/unit/fixture-aws.h: what the unit tests of aws/'s configuration and
- * credential providers share (test-config, test-credfetch, test-sts).
+ * credential providers share (test-config, test-credfetch, test-sts,
+ * test-imds, test-mfa).
  *
  * A temporary HOME (so the real ~/.aws is never read) holding the profile
  * files, an environment without any AWS_* setting but
@@ -35,6 +36,12 @@ void fx_group_teardown(void);
 /* Before each test: no AWS_* variables but AWS_EC2_METADATA_DISABLED=true,
  * HOME set to the temporary one, emptied. */
 void fx_test_setup(void);
+
+/* Let IMDS be asked, at `url` only, which must be on this machine (the
+ * fake server): AWS_EC2_METADATA_SERVICE_ENDPOINT set, and
+ * AWS_EC2_METADATA_DISABLED unset.  The real 169.254.169.254 is never
+ * asked by a test. */
+void fx_imds_on(const char *url);
 
 /* Unset every AWS_* variable. */
 void fx_clear_aws_env(void);

@@ -319,6 +319,8 @@ static void nothing_found_lists_sources(void **state)
 		"config file",
 		"container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI): not set",
+		"EC2 instance metadata (IMDS at http://169.254.169.254): disabled "
+		"(AWS_EC2_METADATA_DISABLED=true)",
 	};
 	const char *last;
 
@@ -917,13 +919,12 @@ static void unsupported_sources_explained(void **state)
 	free(err);
 	aws_conf_free(&c);
 
-	/* an IMDS source is explained, with the workaround */
+	/* IMDS is supported (tests/unit/test-imds.c), and disabled here */
 	o.profile = "imds";
 	fx_resolve_ok(&o, &c);
 	err = fx_creds_err(&c, 1000);
-	fx_assert_contains(err, "not supported: IMDS");
-	fx_assert_contains(err, "credential_process = aws configure export-credentials --profile imds");
-	fx_assert_contains(err, "--profile imds-ddtree");
+	fx_assert_contains(err, "credential_source = Ec2InstanceMetadata, but found no credentials");
+	fx_assert_contains(err, "disabled (AWS_EC2_METADATA_DISABLED=true)");
 	free(err);
 	aws_conf_free(&c);
 

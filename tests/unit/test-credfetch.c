@@ -1,14 +1,17 @@
 /* tests/unit/test-credfetch.c: the SSO and container credential providers
- * (aws/sso.c, aws/container.c) and their places in the chain (aws/config.c).
+ * (aws/sso.c, aws/container.c) and their places in the chain (aws/config.c),
+ * and the renewal of an SSO token through SSO OIDC.
  *
  * Every request goes to tests/tools/fakehttp.c running on a thread of this
  * process, bound to 127.0.0.1; AWS_ENDPOINT_URL_SSO and
  * AWS_CONTAINER_CREDENTIALS_FULL_URI point at it.  Nothing here ever reaches
- * another address: the forbidden-host cases are refused before any request,
+ * another address (AWS_ENDPOINT_URL_SSO_OIDC points at it too, for the
+ * token's renewal): the forbidden-host cases are refused before any request,
  * and RELATIVE_URI is only turned into a URL, never fetched.  HOME is a fresh
  * temporary directory and every AWS_* variable is cleared before each test
  * (tests/unit/fixture-aws.c, shared with test-config and test-sts).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -44,8 +47,16 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
+#define REFRESH "sso-refresh-SECRET-1"
+#define CLIENT_ID "sso-client-id-SECRET"
+#define CLIENT_SECRET "sso-client-secret-SECRET"
+#define NEW_BEARER "sso-new-bearer-SECRET"
+#define NEW_REFRESH "sso-new-refresh-SECRET"
+
 static const char *const secrets[] = { BEARER, SSO_SK, SSO_TOK, CT_TOKEN,
-                                       "ct-secret-SECRET", "ct-token-SECRET", NULL };
+                                       "ct-secret-SECRET", "ct-token-SECRET", REFRESH,
+                                       CLIENT_ID, CLIENT_SECRET, NEW_BEARER, NEW_REFRESH,
+                                       NULL };
 
 static int group_setup(void **state)
 {
@@ -198,7 +209,7 @@ static void sso_expired_token(void **state)
 	fx_resolve("sso-test", &c);
 	err = fx_creds_err(&c, 1900000000);
 	fx_assert_contains(err, "expired at 2026-11-23T12:00:00Z");
-	fx_assert_contains(err, "run: aws sso login --profile sso-test");
+	fx_assert_contains(err, "run: aws sso login --sso-session my-sso");
 	free(err);
 	assert_int_equal(fakehttp_requests(s), 0);     /* refused before asking */
 
@@ -209,7 +220,7 @@ static void sso_expired_token(void **state)
 	err = fx_creds_err(&c, 1000);
 	fx_assert_contains(err, "no SSO login found for profile sso-test");
 	fx_assert_contains(err, MY_SSO_SHA1 ".json");
-	fx_assert_contains(err, "run: aws sso login --profile sso-test");
+	fx_assert_contains(err, "run: aws sso login --sso-session my-sso");
 	free(err);
 
 	/* a cache file without a token */
@@ -245,11 +256,11 @@ static void sso_portal_errors(void **state)
 	fx_assert_contains(err, "HTTP 403");
 	fx_assert_contains(err, "expired or was revoked");
 	fx_assert_contains(err, "no access to account 111122223333 with role ReadOnly");
-	fx_assert_contains(err, "run: aws sso login --profile sso-test");
+	fx_assert_contains(err, "run: aws sso login --sso-session my-sso");
 	free(err);
 	err = fx_creds_err(&c, 1000);             /* 401 */
 	fx_assert_contains(err, "HTTP 401");
-	fx_assert_contains(err, "run: aws sso login --profile sso-test");
+	fx_assert_contains(err, "run: aws sso login --sso-session my-sso");
 	free(err);
 	err = fx_creds_err(&c, 1000);             /* incomplete */
 	fx_assert_contains(err, "not the expected JSON");
@@ -355,6 +366,266 @@ static void sso_chain_slot(void **state)
 	aws_conf_free(&c);
 	assert_int_equal(fakehttp_requests(s), 1);
 	fakehttp_stop(s);
+}
+
+/* ---- renewing the token (SSO OIDC CreateToken) --------------------------- */
+
+/* A token the CLI cached with what renews it: a refresh token and the
+ * client registration. */
+#define REFRESHABLE(expires, reg_expires) "{\"startUrl\":\"https://my-sso-portal.awsapps.com/start\"," \
+	"\"region\":\"us-east-1\",\"accessToken\":\"" BEARER "\",\"expiresAt\":\"" expires "\"," \
+	"\"refreshToken\":\"" REFRESH "\",\"clientId\":\"" CLIENT_ID "\"," \
+	"\"clientSecret\":\"" CLIENT_SECRET "\",\"registrationExpiresAt\":\"" reg_expires "\"}"
+#define CREATE_TOKEN "{\"accessToken\":\"" NEW_BEARER "\",\"tokenType\":\"Bearer\"," \
+	"\"expiresIn\":28800,\"refreshToken\":\"" NEW_REFRESH "\"}"
+#define NOW 1800000000      /* 2027-01-15T08:00:00Z */
+
+/* The SSO test profile, its cache holding `cache`, the portal and SSO OIDC
+ * both at the fake server s. */
+static void sso_setup(struct fakehttp *s, const char *cache, struct aws_conf *c)
+{
+	fx_write(".aws/config", SSO_CONFIG);
+	fx_write(".aws/sso/cache/" MY_SSO_SHA1 ".json", cache);
+	setenv("AWS_ENDPOINT_URL_SSO", fakehttp_url(s), 1);
+	setenv("AWS_ENDPOINT_URL_SSO_OIDC", fakehttp_url(s), 1);
+	fx_resolve("sso-test", c);
+}
+
+/* How many times s occurs in hay. */
+static int count(const char *hay, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+static char *cache_text(void)
+{
+	char *p = fx_path(".aws/sso/cache/" MY_SSO_SHA1 ".json"), *t = fx_read_path(p);
+
+	free(p);
+	return t;
+}
+
+/* Less than 15 minutes left (or none): renewed, the cache replaced as the
+ * CLI replaces it, the portal asked with the new token. */
+static void sso_refresh(void **state)
+{
+	static const struct fakehttp_reply plan[] = {
+		{ 200, CREATE_TOKEN, 0 }, { 200, ROLE_JSON("1900000000000"), 0 },
+	};
+	static const char *const cached[] = {
+		REFRESHABLE("2027-01-15T08:05:00Z", "2100-01-01T00:00:00Z"),   /* 5 min left */
+		REFRESHABLE("2027-01-15T07:59:00Z", "2100-01-01T00:00:00UTC"), /* expired */
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct fakehttp *s = fx_serve(plan, 2);
+		struct aws_conf c;
+		struct aws_credentials cr;
+		struct stat st;
+		char *log, *text, *path = fx_path(".aws/sso/cache/" MY_SSO_SHA1 ".json");
+		char *dir = fx_path(".aws/sso/cache");
+		DIR *d;
+		struct dirent *de;
+		int files = 0;
+
+		unlink(fx_log_path);
+		sso_setup(s, cached[i], &c);
+		fx_creds_ok(&c, NOW, &cr);
+		assert_string_equal(cr.access_key_id, SSO_AK);
+		aws_credentials_free(&cr);
+		aws_conf_free(&c);
+		assert_int_equal(fakehttp_requests(s), 2);
+
+		log = fx_read_log();
+		fx_assert_contains(log, "POST /token HTTP/1.1\n");
+		fx_assert_contains(log, "\nContent-Type: application/json\n");
+		fx_assert_contains(log, "{\"clientId\":\"" CLIENT_ID "\",\"clientSecret\":\""
+		                   CLIENT_SECRET "\",\"grantType\":\"refresh_token\","
+		                   "\"refreshToken\":\"" REFRESH "\"}");
+		assert_true(strstr(log, "POST /token") < strstr(log, "GET /federation/credentials"));
+		fx_assert_contains(log, "\nx-amz-sso_bearer_token: " NEW_BEARER "\n");
+		assert_null(strstr(log, "x-amz-sso_bearer_token: " BEARER "\n"));
+		assert_null(strstr(log, "Authorization"));
+		free(log);
+
+		/* the new cache: the CLI's fields, mode 0600, nothing else left */
+		text = cache_text();
+		fx_assert_contains(text, "\"startUrl\":\"https://my-sso-portal.awsapps.com/start\"");
+		fx_assert_contains(text, "\"region\":\"us-east-1\"");
+		fx_assert_contains(text, "\"accessToken\":\"" NEW_BEARER "\"");
+		fx_assert_contains(text, "\"expiresAt\":\"2027-01-15T16:00:00Z\"");   /* NOW + 8 h */
+		fx_assert_contains(text, "\"refreshToken\":\"" NEW_REFRESH "\"");
+		fx_assert_contains(text, "\"clientId\":\"" CLIENT_ID "\"");
+		fx_assert_contains(text, "\"clientSecret\":\"" CLIENT_SECRET "\"");
+		fx_assert_contains(text, i == 0 ? "\"registrationExpiresAt\":\"2100-01-01T00:00:00Z\""
+		                                : "\"registrationExpiresAt\":\"2100-01-01T00:00:00UTC\"");
+		assert_null(strstr(text, REFRESH "\""));
+		free(text);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		d = opendir(dir);
+		assert_non_null(d);
+		while ((de = readdir(d)))
+			files += de->d_name[0] != '.' || (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."));
+		closedir(d);
+		assert_int_equal(files, 1);
+
+		/* the next fetch uses the new token as it is */
+		fx_resolve("sso-test", &c);
+		fx_creds_ok(&c, NOW, &cr);
+		aws_credentials_free(&cr);
+		aws_conf_free(&c);
+		assert_int_equal(fakehttp_requests(s), 3);
+		log = fx_read_log();
+		assert_int_equal(count(log, "POST /token "), 1);
+		assert_int_equal(count(log, "GET /federation/credentials"), 2);
+		assert_int_equal(count(log, "x-amz-sso_bearer_token: " NEW_BEARER "\n"), 2);
+		free(log);
+		free(path);
+		free(dir);
+		fakehttp_stop(s);
+	}
+}
+
+/* Renewal refused: an expired token is an error that says what to run, a
+ * token still valid is used as it is; the cache stays as it was. */
+static void sso_refresh_refused(void **state)
+{
+	static const struct fakehttp_reply plan[] = {
+		{ 400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid refresh token "
+		  "provided\"}", 0 },
+		{ 400, "{\"error\":\"invalid_grant\",\"error_description\":\"bad " REFRESH "\"}", 0 },
+		{ 400, "{\"error\":\"invalid_grant\"}", 0 },
+		{ 200, ROLE_JSON("1900000000000"), 0 },
+	};
+	struct fakehttp *s = fx_serve(plan, 4);
+	struct aws_conf c;
+	struct aws_credentials cr;
+	char *err, *text, *log;
+	static const char expired[] = REFRESHABLE("2027-01-15T07:59:00Z", "2100-01-01T00:00:00Z");
+
+	sso_setup(s, expired, &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "the SSO session of profile sso-test expired at "
+	                   "2027-01-15T07:59:00Z and could not be renewed (SSO OIDC at ");
+	fx_assert_contains(err, "refused to renew the token (HTTP 400: invalid_grant: Invalid "
+	                   "refresh token provided)): run: aws sso login --sso-session my-sso");
+	free(err);
+	/* a description that quotes a secret is left out */
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "(HTTP 400: invalid_grant)");
+	free(err);
+	aws_conf_free(&c);
+	text = cache_text();
+	assert_string_equal(text, expired);
+	free(text);
+	assert_int_equal(fakehttp_requests(s), 2);
+
+	/* still valid for 4 minutes: used as it is */
+	sso_setup(s, REFRESHABLE("2027-01-15T08:04:00Z", "2100-01-01T00:00:00Z"), &c);
+	fx_creds_ok(&c, NOW, &cr);
+	assert_string_equal(cr.access_key_id, SSO_AK);
+	aws_credentials_free(&cr);
+	aws_conf_free(&c);
+	log = fx_read_log();
+	fx_assert_contains(log, "\nx-amz-sso_bearer_token: " BEARER "\n");
+	free(log);
+	assert_int_equal(fakehttp_requests(s), 4);
+	fakehttp_stop(s);
+}
+
+/* What renewing takes, and what is not renewed; no request for any. */
+static void sso_refresh_impossible(void **state)
+{
+	static const struct fakehttp_reply plan[] = { { 200, CREATE_TOKEN, 0 } };
+	struct fakehttp *s = fx_serve(plan, 1);
+	struct aws_conf c;
+	char *err;
+
+	sso_setup(s, TOKEN_CACHE("2027-01-15T07:59:00Z"), &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "could not be renewed (the cached token has no refreshToken to "
+	                   "renew it with): run: aws sso login --sso-session my-sso");
+	free(err);
+	aws_conf_free(&c);
+	sso_setup(s, REFRESHABLE("2027-01-15T07:59:00Z", "2027-01-01T00:00:00Z"), &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "the client registration the token is renewed with expired at "
+	                   "2027-01-01T00:00:00Z");
+	free(err);
+	aws_conf_free(&c);
+	sso_setup(s, "{\"accessToken\":\"" BEARER "\",\"expiresAt\":\"2027-01-15T07:59:00Z\","
+	          "\"refreshToken\":\"" REFRESH "\"}", &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "no client registration (clientId, clientSecret, "
+	                   "registrationExpiresAt)");
+	free(err);
+	aws_conf_free(&c);
+
+	/* a legacy profile (sso_start_url in the profile) is never renewed, as
+	 * in botocore; the login names the profile */
+	fx_write(".aws/config", "[profile old]\nsso_start_url = https://my-sso-portal.awsapps.com/start\n"
+	         "sso_region = us-east-1\nsso_account_id = 1\nsso_role_name = r\n");
+	fx_write(".aws/sso/cache/" START_URL_SHA1 ".json",
+	         REFRESHABLE("2027-01-15T07:59:00Z", "2100-01-01T00:00:00Z"));
+	fx_resolve("old", &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "the SSO session of profile old expired at 2027-01-15T07:59:00Z: "
+	                   "run: aws sso login --profile old");
+	free(err);
+	aws_conf_free(&c);
+	assert_int_equal(fakehttp_requests(s), 0);
+	fakehttp_stop(s);
+}
+
+/* SSO OIDC answers nonsense, or not in time. */
+static void sso_refresh_errors(void **state)
+{
+	static const struct fakehttp_reply plan[] = {
+		{ 200, "not json " NEW_BEARER, 0 },
+		{ 200, "{\"accessToken\":\"" NEW_BEARER "\"}", 0 },
+		{ 200, "{\"accessToken\":\"x\\ny\",\"expiresIn\":3600}", 0 },
+		{ 200, CREATE_TOKEN, 1500 },
+	};
+	struct fakehttp *s = fx_serve(plan, 4);
+	struct aws_conf c;
+	char *err, *url;
+
+	sso_setup(s, REFRESHABLE("2027-01-15T07:59:00Z", "2100-01-01T00:00:00Z"), &c);
+	for (int i = 0; i < 3; i++) {
+		err = fx_creds_err(&c, NOW);
+		fx_assert_contains(err, "renewed the token, but its reply is not the expected JSON "
+		                   "(accessToken, expiresIn)");
+		fx_assert_contains(err, "run: aws sso login --sso-session my-sso");
+		free(err);
+	}
+	aws_sso_set_timeout_ms(300);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "did not answer within 0.300 s");
+	free(err);
+	aws_conf_free(&c);
+	url = strdup(fakehttp_url(s));
+	fakehttp_stop(s);
+	setenv("AWS_ENDPOINT_URL_SSO_OIDC", url, 1);
+	fx_resolve("sso-test", &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "cannot reach SSO OIDC at ");
+	free(err);
+	aws_conf_free(&c);
+	free(url);
+
+	/* the refresh token never goes over plain http to another machine */
+	setenv("AWS_ENDPOINT_URL_SSO_OIDC", "http://oidc.example.invalid", 1);
+	fx_resolve("sso-test", &c);
+	err = fx_creds_err(&c, NOW);
+	fx_assert_contains(err, "AWS_ENDPOINT_URL_SSO_OIDC");
+	fx_assert_contains(err, "plain http://");
+	free(err);
+	aws_conf_free(&c);
 }
 
 static void sso_parse_reply(void **state)
@@ -676,6 +947,10 @@ int main(void)
 		TEST(sso_portal_errors),
 		TEST(sso_misconfigured),
 		TEST(sso_chain_slot),
+		TEST(sso_refresh),
+		TEST(sso_refresh_refused),
+		TEST(sso_refresh_impossible),
+		TEST(sso_refresh_errors),
 		TEST(sso_parse_reply),
 		TEST(container_full_uri),
 		TEST(container_forbidden_host),

@@ -1,5 +1,5 @@
-/* tests/unit/test-util.c: aws/util.c's helpers for secrets in memory, and
- * its RFC 3339 parser.
+/* tests/unit/test-util.c: aws/util.c's helpers for secrets in memory, its
+ * RFC 3339 parser, UTF-8 decoder, SHA-1 names and private files.
  *
  * libcurl allocates through this test's functions (curl_global_init_mem,
  * before anything else), so the test sees what a block held when libcurl
@@ -9,12 +9,14 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -224,6 +226,73 @@ static void strdup_or_null(void **st)
 	free(s);
 }
 
+/* SHA-1 hex: the AWS CLI's cache file names */
+static void sha1_hex(void **state)
+{
+	char hex[41];
+
+	(void)state;
+	assert_int_equal(util_sha1_hex("my-sso", 6, hex), 0);
+	assert_string_equal(hex, "0ad374308c5a4e22f723adf10145eafad7c4031c");
+	assert_int_equal(util_sha1_hex("", 0, hex), 0);
+	assert_string_equal(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
+/* A private file replaced atomically: mode 0600, no temporary file left,
+ * the directory made with its parents (0700) */
+static void private_files(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[256], sub[300], path[340], *err = NULL;
+	struct stat st;
+	FILE *f;
+	char buf[64] = "";
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/ddtree-test-util-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/a/b/cache", dir);
+	assert_int_equal(util_mkdirs_private(sub, &err), 0);
+	assert_null(err);
+	assert_int_equal(util_mkdirs_private(sub, &err), 0);   /* it exists: fine */
+	assert_int_equal(stat(sub, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+
+	snprintf(path, sizeof path, "%s/k.json", sub);
+	assert_int_equal(util_write_private_file(path, "{\"a\":1}", 7, &err), 0);
+	assert_int_equal(util_write_private_file(path, "{\"b\":2}", 7, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "{\"b\":2}");
+	d = opendir(sub);                   /* only k.json: no temporary file left */
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' || (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")))
+			n++;
+	closedir(d);
+	assert_int_equal(n, 1);
+
+	/* a file where a directory should be; a directory that is not there */
+	assert_int_equal(util_mkdirs_private(path, &err), -1);
+	assert_non_null(strstr(err, "k.json is not a directory"));
+	free(err);
+	snprintf(path, sizeof path, "%s/none/k.json", dir);
+	assert_int_equal(util_write_private_file(path, "x", 1, &err), -1);
+	assert_non_null(strstr(err, "cannot write"));
+	assert_non_null(strstr(err, "none/k.json"));
+	free(err);
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, rec_free, rec_realloc, strdup,
@@ -238,6 +307,8 @@ int main(void)
 		cmocka_unit_test(rfc3339),
 		cmocka_unit_test(utf8_decode),
 		cmocka_unit_test(strdup_or_null),
+		cmocka_unit_test(sha1_hex),
+		cmocka_unit_test(private_files),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
