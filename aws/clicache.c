@@ -110,34 +110,6 @@ char *aws_clicache_path(const char *home, const char hex[41])
 	return util_fmt("%s/.aws/cli/cache/%s.json", home, hex);
 }
 
-/* A string member: 1 non-empty string, 0 absent or null, -1 other. */
-static int member_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || !*json_string_value(v))
-		return -1;
-	*out = json_string_value(v);
-	return 1;
-}
-
-/* An expiration as the CLI writes it ("...UTC") or RFC 3339: 0, or -1. */
-static int parse_expiration(const char *s, time_t *out)
-{
-	char buf[64];
-	size_t n = strlen(s);
-
-	if (n >= sizeof buf)
-		return -1;
-	memcpy(buf, s, n + 1);
-	if (n > 3 && strcmp(buf + n - 3, "UTC") == 0)
-		strcpy(buf + n - 3, "Z");
-	return util_rfc3339_parse(buf, out);
-}
-
 int aws_clicache_load(const char *path, time_t now, time_t min_left,
                       struct aws_credentials *out)
 {
@@ -156,9 +128,9 @@ int aws_clicache_load(const char *path, time_t now, time_t min_left,
 	root = json_loadb(text, len, 0, NULL);
 	util_wipe_free(text);
 	cr = json_object_get(root, "Credentials");
-	if (json_is_object(cr) && member_str(cr, "AccessKeyId", &ak) > 0 &&
-	    member_str(cr, "SecretAccessKey", &sk) > 0 && member_str(cr, "SessionToken", &tok) > 0 &&
-	    member_str(cr, "Expiration", &exp) > 0 && parse_expiration(exp, &expires) == 0 &&
+	if (json_is_object(cr) && util_json_str(cr, "AccessKeyId", &ak) > 0 &&
+	    util_json_str(cr, "SecretAccessKey", &sk) > 0 && util_json_str(cr, "SessionToken", &tok) > 0 &&
+	    util_json_str(cr, "Expiration", &exp) > 0 && util_cli_time_parse(exp, &expires) == 0 &&
 	    expires - now > min_left) {
 		out->access_key_id = strdup(ak);
 		out->secret_access_key = strdup(sk);

@@ -32,20 +32,6 @@ void aws_container_set_timing(long attempt_ms, long pause_ms)
 	container_pause_ms = pause_ms > 0 ? pause_ms : CONTAINER_PAUSE_MS;
 }
 
-/* A string member: 1 non-empty string, 0 absent or null, -1 other. */
-static int member_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || !*json_string_value(v))
-		return -1;
-	*out = json_string_value(v);
-	return 1;
-}
-
 void aws_container_conf_free(struct aws_container_conf *c)
 {
 	if (!c)
@@ -229,16 +215,16 @@ int aws_container_parse_reply(const char *json, size_t len, const char *what,
 		*err = util_fmt("%s: the reply is not a JSON object", what);
 		goto fail;
 	}
-	if (member_str(root, "AccessKeyId", &ak) <= 0 ||
-	    member_str(root, "SecretAccessKey", &sk) <= 0) {
+	if (util_json_str(root, "AccessKeyId", &ak) <= 0 ||
+	    util_json_str(root, "SecretAccessKey", &sk) <= 0) {
 		*err = util_fmt("%s: the reply has no AccessKeyId and SecretAccessKey strings", what);
 		goto fail;
 	}
-	if (member_str(root, "Token", &tok) < 0) {
+	if (util_json_str(root, "Token", &tok) < 0) {
 		*err = util_fmt("%s: the reply's Token is not a string", what);
 		goto fail;
 	}
-	r = member_str(root, "Expiration", &exp);
+	r = util_json_str(root, "Expiration", &exp);
 	if (r < 0 || (r > 0 && util_rfc3339_parse(exp, &out->expiration) < 0)) {
 		*err = util_fmt("%s: the reply's Expiration is not an RFC 3339 time", what);
 		goto fail;

@@ -387,20 +387,6 @@ static int imds_get(const struct aws_imds_conf *c, const char *path, const char 
 
 /* ---- the credentials --------------------------------------------------- */
 
-/* A string member: 1 non-empty string, 0 absent or null, -1 other. */
-static int member_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || !*json_string_value(v))
-		return -1;
-	*out = json_string_value(v);
-	return 1;
-}
-
 /* Server text made safe to show: control characters become '?', at most
  * TEXT_MAX bytes. */
 static char *tame(const char *s)
@@ -431,9 +417,9 @@ int aws_imds_parse_credentials(const char *json, size_t len, struct aws_credenti
 	}
 	/* an error the service explains ({"Code":"AssumeRoleUnauthorizedAccess",
 	 * "Message":...}): botocore logs it and finds nothing */
-	if (member_str(root, "Code", &code) > 0 && strcmp(code, "Success") != 0) {
+	if (util_json_str(root, "Code", &code) > 0 && strcmp(code, "Success") != 0) {
 		char *c = tame(code), *m = NULL;
-		if (member_str(root, "Message", &msg) > 0)
+		if (util_json_str(root, "Message", &msg) > 0)
 			m = tame(msg);
 		*err = util_fmt("the instance metadata service has no credentials for the role: "
 		                "%s%s%s", c ? c : "?", m ? ": " : "", m ? m : "");
@@ -442,9 +428,9 @@ int aws_imds_parse_credentials(const char *json, size_t len, struct aws_credenti
 		json_decref(root);
 		return -1;
 	}
-	if (member_str(root, "AccessKeyId", &ak) <= 0 ||
-	    member_str(root, "SecretAccessKey", &sk) <= 0 || member_str(root, "Token", &tok) <= 0 ||
-	    member_str(root, "Expiration", &exp) <= 0 ||
+	if (util_json_str(root, "AccessKeyId", &ak) <= 0 ||
+	    util_json_str(root, "SecretAccessKey", &sk) <= 0 || util_json_str(root, "Token", &tok) <= 0 ||
+	    util_json_str(root, "Expiration", &exp) <= 0 ||
 	    util_rfc3339_parse(exp, &out->expiration) < 0) {
 		json_decref(root);
 		out->expiration = 0;

@@ -53,20 +53,6 @@ struct sso {
 	char *source;         /* "SSO (profile x)" */
 };
 
-/* A string member: 1 non-empty string, 0 absent or null, -1 other. */
-static int member_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || !*json_string_value(v))
-		return -1;
-	*out = json_string_value(v);
-	return 1;
-}
-
 static void sso_conf_free(struct sso *c)
 {
 	free(c->profile);
@@ -105,9 +91,9 @@ int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *ou
 	root = json_loadb(json, len, 0, &jerr);   /* jerr may quote a secret: unused */
 	rc = json_object_get(root, "roleCredentials");
 	exp = json_object_get(rc, "expiration");
-	if (!json_is_object(rc) || member_str(rc, "accessKeyId", &ak) <= 0 ||
-	    member_str(rc, "secretAccessKey", &sk) <= 0 ||
-	    member_str(rc, "sessionToken", &tok) <= 0 || !json_is_number(exp)) {
+	if (!json_is_object(rc) || util_json_str(rc, "accessKeyId", &ak) <= 0 ||
+	    util_json_str(rc, "secretAccessKey", &sk) <= 0 ||
+	    util_json_str(rc, "sessionToken", &tok) <= 0 || !json_is_number(exp)) {
 		json_decref(root);
 		*err = strdup(bad);
 		return -1;
@@ -129,21 +115,6 @@ int aws_sso_parse_reply(const char *json, size_t len, struct aws_credentials *ou
 		return -1;
 	}
 	return 0;
-}
-
-/* A cache time: RFC 3339, or "2019-11-14T04:05:45UTC" as older CLIs
- * wrote.  0, or -1. */
-static int cache_time(const char *s, time_t *out)
-{
-	char buf[64];
-	size_t n = strlen(s);
-
-	if (n >= sizeof buf)
-		return -1;
-	memcpy(buf, s, n + 1);
-	if (n > 3 && strcmp(buf + n - 3, "UTC") == 0)
-		strcpy(buf + n - 3, "Z");
-	return util_rfc3339_parse(buf, out);
 }
 
 static void fmt_time(time_t t, char buf[40])
@@ -191,13 +162,13 @@ static int sso_refresh(const struct sso *c, json_t *root, time_t now, char **tok
 
 	*token = NULL;
 	*why = NULL;
-	if (member_str(root, "refreshToken", &rt) <= 0) {
+	if (util_json_str(root, "refreshToken", &rt) <= 0) {
 		*why = strdup("the cached token has no refreshToken to renew it with");
 		return 0;
 	}
-	if (member_str(root, "clientId", &cid) <= 0 || member_str(root, "clientSecret", &csec) <= 0 ||
-	    member_str(root, "registrationExpiresAt", &regexp) <= 0 ||
-	    cache_time(regexp, &reg) < 0) {
+	if (util_json_str(root, "clientId", &cid) <= 0 || util_json_str(root, "clientSecret", &csec) <= 0 ||
+	    util_json_str(root, "registrationExpiresAt", &regexp) <= 0 ||
+	    util_cli_time_parse(regexp, &reg) < 0) {
 		*why = strdup("the cache holds no client registration (clientId, clientSecret, "
 		              "registrationExpiresAt) to renew the token with");
 		return 0;
@@ -234,8 +205,8 @@ static int sso_refresh(const struct sso *c, json_t *root, time_t now, char **tok
 	if (r.status != 200) {
 		const char *e = NULL, *d = NULL;
 		char *te = NULL, *td = NULL;
-		member_str(rep, "error", &e);
-		member_str(rep, "error_description", &d);
+		util_json_str(rep, "error", &e);
+		util_json_str(rep, "error_description", &d);
 		te = e ? tame(e, secrets, 3) : NULL;
 		td = d ? tame(d, secrets, 3) : NULL;
 		*why = util_fmt("SSO OIDC at %s refused to renew the token (HTTP %ld%s%s%s%s)",
@@ -251,8 +222,8 @@ static int sso_refresh(const struct sso *c, json_t *root, time_t now, char **tok
 		json_int_t secs = json_is_integer(exp) ? json_integer_value(exp) : 0;
 		int has_rt;
 
-		if (member_str(rep, "accessToken", &at) <= 0 || secs <= 0 || secs > 366 * 86400 ||
-		    util_has_control(at) || (has_rt = member_str(rep, "refreshToken", &nrt)) < 0) {
+		if (util_json_str(rep, "accessToken", &at) <= 0 || secs <= 0 || secs > 366 * 86400 ||
+		    util_has_control(at) || (has_rt = util_json_str(rep, "refreshToken", &nrt)) < 0) {
 			*why = util_fmt("SSO OIDC at %s renewed the token, but its reply is not the "
 			                "expected JSON (accessToken, expiresIn)", c->oidc_url);
 			goto done;
@@ -325,12 +296,12 @@ static int sso_read_token(const struct sso *c, time_t now, char **token, char **
 	}
 	root = json_loadb(text, len, 0, NULL);
 	util_wipe_free(text);
-	if (member_str(root, "accessToken", &tok) <= 0 || member_str(root, "expiresAt", &exp) <= 0) {
+	if (util_json_str(root, "accessToken", &tok) <= 0 || util_json_str(root, "expiresAt", &exp) <= 0) {
 		*err = util_fmt("the SSO token cache %s has no accessToken and expiresAt: "
 		                "run: %s", c->cache_path, c->login);
 		goto done;
 	}
-	if (cache_time(exp, &expires) < 0) {
+	if (util_cli_time_parse(exp, &expires) < 0) {
 		*err = util_fmt("the SSO token cache %s has an expiresAt that is not a time: "
 		                "run: %s", c->cache_path, c->login);
 		goto done;

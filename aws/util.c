@@ -467,3 +467,29 @@ void util_secure_init(void)
 {
 	pthread_once(&secure_once, secure_init_once);
 }
+
+int util_cli_time_parse(const char *s, time_t *out)
+{
+	char buf[64];
+	size_t n = strlen(s);
+
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n + 1);
+	if (n > 3 && strcmp(buf + n - 3, "UTC") == 0)
+		strcpy(buf + n - 3, "Z");
+	return util_rfc3339_parse(buf, out);
+}
+
+int util_json_str(const json_t *o, const char *key, const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || !*json_string_value(v))
+		return -1;
+	*out = json_string_value(v);
+	return 1;
+}

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 #include <time.h>
 
 /* printf into a new string; NULL when out of memory. */
@@ -62,6 +63,12 @@ int util_write_private_file(const char *path, const void *data, size_t len, char
 /* RFC 3339 date-time ("2026-11-23T12:34:56Z", fractional seconds and
  * "+hh:mm" offsets allowed) to seconds since the epoch.  0, or -1. */
 int util_rfc3339_parse(const char *s, time_t *out);
+/* A time as the AWS CLI writes it in its caches: RFC 3339, or
+ * "2019-11-14T04:05:45UTC" as older CLIs wrote.  0, or -1. */
+int util_cli_time_parse(const char *s, time_t *out);
+/* A string member of a JSON object: 1 a non-empty string (in *out), 0
+ * absent or null, -1 anything else (*out NULL then). */
+int util_json_str(const json_t *o, const char *key, const char **out);
 
 /* ---- secrets in memory --------------------------------------------------- */
 
