@@ -541,6 +541,17 @@ static json_t *base_request(const struct search_opts *o)
 	return req;
 }
 
+/* A Scan's request: segment of segments when there are more than one. */
+static json_t *scan_request(const struct search_opts *o, int segment, int segments)
+{
+	json_t *req = base_request(o);
+	if (segments > 1) {
+		json_object_set_new(req, "Segment", json_integer(segment));
+		json_object_set_new(req, "TotalSegments", json_integer(segments));
+	}
+	return req;
+}
+
 /* Set FilterExpression (when non-empty), ProjectionExpression and the
  * placeholders; frees e and the strings. */
 static void finish_request(json_t *req, struct ddb_expr *e, char *filter, char *proj)
@@ -590,11 +601,7 @@ static json_t *steps_scan_request(const struct search_opts *o, int segment, int 
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	json_t *req = base_request(o);
-	if (segments > 1) {
-		json_object_set_new(req, "Segment", json_integer(segment));
-		json_object_set_new(req, "TotalSegments", json_integer(segments));
-	}
+	json_t *req = scan_request(o, segment, segments);
 	char *f = step_filter(o, &e, true);
 	finish_request(req, &e, f, projection(&e, STEP_ATTRS, STEP_FIELDS));
 	return req;
@@ -646,11 +653,7 @@ static json_t *docs_scan_request(const struct search_opts *o, int segment, int s
 {
 	struct ddb_expr e;
 	ddb_expr_init(&e);
-	json_t *req = base_request(o);
-	if (segments > 1) {
-		json_object_set_new(req, "Segment", json_integer(segment));
-		json_object_set_new(req, "TotalSegments", json_integer(segments));
-	}
+	json_t *req = scan_request(o, segment, segments);
 	char *f = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&f, &len);
