@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 20
 
-PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
       --documents-table "${PREFIX}stache-documents")
@@ -102,17 +101,6 @@ check "the status line shows the first problem of the selected row" \
 	bash -c "tail -1 '$WORK/m-thread.txt' | grep -q '! thread-index-no-name: thread abef1efe-'"
 
 # ---- Esc cancels a check still reading ----
-proxy() {
-	local name=$1 i
-	shift
-	"$PROXY_BIN" --upstream "$E" --idle-exit 60 --log "$WORK/$name.log" "$@" \
-		>"$WORK/$name.url" 2>"$WORK/$name.err" &
-	PROXY_PIDS="${PROXY_PIDS:-} $!"
-	for i in $(seq 1 50); do [ -s "$WORK/$name.url" ] && break; sleep 0.1; done
-	P=$(head -1 "$WORK/$name.url")
-}
-stop_proxies() { local p; for p in ${PROXY_PIDS:-}; do kill "$p" 2>/dev/null; done; }
-trap 'stop_proxies; t_cleanup' EXIT
 # the check's first Scan held 30 s
 proxy slow --plan-from Scan --plan 'stall*1' --stall-ms 30000
 cat >"$WORK/c" <<SCRIPT

@@ -7,23 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 plan 12
 
-PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 ARGS=(--chainlit-table "${PREFIX}chainlit" --namespace-table "${PREFIX}stache-namespaces"
       --documents-table "${PREFIX}stache-documents")
 TID=$("$DDTREE_BIN" --endpoint-url "$E" "${ARGS[@]}" --json threads alice@example.com | jq -r .id | head -1)
 
-proxy() {
-	local name=$1 i
-	shift
-	"$PROXY_BIN" --upstream "$E" --idle-exit 60 --log "$WORK/$name.log" "$@" \
-		>"$WORK/$name.url" 2>"$WORK/$name.err" &
-	PROXY_PIDS="${PROXY_PIDS:-} $!"
-	for i in $(seq 1 50); do [ -s "$WORK/$name.url" ] && break; sleep 0.1; done
-	P=$(head -1 "$WORK/$name.url")
-}
-stop_proxies() { local p; for p in ${PROXY_PIDS:-}; do kill "$p" 2>/dev/null; done; }
-trap 'stop_proxies; t_cleanup' EXIT
 
 # ---- 1. the endpoint dies mid-write ----
 # every request from the write on is reset: the write, the read-back

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 11
 
-PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
 "$DDTREE_BIN" --endpoint-url "$E" demo --prefix "$PREFIX" >/dev/null 2>&1
 CT="${PREFIX}chainlit"
 "$PROXY_BIN" --upstream "$E" --idle-exit 120 --seed 7 --stall-ms 3000 --log "$WORK/proxy.log" \

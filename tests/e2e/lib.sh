@@ -15,7 +15,26 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ddtree-e2e.XXXXXX")
 export HOME="$WORK/home"
 mkdir -p "$HOME"
 trap 't_cleanup' EXIT
-t_cleanup() { [ -n "${T_TMUX:-}" ] && tmux -L "$T_TMUX" kill-server 2>/dev/null; rm -rf "$WORK"; }
+t_cleanup() {
+	stop_proxies
+	[ -n "${T_TMUX:-}" ] && tmux -L "$T_TMUX" kill-server 2>/dev/null
+	rm -rf "$WORK"
+}
+
+# --- the fault-injecting proxy ------------------------------------------
+PROXY_BIN="${DDTREE_BUILDDIR:-.}/tests/tools/faultproxy"
+# proxy NAME ARGS...: start a proxy in front of DynamoDB Local ($E), with
+# faultproxy's ARGS; sets P to its URL.  They all stop when the test ends.
+proxy() {
+	local name=$1 i
+	shift
+	"$PROXY_BIN" --upstream "$E" --idle-exit 60 --log "$WORK/$name.log" "$@" \
+		>"$WORK/$name.url" 2>"$WORK/$name.err" &
+	PROXY_PIDS="${PROXY_PIDS:-} $!"
+	for i in $(seq 1 50); do [ -s "$WORK/$name.url" ] && break; sleep 0.1; done
+	P=$(head -1 "$WORK/$name.url")
+}
+stop_proxies() { local p; for p in ${PROXY_PIDS:-}; do kill "$p" 2>/dev/null; done; }
 
 plan() { echo "1..$1"; }
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
