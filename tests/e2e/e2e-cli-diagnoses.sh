@@ -88,8 +88,7 @@ delete_feedback "THREAD#DATE-00607b-TEAM::STEP#s1"
 stray=$(get_item "THREAD#-00607b-TEAM" "STEP#s1" | jq -c '.Item | keys')
 check "the REMOVE made the stray item, {PK, SK} only ($stray)" test "$stray" = '["PK","SK"]'
 # the stub step: upsert_feedback for a step that does not exist, in a thread that does
-TID=$(ddb Query "{\"TableName\":\"$CT\",\"IndexName\":\"UserThread\",\"KeyConditionExpression\":\"UserThreadPK = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"USER#alice@example.com\"}},\"ScanIndexForward\":false,\"Limit\":1}" |
-	jq -r '.Items[0].PK.S | ltrimstr("THREAD#")')
+TID=$(newest_thread "$CT" alice@example.com)
 GHOST="ghost-$$"
 upsert_feedback "$TID" "$GHOST" 1 "for a step that never was"
 stub=$(get_item "THREAD#$TID" "STEP#$GHOST")

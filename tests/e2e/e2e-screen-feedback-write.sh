@@ -12,10 +12,8 @@ CT="${PREFIX}chainlit"
 ARGS=(--chainlit-table "$CT" --namespace-table "${PREFIX}stache-namespaces" --documents-table "${PREFIX}stache-documents")
 
 # a thread of alice's
-TID=$(ddb Query "{\"TableName\":\"$CT\",\"IndexName\":\"UserThread\",\"KeyConditionExpression\":\"UserThreadPK = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"USER#alice@example.com\"}},\"ScanIndexForward\":false,\"Limit\":1}" |
-	sed -n 's/.*"PK":{"S":"THREAD#\([^"]*\)".*/\1/p')
+TID=$(newest_thread "$CT" alice@example.com)
 check "found a thread of alice's" test -n "$TID"
-step_item() { ddb GetItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$1\"}},\"ConsistentRead\":true}"; }
 
 # } selects a step without feedback; + thumbs up, - thumbs down, D deletes
 cat >"$WORK/s1" <<SCRIPT

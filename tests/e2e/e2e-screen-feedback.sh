@@ -11,13 +11,11 @@ CT="${PREFIX}chainlit"
 ARGS=(--chainlit-table "$CT" --namespace-table "${PREFIX}stache-namespaces" --documents-table "${PREFIX}stache-documents")
 
 # a thread of alice's, and its steps
-TID=$(ddb Query "{\"TableName\":\"$CT\",\"IndexName\":\"UserThread\",\"KeyConditionExpression\":\"UserThreadPK = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"USER#alice@example.com\"}},\"ScanIndexForward\":false,\"Limit\":1}" |
-	sed -n 's/.*"PK":{"S":"THREAD#\([^"]*\)".*/\1/p')
+TID=$(newest_thread "$CT" alice@example.com)
 check "found a thread of alice's" test -n "$TID"
 
 # steps of the thread in the order the browser shows them is not known here;
 # the browser's ] and } jump to steps with / without feedback.
-step_item() { ddb GetItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$1\"}},\"ConsistentRead\":true}"; }
 # the step id under the cursor: y copies it into the status line
 cat >"$WORK/s1" <<SCRIPT
 :thread $TID

@@ -84,6 +84,14 @@ ddb() {
 		-H 'X-Amz-Date: 20000101T000000Z' -H 'Authorization: AWS4-HMAC-SHA256 Credential=ddtreetest/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
 		--data-binary "$2" "$E/"
 }
+# newest_thread TABLE USER: the id of USER's most recently updated thread
+# (the first entry of its UserThread index), or nothing
+newest_thread() {
+	ddb Query "{\"TableName\":\"$1\",\"IndexName\":\"UserThread\",\"KeyConditionExpression\":\"UserThreadPK = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"USER#$2\"}},\"ScanIndexForward\":false,\"Limit\":1}" |
+		sed -n 's/.*"PK":{"S":"THREAD#\([^"]*\)".*/\1/p'
+}
+# step_item STEP_ID: the stored step STEP_ID of thread $TID in table $CT, read consistently
+step_item() { ddb GetItem "{\"TableName\":\"$CT\",\"Key\":{\"PK\":{\"S\":\"THREAD#$TID\"},\"SK\":{\"S\":\"STEP#$1\"}},\"ConsistentRead\":true}"; }
 # seed_threads TABLE USER N: a Chainlit user and N threads of it, as
 # Chainlit writes them (thread i named "Paged thread number i", updated at
 # 2026-03-01 00:00 + i minutes: the newest is N-1), 25 to a BatchWriteItem
