@@ -180,6 +180,14 @@ struct fakehttp *fx_serve(const struct fakehttp_reply *plan, size_t n)
 	return s;
 }
 
+struct fakehttp *fx_serve_sts(const struct fakehttp_reply *plan, size_t n)
+{
+	struct fakehttp *s = fx_serve(plan, n);
+
+	setenv("AWS_ENDPOINT_URL_STS", fakehttp_url(s), 1);
+	return s;
+}
+
 void fx_resolve_ok(const struct aws_conf_opts *o, struct aws_conf *c)
 {
 	char *err = NULL;

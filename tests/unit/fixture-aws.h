@@ -72,6 +72,8 @@ void fx_assert_no_secret(const char *msg);
 
 /* Start the fake server with this plan, logging to fx_log_path. */
 struct fakehttp *fx_serve(const struct fakehttp_reply *plan, size_t n);
+/* The same, the fake server playing STS (AWS_ENDPOINT_URL_STS). */
+struct fakehttp *fx_serve_sts(const struct fakehttp_reply *plan, size_t n);
 
 /* aws_conf_resolve with the given options, which must succeed. */
 void fx_resolve_ok(const struct aws_conf_opts *o, struct aws_conf *c);

@@ -114,14 +114,6 @@ static int test_teardown(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
 
-static struct fakehttp *serve_sts(const struct fakehttp_reply *plan, size_t n)
-{
-	struct fakehttp *s = fx_serve(plan, n);
-
-	setenv("AWS_ENDPOINT_URL_STS", fakehttp_url(s), 1);
-	return s;
-}
-
 /* aws_mfa_prepare, which must succeed (a terminal when no_terminal is
  * NULL). */
 static void prepare_ok(struct aws_conf *c, time_t now, const char *no_terminal)
@@ -192,7 +184,7 @@ static void cache_key(void **state)
 static void prompt_and_cache(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct stat st;
@@ -269,7 +261,7 @@ static void prompt_and_cache(void **state)
 static void cli_entries_reused(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *mfa = entry(KEY_MFA), *plain = entry(KEY_PLAIN);
@@ -322,7 +314,7 @@ static void cli_entries_reused(void **state)
 static void no_terminal(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	char *err;
 
@@ -352,7 +344,7 @@ static void no_terminal(void **state)
 static void refresh_without_prompt(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *err;
@@ -388,7 +380,7 @@ static void refresh_without_prompt(void **state)
 static void bad_codes(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	char *err, *log;
 
@@ -437,7 +429,7 @@ static void sts_refuses(void **state)
 		  "<Message>MultiFactorAuthentication failed with invalid MFA one time pass code."
 		  "</Message></Error></ErrorResponse>", 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct stat st;
 	char *err, *path = entry(KEY_MFA);
@@ -460,7 +452,7 @@ static void chained(void **state)
 	static const struct fakehttp_reply plan[] = {
 		{ 200, ROLE_XML, 0 }, { 200, STS_XML("ASIAOUTER", "2030-01-01T00:00:00Z"), 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 2);
+	struct fakehttp *s = fx_serve_sts(plan, 2);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *log;
@@ -485,7 +477,7 @@ static void chained(void **state)
 static void nothing_to_ask(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 
 	setenv("AWS_PROFILE", "mfa", 1);

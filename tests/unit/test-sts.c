@@ -195,15 +195,6 @@ static int test_teardown(void **state)
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
 
-/* The fake server, as STS (AWS_ENDPOINT_URL_STS). */
-static struct fakehttp *serve_sts(const struct fakehttp_reply *plan, size_t n)
-{
-	struct fakehttp *s = fx_serve(plan, n);
-
-	setenv("AWS_ENDPOINT_URL_STS", fakehttp_url(s), 1);
-	return s;
-}
-
 /* The error for `profile`, with no request made. */
 static char *config_err(struct fakehttp *s, const char *profile)
 {
@@ -229,7 +220,7 @@ static void role_source_profile(void **state)
 		{ 200, STS_XML("AssumeRole", ROLE_AK, "role-secret-SECRET&amp;&lt;&gt;&quot;&apos;",
 		               ROLE_TOK "&#47;&#x2B;", "2030-01-01T00:00:00.000Z"), 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
@@ -275,7 +266,7 @@ static void role_source_profile(void **state)
 static void role_global_and_defaults(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_sts_conf sc;
 	struct aws_conf c;
 	struct aws_credentials cr;
@@ -331,7 +322,7 @@ static void role_chained(void **state)
 		               "2030-01-01T00:00:00Z"), 0 },
 		{ 200, ROLE_XML, 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 2);
+	struct fakehttp *s = fx_serve_sts(plan, 2);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r1, r2;
@@ -365,7 +356,7 @@ static void role_chained(void **state)
 static void role_loops(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
@@ -418,7 +409,7 @@ static void role_loops(void **state)
 static void role_misconfigured(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	char *err;
 
 	fx_write(".aws/config",
@@ -480,7 +471,7 @@ static void role_credential_source(void **state)
 		{ 200, "{\"AccessKeyId\":\"ASIACT01\",\"SecretAccessKey\":\"ct-secret-SECRET\","
 		       "\"Token\":\"ct-token\",\"Expiration\":\"2030-01-01T00:00:00Z\"}", 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 1), *ct;
+	struct fakehttp *s = fx_serve_sts(plan, 1), *ct;
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
@@ -544,7 +535,7 @@ static void role_sts_errors(void **state)
 		{ 500, STS_ERROR("InternalFailure", "oops again"), 0 },
 		{ 200, ROLE_XML, 1500 },
 	};
-	struct fakehttp *s = serve_sts(plan, sizeof plan / sizeof plan[0]);
+	struct fakehttp *s = fx_serve_sts(plan, sizeof plan / sizeof plan[0]);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char *err, *url;
@@ -605,7 +596,7 @@ static void role_sts_errors(void **state)
 static void role_refresh(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, ROLE_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	char cfg[1024], *runs;
@@ -697,7 +688,7 @@ static void xml_reply(void **state)
 static void wi_environment(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, WI_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
@@ -754,7 +745,7 @@ static void wi_environment(void **state)
 static void wi_profile(void **state)
 {
 	static const struct fakehttp_reply plan[] = { { 200, WI_XML, 0 } };
-	struct fakehttp *s = serve_sts(plan, 1);
+	struct fakehttp *s = fx_serve_sts(plan, 1);
 	struct aws_conf c;
 	struct aws_credentials cr;
 	struct req r;
@@ -806,7 +797,7 @@ static void wi_errors(void **state)
 		{ 400, STS_ERROR("InvalidIdentityToken", "token " WI_TOKEN " is bad"), 0 },
 		{ 400, STS_ERROR("Bad." WI_TOKEN, "the code quotes it"), 0 },
 	};
-	struct fakehttp *s = serve_sts(plan, 3);
+	struct fakehttp *s = fx_serve_sts(plan, 3);
 	struct aws_conf c;
 	char tf[512], *err;
 
